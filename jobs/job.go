@@ -1,0 +1,161 @@
+// Package jobs is the domain of Reducto Tray: jobs and their statuses, the
+// SQLite history, and the engine that submits documents to Reducto, follows
+// every job to its end and emits events. Nothing below jobs/ imports Fyne.
+package jobs
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Status is where a job stands in its life. The values are part of the
+// public contract (`reducto-tray jobs --json`).
+type Status string
+
+// The statuses a job moves through, in order: queued -> uploading -> pending
+// -> running -> one of the three final ones.
+const (
+	StatusQueued    Status = "queued"
+	StatusUploading Status = "uploading"
+	StatusPending   Status = "pending"
+	StatusRunning   Status = "running"
+	StatusCompleted Status = "completed"
+	StatusFailed    Status = "failed"
+	StatusCancelled Status = "cancelled"
+)
+
+// AllStatuses lists every status in lifecycle order.
+var AllStatuses = []Status{StatusQueued, StatusUploading, StatusPending, StatusRunning, StatusCompleted, StatusFailed, StatusCancelled}
+
+// Final reports whether no further transition can leave s.
+func (s Status) Final() bool {
+	return s == StatusCompleted || s == StatusFailed || s == StatusCancelled
+}
+
+// Rank orders statuses along the lifecycle; every final status shares the
+// highest rank. A transition never lowers the rank, which is what makes a
+// webhook and a poll racing for the same job give one completion.
+func (s Status) Rank() int {
+	switch s {
+	case StatusQueued:
+		return 0
+	case StatusUploading:
+		return 1
+	case StatusPending:
+		return 2
+	case StatusRunning:
+		return 3
+	case StatusCompleted, StatusFailed, StatusCancelled:
+		return 4
+	}
+	return -1
+}
+
+// Valid reports whether s is one of the contract's statuses.
+func (s Status) Valid() bool { return s.Rank() >= 0 }
+
+// Kind is the Reducto operation a job runs.
+type Kind string
+
+// The operations Reducto Tray submits.
+const (
+	KindParse   Kind = "parse"
+	KindExtract Kind = "extract"
+	KindSplit   Kind = "split"
+)
+
+// Valid reports whether k is parse, extract or split.
+func (k Kind) Valid() bool { return k == KindParse || k == KindExtract || k == KindSplit }
+
+// WebhookMode says how Reducto tells us a job ended.
+type WebhookMode string
+
+// The webhook modes of the contract. None means the engine polls.
+const (
+	WebhookNone   WebhookMode = "none"
+	WebhookSvix   WebhookMode = "svix"
+	WebhookDirect WebhookMode = "direct"
+)
+
+// Valid reports whether m is none, svix or direct.
+func (m WebhookMode) Valid() bool { return m == WebhookNone || m == WebhookSvix || m == WebhookDirect }
+
+// Options are the settings a document is submitted with. They are stored
+// with each job (as JSON) so that Retry and crash recovery resubmit exactly
+// what the user chose.
+type Options struct {
+	Kind     Kind            `json:"kind"`
+	Webhook  WebhookMode     `json:"webhook"`
+	Channels []string        `json:"channels,omitempty"`
+	Metadata json.RawMessage `json:"metadata,omitempty"` // a JSON object, or empty
+	Priority bool            `json:"priority,omitempty"`
+
+	Parse   ParseOptions   `json:"parse,omitempty"`
+	Extract ExtractOptions `json:"extract,omitempty"`
+	Split   SplitOptions   `json:"split,omitempty"`
+}
+
+// ParseOptions are the essential parse settings the submit form offers.
+type ParseOptions struct {
+	PageStart   int    `json:"page_start,omitempty"`   // 1-based; 0 = from the first page
+	PageEnd     int    `json:"page_end,omitempty"`     // inclusive; 0 = to the last page
+	TableFormat string `json:"table_format,omitempty"` // html|json|md|jsonbbox|dynamic|csv; empty = Reducto's default
+	ChunkMode   string `json:"chunk_mode,omitempty"`   // variable|section|page|disabled|block|page_sections
+}
+
+// ExtractOptions are the instructions of an extract job.
+type ExtractOptions struct {
+	Schema       json.RawMessage `json:"schema,omitempty"` // a JSON Schema object
+	SystemPrompt string          `json:"system_prompt,omitempty"`
+}
+
+// SplitOptions describe how a split job partitions a document.
+type SplitOptions struct {
+	Descriptions []SplitDescription `json:"descriptions,omitempty"`
+	Rules        string             `json:"rules,omitempty"`
+}
+
+// SplitDescription names one kind of section a split job looks for.
+type SplitDescription struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// Job is one document's submission as the history keeps it.
+type Job struct {
+	ID          int64  // local id, assigned by the store
+	JobID       string // Reducto's job id; empty before submission
+	File        string // absolute path of the document
+	Kind        Kind   //
+	Status      Status //
+	Webhook     WebhookMode
+	ClientRef   string     // UUID sent in async.metadata to find the job again after a crash
+	Options     Options    // what it was submitted with
+	Error       string     // why it failed; empty otherwise
+	Size        int64      // bytes of the document
+	Pages       int        // pages Reducto reported, once known
+	StudioLink  string     // Reducto Studio link, once known
+	RetryOf     int64      // local id of the job this one retries; 0 if none
+	CreatedAt   time.Time  //
+	UpdatedAt   time.Time  //
+	CompletedAt *time.Time // set when the job reaches a final status
+}
+
+// Transition is one recorded status change of a job, for the detail view's
+// timeline.
+type Transition struct {
+	JobID  int64
+	From   Status
+	To     Status
+	At     time.Time
+	Detail string
+}
+
+// Delivery is a verified webhook as the receiver hands it to the engine.
+type Delivery struct {
+	ID       string          // svix-id / webhook-id, or "direct:<job_id>:<status>"
+	JobID    string          // Reducto's job id
+	Status   string          // Reducto's status word, e.g. "Completed" or "Failed"
+	Metadata json.RawMessage // what the job was submitted with in async.metadata
+	Source   WebhookMode     // svix or direct
+}

@@ -1,0 +1,144 @@
+// Package settings holds the user's saved preferences (a JSON file in the
+// data folder) and secrets (the OS keyring, falling back to 0600 files).
+// Environment variables of the contract override what is saved.
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+)
+
+// Regions a user can pick; Custom uses Settings.CustomBaseURL.
+const (
+	RegionUS     = "us"
+	RegionEU     = "eu"
+	RegionAU     = "au"
+	RegionCustom = "custom"
+)
+
+// Notification modes.
+const (
+	NotifyAll      = "all"
+	NotifyFailures = "failures"
+	NotifyOff      = "off"
+)
+
+// DefaultListen is the receiver's default address (contract: --listen).
+const DefaultListen = "127.0.0.1:7433"
+
+// fileName is the settings file inside the data folder.
+const fileName = "settings.json"
+
+// Settings are the saved preferences. Secrets are not here: see Secrets.
+type Settings struct {
+	Region            string       `json:"region"`
+	CustomBaseURL     string       `json:"custom_base_url,omitempty"`
+	Defaults          jobs.Options `json:"defaults"` // what new submissions use
+	PublicURL         string       `json:"public_url,omitempty"`
+	Listen            string       `json:"listen"`
+	Relay             bool         `json:"relay,omitempty"`
+	Notifications     string       `json:"notifications"`
+	StartAtLogin      bool         `json:"start_at_login,omitempty"`
+	UploadConcurrency int          `json:"upload_concurrency"`
+	// Sandbox records the first-run choice to try the app with the
+	// simulated API instead of entering a key.
+	Sandbox bool `json:"sandbox,omitempty"`
+}
+
+// Default returns the settings of a fresh install.
+func Default() Settings {
+	return Settings{
+		Region:            RegionUS,
+		Defaults:          jobs.Options{Kind: jobs.KindParse, Webhook: jobs.WebhookNone},
+		Listen:            DefaultListen,
+		Notifications:     NotifyAll,
+		UploadConcurrency: 4,
+	}
+}
+
+// BaseURL is the API base URL the region selects.
+func (s Settings) BaseURL() string {
+	switch s.Region {
+	case RegionEU:
+		return reducto.BaseURLEU
+	case RegionAU:
+		return reducto.BaseURLAU
+	case RegionCustom:
+		if s.CustomBaseURL != "" {
+			return strings.TrimRight(s.CustomBaseURL, "/")
+		}
+	}
+	return reducto.BaseURLUS
+}
+
+// Validate reports the first setting that cannot work.
+func (s Settings) Validate() error {
+	switch s.Region {
+	case RegionUS, RegionEU, RegionAU:
+	case RegionCustom:
+		if !strings.HasPrefix(s.CustomBaseURL, "http://") && !strings.HasPrefix(s.CustomBaseURL, "https://") {
+			return fmt.Errorf("custom API URL %q must start with http:// or https://", s.CustomBaseURL)
+		}
+	default:
+		return fmt.Errorf("unknown region %q", s.Region)
+	}
+	if !s.Defaults.Kind.Valid() {
+		return fmt.Errorf("unknown default kind %q", s.Defaults.Kind)
+	}
+	if !s.Defaults.Webhook.Valid() {
+		return fmt.Errorf("unknown webhook mode %q (want none, svix or direct)", s.Defaults.Webhook)
+	}
+	if s.PublicURL != "" && !strings.HasPrefix(s.PublicURL, "http://") && !strings.HasPrefix(s.PublicURL, "https://") {
+		return fmt.Errorf("public URL %q must start with http:// or https://", s.PublicURL)
+	}
+	switch s.Notifications {
+	case NotifyAll, NotifyFailures, NotifyOff:
+	default:
+		return fmt.Errorf("unknown notification mode %q", s.Notifications)
+	}
+	if s.UploadConcurrency < 1 || s.UploadConcurrency > 32 {
+		return fmt.Errorf("upload concurrency %d must be between 1 and 32", s.UploadConcurrency)
+	}
+	return nil
+}
+
+// Load reads the settings saved in home; a missing file gives Default().
+// Fields missing from an older file keep their defaults.
+func Load(home string) (Settings, error) {
+	s := Default()
+	data, err := os.ReadFile(filepath.Join(home, fileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read settings: %w", err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		return Default(), fmt.Errorf("settings file %s is corrupt (using defaults): %w", filepath.Join(home, fileName), err)
+	}
+	return s, nil
+}
+
+// Save writes s to home atomically (a crash or a full disk never leaves a
+// half-written file behind) with mode 0600.
+func Save(home string, s Settings) error {
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	if err := WriteFileAtomic(filepath.Join(home, fileName), data); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,257 @@
+package reducto
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrAmbiguous marks a failed submission whose outcome is unknown: the
+// request may have reached Reducto and created a job even though no job_id
+// came back. Look the job up (GET /jobs, by the client reference carried in
+// async.metadata) before submitting again. Test with errors.Is.
+var ErrAmbiguous = errors.New("outcome unknown: the request may have been processed")
+
+// AmbiguousError wraps the failure of a submission that may have created a
+// job anyway. It matches ErrAmbiguous with errors.Is and unwraps to the
+// cause (an *APIError, a network error or the context's error).
+type AmbiguousError struct {
+	Op  string // e.g. "POST /parse_async"
+	Err error
+}
+
+// Error describes the failure and says that the job may exist.
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("reducto: %s: %v (%v)", e.Op, e.Err, ErrAmbiguous)
+}
+
+// Unwrap returns the cause.
+func (e *AmbiguousError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrAmbiguous) true.
+func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
+
+// maxErrorBody bounds how much of an error response is read and kept.
+const maxErrorBody = 64 << 10
+
+// APIError is a non-2xx answer from Reducto (or from a presigned storage
+// URL), decoded from whichever of Reducto's error shapes it came in.
+type APIError struct {
+	StatusCode int
+	Message    string // human-readable; never empty
+	Code       string // error.code, or the N of a "[CODE N]" message (rate limits)
+	Type       string // error.type, or the first FastAPI validation error's type
+	// Retryable says whether the request may be repeated: 408, 409, 429 and
+	// 5xx, unless the server's x-should-retry header said otherwise. For a
+	// submission it does not mean the job was not created (see ErrAmbiguous).
+	Retryable bool
+	// RetryAfter is the delay the server asked for (retry-after-ms or
+	// Retry-After), zero when it asked for none. It is kept even beyond the
+	// 60 s the client itself is willing to wait, so pollers can honour it.
+	RetryAfter time.Duration
+	Body       string // the raw response body, truncated to 64 KiB
+	Method     string // of the failed request
+	Path       string // of the failed request, without the query; the host only for presigned URLs
+}
+
+// Error formats the status and message.
+func (e *APIError) Error() string {
+	return fmt.Sprintf("reducto: %s %s: %d %s: %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode), e.Message)
+}
+
+// asAPIError finds an *APIError in err's chain.
+func asAPIError(err error) (*APIError, bool) {
+	var ae *APIError
+	ok := errors.As(err, &ae)
+	return ae, ok
+}
+
+// IsNotFound reports whether err says the thing asked for does not exist.
+// That is any 404, and also a 400 or 422 answer to GET /job/{id}: Reducto
+// does not document how it answers for an unknown or expired job id, so the
+// client treats all three as "job gone".
+func IsNotFound(err error) bool {
+	ae, ok := asAPIError(err)
+	if !ok {
+		return false
+	}
+	if ae.StatusCode == http.StatusNotFound {
+		return true
+	}
+	jobGet := ae.Method == http.MethodGet && strings.HasPrefix(ae.Path, "/job/")
+	return jobGet && (ae.StatusCode == http.StatusBadRequest || ae.StatusCode == http.StatusUnprocessableEntity)
+}
+
+// IsRateLimited reports whether err is a 429.
+func IsRateLimited(err error) bool {
+	ae, ok := asAPIError(err)
+	return ok && ae.StatusCode == http.StatusTooManyRequests
+}
+
+// IsAuth reports whether err says the API key is missing, wrong or not
+// allowed (401 or 403 from Reducto itself, not from a presigned URL).
+func IsAuth(err error) bool {
+	ae, ok := asAPIError(err)
+	return ok && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden) &&
+		strings.HasPrefix(ae.Path, "/")
+}
+
+// IsAmbiguous reports whether err is a submission failure after which the
+// job may nevertheless exist.
+func IsAmbiguous(err error) bool { return errors.Is(err, ErrAmbiguous) }
+
+// RetryAfter returns the delay the server asked for in err, or zero.
+func RetryAfter(err error) time.Duration {
+	if ae, ok := asAPIError(err); ok {
+		return ae.RetryAfter
+	}
+	return 0
+}
+
+// retryableStatus is the SDKs' rule: timeouts, conflicts, rate limits and
+// server errors are worth another attempt.
+func retryableStatus(code int) bool {
+	return code == http.StatusRequestTimeout || code == http.StatusConflict ||
+		code == http.StatusTooManyRequests || code >= 500
+}
+
+// newAPIError decodes an error response. now is used for HTTP-date
+// Retry-After values.
+func newAPIError(method, path string, code int, h http.Header, body []byte, now time.Time) *APIError {
+	e := &APIError{
+		StatusCode: code,
+		Body:       string(body),
+		Method:     method,
+		Path:       path,
+		Retryable:  retryableStatus(code),
+		RetryAfter: parseRetryAfter(h, now),
+	}
+	switch strings.ToLower(h.Get("x-should-retry")) {
+	case "true":
+		e.Retryable = true
+	case "false":
+		e.Retryable = false
+	}
+	e.Message, e.Code, e.Type = decodeErrorBody(body)
+	if e.Message == "" {
+		e.Message = http.StatusText(code)
+		if e.Message == "" {
+			e.Message = "status " + strconv.Itoa(code)
+		}
+	}
+	return e
+}
+
+// errorBody holds every documented error shape at once:
+// {"error":{"message","type","code"}}, {"error":"..."},
+// FastAPI's {"detail": string | [{loc,msg,type}]} and {"message": "..."}.
+type errorBody struct {
+	Error   json.RawMessage `json:"error"`
+	Detail  json.RawMessage `json:"detail"`
+	Message json.RawMessage `json:"message"`
+}
+
+type errorObject struct {
+	Message string          `json:"message"`
+	Type    string          `json:"type"`
+	Code    json.RawMessage `json:"code"` // a number in the docs; accept a string too
+}
+
+type validationItem struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// decodeErrorBody returns message, code and type from an error body, in the
+// reference's order of preference: error.message, detail, message, raw text.
+func decodeErrorBody(body []byte) (msg, code, typ string) {
+	text := strings.TrimSpace(string(body))
+	var eb errorBody
+	if json.Unmarshal(body, &eb) == nil {
+		if len(eb.Error) > 0 {
+			var obj errorObject
+			var s string
+			switch {
+			case json.Unmarshal(eb.Error, &obj) == nil && (obj.Message != "" || obj.Type != ""):
+				msg, typ, code = obj.Message, obj.Type, rawScalar(obj.Code)
+				if msg == "" {
+					msg = obj.Type
+				}
+				return msg, code, typ
+			case json.Unmarshal(eb.Error, &s) == nil && s != "":
+				return s, bracketCode(s), ""
+			}
+		}
+		if len(eb.Detail) > 0 {
+			var s string
+			var items []validationItem
+			switch {
+			case json.Unmarshal(eb.Detail, &s) == nil && s != "":
+				return s, bracketCode(s), ""
+			case json.Unmarshal(eb.Detail, &items) == nil && len(items) > 0:
+				return validationMessage(items), "", items[0].Type
+			}
+		}
+		if len(eb.Message) > 0 {
+			var s string
+			if json.Unmarshal(eb.Message, &s) == nil && s != "" {
+				return s, bracketCode(s), ""
+			}
+		}
+	}
+	if text == "" || strings.HasPrefix(text, "<") {
+		return "", "", "" // empty or an HTML error page: the status text says more
+	}
+	const maxMsg = 500
+	if len(text) > maxMsg {
+		text = text[:maxMsg] + "…"
+	}
+	return text, "", ""
+}
+
+// validationMessage joins FastAPI's validation errors as "loc: msg; ...".
+func validationMessage(items []validationItem) string {
+	parts := make([]string, 0, len(items))
+	for _, it := range items {
+		locs := make([]string, 0, len(it.Loc))
+		for _, l := range it.Loc {
+			locs = append(locs, fmt.Sprint(l))
+		}
+		if len(locs) == 0 {
+			parts = append(parts, it.Msg)
+			continue
+		}
+		parts = append(parts, strings.Join(locs, ".")+": "+it.Msg)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// bracketCode extracts N from Reducto's "[CODE N] ..." rate-limit messages.
+func bracketCode(s string) string {
+	rest, ok := strings.CutPrefix(s, "[CODE ")
+	if !ok {
+		return ""
+	}
+	n, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(n)
+}
+
+// rawScalar renders a JSON number or string as plain text.
+func rawScalar(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}

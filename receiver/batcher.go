@@ -1,0 +1,159 @@
+package receiver
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// batchTimeout bounds one RecordDeliveries call; a stuck database must turn
+// into 503s (Svix retries) rather than handlers hanging forever.
+const batchTimeout = 10 * time.Second
+
+// recordResult is the batcher's answer to one handler.
+type recordResult struct {
+	fresh bool
+	err   error
+}
+
+type recordRequest struct {
+	id   string
+	done chan recordResult // buffered 1: the batcher never blocks on a handler
+}
+
+// batcher is the group commit: handlers submit delivery ids, one goroutine
+// records them with a single RecordDeliveries call (one SQLite transaction)
+// per batch and answers each handler. At thousands of deliveries a second
+// this turns thousands of commits into a few hundred.
+type batcher struct {
+	log    DeliveryLog
+	in     chan recordRequest
+	max    int
+	linger time.Duration
+	// arriving counts handlers that are past the door but have not yet
+	// submitted. A batch lingers only while some are on their way, so a lone
+	// delivery is never delayed waiting for company that is not coming.
+	arriving *atomic.Int64
+	batches  *atomic.Uint64
+	done     chan struct{}
+}
+
+func newBatcher(log DeliveryLog, max int, linger time.Duration, arriving *atomic.Int64, batches *atomic.Uint64) *batcher {
+	b := &batcher{
+		log:      log,
+		in:       make(chan recordRequest, max),
+		max:      max,
+		linger:   linger,
+		arriving: arriving,
+		batches:  batches,
+		done:     make(chan struct{}),
+	}
+	go b.run()
+	return b
+}
+
+// record submits id and waits for the batch that contains it. It waits
+// even if the client has gone: the id may be recorded, and the caller must
+// then enqueue it or the delivery would be lost.
+func (b *batcher) record(id string) (fresh bool, err error) {
+	req := recordRequest{id: id, done: make(chan recordResult, 1)}
+	b.in <- req
+	res := <-req.done
+	return res.fresh, res.err
+}
+
+// close stops the batcher once every submitted id is answered. Callers must
+// guarantee no record call is in progress or will start.
+func (b *batcher) close() {
+	close(b.in)
+	<-b.done
+}
+
+func (b *batcher) run() {
+	defer close(b.done)
+	batch := make([]recordRequest, 0, b.max)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for first := range b.in {
+		batch = append(batch[:0], first)
+		open := b.gather(&batch, timer)
+		b.commit(batch)
+		if !open {
+			return
+		}
+	}
+}
+
+// gather adds requests to batch until it is full, nobody else is arriving,
+// or the linger time is up. It reports false once the input is closed.
+func (b *batcher) gather(batch *[]recordRequest, timer *time.Timer) bool {
+	lingering := false
+	defer func() {
+		if lingering {
+			timer.Stop()
+		}
+	}()
+	for len(*batch) < b.max {
+		select {
+		case r, ok := <-b.in:
+			if !ok {
+				return false
+			}
+			*batch = append(*batch, r)
+			continue
+		default:
+		}
+		if b.linger <= 0 || b.arriving.Load() == 0 {
+			return true
+		}
+		if !lingering {
+			lingering = true
+			timer.Reset(b.linger)
+		}
+		select {
+		case r, ok := <-b.in:
+			if !ok {
+				return false
+			}
+			*batch = append(*batch, r)
+		case <-timer.C:
+			lingering = false
+			return true
+		}
+	}
+	return true
+}
+
+// commit records the batch in one call. The same id twice in one batch
+// (concurrent retries) is sent once; only its first submitter is fresh.
+func (b *batcher) commit(batch []recordRequest) {
+	b.batches.Add(1)
+	ids := make([]string, 0, len(batch))
+	first := make(map[string]int, len(batch)) // id -> index in ids
+	for _, r := range batch {
+		if _, seen := first[r.id]; !seen {
+			first[r.id] = len(ids)
+			ids = append(ids, r.id)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	fresh, err := b.log.RecordDeliveries(ctx, ids)
+	cancel()
+	if err == nil && len(fresh) != len(ids) {
+		err = fmt.Errorf("record deliveries: got %d answers for %d ids", len(fresh), len(ids))
+	}
+	if err != nil {
+		err = fmt.Errorf("record %d delivery ids: %w", len(ids), err)
+	}
+	answered := make(map[string]bool, len(ids))
+	for _, r := range batch {
+		if err != nil {
+			r.done <- recordResult{err: err}
+			continue
+		}
+		f := fresh[first[r.id]] && !answered[r.id]
+		answered[r.id] = true
+		r.done <- recordResult{fresh: f}
+	}
+}

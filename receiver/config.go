@@ -1,0 +1,105 @@
+package receiver
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/clock"
+)
+
+// DefaultAddr is where the receiver listens unless told otherwise
+// (the contract's `--listen` default).
+const DefaultAddr = "127.0.0.1:7433"
+
+// MaxBodyBytes is the largest webhook body accepted; anything longer is
+// answered 413 before it is verified or parsed.
+const MaxBodyBytes = 1 << 20
+
+// Sink receives verified, first-seen deliveries. The engine implements it;
+// it returns jobs.ErrUnknownJob for a job this install never submitted.
+type Sink interface {
+	HandleWebhook(ctx context.Context, d jobs.Delivery) error
+}
+
+// DeliveryLog durably records delivery ids. fresh[i] is false when ids[i]
+// was recorded before (by any earlier call, even in an earlier process).
+// *jobs.Store implements it.
+type DeliveryLog interface {
+	RecordDeliveries(ctx context.Context, ids []string) (fresh []bool, err error)
+}
+
+// Config wires a Server. Zero fields take the documented defaults.
+type Config struct {
+	// Addr is the listen address for Start and ListenAndServe
+	// (default DefaultAddr; port 0 picks a free port).
+	Addr string
+	// Secret returns the current Svix signing secret ("whsec_..."). It is
+	// called on every Svix delivery so a secret changed in the settings
+	// applies at once. Nil or empty means Svix deliveries are refused (401).
+	Secret func() string
+	// DirectToken is the per-install secret path segment of the direct
+	// endpoint. Empty disables direct mode (every direct URL is 404).
+	DirectToken string
+	// Sink receives fresh deliveries from the queue workers. Required.
+	Sink Sink
+	// Log records delivery ids before any 2xx. Required.
+	Log DeliveryLog
+	// Health adds fields to GET /healthz (e.g. "jobs_in_flight", "relay").
+	Health func() map[string]any
+	// Version is reported by /healthz.
+	Version string
+	// Logger receives the receiver's logs (default slog.Default()).
+	Logger *slog.Logger
+	// QueueSize bounds deliveries waiting for the Sink (default 1024).
+	QueueSize int
+	// Workers is how many goroutines call the Sink (default 4).
+	Workers int
+	// Clock, when set, is the time Svix timestamps are checked against and
+	// uptime is measured with, so a sped-up sandbox clock and its signer
+	// agree. Nil uses the wall clock through svix's own Verify.
+	Clock clock.Clock
+	// BatchMax caps ids per RecordDeliveries call (default 256).
+	BatchMax int
+	// BatchLinger is how long a batch may wait for handlers that are still
+	// on their way (default 1ms). A batch never waits when no handler is
+	// about to submit, so a lone delivery is recorded at once. Negative
+	// disables lingering.
+	BatchLinger time.Duration
+	// RetryAfter is the Retry-After sent with a 503 (default 5s).
+	RetryAfter time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.Secret == nil {
+		c.Secret = func() string { return "" }
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.QueueSize <= 0 {
+		c.QueueSize = 1024
+	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.BatchMax <= 0 {
+		c.BatchMax = 256
+	}
+	if c.BatchLinger < 0 {
+		c.BatchLinger = 0
+	} else if c.BatchLinger == 0 {
+		c.BatchLinger = time.Millisecond
+	}
+	if c.RetryAfter <= 0 {
+		c.RetryAfter = 5 * time.Second
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	return c
+}

@@ -1,19 +1,47 @@
 package jobs
 
-// THIS FILE IS A STUB so that the other packages compile; the store helper
-// replaces it with the real SQLite store (keep the signatures).
-
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when no row matches.
 var ErrNotFound = errors.New("not found")
 
-// Store is the SQLite history.
-type Store struct{}
+// errReadOnly is returned by writing methods of a store opened with
+// OpenStoreReadOnly.
+var errReadOnly = errors.New("store is open read-only")
+
+// busyTimeoutMS bounds how long a connection waits for a lock held by another
+// connection (a checkpoint, or a second process) before giving up with
+// SQLITE_BUSY. Generous, because a failed write loses a status change.
+const busyTimeoutMS = 10000
+
+// Store is the SQLite history. It holds two pools on one file: a single write
+// connection, so every write transaction is serialized in Go rather than in
+// SQLite's lock (no SQLITE_BUSY between our own writers), and a read-only
+// pool, which in WAL mode never blocks the writer nor waits for it.
+type Store struct {
+	path string
+	w    *sql.DB // nil when opened read-only
+	r    *sql.DB
+
+	// Prepared on the write connection once: these run thousands of times a
+	// second under load.
+	insDelivery *sql.Stmt
+	insJob      *sql.Stmt
+	insTrans    *sql.Stmt
+}
 
 // Query selects jobs for listing and search.
 type Query struct {
@@ -37,47 +65,197 @@ type Patch struct {
 }
 
 // OpenStore opens (creating and migrating) the database at path.
-func OpenStore(path string) (*Store, error) { return nil, errors.New("stub") }
+func OpenStore(path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	// The history names the user's files: create it private. SQLite gives
+	// the -wal and -shm files the permissions of the database file.
+	if f, err := os.OpenFile(abs, os.O_RDONLY|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	} else {
+		f.Close()
+	}
 
-// OpenStoreReadOnly opens an existing database for reading while the app runs.
-func OpenStoreReadOnly(path string) (*Store, error) { return nil, errors.New("stub") }
-
-// Close closes the database.
-func (s *Store) Close() error { return nil }
-
-// Create inserts queued jobs in one transaction and returns them with ids.
-func (s *Store) Create(ctx context.Context, js []Job) ([]Job, error) { return nil, errors.New("stub") }
-
-// Update moves job id to status to, applying p, in one transaction.
-func (s *Store) Update(ctx context.Context, id int64, to Status, p Patch) (Job, bool, error) {
-	return Job{}, false, errors.New("stub")
+	w, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, openError(abs, err)
+	}
+	if err := migrate(context.Background(), w, migrations); err != nil {
+		w.Close()
+		return nil, openError(abs, err)
+	}
+	r, err := openReadPool(abs)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	s := &Store{path: abs, w: w, r: r}
+	if err := s.prepare(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	return s, nil
 }
 
-// Get returns job id.
-func (s *Store) Get(ctx context.Context, id int64) (Job, error) { return Job{}, ErrNotFound }
-
-// GetByJobID returns the job with Reducto job id jobID.
-func (s *Store) GetByJobID(ctx context.Context, jobID string) (Job, error) {
-	return Job{}, ErrNotFound
+// OpenStoreReadOnly opens an existing database for reading while the app runs
+// (another process may be writing it). It never creates nor migrates the
+// file; writing methods return an error.
+func OpenStoreReadOnly(path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s read-only: %w", path, err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("open store %s read-only: %w", abs, err)
+	}
+	r, err := openReadPool(abs)
+	if err != nil {
+		return nil, err
+	}
+	var v int
+	if err := r.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		r.Close()
+		return nil, openError(abs, err)
+	}
+	switch {
+	case v == 0:
+		r.Close()
+		return nil, fmt.Errorf("open store %s read-only: not a Reducto Tray history (schema version 0)", abs)
+	case v != len(migrations):
+		r.Close()
+		return nil, fmt.Errorf("open store %s read-only: schema version %d, this build reads version %d (start the app once to migrate it)", abs, v, len(migrations))
+	}
+	return &Store{path: abs, r: r}, nil
 }
 
-// List returns jobs matching q, newest first.
-func (s *Store) List(ctx context.Context, q Query) ([]Job, error) { return nil, nil }
-
-// Count returns how many jobs match q.
-func (s *Store) Count(ctx context.Context, q Query) (int, error) { return 0, nil }
-
-// Unfinished returns every job whose status is not final, oldest first.
-func (s *Store) Unfinished(ctx context.Context) ([]Job, error) { return nil, nil }
-
-// Result returns the decompressed result of job id.
-func (s *Store) Result(ctx context.Context, id int64) ([]byte, error) { return nil, ErrNotFound }
-
-// Timeline returns the transitions of job id, oldest first.
-func (s *Store) Timeline(ctx context.Context, id int64) ([]Transition, error) { return nil, nil }
-
-// RecordDeliveries records webhook delivery ids in one transaction;
-// fresh[i] is false when ids[i] was seen before.
-func (s *Store) RecordDeliveries(ctx context.Context, ids []string) (fresh []bool, err error) {
-	return nil, errors.New("stub")
+// Close closes the database. The write connection closes last so that
+// SQLite can checkpoint and remove the WAL file.
+func (s *Store) Close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{s.insDelivery, s.insJob, s.insTrans} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close store %s: %w", s.path, err)
+	}
+	return nil
 }
+
+// Path returns the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) prepare() error {
+	var err error
+	if s.insDelivery, err = s.w.Prepare(`INSERT OR IGNORE INTO deliveries(id, received_at) VALUES (?, ?)`); err != nil {
+		return fmt.Errorf("prepare delivery insert: %w", err)
+	}
+	if s.insJob, err = s.w.Prepare(`INSERT INTO jobs(job_id, file, name, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		return fmt.Errorf("prepare job insert: %w", err)
+	}
+	if s.insTrans, err = s.w.Prepare(`INSERT INTO transitions(job, from_status, to_status, at, detail) VALUES (?, ?, ?, ?, ?)`); err != nil {
+		return fmt.Errorf("prepare transition insert: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) writer() (*sql.DB, error) {
+	if s.w == nil {
+		return nil, errReadOnly
+	}
+	return s.w, nil
+}
+
+func openReadPool(abs string) (*sql.DB, error) {
+	r, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	n := min(max(runtime.NumCPU(), 2), 4)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	// Each connection holds its own page cache: let idle ones go so an idle
+	// app stays small.
+	r.SetConnMaxIdleTime(2 * time.Minute)
+	if err := r.Ping(); err != nil {
+		r.Close()
+		return nil, openError(abs, err)
+	}
+	return r, nil
+}
+
+// dsn builds a file: URI (so paths with spaces, '?' or '#' survive and
+// SQLite honours mode=ro) carrying the connection settings.
+func dsn(abs string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	if readOnly {
+		q.Set("mode", "ro")
+		q.Add("_pragma", "cache_size(-8000)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "cache_size(-8000)")
+		// Take the write lock at BEGIN: a deferred transaction that reads
+		// then writes can fail with SQLITE_BUSY without waiting.
+		q.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	if runtime.GOOS == "windows" {
+		u.Path = "/" + u.Path
+	}
+	return u.String()
+}
+
+// sqliteCode returns the primary SQLite result code in err, or 0.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+// openError names the usual reasons a history cannot be opened, because the
+// bare SQLite message ("file is not a database (26)") does not say which file.
+func openError(abs string, err error) error {
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("open store %s: the file is not a SQLite database: %w", abs, err)
+	case sqlite3.SQLITE_CORRUPT:
+		return fmt.Errorf("open store %s: the database is corrupt: %w", abs, err)
+	case sqlite3.SQLITE_CANTOPEN:
+		return fmt.Errorf("open store %s: cannot open the file (missing, or no permission): %w", abs, err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("open store %s: disk full: %w", abs, err)
+	}
+	return fmt.Errorf("open store %s: %w", abs, err)
+}
+
+// unixMS is how the store keeps times: integer milliseconds, compact and
+// ordered, read back as UTC.
+func unixMS(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

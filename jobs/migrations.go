@@ -1,0 +1,144 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migration is one step of the schema. Step i (0-based) takes a database
+// from PRAGMA user_version i to i+1, in one transaction together with the
+// version bump, so a crash leaves either the old or the new schema.
+type migration struct {
+	name string
+	sql  string
+}
+
+// migrations is append-only: never edit a step that has shipped, add one.
+var migrations = []migration{
+	{name: "base tables", sql: `
+CREATE TABLE jobs (
+	id          INTEGER PRIMARY KEY,
+	job_id      TEXT    NOT NULL DEFAULT '',
+	file        TEXT    NOT NULL,
+	name        TEXT    NOT NULL,            -- base name of file, for search
+	kind        TEXT    NOT NULL,
+	status      TEXT    NOT NULL,
+	webhook     TEXT    NOT NULL,
+	client_ref  TEXT    NOT NULL UNIQUE,
+	options     TEXT    NOT NULL DEFAULT '{}', -- JSON
+	error       TEXT    NOT NULL DEFAULT '',
+	size        INTEGER NOT NULL DEFAULT 0,
+	pages       INTEGER NOT NULL DEFAULT 0,
+	studio_link TEXT    NOT NULL DEFAULT '',
+	retry_of    INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+	created_at  INTEGER NOT NULL,            -- unix ms
+	updated_at  INTEGER NOT NULL,
+	completed_at INTEGER
+);
+CREATE INDEX jobs_job_id ON jobs(job_id);
+CREATE INDEX jobs_status ON jobs(status, id);
+CREATE INDEX jobs_kind ON jobs(kind, id);
+CREATE INDEX jobs_created ON jobs(created_at);
+
+CREATE TABLE transitions (
+	id          INTEGER PRIMARY KEY,
+	job         INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+	from_status TEXT    NOT NULL,            -- '' for the creation
+	to_status   TEXT    NOT NULL,
+	at          INTEGER NOT NULL,
+	detail      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX transitions_job ON transitions(job);
+
+-- Results live apart from jobs so that listing reads only small rows.
+CREATE TABLE results (
+	job        INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+	encoding   TEXT    NOT NULL,             -- 'gzip'
+	size       INTEGER NOT NULL,             -- uncompressed bytes
+	compressed BLOB    NOT NULL
+);
+
+-- Webhook delivery ids seen, to drop Svix retries of what we already have.
+CREATE TABLE deliveries (
+	id          TEXT    PRIMARY KEY,
+	received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX deliveries_received ON deliveries(received_at);
+`},
+	{name: "name search and status counters", sql: `
+-- Substring search over a million names needs an index: trigram FTS5 on the
+-- base name, as an external-content table over jobs kept in step by triggers.
+CREATE VIRTUAL TABLE jobs_fts USING fts5(name, content='jobs', content_rowid='id', tokenize='trigram');
+INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild');
+CREATE TRIGGER jobs_fts_ai AFTER INSERT ON jobs BEGIN
+	INSERT INTO jobs_fts(rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER jobs_fts_ad AFTER DELETE ON jobs BEGIN
+	INSERT INTO jobs_fts(jobs_fts, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER jobs_fts_au AFTER UPDATE OF name ON jobs BEGIN
+	INSERT INTO jobs_fts(jobs_fts, rowid, name) VALUES ('delete', old.id, old.name);
+	INSERT INTO jobs_fts(rowid, name) VALUES (new.id, new.name);
+END;
+
+-- count(*) walks every row; the toolbar's counts per status must not.
+CREATE TABLE job_counts (
+	status TEXT    NOT NULL,
+	kind   TEXT    NOT NULL,
+	n      INTEGER NOT NULL,
+	PRIMARY KEY (status, kind)
+) WITHOUT ROWID;
+INSERT INTO job_counts(status, kind, n) SELECT status, kind, count(*) FROM jobs GROUP BY status, kind;
+CREATE TRIGGER job_counts_ai AFTER INSERT ON jobs BEGIN
+	INSERT INTO job_counts(status, kind, n) VALUES (new.status, new.kind, 1)
+		ON CONFLICT(status, kind) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER job_counts_ad AFTER DELETE ON jobs BEGIN
+	UPDATE job_counts SET n = n - 1 WHERE status = old.status AND kind = old.kind;
+END;
+CREATE TRIGGER job_counts_au AFTER UPDATE OF status, kind ON jobs
+	WHEN old.status IS NOT new.status OR old.kind IS NOT new.kind BEGIN
+	UPDATE job_counts SET n = n - 1 WHERE status = old.status AND kind = old.kind;
+	INSERT INTO job_counts(status, kind, n) VALUES (new.status, new.kind, 1)
+		ON CONFLICT(status, kind) DO UPDATE SET n = n + 1;
+END;
+`},
+}
+
+// migrate brings db (a single write connection) up to len(steps).
+func migrate(ctx context.Context, db *sql.DB, steps []migration) error {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(steps) {
+		return fmt.Errorf("schema version %d is newer than this build knows (%d): refusing to touch it", v, len(steps))
+	}
+	for i := v; i < len(steps); i++ {
+		if err := applyMigration(ctx, db, i, steps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, i int, m migration) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %d (%s): begin: %w", i+1, m.name, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migration %d (%s): %w", i+1, m.name, err)
+	}
+	// user_version lives in the database header, which the transaction
+	// covers: the bump commits or rolls back with the step.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+		return fmt.Errorf("migration %d (%s): set version: %w", i+1, m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %d (%s): commit: %w", i+1, m.name, err)
+	}
+	return nil
+}

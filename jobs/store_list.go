@@ -1,0 +1,222 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// defaultLimit is the page size when Query.Limit is not set.
+const defaultLimit = 100
+
+// minTrigram is the shortest search the trigram index can answer; shorter
+// ones fall back to LIKE, bounded by the page size.
+const minTrigram = 3
+
+// jobColumnsJ is jobColumns qualified with the alias j, for joins.
+var jobColumnsJ = "j." + strings.ReplaceAll(jobColumns, ", ", ", j.")
+
+// List returns jobs matching q, newest first (by id). Since is inclusive,
+// Until exclusive, both on CreatedAt. Page on with BeforeID set to the last
+// id of the previous page.
+//
+// Every shape of query is driven by an index and stops after Limit rows:
+// a name search walks the trigram index in id order, several statuses are
+// read as one bounded index range each and merged, a date range picks the
+// newest ids from the created_at index before reading any row.
+func (s *Store) List(ctx context.Context, q Query) ([]Job, error) {
+	query, args, err := listSQL(q)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
+	}
+	js, err := s.queryJobs(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
+	}
+	return js, nil
+}
+
+// Count returns how many jobs match q (BeforeID included; Limit ignored).
+// Filters on status and kind alone are answered from a counter table kept by
+// triggers, so the toolbar's counts cost nothing at a million rows.
+func (s *Store) Count(ctx context.Context, q Query) (int, error) {
+	query, args, err := countSQL(q)
+	if err != nil {
+		return 0, fmt.Errorf("count jobs: %w", err)
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count jobs: %w", err)
+	}
+	return n, nil
+}
+
+// filter is the WHERE clause of a query on jobs aliased j, without the
+// status and search terms, which each caller places where its plan wants.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+func (f *filter) add(cond string, args ...any) {
+	f.conds = append(f.conds, cond)
+	f.args = append(f.args, args...)
+}
+
+func (f *filter) where() string {
+	if len(f.conds) == 0 {
+		return "1"
+	}
+	return strings.Join(f.conds, " AND ")
+}
+
+// baseFilter holds the conditions common to every plan: kind, dates,
+// paging, and a short (LIKE) search.
+func baseFilter(q Query) (filter, error) {
+	var f filter
+	for _, st := range q.Statuses {
+		if !st.Valid() {
+			return f, fmt.Errorf("invalid status %q", st)
+		}
+	}
+	if q.Kind != "" {
+		if !q.Kind.Valid() {
+			return f, fmt.Errorf("invalid kind %q", q.Kind)
+		}
+		f.add("j.kind = ?", string(q.Kind))
+	}
+	if !q.Since.IsZero() {
+		f.add("j.created_at >= ?", unixMS(q.Since))
+	}
+	if !q.Until.IsZero() {
+		f.add("j.created_at < ?", unixMS(q.Until))
+	}
+	if q.BeforeID > 0 {
+		f.add("j.id < ?", q.BeforeID)
+	}
+	if q.Search != "" && !useFTS(q.Search) {
+		// LIKE folds ASCII case only; the trigram path folds all of Unicode.
+		f.add(`j.name LIKE ? ESCAPE '\'`, "%"+escapeLike(q.Search)+"%")
+	}
+	return f, nil
+}
+
+func useFTS(search string) bool { return utf8.RuneCountInString(search) >= minTrigram }
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ftsPhrase quotes s as one FTS5 phrase: with the trigram tokenizer a
+// phrase matches exactly the names containing s, ignoring case.
+func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func statusArgs(sts []Status) (string, []any) {
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(sts)), ", ")
+	args := make([]any, len(sts))
+	for i, st := range sts {
+		args[i] = string(st)
+	}
+	return "(" + ph + ")", args
+}
+
+func listSQL(q Query) (string, []any, error) {
+	f, err := baseFilter(q)
+	if err != nil {
+		return "", nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	sts := dedupeStatuses(q.Statuses)
+
+	if q.Search != "" && useFTS(q.Search) {
+		// Walk the trigram matches newest first (FTS5 hands out rowids in
+		// order) and stop at the page size; the join reads only those rows.
+		if len(sts) > 0 {
+			in, args := statusArgs(sts)
+			f.add("j.status IN "+in, args...)
+		}
+		query := `SELECT ` + jobColumnsJ + ` FROM jobs_fts CROSS JOIN jobs j ON j.id = jobs_fts.rowid
+			WHERE jobs_fts MATCH ? AND ` + f.where() + ` ORDER BY jobs_fts.rowid DESC LIMIT ?`
+		args := append([]any{ftsPhrase(q.Search)}, f.args...)
+		return query, append(args, limit), nil
+	}
+
+	if len(sts) > 1 {
+		// An IN list over (status, id) cannot yield ids in order, so SQLite
+		// would sort every matching row; instead take the newest Limit ids
+		// of each status and merge those.
+		var parts []string
+		var args []any
+		for _, st := range sts {
+			parts = append(parts, `SELECT id FROM (SELECT j.id FROM jobs j WHERE j.status = ? AND `+f.where()+` ORDER BY j.id DESC LIMIT ?)`)
+			args = append(args, string(st))
+			args = append(args, f.args...)
+			args = append(args, limit)
+		}
+		query := `SELECT ` + jobColumns + ` FROM jobs WHERE id IN (` + strings.Join(parts, " UNION ALL ") + `) ORDER BY id DESC LIMIT ?`
+		return query, append(args, limit), nil
+	}
+	if len(sts) == 1 {
+		f.add("j.status = ?", string(sts[0]))
+	}
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		// A date range is read through the created_at index; picking the
+		// newest ids from it first keeps the sort to integers and defers
+		// reading rows to the page itself.
+		query := `SELECT ` + jobColumns + ` FROM jobs WHERE id IN (SELECT j.id FROM jobs j WHERE ` + f.where() +
+			` ORDER BY j.id DESC LIMIT ?) ORDER BY id DESC`
+		return query, append(f.args, limit), nil
+	}
+	query := `SELECT ` + jobColumnsJ + ` FROM jobs j WHERE ` + f.where() + ` ORDER BY j.id DESC LIMIT ?`
+	return query, append(f.args, limit), nil
+}
+
+func countSQL(q Query) (string, []any, error) {
+	f, err := baseFilter(q)
+	if err != nil {
+		return "", nil, err
+	}
+	sts := dedupeStatuses(q.Statuses)
+	if q.Search == "" && q.Since.IsZero() && q.Until.IsZero() && q.BeforeID <= 0 {
+		var c filter
+		if len(sts) > 0 {
+			in, args := statusArgs(sts)
+			c.add("status IN "+in, args...)
+		}
+		if q.Kind != "" {
+			c.add("kind = ?", string(q.Kind))
+		}
+		return `SELECT coalesce(sum(n), 0) FROM job_counts WHERE ` + c.where(), c.args, nil
+	}
+	if len(sts) > 0 {
+		in, args := statusArgs(sts)
+		f.add("j.status IN "+in, args...)
+	}
+	if q.Search != "" && useFTS(q.Search) {
+		if len(f.conds) == 0 {
+			return `SELECT count(*) FROM jobs_fts WHERE jobs_fts MATCH ?`, []any{ftsPhrase(q.Search)}, nil
+		}
+		query := `SELECT count(*) FROM jobs_fts CROSS JOIN jobs j ON j.id = jobs_fts.rowid WHERE jobs_fts MATCH ? AND ` + f.where()
+		return query, append([]any{ftsPhrase(q.Search)}, f.args...), nil
+	}
+	return `SELECT count(*) FROM jobs j WHERE ` + f.where(), f.args, nil
+}
+
+func dedupeStatuses(sts []Status) []Status {
+	if len(sts) < 2 {
+		return sts
+	}
+	seen := make(map[Status]bool, len(sts))
+	out := make([]Status, 0, len(sts))
+	for _, st := range sts {
+		if !seen[st] {
+			seen[st] = true
+			out = append(out, st)
+		}
+	}
+	return out
+}

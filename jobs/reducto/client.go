@@ -149,13 +149,13 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, error) {
 		path = strings.TrimPrefix(op, r.method+" ")
 	}
 	for attempt := 0; ; attempt++ {
-		resp, wrote, err := c.once(ctx, r, target, key)
+		resp, maybeSent, err := c.once(ctx, r, target, key)
 		var lastErr error
 		var serverDelay time.Duration
 		retry := false
 		switch {
 		case err != nil:
-			if r.policy == retrySubmit && wrote {
+			if r.policy == retrySubmit && maybeSent {
 				return nil, &AmbiguousError{Op: op, Err: err}
 			}
 			lastErr = fmt.Errorf("reducto: %s: %w", op, err)
@@ -197,14 +197,24 @@ func ambiguousStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusConflict || code >= 500
 }
 
-// once makes one attempt. wrote reports whether the whole request was
-// handed to the connection, after which the server may have acted on it.
-func (c *Client) once(ctx context.Context, r *request, target, key string) (resp *http.Response, wrote bool, err error) {
-	var written atomic.Bool
+// once makes one attempt. maybeSent reports whether the server may have
+// received the whole request. It is false only when no connection was ever
+// obtained or when writing the request failed (a server cannot act on a
+// body it did not fully receive). A successful write is not waited for:
+// the trace reports it a moment after the bytes left, and a cancellation
+// in that moment must not pass for "not sent".
+func (c *Client) once(ctx context.Context, r *request, target, key string) (resp *http.Response, maybeSent bool, err error) {
+	var gotConn, writeFailed atomic.Bool
 	trace := &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			// The transport may replay on a fresh connection after a
+			// failed write; only the latest connection's outcome counts.
+			writeFailed.Store(false)
+			gotConn.Store(true)
+		},
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				written.Store(true)
+			if info.Err != nil {
+				writeFailed.Store(true)
 			}
 		},
 	}
@@ -243,7 +253,7 @@ func (c *Client) once(ctx context.Context, r *request, target, key string) (resp
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, written.Load(), err
+		return nil, gotConn.Load() && !writeFailed.Load(), err
 	}
 	return resp, true, nil
 }

@@ -3,7 +3,9 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs/clock"
@@ -66,74 +68,216 @@ type Stats struct {
 }
 
 // Engine submits documents, follows their jobs to the end and emits events.
+// It is safe for concurrent use.
 type Engine struct {
-	cfg Config
+	cfg       Config
+	client    *reducto.Client
+	store     *Store
+	clk       clock.Clock
+	log       *slog.Logger
+	bus       *bus
+	uploads   *gate
+	jobLimit  *limiter // GET /job
+	listLimit *limiter // GET /jobs
+	poller    *poller
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu            sync.Mutex
+	directURL     string
+	inFlight      map[int64]struct{}           // local ids of jobs not final
+	finishing     map[int64]struct{}           // jobs whose result is being fetched
+	cancelUploads map[int64]context.CancelFunc // jobs still uploading
+	early         map[string]struct{}          // Reducto ids whose webhook came before their id was stored
 }
 
-// New returns an engine; call Start to resume unfinished jobs.
-func New(cfg Config) *Engine { return &Engine{cfg: cfg} }
-
-// Start resumes every job that is not final and starts the pollers.
-func (e *Engine) Start(ctx context.Context) error { return errors.New("not implemented") }
-
-// Close stops the engine's goroutines; jobs in flight resume on the next Start.
-func (e *Engine) Close() error { return nil }
-
-// Submit writes a queued row for each file before any network call, then
-// uploads and submits them in the background. It returns the queued jobs.
-func (e *Engine) Submit(ctx context.Context, files []string, opts Options) ([]Job, error) {
-	return nil, errors.New("not implemented")
+// New returns an engine; call Start to resume unfinished jobs and begin
+// polling.
+func New(cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.UploadConcurrency <= 0 {
+		cfg.UploadConcurrency = 4
+	}
+	cfg.Poll = cfg.Poll.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Engine{
+		cfg:           cfg,
+		client:        cfg.Client,
+		store:         cfg.Store,
+		clk:           cfg.Clock,
+		log:           cfg.Logger,
+		bus:           newBus(),
+		uploads:       newGate(cfg.UploadConcurrency),
+		jobLimit:      newLimiter(cfg.Clock, cfg.Poll.JobRate),
+		listLimit:     newLimiter(cfg.Clock, listRate),
+		ctx:           ctx,
+		cancel:        cancel,
+		directURL:     cfg.DirectWebhookURL,
+		inFlight:      make(map[int64]struct{}),
+		finishing:     make(map[int64]struct{}),
+		cancelUploads: make(map[int64]context.CancelFunc),
+		early:         make(map[string]struct{}),
+	}
+	e.poller = newPoller(e)
+	return e
 }
 
-// HandleWebhook is the one idempotent entry for verified webhook deliveries.
-func (e *Engine) HandleWebhook(ctx context.Context, d Delivery) error {
-	return errors.New("not implemented")
+// listRate caps GET /jobs requests per second; far below Reducto's edge
+// limit, and a sweep needs one page per 500 jobs.
+const listRate = 10
+
+func (p PollPolicy) withDefaults() PollPolicy {
+	if p.First <= 0 {
+		p.First = time.Second
+	}
+	if p.Max <= 0 {
+		p.Max = 15 * time.Second
+	}
+	if p.Reconcile <= 0 {
+		p.Reconcile = 2 * time.Minute
+	}
+	if p.ListThreshold <= 0 {
+		p.ListThreshold = 8
+	}
+	if p.JobRate <= 0 {
+		p.JobRate = 100
+	}
+	return p
 }
 
-// Cancel asks Reducto to cancel the job with local id id.
-func (e *Engine) Cancel(ctx context.Context, id int64) error { return errors.New("not implemented") }
-
-// Retry submits the document of job id again as a new job linked to it.
-func (e *Engine) Retry(ctx context.Context, id int64) (Job, error) {
-	return Job{}, errors.New("not implemented")
+// Start resumes every job that is not final — submitting the queued ones,
+// looking up interrupted submissions before sending them again, and
+// polling the submitted ones (including those that ended while the app was
+// closed) — then starts the poller.
+func (e *Engine) Start(ctx context.Context) error {
+	unfinished, err := e.store.Unfinished(ctx)
+	if err != nil {
+		return fmt.Errorf("resume unfinished jobs: %w", err)
+	}
+	for _, job := range unfinished {
+		e.markInFlight(job.ID)
+		switch job.Status {
+		case StatusQueued:
+			e.startSubmission(job, false)
+		case StatusUploading:
+			// The submission may have reached Reducto before the app stopped.
+			e.startSubmission(job, true)
+		default:
+			e.poller.track(job, true)
+		}
+	}
+	if len(unfinished) > 0 {
+		e.log.Info("resumed unfinished jobs", "count", len(unfinished))
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.poller.run(e.ctx)
+	}()
+	return nil
 }
+
+// Close stops the engine's goroutines and waits for them; jobs in flight
+// resume on the next Start.
+func (e *Engine) Close() error {
+	e.cancel()
+	e.wg.Wait()
+	return nil
+}
+
+// SetDirectWebhookURL changes where new direct-mode jobs ask Reducto to POST.
+func (e *Engine) SetDirectWebhookURL(url string) {
+	e.mu.Lock()
+	e.directURL = url
+	e.mu.Unlock()
+}
+
+// DirectWebhookURL returns the URL direct-mode jobs are sent with ("" when
+// no public URL is configured).
+func (e *Engine) DirectWebhookURL() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.directURL
+}
+
+// SetUploadConcurrency changes how many uploads run at once.
+func (e *Engine) SetUploadConcurrency(n int) { e.uploads.setLimit(n) }
 
 // Subscribe returns a subscription to engine events. A slow subscriber
-// never blocks the engine.
-func (e *Engine) Subscribe() *Subscription { return nil }
-
-// Subscription delivers events in order; progress events may be coalesced.
-type Subscription struct{ c chan Event }
-
-// C is the channel events arrive on; it closes after Close.
-func (s *Subscription) C() <-chan Event { return s.c }
-
-// Close ends the subscription.
-func (s *Subscription) Close() {}
+// never blocks the engine; call Close when done.
+func (e *Engine) Subscribe() *Subscription { return e.bus.subscribe() }
 
 // List returns jobs matching q, newest first.
-func (e *Engine) List(ctx context.Context, q Query) ([]Job, error) { return e.cfg.Store.List(ctx, q) }
+func (e *Engine) List(ctx context.Context, q Query) ([]Job, error) { return e.store.List(ctx, q) }
 
 // Count returns how many jobs match q.
-func (e *Engine) Count(ctx context.Context, q Query) (int, error) { return e.cfg.Store.Count(ctx, q) }
+func (e *Engine) Count(ctx context.Context, q Query) (int, error) { return e.store.Count(ctx, q) }
 
 // Job returns the job with local id id.
-func (e *Engine) Job(ctx context.Context, id int64) (Job, error) { return e.cfg.Store.Get(ctx, id) }
+func (e *Engine) Job(ctx context.Context, id int64) (Job, error) { return e.store.Get(ctx, id) }
 
 // Result returns the stored result JSON of a completed job.
 func (e *Engine) Result(ctx context.Context, id int64) ([]byte, error) {
-	return e.cfg.Store.Result(ctx, id)
+	return e.store.Result(ctx, id)
 }
 
 // Timeline returns the recorded transitions of a job, oldest first.
 func (e *Engine) Timeline(ctx context.Context, id int64) ([]Transition, error) {
-	return e.cfg.Store.Timeline(ctx, id)
+	return e.store.Timeline(ctx, id)
 }
 
 // Stats returns a snapshot for health reports and the tray.
-func (e *Engine) Stats() Stats { return Stats{} }
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Stats{InFlight: len(e.inFlight)}
+}
 
 // ConfigureWebhook returns the URL of the Svix webhook portal.
 func (e *Engine) ConfigureWebhook(ctx context.Context) (string, error) {
-	return e.cfg.Client.ConfigureWebhook(ctx)
+	url, err := e.client.ConfigureWebhook(ctx)
+	if err != nil {
+		return "", fmt.Errorf("open webhook portal: %w", err)
+	}
+	return url, nil
+}
+
+func (e *Engine) markInFlight(id int64) {
+	e.mu.Lock()
+	e.inFlight[id] = struct{}{}
+	e.mu.Unlock()
+}
+
+// update applies one transition through the store and tells subscribers
+// when something changed. A job that reached a final status stops being
+// followed.
+func (e *Engine) update(ctx context.Context, id int64, to Status, p Patch) (Job, bool, error) {
+	job, changed, err := e.store.Update(ctx, id, to, p)
+	if err != nil {
+		return job, false, fmt.Errorf("job %d -> %s: %w", id, to, err)
+	}
+	if job.Status.Final() {
+		e.mu.Lock()
+		delete(e.inFlight, id)
+		e.mu.Unlock()
+		e.poller.untrack(id)
+	}
+	if changed {
+		e.bus.publish(Event{Kind: EventChanged, Job: job, Progress: -1})
+	}
+	return job, changed, nil
+}
+
+// fail moves a job to failed with a reason a person can act on.
+func (e *Engine) fail(id int64, reason string) {
+	if _, _, err := e.update(e.ctx, id, StatusFailed, Patch{Error: &reason, Detail: reason}); err != nil {
+		e.log.Error("record failure", "job", id, "reason", reason, "err", err)
+	}
 }

@@ -1,0 +1,227 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+)
+
+// earlyLimit bounds the webhooks remembered for jobs whose submission has
+// not been recorded yet.
+const earlyLimit = 4096
+
+// getJob is GET /job/{id} under the engine's rate limit; a 429 holds every
+// caller back for the time the server asked.
+func (e *Engine) getJob(ctx context.Context, jobID string) (*reducto.Job, error) {
+	if err := e.jobLimit.wait(ctx); err != nil {
+		return nil, err
+	}
+	rj, err := e.client.GetJob(ctx, jobID)
+	if err != nil && reducto.IsRateLimited(err) {
+		e.jobLimit.backOff(max(reducto.RetryAfter(err), time.Second))
+	}
+	return rj, err
+}
+
+// observe records what a check saw of a job that is still running.
+func (e *Engine) observe(id int64, was Status, reductoStatus string, progress *float64) {
+	to := StatusRunning
+	if reductoStatus == reducto.JobPending || reductoStatus == reducto.JobIdle {
+		to = StatusPending
+	}
+	if to != was && to.Rank() > was.Rank() {
+		if _, _, err := e.update(e.ctx, id, to, Patch{Detail: "Reducto: " + reductoStatus}); err != nil {
+			e.log.Error("record status", "job", id, "err", err)
+		} else {
+			e.poller.setStatus(id, to)
+		}
+	}
+	if progress != nil {
+		p := *progress
+		if p > 1 { // Reducto's scale is undocumented; a percentage is likelier than not
+			p /= 100
+		}
+		job, err := e.store.Get(e.ctx, id)
+		if err == nil {
+			e.bus.publish(Event{Kind: EventProgress, Job: job, Progress: min(max(p, 0), 1)})
+		}
+	}
+}
+
+// requestFinish fetches the job once for its outcome and result, unless a
+// fetch for it is already under way: a webhook, its retry and a poll that
+// all see the end together cost one request and give one transition.
+func (e *Engine) requestFinish(id int64, jobID string) {
+	e.mu.Lock()
+	if _, busy := e.finishing[id]; busy {
+		e.mu.Unlock()
+		return
+	}
+	e.finishing[id] = struct{}{}
+	e.mu.Unlock()
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer func() {
+			e.mu.Lock()
+			delete(e.finishing, id)
+			e.mu.Unlock()
+		}()
+		rj, err := e.getJob(e.ctx, jobID)
+		switch {
+		case err != nil && reducto.IsNotFound(err):
+			e.gone(id, jobID)
+		case err != nil:
+			if e.ctx.Err() == nil {
+				e.log.Warn("fetch finished job", "job", id, "job_id", jobID, "err", err)
+				e.poller.soon(id)
+			}
+		case reducto.IsTerminal(rj.Status):
+			e.finish(id, rj)
+		default:
+			// The notice ran ahead of the job's own status; look again soon.
+			e.poller.soon(id)
+		}
+	}()
+}
+
+// finishWith completes a job from a GET /job answer already in hand.
+func (e *Engine) finishWith(id int64, rj *reducto.Job) {
+	e.mu.Lock()
+	if _, busy := e.finishing[id]; busy {
+		e.mu.Unlock()
+		return
+	}
+	e.finishing[id] = struct{}{}
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		delete(e.finishing, id)
+		e.mu.Unlock()
+	}()
+	e.finish(id, rj)
+}
+
+// finish stores a terminal job: its result (URL-form results downloaded)
+// and the final transition, in one store transaction.
+func (e *Engine) finish(id int64, rj *reducto.Job) {
+	switch rj.Status {
+	case reducto.JobCompleted:
+		result, err := e.client.ResolveResult(e.ctx, rj)
+		if err != nil {
+			if e.ctx.Err() == nil {
+				e.log.Warn("download result", "job", id, "err", err)
+				e.poller.soon(id)
+			}
+			return
+		}
+		p := Patch{Result: result, Detail: "completed"}
+		if rj.NumPages != nil {
+			p.Pages = rj.NumPages
+		}
+		summary := summarise(result)
+		if p.Pages == nil && summary.Usage.NumPages > 0 {
+			p.Pages = &summary.Usage.NumPages
+		}
+		if summary.StudioLink != "" {
+			p.StudioLink = &summary.StudioLink
+		}
+		if _, _, err := e.update(e.ctx, id, StatusCompleted, p); err != nil {
+			e.log.Error("record completion", "job", id, "err", err)
+		}
+	case reducto.JobFailed:
+		reason := rj.Reason
+		if reason == "" {
+			reason = "Reducto reported the job failed without a reason"
+		}
+		e.fail(id, reason)
+	default:
+		if _, _, err := e.update(e.ctx, id, StatusCancelled, Patch{Detail: "cancelled at Reducto"}); err != nil {
+			e.log.Error("record cancellation", "job", id, "err", err)
+		}
+	}
+}
+
+// resultSummary is what the job list keeps from a result.
+type resultSummary struct {
+	StudioLink string `json:"studio_link"`
+	Usage      struct {
+		NumPages int `json:"num_pages"`
+	} `json:"usage"`
+}
+
+func summarise(result json.RawMessage) resultSummary {
+	var s resultSummary
+	_ = json.Unmarshal(result, &s) // a result of another shape simply has no summary
+	return s
+}
+
+// gone fails a job Reducto no longer knows.
+func (e *Engine) gone(id int64, jobID string) {
+	e.fail(id, fmt.Sprintf("Reducto no longer knows job %s (jobs expire about 12 hours after submission)", jobID))
+}
+
+// HandleWebhook is the one entry for verified webhook deliveries. It is
+// idempotent: any number of deliveries for a job, racing each other and the
+// poller, give one completion. A webhook says only the status; the engine
+// fetches the job once for its outcome and result. It returns ErrUnknownJob
+// for a job this install never submitted.
+func (e *Engine) HandleWebhook(ctx context.Context, d Delivery) error {
+	if d.JobID == "" {
+		return errors.New("webhook without a job id")
+	}
+	job, err := e.store.GetByJobID(ctx, d.JobID)
+	if errors.Is(err, ErrNotFound) {
+		if refOf(d.Metadata) == "" {
+			return ErrUnknownJob
+		}
+		// Ours, but the answer to our submission has not been recorded yet:
+		// finish it as soon as it is.
+		e.mu.Lock()
+		if len(e.early) < earlyLimit {
+			e.early[d.JobID] = struct{}{}
+		}
+		e.mu.Unlock()
+		if job, err = e.store.GetByJobID(ctx, d.JobID); err != nil {
+			return nil
+		}
+	} else if err != nil {
+		return fmt.Errorf("webhook for %s: %w", d.JobID, err)
+	}
+	if job.Status.Final() {
+		return nil
+	}
+	e.log.Info("webhook", "job", job.ID, "job_id", d.JobID, "status", d.Status, "via", d.Source)
+	e.requestFinish(job.ID, d.JobID)
+	return nil
+}
+
+// Cancel stops a job: before submission locally, afterwards at Reducto.
+func (e *Engine) Cancel(ctx context.Context, id int64) error {
+	job, err := e.store.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("cancel job %d: %w", id, err)
+	}
+	if job.Status.Final() {
+		return fmt.Errorf("cancel job %d: it is already %s", id, job.Status)
+	}
+	if job.JobID == "" {
+		e.mu.Lock()
+		stop := e.cancelUploads[id]
+		e.mu.Unlock()
+		if stop != nil {
+			stop()
+		}
+		_, _, err := e.update(ctx, id, StatusCancelled, Patch{Detail: "cancelled before submission"})
+		return err
+	}
+	if err := e.client.Cancel(ctx, job.JobID); err != nil {
+		return fmt.Errorf("cancel %s: %w", job.JobID, err)
+	}
+	_, _, err = e.update(ctx, id, StatusCancelled, Patch{Detail: "cancelled by the user"})
+	return err
+}

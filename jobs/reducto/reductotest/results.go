@@ -1,0 +1,277 @@
+package reductotest
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+)
+
+// The result shapes below follow Reducto's SDK types (ParseResponse,
+// ExtractResponse, SplitResponse); only the simulator needs them, so they
+// live here rather than in package reducto.
+
+type simBBox struct {
+	Left   float64 `json:"left"`
+	Top    float64 `json:"top"`
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+	Page   int     `json:"page"`
+}
+
+type simBlock struct {
+	Type       string  `json:"type"`
+	BBox       simBBox `json:"bbox"`
+	Content    string  `json:"content"`
+	Confidence string  `json:"confidence"`
+}
+
+type simChunk struct {
+	Content           string     `json:"content"`
+	Embed             string     `json:"embed"`
+	Enriched          *string    `json:"enriched"`
+	EnrichmentSuccess bool       `json:"enrichment_success"`
+	Blocks            []simBlock `json:"blocks"`
+}
+
+type simFullResult struct {
+	Type   string     `json:"type"`
+	Chunks []simChunk `json:"chunks"`
+	OCR    any        `json:"ocr"`
+	Custom any        `json:"custom"`
+}
+
+type simURLResult struct {
+	Type     string `json:"type"`
+	URL      string `json:"url"`
+	ResultID string `json:"result_id"`
+}
+
+type simUsage struct {
+	NumPages  int      `json:"num_pages"`
+	NumFields *int     `json:"num_fields,omitempty"`
+	Credits   *float64 `json:"credits"`
+}
+
+type simParseResponse struct {
+	JobID        string   `json:"job_id"`
+	Duration     float64  `json:"duration"`
+	Usage        simUsage `json:"usage"`
+	Result       any      `json:"result"`
+	PDFURL       *string  `json:"pdf_url"`
+	StudioLink   string   `json:"studio_link"`
+	ResponseType string   `json:"response_type"`
+}
+
+type simExtractResponse struct {
+	JobID        string   `json:"job_id"`
+	Result       []any    `json:"result"`
+	Citations    any      `json:"citations"`
+	Usage        simUsage `json:"usage"`
+	StudioLink   string   `json:"studio_link"`
+	ResponseType string   `json:"response_type"`
+}
+
+type simSplit struct {
+	Name  string `json:"name"`
+	Pages []int  `json:"pages"`
+	Conf  string `json:"conf"`
+}
+
+type simSplitResponse struct {
+	Usage  simUsage `json:"usage"`
+	Result struct {
+		Splits         []simSplit       `json:"splits"`
+		SectionMapping map[string][]int `json:"section_mapping"`
+	} `json:"result"`
+	ResponseType string `json:"response_type"`
+}
+
+func credits(v float64) *float64 { return &v }
+
+func (s *Server) studioLink(j *job) string {
+	return "https://studio.reducto.ai/job/" + j.ID
+}
+
+// buildResultLocked returns the result JSON of a completed job.
+func (s *Server) buildResultLocked(j *job) json.RawMessage {
+	var v any
+	switch j.Kind {
+	case "extract":
+		v = s.extractResult(j)
+	case "split":
+		v = s.splitResult(j)
+	default:
+		v = s.parseResultLocked(j)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only our own types are marshalled; failing here is a bug.
+		panic(fmt.Sprintf("reductotest: marshal result: %v", err))
+	}
+	return b
+}
+
+func (s *Server) parseResultLocked(j *job) simParseResponse {
+	var req reducto.ParseRequest
+	_ = json.Unmarshal(j.RawConfig, &req) // validated at submission
+	format := "dynamic"
+	if req.Formatting != nil && req.Formatting.TableOutputFormat != "" {
+		format = req.Formatting.TableOutputFormat
+	}
+	chunks := makeChunks(j, format)
+	resp := simParseResponse{
+		JobID:        j.ID,
+		Duration:     j.Dur.Seconds(),
+		Usage:        simUsage{NumPages: j.Pages, Credits: credits(float64(j.Pages))},
+		StudioLink:   s.studioLink(j),
+		ResponseType: "parse",
+	}
+	full := simFullResult{Type: "full", Chunks: chunks}
+	force := s.cfg.URLResults || (req.Settings != nil && req.Settings.ForceURLResult)
+	if !force {
+		if b, err := json.Marshal(full); err == nil && len(b) > s.cfg.URLResultAbove {
+			force = true
+		}
+	}
+	if !force {
+		resp.Result = full
+		return resp
+	}
+	// Reducto's docs disagree on the downloaded shape (an object with
+	// chunks, or a bare array of chunks); alternate so clients handle both.
+	var blob any = full
+	if s.state.urlResults%2 == 1 {
+		blob = chunks
+	}
+	s.state.urlResults++
+	b, _ := json.Marshal(blob)
+	rid := uuid.NewString()
+	s.state.results[rid] = b
+	j.ResultID = rid
+	resp.Result = simURLResult{Type: "url", URL: s.baseURL() + "/result/" + rid, ResultID: rid}
+	return resp
+}
+
+// makeChunks writes one chunk per page with a title or section header, a
+// paragraph, a table on every third page and a page number.
+func makeChunks(j *job, tableFormat string) []simChunk {
+	name := j.FileName
+	if name == "" {
+		name = "document"
+	}
+	chunks := make([]simChunk, 0, j.Pages)
+	for p := 1; p <= j.Pages; p++ {
+		var blocks []simBlock
+		if p == 1 {
+			blocks = append(blocks, simBlock{Type: "Title", BBox: simBBox{0.1, 0.05, 0.8, 0.06, p},
+				Content: strings.TrimSuffix(name, extOf(name)), Confidence: "high"})
+		} else {
+			blocks = append(blocks, simBlock{Type: "Section Header", BBox: simBBox{0.1, 0.05, 0.6, 0.04, p},
+				Content: fmt.Sprintf("Section %d", p), Confidence: "high"})
+		}
+		blocks = append(blocks, simBlock{Type: "Text", BBox: simBBox{0.1, 0.15, 0.8, 0.3, p},
+			Content: fmt.Sprintf("Page %d of %s. The simulated Reducto API wrote this paragraph so that "+
+				"clients have realistic text to store, search and show.", p, name), Confidence: "high"})
+		if p%3 == 0 {
+			blocks = append(blocks, simBlock{Type: "Table", BBox: simBBox{0.1, 0.5, 0.8, 0.3, p},
+				Content: table(tableFormat, p), Confidence: "low"})
+		}
+		blocks = append(blocks, simBlock{Type: "Page Number", BBox: simBBox{0.45, 0.95, 0.1, 0.02, p},
+			Content: fmt.Sprint(p), Confidence: "high"})
+		parts := make([]string, len(blocks))
+		for i, b := range blocks {
+			parts[i] = b.Content
+		}
+		content := strings.Join(parts, "\n\n")
+		chunks = append(chunks, simChunk{Content: content, Embed: content, EnrichmentSuccess: true, Blocks: blocks})
+	}
+	return chunks
+}
+
+func table(format string, p int) string {
+	if format == "html" {
+		return fmt.Sprintf("<table><tr><th>Item</th><th>Amount</th></tr><tr><td>Row %d</td><td>%d.00</td></tr></table>", p, p*10)
+	}
+	return fmt.Sprintf("| Item | Amount |\n|---|---|\n| Row %d | %d.00 |", p, p*10)
+}
+
+func (s *Server) extractResult(j *job) simExtractResponse {
+	var req reducto.ExtractRequest
+	_ = json.Unmarshal(j.RawConfig, &req)
+	obj := map[string]any{}
+	if req.Instructions != nil && len(req.Instructions.Schema) > 0 {
+		var schema any
+		if json.Unmarshal(req.Instructions.Schema, &schema) == nil {
+			if m, ok := sampleValue(schema, "value", j).(map[string]any); ok {
+				obj = m
+			}
+		}
+	}
+	n := len(obj)
+	return simExtractResponse{
+		JobID:        j.ID,
+		Result:       []any{obj},
+		Usage:        simUsage{NumPages: j.Pages, NumFields: &n, Credits: credits(float64(2 * j.Pages))},
+		StudioLink:   s.studioLink(j),
+		ResponseType: "extract",
+	}
+}
+
+// sampleValue fills a JSON Schema with plausible values.
+func sampleValue(schema any, name string, j *job) any {
+	m, _ := schema.(map[string]any)
+	switch m["type"] {
+	case "object":
+		out := map[string]any{}
+		props, _ := m["properties"].(map[string]any)
+		keys := make([]string, 0, len(props))
+		for k := range props {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out[k] = sampleValue(props[k], k, j)
+		}
+		return out
+	case "array":
+		return []any{sampleValue(m["items"], name, j)}
+	case "number":
+		return float64(stableHash(j.ID+name)%10000) / 100
+	case "integer":
+		return int(stableHash(j.ID+name) % 1000)
+	case "boolean":
+		return stableHash(j.ID+name)%2 == 0
+	case nil:
+		if _, ok := m["properties"]; ok {
+			return sampleValue(map[string]any{"type": "object", "properties": m["properties"]}, name, j)
+		}
+	}
+	return fmt.Sprintf("%s from %s", name, j.FileName)
+}
+
+func (s *Server) splitResult(j *job) simSplitResponse {
+	var req reducto.SplitRequest
+	_ = json.Unmarshal(j.RawConfig, &req)
+	var resp simSplitResponse
+	resp.ResponseType = "split"
+	resp.Usage = simUsage{NumPages: j.Pages, Credits: credits(float64(j.Pages))}
+	resp.Result.SectionMapping = map[string][]int{}
+	n := len(req.SplitDescription)
+	resp.Result.Splits = []simSplit{}
+	for i, d := range req.SplitDescription {
+		// Contiguous page ranges, one per description, as even as possible.
+		from, to := i*j.Pages/n+1, (i+1)*j.Pages/n
+		pages := []int{}
+		for p := from; p <= to; p++ {
+			pages = append(pages, p)
+		}
+		resp.Result.Splits = append(resp.Result.Splits, simSplit{Name: d.Name, Pages: pages, Conf: "high"})
+		resp.Result.SectionMapping[d.Name] = pages
+	}
+	return resp
+}

@@ -1,36 +1,34 @@
 package receiver
 
 import (
-	"sync"
 	"testing"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// Until jobs.Store's RecordDeliveries lands, durable logs are stood in for
-// by in-memory ones keyed by path, which survive a Server "restart" within
-// the test process.
-var (
-	memLogsMu sync.Mutex
-	memLogs   = map[string]*memLog{}
-)
-
-// openDeliveryLog opens the delivery log kept at path.
+// openDeliveryLog opens the real SQLite history at path as the delivery
+// log; reopening the same path is a restart on the same data folder.
 func openDeliveryLog(t testing.TB, path string) (DeliveryLog, func()) {
 	t.Helper()
-	memLogsMu.Lock()
-	defer memLogsMu.Unlock()
-	l, ok := memLogs[path]
-	if !ok {
-		l = newMemLog()
-		memLogs[path] = l
+	st, err := jobs.OpenStore(path)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
 	}
-	return l, func() {}
+	return st, func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	}
 }
 
-// newDeliveryLog opens a fresh delivery log in t's temp dir, closed at the
-// end of the test.
+// newDeliveryLog opens a fresh SQLite history in t's temp dir, closed at
+// the end of the test.
 func newDeliveryLog(t testing.TB) DeliveryLog {
 	t.Helper()
 	l, closeLog := openDeliveryLog(t, t.TempDir()+"/history.db")
 	t.Cleanup(closeLog)
 	return l
 }
+
+// *jobs.Store is what main wires in as the delivery log.
+var _ DeliveryLog = (*jobs.Store)(nil)

@@ -1,0 +1,218 @@
+package fakedesktop
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+const (
+	notificationsName = "org.freedesktop.Notifications"
+	notificationsPath = dbus.ObjectPath("/org/freedesktop/Notifications")
+)
+
+// Notification is one org.freedesktop.Notifications.Notify call the fake
+// server answered.
+type Notification struct {
+	ID         uint32 // the id the server returned
+	AppName    string
+	ReplacesID uint32
+	Icon       string
+	Summary    string // the title
+	Body       string
+	Actions    []string
+	Hints      map[string]dbus.Variant
+	Timeout    int32 // expire timeout in ms
+	Sender     string
+}
+
+// notificationServer is the exported org.freedesktop.Notifications object.
+type notificationServer struct {
+	mu      sync.Mutex
+	nextID  uint32
+	got     []Notification
+	changed chan struct{} // closed and replaced whenever got or blocked changes
+	gate    chan struct{} // non-nil while Notify hangs; closed to release
+	blocked int           // Notify calls currently held by the gate
+	gen     int           // bumped by reset: calls held across it are dropped
+	closed  chan struct{}
+}
+
+func exportNotifications(conn *dbus.Conn) (*notificationServer, error) {
+	s := &notificationServer{changed: make(chan struct{}), closed: make(chan struct{})}
+	if err := conn.Export(s, notificationsPath, notificationsName); err != nil {
+		return nil, fmt.Errorf("export %s: %w", notificationsName, err)
+	}
+	if err := claim(conn, notificationsName); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func claim(conn *dbus.Conn, name string) error {
+	reply, err := conn.RequestName(name, dbus.NameFlagDoNotQueue)
+	if err != nil {
+		return fmt.Errorf("request name %s: %w", name, err)
+	}
+	if reply != dbus.RequestNameReplyPrimaryOwner {
+		return fmt.Errorf("request name %s: not primary owner (reply %d)", name, reply)
+	}
+	return nil
+}
+
+// signal wakes every waiter; callers hold s.mu.
+func (s *notificationServer) signal() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Notify is org.freedesktop.Notifications.Notify. In hang mode it does not
+// answer until hang mode ends or the desktop closes, like a wedged
+// notification daemon.
+func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, body string,
+	actions []string, hints map[string]dbus.Variant, timeout int32, sender dbus.Sender) (uint32, *dbus.Error) {
+	s.mu.Lock()
+	gate, gen := s.gate, s.gen
+	if gate != nil {
+		s.blocked++
+		s.signal()
+	}
+	s.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-s.closed:
+			return 0, dbus.MakeFailedError(fmt.Errorf("fake notification server closed"))
+		}
+		s.mu.Lock()
+		s.blocked--
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if gen != s.gen {
+		// Held across a Reset: it belongs to a finished test.
+		return 0, dbus.MakeFailedError(fmt.Errorf("fake notification server was reset"))
+	}
+	s.nextID++
+	s.got = append(s.got, Notification{
+		ID: s.nextID, AppName: app, ReplacesID: replaces, Icon: icon, Summary: summary, Body: body,
+		Actions: actions, Hints: hints, Timeout: timeout, Sender: string(sender),
+	})
+	s.signal()
+	return s.nextID, nil
+}
+
+// GetCapabilities advertises body-markup so that clients escape as they
+// must for real servers such as dunst and GNOME Shell.
+func (s *notificationServer) GetCapabilities() ([]string, *dbus.Error) {
+	return []string{"body", "body-markup", "actions", "icon-static"}, nil
+}
+
+// GetServerInformation is org.freedesktop.Notifications.GetServerInformation.
+func (s *notificationServer) GetServerInformation() (name, vendor, version, specVersion string, err *dbus.Error) {
+	return "fakedesktop", "reducto-tray tests", "1.0", "1.2", nil
+}
+
+// CloseNotification is accepted and ignored: nothing is on screen.
+func (s *notificationServer) CloseNotification(id uint32) *dbus.Error { return nil }
+
+func (s *notificationServer) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.closed:
+	default:
+		close(s.closed)
+	}
+}
+
+func (s *notificationServer) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.got = nil
+	s.gen++
+	if s.gate != nil {
+		close(s.gate)
+		s.gate = nil
+	}
+	s.signal()
+}
+
+// SetNotifyHang makes Notify stop answering (true) or answer again (false).
+// Calls held while hanging are answered, and recorded, when it is turned
+// off; Close fails them.
+func (d *Desktop) SetNotifyHang(hang bool) {
+	s := d.notifications
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case hang && s.gate == nil:
+		s.gate = make(chan struct{})
+	case !hang && s.gate != nil:
+		close(s.gate)
+		s.gate = nil
+	}
+}
+
+// Notifications returns a copy of every notification answered so far.
+func (d *Desktop) Notifications() []Notification {
+	s := d.notifications
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Notification(nil), s.got...)
+}
+
+// WaitNotifications waits until at least n notifications were answered and
+// returns all of them; after timeout it returns what arrived and an error.
+func (d *Desktop) WaitNotifications(n int, timeout time.Duration) ([]Notification, error) {
+	s := d.notifications
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		got, changed := append([]Notification(nil), s.got...), s.changed
+		s.mu.Unlock()
+		if len(got) >= n {
+			return got, nil
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return got, fmt.Errorf("got %d notifications within %s, want %d", len(got), timeout, n)
+		}
+	}
+}
+
+// ExpectNoMore waits for quiet and returns an error if more than n
+// notifications arrive within d. It is an absence check, so it has to wait
+// the whole of d when all is well.
+func (d *Desktop) ExpectNoMore(n int, within time.Duration) error {
+	got, err := d.WaitNotifications(n+1, within)
+	if err == nil {
+		return fmt.Errorf("got %d notifications, want %d: extra %+v", len(got), n, got[n:])
+	}
+	return nil
+}
+
+// WaitBlocked waits until n Notify calls are held by hang mode.
+func (d *Desktop) WaitBlocked(n int, timeout time.Duration) error {
+	s := d.notifications
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		blocked, changed := s.blocked, s.changed
+		s.mu.Unlock()
+		if blocked >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return fmt.Errorf("%d Notify calls held within %s, want %d", blocked, timeout, n)
+		}
+	}
+}

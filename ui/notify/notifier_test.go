@@ -1,0 +1,367 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/internal/fakedesktop"
+)
+
+// wait bounds every wait for something that should happen; it is generous
+// because the machine is shared.
+const wait = 10 * time.Second
+
+// harness runs a Notifier over real beeep against the shared fake desktop.
+type harness struct {
+	t      *testing.T
+	d      *fakedesktop.Desktop
+	n      *Notifier
+	events chan jobs.Event
+	window time.Duration
+}
+
+func start(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	d := fakedesktop.Shared(t)
+	if cfg.BurstWindow == 0 {
+		cfg.BurstWindow = 150 * time.Millisecond
+	}
+	n := New(cfg)
+	return run(t, d, n, cfg.BurstWindow)
+}
+
+func run(t *testing.T, d *fakedesktop.Desktop, n *Notifier, window time.Duration) *harness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	// Unbuffered: a send returns only once Run has taken the event, which
+	// is what "Run keeps consuming" means.
+	events := make(chan jobs.Event)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Run(ctx, events)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return &harness{t: t, d: d, n: n, events: events, window: window}
+}
+
+func outcomeEvent(id int64, file string, st jobs.Status, reason string) jobs.Event {
+	return jobs.Event{Kind: jobs.EventChanged, Job: jobs.Job{
+		ID: id, File: file, Kind: jobs.KindParse, Status: st, Error: reason,
+	}}
+}
+
+func (h *harness) push(evs ...jobs.Event) {
+	h.t.Helper()
+	for _, ev := range evs {
+		select {
+		case h.events <- ev:
+		case <-time.After(wait):
+			h.t.Fatalf("Run did not take event for job %d within %s", ev.Job.ID, wait)
+		}
+	}
+}
+
+func (h *harness) expect(n int) []fakedesktop.Notification {
+	h.t.Helper()
+	got, err := h.d.WaitNotifications(n, wait)
+	if err != nil {
+		h.t.Fatalf("%v: %+v", err, got)
+	}
+	// Nothing more may follow: everything pending is decided within one
+	// window (or a burst's quiet gap), so two windows are ample.
+	if err := h.d.ExpectNoMore(n, 2*h.window); err != nil {
+		h.t.Fatal(err)
+	}
+	return got
+}
+
+func TestOneNotificationPerJobWhateverArrivesTwice(t *testing.T) {
+	h := start(t, Config{})
+	done := outcomeEvent(1, "/home/u/docs/report.pdf", jobs.StatusCompleted, "")
+	running := outcomeEvent(1, "/home/u/docs/report.pdf", jobs.StatusRunning, "")
+	h.push(jobs.Event{Kind: jobs.EventAdded, Job: running.Job}, running, done, done)
+	got := h.expect(1)[0]
+	if got.AppName != "Reducto Tray" {
+		t.Errorf("app name %q, want Reducto Tray", got.AppName)
+	}
+	if got.Summary != "report.pdf completed" {
+		t.Errorf("summary %q", got.Summary)
+	}
+	if got.Body != "report.pdf: parse completed" {
+		t.Errorf("body %q", got.Body)
+	}
+	// A late duplicate (say a webhook after the poll) is still ignored.
+	h.push(done, outcomeEvent(1, "/home/u/docs/report.pdf", jobs.StatusFailed, "late"))
+	if err := h.d.ExpectNoMore(1, 3*h.window); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEscapesOutsideTextInBody(t *testing.T) {
+	h := start(t, Config{})
+	h.push(outcomeEvent(7, "/tmp/a&b <x>.pdf", jobs.StatusFailed, "<oops>"))
+	got := h.expect(1)[0]
+	if want := "a&amp;b &lt;x&gt;.pdf: parse failed: &lt;oops&gt;"; got.Body != want {
+		t.Errorf("body %q, want %q", got.Body, want)
+	}
+	// The summary field is plain text by the spec: shown as is.
+	if want := "a&b <x>.pdf failed"; got.Summary != want {
+		t.Errorf("summary %q, want %q", got.Summary, want)
+	}
+}
+
+func TestBurstBecomesOneSummary(t *testing.T) {
+	// A wide window: all twelve must land in it even on a loaded machine.
+	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
+	var files []string
+	for i := 1; i <= 12; i++ {
+		f := fmt.Sprintf("scan-%02d.pdf", i)
+		files = append(files, f)
+		h.push(outcomeEvent(int64(100+i), "/data/"+f, jobs.StatusCompleted, ""))
+	}
+	got := h.expect(1)[0]
+	if got.Summary != "12 documents completed" {
+		t.Errorf("summary %q", got.Summary)
+	}
+	lines := strings.Split(got.Body, "\n")
+	if len(lines) != 12 {
+		t.Fatalf("body has %d lines, want 12:\n%s", len(lines), got.Body)
+	}
+	for i, f := range files {
+		if want := f + ": parse completed"; lines[i] != want {
+			t.Errorf("line %d = %q, want %q", i, lines[i], want)
+		}
+	}
+}
+
+func TestMixedBurstCountsBoth(t *testing.T) {
+	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
+	for i := 1; i <= 10; i++ {
+		h.push(outcomeEvent(int64(i), fmt.Sprintf("/d/ok%d.pdf", i), jobs.StatusCompleted, ""))
+	}
+	h.push(outcomeEvent(11, "/d/bad1.pdf", jobs.StatusFailed, "timeout"),
+		outcomeEvent(12, "/d/bad2.pdf", jobs.StatusFailed, "x & y"))
+	got := h.expect(1)[0]
+	if got.Summary != "10 completed, 2 failed" {
+		t.Errorf("summary %q", got.Summary)
+	}
+	if !strings.HasSuffix(got.Body, "\nbad1.pdf: parse failed: timeout\nbad2.pdf: parse failed: x &amp; y") {
+		t.Errorf("body does not end with the escaped failures:\n%s", got.Body)
+	}
+}
+
+func TestTwoOutcomesAreTwoNotifications(t *testing.T) {
+	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
+	h.push(outcomeEvent(1, "/d/one.pdf", jobs.StatusCompleted, ""),
+		outcomeEvent(2, "/d/two.pdf", jobs.StatusFailed, "bad"))
+	got := h.expect(2)
+	if got[0].Summary != "one.pdf completed" || got[1].Summary != "two.pdf failed" {
+		t.Errorf("summaries %q, %q", got[0].Summary, got[1].Summary)
+	}
+}
+
+func TestFailuresOnlyMode(t *testing.T) {
+	h := start(t, Config{})
+	h.n.SetMode(FailuresOnly)
+	h.push(outcomeEvent(1, "/d/fine.pdf", jobs.StatusCompleted, ""),
+		outcomeEvent(2, "/d/broken.pdf", jobs.StatusFailed, "corrupt"))
+	got := h.expect(1)[0]
+	if got.Summary != "broken.pdf failed" {
+		t.Errorf("summary %q, want only the failure", got.Summary)
+	}
+}
+
+func TestOffModeDropsForGood(t *testing.T) {
+	h := start(t, Config{})
+	h.n.SetMode(Off)
+	h.push(outcomeEvent(1, "/d/quiet.pdf", jobs.StatusCompleted, ""))
+	h.expect(0)
+	h.n.SetMode(All)
+	// The duplicate of a job that ended while off is not shown later...
+	h.push(outcomeEvent(1, "/d/quiet.pdf", jobs.StatusCompleted, ""))
+	// ...but a new job is.
+	h.push(outcomeEvent(2, "/d/loud.pdf", jobs.StatusCompleted, ""))
+	if got := h.expect(1)[0]; got.Summary != "loud.pdf completed" {
+		t.Errorf("summary %q", got.Summary)
+	}
+}
+
+func TestPauseAndResume(t *testing.T) {
+	var now atomic.Int64
+	t0 := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
+	now.Store(t0.UnixNano())
+	h := start(t, Config{Now: func() time.Time { return time.Unix(0, now.Load()) }})
+
+	until := t0.Add(30 * time.Minute)
+	h.n.PauseUntil(until)
+	if p, u := h.n.Paused(); !p || !u.Equal(until) {
+		t.Fatalf("Paused() = %v, %v; want true, %v", p, u, until)
+	}
+	h.push(outcomeEvent(1, "/d/during.pdf", jobs.StatusCompleted, ""))
+	h.expect(0)
+
+	// The pause ends by itself when the clock passes it.
+	now.Store(until.Add(time.Second).UnixNano())
+	if p, _ := h.n.Paused(); p {
+		t.Fatal("still paused after the deadline")
+	}
+	h.push(outcomeEvent(1, "/d/during.pdf", jobs.StatusCompleted, ""), // not shown later
+		outcomeEvent(2, "/d/after.pdf", jobs.StatusCompleted, ""))
+	if got := h.expect(1)[0]; got.Summary != "after.pdf completed" {
+		t.Errorf("summary %q", got.Summary)
+	}
+
+	h.n.PauseUntil(time.Unix(0, now.Load()).Add(time.Hour))
+	h.n.Resume()
+	if p, _ := h.n.Paused(); p {
+		t.Fatal("paused after Resume")
+	}
+	h.push(outcomeEvent(3, "/d/resumed.pdf", jobs.StatusCompleted, ""))
+	if got, err := h.d.WaitNotifications(2, wait); err != nil || got[1].Summary != "resumed.pdf completed" {
+		t.Fatalf("after Resume: %v %+v", err, got)
+	}
+}
+
+func TestPauseSilencesWhatIsStillInTheWindow(t *testing.T) {
+	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
+	h.push(outcomeEvent(1, "/d/late.pdf", jobs.StatusCompleted, ""))
+	h.n.PauseUntil(time.Now().Add(time.Hour))
+	if err := h.d.ExpectNoMore(0, 2*h.window); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStuckServerDoesNotHangRun(t *testing.T) {
+	d := fakedesktop.Shared(t)
+	d.SetNotifyHang(true)
+	health := make(chan error, 100)
+	queued := make(chan int, 100)
+	n := New(Config{
+		Timeout:     200 * time.Millisecond,
+		BurstWindow: 50 * time.Millisecond,
+		OnHealth:    func(err error) { health <- err },
+	})
+	n.testHookQueued = func(k int) { queued <- k }
+	h := run(t, d, n, 50*time.Millisecond)
+
+	h.push(outcomeEvent(1, "/d/first.pdf", jobs.StatusCompleted, ""))
+	if err := d.WaitBlocked(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-health:
+		if !errors.Is(err, ErrTimeout) {
+			t.Fatalf("health error %v, want ErrTimeout", err)
+		}
+	case <-time.After(wait):
+		t.Fatal("no health report for a server that never answers")
+	}
+	if !errors.Is(n.LastError(), ErrTimeout) {
+		t.Fatalf("LastError() = %v, want ErrTimeout", n.LastError())
+	}
+
+	before := runtime.NumGoroutine()
+	const more = 30
+	for i := 2; i <= more+1; i++ {
+		h.push(outcomeEvent(int64(i), fmt.Sprintf("/d/later-%02d.pdf", i), jobs.StatusCompleted, ""))
+	}
+	deadline := time.After(wait)
+	for k := 0; k < more; {
+		select {
+		case k = <-queued:
+		case <-deadline:
+			t.Fatalf("only %d outcomes queued behind the stuck call, want %d", k, more)
+		}
+	}
+	if after := runtime.NumGoroutine(); after > before+2 {
+		t.Errorf("goroutines grew from %d to %d while the server was stuck", before, after)
+	}
+	if got := d.Notifications(); len(got) != 0 {
+		t.Fatalf("a stuck server showed %d notifications", len(got))
+	}
+
+	// The server wakes up: the stuck call completes, then the backlog goes
+	// out as one summary, and health recovers.
+	d.SetNotifyHang(false)
+	got, err := d.WaitNotifications(2, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Summary != "first.pdf completed" || got[1].Summary != fmt.Sprintf("%d documents completed", more) {
+		t.Errorf("summaries %q, %q", got[0].Summary, got[1].Summary)
+	}
+	if lines := strings.Count(got[1].Body, "\n") + 1; lines != more {
+		t.Errorf("backlog summary names %d files, want %d", lines, more)
+	}
+	if err := d.ExpectNoMore(2, 3*h.window); err != nil {
+		t.Fatal(err)
+	}
+	for err := range health {
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrTimeout) {
+			t.Fatalf("unexpected health report %v", err)
+		}
+	}
+	if n.LastError() != nil {
+		t.Errorf("LastError() = %v after recovery", n.LastError())
+	}
+}
+
+func TestClosingEventsFlushesWhatIsWaiting(t *testing.T) {
+	d := fakedesktop.Shared(t)
+	n := New(Config{BurstWindow: time.Hour}) // only the flush can send it
+	events := make(chan jobs.Event, 1)
+	events <- outcomeEvent(1, "/d/last.pdf", jobs.StatusCompleted, "")
+	close(events)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Run(context.Background(), events)
+	}()
+	select {
+	case <-done:
+	case <-time.After(wait):
+		t.Fatal("Run did not return after the events channel closed")
+	}
+	// Run waited for delivery before returning: no wait needed.
+	if got := d.Notifications(); len(got) != 1 || got[0].Summary != "last.pdf completed" {
+		t.Errorf("notifications %+v", got)
+	}
+}
+
+func TestBeeepSenderSendsPNGIconInline(t *testing.T) {
+	d := fakedesktop.Shared(t)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 4, 4))); err != nil {
+		t.Fatal(err)
+	}
+	if err := (BeeepSender{AppName: "Custom", Icon: buf.Bytes()}).Send("t", "b"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.WaitNotifications(1, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].AppName != "Custom" || got[0].Summary != "t" || got[0].Body != "b" {
+		t.Errorf("notification %+v", got[0])
+	}
+	if _, ok := got[0].Hints["image-data"]; !ok {
+		t.Errorf("no image-data hint in %v", got[0].Hints)
+	}
+}

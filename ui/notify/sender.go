@@ -1,0 +1,59 @@
+package notify
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/gen2brain/beeep"
+)
+
+// DefaultAppName is the application name desktops show next to every
+// notification (the D-Bus app_name on Linux, the toast's app id on Windows).
+const DefaultAppName = "Reducto Tray"
+
+// Sender shows one desktop notification. Send may block for as long as the
+// desktop takes to answer, possibly for ever; the Notifier bounds that.
+type Sender interface {
+	Send(title, body string) error
+}
+
+// beeepMu serialises BeeepSender calls: beeep.AppName is a package global
+// read inside beeep.Notify, so two senders with different names (or two
+// concurrent calls) would race on it.
+var beeepMu sync.Mutex
+
+// BeeepSender sends notifications with gen2brain/beeep: D-Bus
+// org.freedesktop.Notifications on Linux (with notify-send and kdialog as
+// fallbacks), terminal-notifier/osascript on macOS, toasts on Windows.
+type BeeepSender struct {
+	// AppName is what the desktop shows as the sender; empty means
+	// DefaultAppName.
+	AppName string
+	// Icon is a PNG image sent inline (the D-Bus image-data hint). It wins
+	// over IconPath when both are set.
+	Icon []byte
+	// IconPath is a PNG file or a freedesktop stock icon name. Windows needs
+	// a stable path here: beeep deletes the temporary file it writes for Icon
+	// right after the toast is pushed.
+	IconPath string
+}
+
+// Send shows title and body through beeep. The body is sent verbatim: the
+// caller escapes whatever a markup-reading server must not interpret.
+func (s BeeepSender) Send(title, body string) error {
+	name := s.AppName
+	if name == "" {
+		name = DefaultAppName
+	}
+	var icon any = s.IconPath
+	if len(s.Icon) > 0 {
+		icon = s.Icon
+	}
+	beeepMu.Lock()
+	defer beeepMu.Unlock()
+	beeep.AppName = name
+	if err := beeep.Notify(title, body, icon); err != nil {
+		return fmt.Errorf("beeep notify %q: %w", title, err)
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -209,7 +210,12 @@ func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
 	if err != nil || (!changed && job.Status != StatusUploading) {
 		return // cancelled meanwhile, or the store refused
 	}
-	up, err := e.client.UploadFile(ctx, job.File, e.uploadProgress(job))
+	var up reducto.Upload
+	err = e.persist(ctx, func() error {
+		var err error
+		up, err = e.client.UploadFile(ctx, job.File, e.uploadProgress(job))
+		return err
+	})
 	if err != nil {
 		if ctx.Err() == nil {
 			e.fail(job.ID, fmt.Sprintf("upload failed: %v", err))
@@ -245,7 +251,12 @@ func (e *Engine) uploadProgress(job Job) reducto.Progress {
 func (e *Engine) send(ctx context.Context, job Job, fileID string) (string, error) {
 	var lastErr error
 	for attempt := 0; attempt < submitAttempts; attempt++ {
-		jobID, err := e.post(ctx, job, fileID)
+		var jobID string
+		err := e.persist(ctx, func() error {
+			var err error
+			jobID, err = e.post(ctx, job, fileID)
+			return err
+		})
 		if err == nil {
 			return jobID, nil
 		}
@@ -411,4 +422,44 @@ func (e *Engine) submitted(job Job, jobID string) {
 	if early {
 		e.requestFinish(updated.ID, jobID)
 	}
+}
+
+// persistAttempts bounds how often persist runs an operation; with the
+// client's own retries and the growing waits this rides out about a minute
+// of 429s or 5xx before a job is failed.
+const persistAttempts = 6
+
+// persist runs f until it succeeds or fails for good. Transient failures
+// (rate limits, overload, network trouble that certainly created nothing)
+// wait with capped, jittered backoff, at least as long as the server asked.
+func (e *Engine) persist(ctx context.Context, f func() error) error {
+	delay := time.Second
+	for attempt := 1; ; attempt++ {
+		err := f()
+		if err == nil || !transient(err) || attempt >= persistAttempts {
+			return err
+		}
+		wait := max(reducto.RetryAfter(err), e.poller.jitter(delay))
+		e.log.Info("transient API error, waiting", "wait", wait, "err", err)
+		select {
+		case <-e.clk.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+		delay = min(delay*2, 30*time.Second)
+	}
+}
+
+// transient reports whether repeating the request is safe and may succeed.
+// An ambiguous submission is not: it must be looked up first.
+func transient(err error) bool {
+	if reducto.IsAmbiguous(err) {
+		return false
+	}
+	var api *reducto.APIError
+	if errors.As(err, &api) {
+		return api.Retryable
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
 }

@@ -1,0 +1,131 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+)
+
+// rig is an engine wired to a simulated Reducto API and a real SQLite file.
+type rig struct {
+	t      *testing.T
+	sim    *reductotest.Server
+	store  *jobs.Store
+	engine *jobs.Engine
+	client *reducto.Client
+	clk    clock.Clock
+	dbPath string
+	dir    string
+}
+
+// speed is how much faster than real time tests run: a 3 s job takes 30 ms.
+const speed = 100
+
+func newRig(t *testing.T, simCfg reductotest.Config, pol jobs.PollPolicy) *rig {
+	t.Helper()
+	clk := clock.NewScaled(speed)
+	if simCfg.Clock == nil {
+		simCfg.Clock = clk
+	}
+	sim := reductotest.NewServer(simCfg)
+	t.Cleanup(sim.Close)
+	r := &rig{t: t, sim: sim, clk: clk, dir: t.TempDir()}
+	r.dbPath = filepath.Join(r.dir, "history.db")
+	r.client = reducto.New(sim.URL, simCfg.APIKey, reducto.WithClock(clk), reducto.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	r.open(pol)
+	return r
+}
+
+// open (re)opens the store and starts an engine on it, as an app start does.
+func (r *rig) open(pol jobs.PollPolicy) {
+	r.t.Helper()
+	store, err := jobs.OpenStore(r.dbPath)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.store = store
+	r.engine = jobs.New(jobs.Config{
+		Client: r.client, Store: store, Clock: r.clk, Poll: pol,
+		DirectWebhookURL: "http://127.0.0.1:1/webhooks/direct/token",
+		Logger:           slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+	})
+	if err := r.engine.Start(context.Background()); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(r.close)
+}
+
+func (r *rig) close() {
+	if r.engine != nil {
+		r.engine.Close()
+		r.store.Close()
+		r.engine, r.store = nil, nil
+	}
+}
+
+// files writes n small documents and returns their paths.
+func (r *rig) files(n int) []string {
+	r.t.Helper()
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = filepath.Join(r.dir, fmt.Sprintf("doc-%03d.pdf", i))
+		if err := os.WriteFile(paths[i], []byte(fmt.Sprintf("%%PDF-1.4 document %d", i)), 0o600); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	return paths
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// allFinal reports whether every job in the store is final.
+func (r *rig) allFinal() bool {
+	js, err := r.store.List(context.Background(), jobs.Query{Limit: 10000})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, j := range js {
+		if !j.Status.Final() {
+			return false
+		}
+	}
+	return len(js) > 0
+}
+
+func (r *rig) jobs() []jobs.Job {
+	js, err := r.store.List(context.Background(), jobs.Query{Limit: 10000})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return js
+}
+
+// simJobsPerRef counts simulator jobs by the client reference they carry.
+func (r *rig) simJobsPerRef() map[string]int {
+	out := map[string]int{}
+	for _, j := range r.sim.Jobs() {
+		out[refOf(j.Metadata)]++
+	}
+	return out
+}
+
+func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }

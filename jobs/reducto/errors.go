@@ -26,6 +26,9 @@ type AmbiguousError struct {
 
 // Error describes the failure and says that the job may exist.
 func (e *AmbiguousError) Error() string {
+	if _, ok := e.Err.(*APIError); ok {
+		return fmt.Sprintf("%v (%v)", e.Err, ErrAmbiguous) // it already names the operation
+	}
 	return fmt.Sprintf("reducto: %s: %v (%v)", e.Op, e.Err, ErrAmbiguous)
 }
 

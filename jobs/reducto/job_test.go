@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -226,4 +227,33 @@ func TestSetCredentialsWhileInFlight(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestConnectionReuse: polling must not open a connection per request.
+func TestConnectionReuse(t *testing.T) {
+	var mu sync.Mutex
+	conns := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, okJob+"\n")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := reducto.New(srv.URL, "k")
+	for range 20 {
+		if _, err := c.GetJob(context.Background(), "j"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 1 {
+		t.Errorf("20 sequential polls opened %d connections, want 1", conns)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -130,6 +131,9 @@ func TestSubmitAmbiguousKeepsCause(t *testing.T) {
 	var amb *reducto.AmbiguousError
 	if !errors.As(err, &ae) || ae.StatusCode != 502 || !errors.As(err, &amb) || amb.Op != "POST /parse_async" {
 		t.Fatalf("err = %v: want an AmbiguousError around the 502", err)
+	}
+	if msg := err.Error(); strings.Count(msg, "POST /parse_async") != 1 || !strings.Contains(msg, "may have been processed") {
+		t.Errorf("Error() = %q", msg)
 	}
 }
 

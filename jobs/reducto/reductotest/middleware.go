@@ -12,8 +12,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := s.takeFault(r)
 	switch {
 	case f != nil && f.Drop == DropBefore:
-		hijackClose(w)
+		// Record first: the client may look before this handler returns.
 		s.record(r, 0, at, true)
+		hijackClose(w)
 		return
 	case f != nil && f.Drop == NoDrop && f.Status != 0:
 		answerFault(w, f)
@@ -22,8 +23,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case f != nil && f.Drop == DropAfter:
 		bw := &blackhole{h: http.Header{}}
 		s.serveAPI(bw, r)
-		hijackClose(w)
 		s.record(r, 0, at, true)
+		hijackClose(w)
 		return
 	}
 	sw := &statusWriter{ResponseWriter: w}

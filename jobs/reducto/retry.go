@@ -13,9 +13,11 @@ package reducto
 // Submissions (POST /parse_async, /extract_async, /split_async) create a job
 // and Reducto offers no idempotency key, so a blind retry may create a second
 // billed job. They are retried only when the job cannot exist:
-//   - the request never left the client in full (dial refused, DNS, TLS
-//     handshake, or a write that failed before the whole body was sent: the
-//     server cannot act on a body it never completely received);
+//   - the request cannot have reached the server in full: no connection was
+//     ever obtained (refused, DNS, TLS handshake, dial timeout) or writing
+//     the request failed (a server cannot act on a body it did not fully
+//     receive). Once a connection exists and no write error was reported,
+//     the request counts as possibly sent (see Client.once);
 //   - 429: Reducto's edge rejects over-limit requests before they reach the
 //     API (async work beyond the concurrency budget is queued, not refused),
 //     unless x-should-retry: false.

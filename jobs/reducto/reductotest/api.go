@@ -221,20 +221,25 @@ type jobResponse struct {
 
 func (s *Server) handleJob(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.clk.Now()
 	if s.jobLimit != nil {
 		if ok, wait := s.jobLimit.take(now); !ok {
+			s.mu.Unlock()
 			writeRateLimited(w, "[CODE 2000] rate limit exceeded on /job, please use webhooks instead of polling", wait.Milliseconds()+1)
 			return
 		}
 	}
 	j := s.lookupLocked(r.PathValue("id"), now)
 	if j == nil {
+		s.mu.Unlock()
 		writeDetail(w, http.StatusNotFound, "Job not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.jobResponseLocked(j, now))
+	// The response only holds immutable pieces of the job (the result is
+	// written once), so it is encoded after unlocking.
+	resp := s.jobResponseLocked(j, now)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) jobResponseLocked(j *job, now time.Time) jobResponse {
@@ -379,6 +384,12 @@ func (s *Server) handleJobs(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, errs...)
 		return
 	}
+	page := s.listPage(before, limit, exclude)
+	writeJSON(w, http.StatusOK, page)
+}
+
+// listPage builds one /jobs page; it takes s.mu itself.
+func (s *Server) listPage(before int64, limit int, exclude bool) jobsPage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clk.Now()
@@ -414,5 +425,5 @@ func (s *Server) handleJobs(w http.ResponseWriter, r *http.Request) {
 		page.Jobs = append(page.Jobs, lj)
 		last = j
 	}
-	writeJSON(w, http.StatusOK, page)
+	return page
 }

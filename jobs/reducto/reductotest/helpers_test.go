@@ -30,7 +30,7 @@ func newTest(t *testing.T, cfg Config) *Server {
 }
 
 // call makes an authenticated request and returns status, body and headers.
-func call(t *testing.T, s *Server, method, path string, body any) (int, []byte, http.Header) {
+func call(t testing.TB, s *Server, method, path string, body any) (int, []byte, http.Header) {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -65,7 +65,7 @@ func call(t *testing.T, s *Server, method, path string, body any) (int, []byte, 
 }
 
 // decode unmarshals b into v or fails the test.
-func decode(t *testing.T, b []byte, v any) {
+func decode(t testing.TB, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
@@ -73,7 +73,7 @@ func decode(t *testing.T, b []byte, v any) {
 }
 
 // upload sends a multipart file and returns its file id.
-func upload(t *testing.T, s *Server, name string, size int) string {
+func upload(t testing.TB, s *Server, name string, size int) string {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -105,7 +105,7 @@ func upload(t *testing.T, s *Server, name string, size int) string {
 }
 
 // submit posts a job and returns its id.
-func submit(t *testing.T, s *Server, kind string, body map[string]any) string {
+func submit(t testing.TB, s *Server, kind string, body map[string]any) string {
 	t.Helper()
 	code, b, _ := call(t, s, http.MethodPost, "/"+kind+"_async", body)
 	if code != 200 {
@@ -135,7 +135,7 @@ type jobResp struct {
 }
 
 // getJob fetches a job; it fails the test on anything but 200.
-func getJob(t *testing.T, s *Server, id string) jobResp {
+func getJob(t testing.TB, s *Server, id string) jobResp {
 	t.Helper()
 	code, b, _ := call(t, s, http.MethodGet, "/job/"+id, nil)
 	if code != 200 {
@@ -148,7 +148,7 @@ func getJob(t *testing.T, s *Server, id string) jobResp {
 
 // pollUntilTerminal polls GET /job until a terminal status, with a real
 // deadline, recording every status seen.
-func pollUntilTerminal(t *testing.T, s *Server, id string) (jobResp, []string) {
+func pollUntilTerminal(t testing.TB, s *Server, id string) (jobResp, []string) {
 	t.Helper()
 	var seen []string
 	deadline := time.Now().Add(10 * time.Second)

@@ -62,10 +62,9 @@ type Config struct {
 	Clock clock.Clock
 	// BatchMax caps ids per RecordDeliveries call (default 256).
 	BatchMax int
-	// BatchLinger is how long a batch may wait for handlers that are still
-	// on their way (default 1ms). A batch never waits when no handler is
-	// about to submit, so a lone delivery is recorded at once. Negative
-	// disables lingering.
+	// BatchLinger is how long a batch stays open after its first id for
+	// more to join (default 1ms), so that under load one commit records many
+	// ids. Negative disables lingering: a batch is whatever is waiting.
 	BatchLinger time.Duration
 	// RetryAfter is the Retry-After sent with a 503 (default 5s).
 	RetryAfter time.Duration

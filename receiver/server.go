@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs/clock"
@@ -31,7 +30,6 @@ type Server struct {
 	batcher  *batcher
 	queue    *queue
 	counters *counters
-	arriving atomic.Int64
 
 	httpSrv *http.Server
 
@@ -64,7 +62,7 @@ func New(cfg Config) *Server {
 		queue:    newQueue(cfg.QueueSize),
 	}
 	s.verifier = &verifier{secret: cfg.Secret, clock: cfg.Clock, log: s.log}
-	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.arriving, &s.counters.batches)
+	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches)
 	s.sinkCtx, s.sinkCancel = context.WithCancel(context.Background())
 	s.queue.start(s.sinkCtx, cfg.Workers, cfg.Sink, s.log, s.counters)
 	s.httpSrv = &http.Server{

@@ -33,13 +33,6 @@ func (s *Server) serveSvix(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.leave()
-	s.arriving.Add(1)
-	submitted := false
-	defer func() {
-		if !submitted {
-			s.arriving.Add(-1)
-		}
-	}()
 
 	buf, err := readBody(w, r)
 	if buf != nil {
@@ -65,7 +58,6 @@ func (s *Server) serveSvix(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, _, _ := svixHeaders(r.Header)
-	submitted = true
 	s.accept(w, jobs.Delivery{ID: id, JobID: p.JobID, Status: p.Status, Metadata: p.Metadata, Source: jobs.WebhookSvix})
 }
 
@@ -84,13 +76,6 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		return
 	}
 	defer s.leave()
-	s.arriving.Add(1)
-	submitted := false
-	defer func() {
-		if !submitted {
-			s.arriving.Add(-1)
-		}
-	}()
 
 	buf, err := readBody(w, r)
 	if buf != nil {
@@ -105,7 +90,6 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		s.badPayload(w, err)
 		return
 	}
-	submitted = true
 	s.accept(w, jobs.Delivery{
 		ID:       "direct:" + p.JobID + ":" + p.Status,
 		JobID:    p.JobID,
@@ -118,16 +102,14 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 // accept runs the durable part for an authentic delivery: reserve a queue
 // slot, record the id (group commit), then queue a fresh delivery or give
 // the slot back for a duplicate. It answers 204 only after the id is on
-// disk. The caller has counted itself in s.arriving; accept takes it out.
+// disk.
 func (s *Server) accept(w http.ResponseWriter, d jobs.Delivery) {
 	if !s.queue.reserve() {
-		s.arriving.Add(-1)
 		s.counters.queueFull.Add(1)
 		s.log.Warn("engine queue full; asking the sender to retry", "delivery", d.ID, "queue", s.queue.cap())
 		s.retryLater(w)
 		return
 	}
-	s.arriving.Add(-1)
 	fresh, err := s.batcher.record(d.ID)
 	if err != nil {
 		s.queue.release()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -403,5 +404,24 @@ func TestPause(t *testing.T) {
 	fc.Advance(10 * time.Second)
 	if j := getJob(t, s, id); j.Status != "Completed" {
 		t.Fatalf("resumed 11s: %s", j.Status)
+	}
+}
+
+func TestDeleteUploadAndJob(t *testing.T) {
+	s := newTest(t, Config{})
+	fid := upload(t, s, "gone.pdf", 10)
+	code, b, _ := call(t, s, http.MethodDelete, "/upload/"+url.PathEscape(fid), nil)
+	if code != 200 || !bytes.Contains(b, []byte(fid)) {
+		t.Fatalf("delete upload: %d %s", code, b)
+	}
+	if code, _, _ := call(t, s, http.MethodPost, "/parse_async", map[string]any{"input": fid}); code != 404 {
+		t.Fatalf("submit deleted file: %d", code)
+	}
+	id := submit(t, s, "parse", map[string]any{"input": "https://e.com/a.pdf"})
+	if code, _, _ := call(t, s, http.MethodDelete, "/job/"+id, nil); code != 202 {
+		t.Fatalf("delete job: %d", code)
+	}
+	if code, _, _ := call(t, s, http.MethodGet, "/job/"+id, nil); code != 404 {
+		t.Fatalf("deleted job: %d", code)
 	}
 }

@@ -171,6 +171,7 @@ func (s *Server) createJobLocked(sub Submission, async reducto.AsyncConfig, fail
 	}
 	s.state.jobs[id] = j
 	s.state.order = append(s.state.order, j)
+	s.log.Debug("reductotest: job submitted", "job", id, "kind", j.Kind, "input", j.Input, "duration", j.Dur, "fail", j.Fail)
 	s.scheduleCheckLocked(j, now)
 	s.dirtyLocked()
 	s.notifyLocked()

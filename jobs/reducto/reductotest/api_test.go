@@ -319,7 +319,10 @@ func TestURLResultThresholdAndForce(t *testing.T) {
 }
 
 func TestJobRateLimit(t *testing.T) {
-	s := newTest(t, Config{Clock: clock.Real{}, EdgeRateLimit: -1})
+	// A frozen clock makes the bucket exact: 200 requests pass in a
+	// second, the next 100 are refused.
+	fc := newFakeClock()
+	s := newTest(t, Config{Clock: fc, EdgeRateLimit: -1})
 	id := submit(t, s, "parse", map[string]any{"input": "https://e.com/a.pdf"})
 	limited := 0
 	for range 300 {
@@ -334,28 +337,39 @@ func TestJobRateLimit(t *testing.T) {
 			t.Fatalf("status %d", code)
 		}
 	}
-	if limited == 0 || limited > 100 {
-		t.Fatalf("%d of 300 limited; want some but not most", limited)
+	if limited != 100 || s.Count429() != 100 {
+		t.Fatalf("%d of 300 limited (Count429 %d), want 100", limited, s.Count429())
 	}
-	if s.Count429() != limited {
-		t.Fatalf("Count429 %d, saw %d", s.Count429(), limited)
+	// Other endpoints are not under the /job limit.
+	if code, _, _ := call(t, s, http.MethodGet, "/jobs", nil); code != 200 {
+		t.Fatalf("/jobs: %d", code)
+	}
+	fc.Advance(500 * time.Millisecond)
+	ok := 0
+	for range 150 {
+		if code, _, _ := call(t, s, http.MethodGet, "/job/"+id, nil); code == 200 {
+			ok++
+		}
+	}
+	if ok != 100 {
+		t.Fatalf("after half a second %d passed, want 100", ok)
 	}
 }
 
 func TestEdgeRateLimit(t *testing.T) {
-	s := newTest(t, Config{Clock: clock.Real{}, EdgeRateLimit: 20})
+	s := newTest(t, Config{Clock: newFakeClock(), EdgeRateLimit: 20})
 	limited := 0
-	for range 60 {
-		code, b, _ := call(t, s, http.MethodGet, "/version", nil)
+	for range 30 {
+		code, b, h := call(t, s, http.MethodGet, "/version", nil)
 		if code == 429 {
 			limited++
-			if !bytes.Contains(b, []byte("[CODE 1000]")) {
-				t.Fatalf("edge 429 body %s", b)
+			if !bytes.Contains(b, []byte("[CODE 1000]")) || h.Get("Retry-After") == "" {
+				t.Fatalf("edge 429: %v %s", h, b)
 			}
 		}
 	}
-	if limited == 0 {
-		t.Fatal("edge limit never hit")
+	if limited != 10 {
+		t.Fatalf("%d of 30 limited, want 10", limited)
 	}
 }
 

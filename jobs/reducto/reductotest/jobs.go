@@ -190,6 +190,7 @@ func (s *Server) finalizeLocked(j *job, now time.Time) {
 		j.Final = reducto.JobCompleted
 		j.Result = s.buildResultLocked(j)
 	}
+	s.log.Debug("reductotest: job ended", "job", j.ID, "kind", j.Kind, "status", j.Final)
 	s.scheduleNotificationLocked(j, now)
 	s.dirtyLocked()
 	s.notifyLocked()

@@ -63,6 +63,8 @@ func WriteJSON(w io.Writer, js []Job) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	// File names are data for scripts, not HTML: keep & < > readable.
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(out); err != nil {
 		return fmt.Errorf("write jobs as JSON: %w", err)
 	}

@@ -1,0 +1,86 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestWriteJSONGolden(t *testing.T) {
+	created := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	done := created.Add(90 * time.Second)
+	js := []Job{
+		{ID: 2, File: "/home/ann/b <&>.pdf", Kind: KindSplit, Status: StatusFailed, Webhook: WebhookDirect,
+			JobID: "rj-2", Error: "Parse failed: bad PDF", CreatedAt: created, UpdatedAt: done, CompletedAt: &done, RetryOf: 1},
+		{ID: 1, File: "/home/ann/a.pdf", Kind: KindParse, Status: StatusQueued, Webhook: WebhookNone,
+			CreatedAt: created, UpdatedAt: created.Add(123 * time.Millisecond)},
+	}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, js); err != nil {
+		t.Fatal(err)
+	}
+	want := `[
+  {
+    "id": 2,
+    "job_id": "rj-2",
+    "file": "/home/ann/b <&>.pdf",
+    "kind": "split",
+    "status": "failed",
+    "webhook": "direct",
+    "created_at": "2025-03-04T05:06:07Z",
+    "updated_at": "2025-03-04T05:07:37Z",
+    "completed_at": "2025-03-04T05:07:37Z",
+    "error": "Parse failed: bad PDF",
+    "retry_of": 1,
+    "pages": 0,
+    "studio_link": ""
+  },
+  {
+    "id": 1,
+    "job_id": "",
+    "file": "/home/ann/a.pdf",
+    "kind": "parse",
+    "status": "queued",
+    "webhook": "none",
+    "created_at": "2025-03-04T05:06:07Z",
+    "updated_at": "2025-03-04T05:06:07.123Z",
+    "completed_at": null,
+    "error": null,
+    "retry_of": null,
+    "pages": 0,
+    "studio_link": ""
+  }
+]
+`
+	if buf.String() != want {
+		t.Fatalf("WriteJSON =\n%s\nwant\n%s", buf.String(), want)
+	}
+	var back []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"created_at", "updated_at", "completed_at"} {
+		if s, ok := back[0][key].(string); !ok {
+			t.Fatalf("%s is not a string", key)
+		} else if _, err := time.Parse(time.RFC3339, s); err != nil {
+			t.Fatalf("%s = %q is not RFC 3339: %v", key, s, err)
+		}
+	}
+}
+
+func TestWriteJSONEmptyHistory(t *testing.T) {
+	s, _ := newTestStore(t)
+	js, err := s.List(context.Background(), Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, js); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != "[]\n" {
+		t.Fatalf("empty history printed %q, want []", buf.String())
+	}
+}

@@ -1,0 +1,228 @@
+package jobs
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+// seedVaried creates n jobs with every kind and status, one hour apart,
+// and returns them as stored (oldest first).
+func seedVaried(t *testing.T, s *Store, n int) []Job {
+	t.Helper()
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	kinds := []Kind{KindParse, KindExtract, KindSplit}
+	in := make([]Job, n)
+	for i := range in {
+		in[i] = testJob(i)
+		in[i].Kind = kinds[i%3]
+		in[i].Options.Kind = in[i].Kind
+		in[i].CreatedAt = base.Add(time.Duration(i) * time.Hour)
+	}
+	js := mustCreate(t, s, in...)
+	for i := range js {
+		to := AllStatuses[(i*5)%len(AllStatuses)]
+		if to != StatusQueued {
+			js[i], _ = mustUpdate(t, s, js[i].ID, to, Patch{})
+		}
+	}
+	return js
+}
+
+// expect filters all (oldest first) the way Query q means, newest first.
+func expect(all []Job, q Query) []int64 {
+	var ids []int64
+	for i := len(all) - 1; i >= 0; i-- {
+		j := all[i]
+		if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, j.Status) {
+			continue
+		}
+		if q.Kind != "" && j.Kind != q.Kind {
+			continue
+		}
+		if !q.Since.IsZero() && j.CreatedAt.Before(q.Since) {
+			continue
+		}
+		if !q.Until.IsZero() && !j.CreatedAt.Before(q.Until) {
+			continue
+		}
+		if q.BeforeID > 0 && j.ID >= q.BeforeID {
+			continue
+		}
+		ids = append(ids, j.ID)
+	}
+	return ids
+}
+
+func ids(js []Job) []int64 {
+	out := make([]int64, len(js))
+	for i, j := range js {
+		out[i] = j.ID
+	}
+	return out
+}
+
+func TestListAndCountMatchFilters(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	all := seedVaried(t, s, 300)
+	mid := all[150].CreatedAt
+	queries := []Query{
+		{},
+		{Statuses: []Status{StatusCompleted}},
+		{Statuses: []Status{StatusFailed, StatusQueued, StatusRunning}},
+		{Statuses: []Status{StatusCompleted, StatusCompleted}},
+		{Kind: KindExtract},
+		{Kind: KindSplit, Statuses: []Status{StatusPending, StatusCancelled}},
+		{Since: mid},
+		{Until: mid},
+		{Since: all[40].CreatedAt, Until: all[60].CreatedAt},
+		{Since: all[40].CreatedAt, Until: all[260].CreatedAt, Statuses: []Status{StatusUploading}},
+		{Since: all[10].CreatedAt, Until: all[290].CreatedAt, Statuses: []Status{StatusUploading, StatusFailed}, Kind: KindParse},
+		{BeforeID: all[100].ID},
+		{BeforeID: all[200].ID, Statuses: []Status{StatusRunning, StatusQueued}},
+	}
+	for i, q := range queries {
+		want := expect(all, q)
+		q.Limit = 1000
+		got, err := s.List(ctx, q)
+		if err != nil {
+			t.Fatalf("query %d %+v: %v", i, q, err)
+		}
+		if !slices.Equal(ids(got), want) && !(len(want) == 0 && len(got) == 0) {
+			t.Errorf("query %d %+v:\n got %v\nwant %v", i, q, ids(got), want)
+		}
+		n, err := s.Count(ctx, q)
+		if err != nil || n != len(want) {
+			t.Errorf("Count query %d %+v = %d, %v; want %d", i, q, n, err, len(want))
+		}
+	}
+	if got, _ := s.List(ctx, Query{}); len(got) != defaultLimit {
+		t.Fatalf("default page = %d rows, want %d", len(got), defaultLimit)
+	}
+	if _, err := s.List(ctx, Query{Statuses: []Status{"bogus"}}); err == nil {
+		t.Fatal("List with an invalid status succeeded")
+	}
+}
+
+func TestListKeysetPagingVisitsEachOnce(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	all := seedVaried(t, s, 230)
+	for _, q := range []Query{{}, {Statuses: []Status{StatusCompleted, StatusFailed}}, {Search: "report-0"}, {Search: "t-"}} {
+		var seen []int64
+		q.Limit = 17
+		for {
+			page, err := s.List(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			seen = append(seen, ids(page)...)
+			q.BeforeID = page[len(page)-1].ID
+		}
+		want := expect(all, Query{Statuses: q.Statuses})
+		if !slices.Equal(seen, want) {
+			t.Fatalf("paging %+v visited %d ids, want %d in order", q, len(seen), len(want))
+		}
+	}
+}
+
+func TestSearchSubstring(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	names := []string{
+		"Rapport-Ünïcode.PDF",
+		"ÉCOLE notes.txt",
+		"invoice 2024-03.pdf",
+		"100%_done.pdf",
+		"a_b.txt",
+		"axb.txt",
+		`quote"d.pdf`,
+		"日本語の書類.pdf",
+	}
+	byName := map[string]int64{}
+	for i, n := range names {
+		j := testJob(i)
+		j.File = "/srv/in box/" + n
+		byName[n] = mustCreate(t, s, j)[0].ID
+	}
+	cases := []struct {
+		search string
+		want   []string
+	}{
+		{"ünï", []string{"Rapport-Ünïcode.PDF"}},
+		{"ÜNÏCODE", []string{"Rapport-Ünïcode.PDF"}},
+		{"école", []string{"ÉCOLE notes.txt"}},
+		{"e no", []string{"ÉCOLE notes.txt"}},
+		{"PDF", []string{"日本語の書類.pdf", `quote"d.pdf`, "100%_done.pdf", "invoice 2024-03.pdf", "Rapport-Ünïcode.PDF"}},
+		{"voice 2024", []string{"invoice 2024-03.pdf"}},
+		{"in box", nil}, // the folder is not searched, only the base name
+		{"本語の", []string{"日本語の書類.pdf"}},
+		{`e"d`, []string{`quote"d.pdf`}},
+		{"%", []string{"100%_done.pdf"}},        // LIKE fallback, % literal
+		{"_b", []string{"a_b.txt"}},             // LIKE fallback, _ literal
+		{"RA", []string{"Rapport-Ünïcode.PDF"}}, // ASCII case folded
+		{"書類", []string{"日本語の書類.pdf"}},
+		{"zzz", nil},
+	}
+	for _, c := range cases {
+		got, err := s.List(ctx, Query{Search: c.search})
+		if err != nil {
+			t.Fatalf("search %q: %v", c.search, err)
+		}
+		var want []int64
+		for _, n := range c.want {
+			want = append(want, byName[n])
+		}
+		if !reflect.DeepEqual(ids(got), want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("search %q = %v, want %v", c.search, ids(got), want)
+		}
+		n, err := s.Count(ctx, Query{Search: c.search})
+		if err != nil || n != len(c.want) {
+			t.Errorf("Count search %q = %d, %v; want %d", c.search, n, err, len(c.want))
+		}
+	}
+	// Search combines with the other filters.
+	mustUpdate(t, s, byName["invoice 2024-03.pdf"], StatusFailed, Patch{})
+	got, err := s.List(ctx, Query{Search: "pdf", Statuses: []Status{StatusFailed}})
+	if err != nil || !slices.Equal(ids(got), []int64{byName["invoice 2024-03.pdf"]}) {
+		t.Fatalf("search+status = %v, %v", ids(got), err)
+	}
+	if n, _ := s.Count(ctx, Query{Search: "pdf", Statuses: []Status{StatusQueued}}); n != 4 {
+		t.Fatalf("Count search+status = %d, want 4", n)
+	}
+}
+
+func TestCountTracksStatusChanges(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	js := seedVaried(t, s, 70)
+	for _, j := range js[:20] {
+		mustUpdate(t, s, j.ID, StatusCancelled, Patch{})
+	}
+	var all []Job
+	for _, j := range js {
+		g, err := s.Get(ctx, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, g)
+	}
+	for _, st := range AllStatuses {
+		for _, k := range []Kind{"", KindParse, KindSplit} {
+			q := Query{Statuses: []Status{st}, Kind: k}
+			want := len(expect(all, q))
+			if n, err := s.Count(ctx, q); err != nil || n != want {
+				t.Errorf("Count %s/%s = %d, %v; want %d", st, k, n, err, want)
+			}
+		}
+	}
+	if n, _ := s.Count(ctx, Query{}); n != 70 {
+		t.Fatalf("Count all = %d", n)
+	}
+}

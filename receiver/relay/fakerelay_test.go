@@ -30,7 +30,7 @@ type relayConn struct {
 	token string // as sent by the client, with its c_ prefix
 }
 
-func newFakeRelay(t *testing.T) *fakeRelay {
+func newFakeRelay(t testing.TB) *fakeRelay {
 	t.Helper()
 	f := &fakeRelay{conns: make(chan *relayConn, 16), starts: make(chan string, 256)}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -75,7 +75,7 @@ func (f *fakeRelay) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // next waits for the next accepted connection.
-func (f *fakeRelay) next(t *testing.T) *relayConn {
+func (f *fakeRelay) next(t testing.TB) *relayConn {
 	t.Helper()
 	select {
 	case rc := <-f.conns:
@@ -88,7 +88,7 @@ func (f *fakeRelay) next(t *testing.T) *relayConn {
 }
 
 // nextStart waits for the next token presented in a start frame.
-func (f *fakeRelay) nextStart(t *testing.T) string {
+func (f *fakeRelay) nextStart(t testing.TB) string {
 	t.Helper()
 	select {
 	case tok := <-f.starts:
@@ -100,7 +100,7 @@ func (f *fakeRelay) nextStart(t *testing.T) string {
 }
 
 // sendEvent pushes a delivery to the client.
-func (rc *relayConn) sendEvent(t *testing.T, ev eventIn) {
+func (rc *relayConn) sendEvent(t testing.TB, ev eventIn) {
 	t.Helper()
 	b, err := encodeFrame("event", ev)
 	if err != nil {
@@ -109,7 +109,7 @@ func (rc *relayConn) sendEvent(t *testing.T, ev eventIn) {
 	rc.sendRaw(t, b)
 }
 
-func (rc *relayConn) sendRaw(t *testing.T, b []byte) {
+func (rc *relayConn) sendRaw(t testing.TB, b []byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -119,7 +119,7 @@ func (rc *relayConn) sendRaw(t *testing.T, b []byte) {
 }
 
 // readReply waits for the client's answer to a delivery.
-func (rc *relayConn) readReply(t *testing.T) (eventOut, websocket.MessageType) {
+func (rc *relayConn) readReply(t testing.TB) (eventOut, websocket.MessageType) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -67,7 +67,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // startClient runs a client until the test ends and checks Run's return.
-func startClient(t *testing.T, cfg Config) (*Client, *stateLog, context.CancelFunc) {
+func startClient(t testing.TB, cfg Config) (*Client, *stateLog, context.CancelFunc) {
 	t.Helper()
 	states := &stateLog{}
 	cfg.OnState = states.add

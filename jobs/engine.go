@@ -270,6 +270,9 @@ func (e *Engine) update(ctx context.Context, id int64, to Status, p Patch) (Job,
 		e.poller.untrack(id)
 	}
 	if changed {
+		if job.Status.Final() {
+			e.log.Info("job finished", "job", job.ID, "job_id", job.JobID, "file", job.File, "status", job.Status, "error", job.Error)
+		}
 		e.bus.publish(Event{Kind: EventChanged, Job: job, Progress: -1})
 	}
 	return job, changed, nil

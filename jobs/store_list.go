@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -26,7 +27,18 @@ var jobColumnsJ = "j." + strings.ReplaceAll(jobColumns, ", ", ", j.")
 // read as one bounded index range each and merged, a date range picks the
 // newest ids from the created_at index before reading any row.
 func (s *Store) List(ctx context.Context, q Query) ([]Job, error) {
-	query, args, err := listSQL(q)
+	lq := listQuery{Query: q}
+	if (!q.Since.IsZero() || !q.Until.IsZero()) && (q.Search == "" || !useFTS(q.Search)) {
+		bound, err := s.dateBound(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("list jobs: plan date range: %w", err)
+		}
+		if bound < 0 {
+			return nil, nil // nothing in the range
+		}
+		lq.dateBound = bound
+	}
+	query, args, err := listSQL(lq)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
 	}
@@ -52,6 +64,12 @@ func (s *Store) Count(ctx context.Context, q Query) (int, error) {
 	return n, nil
 }
 
+// listQuery is a Query with what the planner worked out for it.
+type listQuery struct {
+	Query
+	dateBound int64 // > 0: only ids up to this one can be in the date range
+}
+
 // filter is the WHERE clause of a query on jobs aliased j, without the
 // status and search terms, which each caller places where its plan wants.
 type filter struct {
@@ -73,7 +91,7 @@ func (f *filter) where() string {
 
 // baseFilter holds the conditions common to every plan: kind, dates,
 // paging, and a short (LIKE) search.
-func baseFilter(q Query) (filter, error) {
+func baseFilter(q listQuery, forList bool) (filter, error) {
 	var f filter
 	for _, st := range q.Statuses {
 		if !st.Valid() {
@@ -86,11 +104,20 @@ func baseFilter(q Query) (filter, error) {
 		}
 		f.add("j.kind = ?", string(q.Kind))
 	}
+	// The unary + keeps SQLite off the created_at index when listing: the
+	// page is found walking ids down (see dateBound); Count still uses it.
+	plus := ""
+	if forList {
+		plus = "+"
+	}
 	if !q.Since.IsZero() {
-		f.add("j.created_at >= ?", unixMS(q.Since))
+		f.add(plus+"j.created_at >= ?", unixMS(q.Since))
 	}
 	if !q.Until.IsZero() {
-		f.add("j.created_at < ?", unixMS(q.Until))
+		f.add(plus+"j.created_at < ?", unixMS(q.Until))
+	}
+	if q.dateBound > 0 {
+		f.add("j.id <= ?", q.dateBound)
 	}
 	if q.BeforeID > 0 {
 		f.add("j.id < ?", q.BeforeID)
@@ -121,8 +148,8 @@ func statusArgs(sts []Status) (string, []any) {
 	return "(" + ph + ")", args
 }
 
-func listSQL(q Query) (string, []any, error) {
-	f, err := baseFilter(q)
+func listSQL(q listQuery) (string, []any, error) {
+	f, err := baseFilter(q, true)
 	if err != nil {
 		return "", nil, err
 	}
@@ -163,20 +190,62 @@ func listSQL(q Query) (string, []any, error) {
 	if len(sts) == 1 {
 		f.add("j.status = ?", string(sts[0]))
 	}
-	if !q.Since.IsZero() || !q.Until.IsZero() {
-		// A date range is read through the created_at index; picking the
-		// newest ids from it first keeps the sort to integers and defers
-		// reading rows to the page itself.
-		query := `SELECT ` + jobColumns + ` FROM jobs WHERE id IN (SELECT j.id FROM jobs j WHERE ` + f.where() +
-			` ORDER BY j.id DESC LIMIT ?) ORDER BY id DESC`
-		return query, append(f.args, limit), nil
-	}
 	query := `SELECT ` + jobColumnsJ + ` FROM jobs j WHERE ` + f.where() + ` ORDER BY j.id DESC LIMIT ?`
 	return query, append(f.args, limit), nil
 }
 
+// dateBound returns an id at least as large as every id below q.BeforeID
+// whose created_at lies in [q.Since, q.Until), or 0 when walking the
+// newest rows down is the cheaper way to find the page.
+//
+// Sorting a date range by id costs the size of the range, and walking the
+// ids down from the newest costs the number of newer rows; which is smaller
+// depends on where the range lies. Ids follow creation order almost always,
+// so two index seeks estimate both sizes; the estimate picks the plan, and
+// both plans return the exact page even when clocks went backwards.
+func (s *Store) dateBound(ctx context.Context, q Query) (int64, error) {
+	if q.Until.IsZero() {
+		return 0, nil // the range reaches the newest rows
+	}
+	var top int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM jobs`).Scan(&top); err != nil {
+		return 0, err
+	}
+	if q.BeforeID > 0 && q.BeforeID-1 < top {
+		top = q.BeforeID - 1
+	}
+	firstAtOrAfter := func(t time.Time) (int64, error) {
+		var id int64
+		err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT id FROM jobs INDEXED BY jobs_created WHERE created_at >= ? ORDER BY created_at LIMIT 1), ?)`,
+			unixMS(t), top+1).Scan(&id)
+		return id, err
+	}
+	until, err := firstAtOrAfter(q.Until)
+	if err != nil {
+		return 0, err
+	}
+	var since int64
+	if !q.Since.IsZero() {
+		if since, err = firstAtOrAfter(q.Since); err != nil {
+			return 0, err
+		}
+	}
+	if newer, inRange := top-until, until-since; newer <= inRange {
+		return 0, nil
+	}
+	cond := `created_at >= ? AND created_at < ?`
+	args := []any{unixMS(q.Since), unixMS(q.Until)}
+	if q.BeforeID > 0 {
+		cond += ` AND id < ?`
+		args = append(args, q.BeforeID)
+	}
+	var bound int64
+	err = s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), -1) FROM jobs INDEXED BY jobs_created WHERE `+cond, args...).Scan(&bound)
+	return bound, err
+}
+
 func countSQL(q Query) (string, []any, error) {
-	f, err := baseFilter(q)
+	f, err := baseFilter(listQuery{Query: q}, false)
 	if err != nil {
 		return "", nil, err
 	}

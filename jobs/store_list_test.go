@@ -226,3 +226,43 @@ func TestCountTracksStatusChanges(t *testing.T) {
 		t.Fatalf("Count all = %d", n)
 	}
 }
+
+// TestListDateRangeExactWhenClocksJump gives jobs creation times out of id
+// order (a clock set back, imported history): the date-range planner
+// guesses from id order, so each of its plans must still return the exact
+// page.
+func TestListDateRangeExactWhenClocksJump(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	const n = 400
+	in := make([]Job, n)
+	for i := range in {
+		in[i] = testJob(i)
+		h := i
+		if i%7 == 3 {
+			h = (i * 193) % n // scattered
+		}
+		in[i].CreatedAt = base.Add(time.Duration(h) * time.Hour)
+	}
+	all := mustCreate(t, s, in...)
+	at := func(h int) time.Time { return base.Add(time.Duration(h) * time.Hour) }
+	for _, r := range [][2]int{{0, 10}, {5, 60}, {20, 380}, {300, 390}, {390, 400}, {350, 1000}, {-5, 3}, {500, 600}} {
+		for _, before := range []int64{0, all[200].ID, all[380].ID} {
+			for _, limit := range []int{5, 1000} {
+				q := Query{Since: at(r[0]), Until: at(r[1]), BeforeID: before, Limit: limit}
+				want := expect(all, q)
+				if len(want) > limit {
+					want = want[:limit]
+				}
+				got, err := s.List(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(ids(got), want) && !(len(got) == 0 && len(want) == 0) {
+					t.Errorf("range %v before %d limit %d:\n got %v\nwant %v", r, before, limit, ids(got), want)
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package receiver
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 )
@@ -33,16 +34,18 @@ type batcher struct {
 	linger time.Duration
 	// batches counts RecordDeliveries calls, for Stats.
 	batches *atomic.Uint64
+	logger  *slog.Logger
 	done    chan struct{}
 }
 
-func newBatcher(log DeliveryLog, max int, linger time.Duration, batches *atomic.Uint64) *batcher {
+func newBatcher(log DeliveryLog, max int, linger time.Duration, batches *atomic.Uint64, logger *slog.Logger) *batcher {
 	b := &batcher{
 		log:     log,
 		in:      make(chan recordRequest, max),
 		max:     max,
 		linger:  linger,
 		batches: batches,
+		logger:  logger,
 		done:    make(chan struct{}),
 	}
 	go b.run()
@@ -137,6 +140,7 @@ func (b *batcher) commit(batch []recordRequest) {
 	}
 	if err != nil {
 		err = fmt.Errorf("record %d delivery ids: %w", len(ids), err)
+		b.logger.Error("delivery ids not recorded; their senders get 503 and retry", "err", err)
 	}
 	answered := make(map[string]bool, len(ids))
 	for _, r := range batch {

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs/clock"
@@ -30,6 +31,9 @@ type Server struct {
 	batcher  *batcher
 	queue    *queue
 	counters *counters
+	// queueFullLogged is set while the queue is full and the warning has
+	// been logged.
+	queueFullLogged atomic.Bool
 
 	httpSrv *http.Server
 
@@ -62,7 +66,7 @@ func New(cfg Config) *Server {
 		queue:    newQueue(cfg.QueueSize),
 	}
 	s.verifier = &verifier{secret: cfg.Secret, clock: cfg.Clock, log: s.log}
-	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches)
+	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches, s.log)
 	s.sinkCtx, s.sinkCancel = context.WithCancel(context.Background())
 	s.queue.start(s.sinkCtx, cfg.Workers, cfg.Sink, s.log, s.counters)
 	s.httpSrv = &http.Server{

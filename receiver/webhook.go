@@ -106,14 +106,21 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 func (s *Server) accept(w http.ResponseWriter, d jobs.Delivery) {
 	if !s.queue.reserve() {
 		s.counters.queueFull.Add(1)
-		s.log.Warn("engine queue full; asking the sender to retry", "delivery", d.ID, "queue", s.queue.cap())
+		// One warning per episode: a burst must not flood the log.
+		if s.queueFullLogged.CompareAndSwap(false, true) {
+			s.log.Warn("engine queue full; answering 503 so senders retry", "queue", s.queue.cap())
+		}
 		s.retryLater(w)
 		return
 	}
+	if s.queueFullLogged.CompareAndSwap(true, false) {
+		s.log.Info("engine queue has room again")
+	}
 	fresh, err := s.batcher.record(d.ID)
 	if err != nil {
+		// The batcher logged the failure once for the whole batch.
 		s.queue.release()
-		s.log.Error("delivery not recorded; asking the sender to retry", "delivery", d.ID, "err", err)
+		s.log.Debug("delivery not recorded; answering 503", "delivery", d.ID)
 		s.unavailable(w, ReasonStoreError)
 		return
 	}

@@ -317,4 +317,3 @@ func BenchmarkStoreRecordDeliveries(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "ids/s")
 }
-

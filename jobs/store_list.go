@@ -269,8 +269,10 @@ func countSQL(q Query) (string, []any, error) {
 		if len(f.conds) == 0 {
 			return `SELECT count(*) FROM jobs_fts WHERE jobs_fts MATCH ?`, []any{ftsPhrase(q.Search)}, nil
 		}
-		query := `SELECT count(*) FROM jobs_fts CROSS JOIN jobs j ON j.id = jobs_fts.rowid WHERE jobs_fts MATCH ? AND ` + f.where()
-		return query, append([]any{ftsPhrase(q.Search)}, f.args...), nil
+		// Probing the set of matches from the (status, id) index beats
+		// reading one row per match.
+		query := `SELECT count(*) FROM jobs j WHERE ` + f.where() + ` AND j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)`
+		return query, append(f.args, ftsPhrase(q.Search)), nil
 	}
 	return `SELECT count(*) FROM jobs j WHERE ` + f.where(), f.args, nil
 }

@@ -545,6 +545,9 @@ const appID = "ai.reducto.tray"
 
 // runDesktop shows the window and the tray and runs until Quit.
 func runDesktop(a *app, files []string) int {
+	// A plain `go build` embeds no FyneApp.toml; without a name the tray
+	// would be titled with the bare ID.
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "Reducto Tray", Version: version, Icon: ui.AppIcon})
 	fa := fyneapp.NewWithID(appID)
 	fa.SetIcon(ui.AppIcon)
 	w := fa.NewWindow("Reducto Tray")

@@ -195,7 +195,7 @@ func (r *desktopRun) screenshot() {
 		if err == nil && distinctColors(img, 16) >= 16 {
 			if os.Getenv("UPDATE_SCREENSHOT") == "1" {
 				path := filepath.Join(repoRoot(t), "docs", "screenshot.png")
-				if err := writePNG(path, img); err != nil {
+				if err := writePNG(path, cropToContent(img)); err != nil {
 					t.Fatal(err)
 				}
 				t.Logf("wrote %s", path)

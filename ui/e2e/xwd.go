@@ -86,3 +86,27 @@ func distinctColors(img image.Image, limit int) int {
 	}
 	return len(seen)
 }
+
+// cropToContent trims the black root window around what was drawn, so a
+// screenshot shows the app's window rather than the whole virtual screen.
+func cropToContent(img image.Image) image.Image {
+	r := img.Bounds()
+	box := image.Rectangle{Min: r.Max, Max: r.Min}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA); c.R|c.G|c.B != 0 {
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	if box.Empty() {
+		return img
+	}
+	sub, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	})
+	if !ok {
+		return img
+	}
+	return sub.SubImage(box)
+}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/binary"
+	"image"
 	"image/color"
 	"testing"
 )
@@ -29,6 +30,21 @@ func xwdFixture(w, h int, px func(x, y int) uint32) []byte {
 	return b
 }
 
+func TestCropToContent(t *testing.T) {
+	img, err := decodeXWD(xwdFixture(5, 4, func(x, y int) uint32 {
+		if x >= 1 && x <= 2 && y == 2 {
+			return 0x00202020
+		}
+		return 0 // the black root window
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cropToContent(img).Bounds(); got != image.Rect(1, 2, 3, 3) {
+		t.Errorf("crop = %v, want (1,2)-(3,3)", got)
+	}
+}
+
 func TestDecodeXWD(t *testing.T) {
 	b := xwdFixture(3, 2, func(x, y int) uint32 {
 		if x == 1 && y == 1 {
@@ -51,6 +67,9 @@ func TestDecodeXWD(t *testing.T) {
 	}
 	if n := distinctColors(img, 10); n != 2 {
 		t.Errorf("distinctColors = %d, want 2", n)
+	}
+	if got := cropToContent(img).Bounds(); got != image.Rect(0, 0, 3, 2) {
+		t.Errorf("crop of a screen without black = %v, want all of it", got)
 	}
 	if _, err := decodeXWD(b[:len(b)-5]); err == nil {
 		t.Error("truncated dump decoded")

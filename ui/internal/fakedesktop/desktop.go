@@ -9,6 +9,7 @@ package fakedesktop
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -53,7 +54,10 @@ func New() (*Desktop, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dbus-daemon stdout: %w", err)
 	}
-	cmd.Stderr = os.Stderr
+	// Kept, not printed: an unprivileged daemon always complains that it
+	// cannot raise its fd limit, which would clutter every test log.
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr // read only after kill, which waits for the copy
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start dbus-daemon: %w", err)
 	}
@@ -61,7 +65,7 @@ func New() (*Desktop, error) {
 	addr, err := readAddress(stdout, 10*time.Second)
 	if err != nil {
 		d.kill()
-		return nil, err
+		return nil, fmt.Errorf("%w (dbus-daemon stderr: %s)", err, strings.TrimSpace(stderr.String()))
 	}
 	d.addr = addr
 	// The daemon prints nothing more, but an unread pipe must not be able

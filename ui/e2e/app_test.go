@@ -141,6 +141,21 @@ func TestHandoverCompletesAndNotifies(t *testing.T) {
 		t.Errorf("webhook %q, want none (the saved default)", j.Webhook)
 	}
 	r.notifiedOnce(file, "quarterly report.pdf")
+
+	// Pausing from the tray silences the next outcome for good.
+	if err := r.tray.ClickMenu("30 minutes"); err != nil {
+		t.Fatal(err)
+	}
+	labels, _ := r.tray.MenuLabels()
+	t.Logf("tray menu while paused: %q", labels)
+	before := len(r.d.Notifications())
+	quiet := writeDocument(t, "while paused.pdf")
+	r.handOver(quiet)
+	r.completed(quiet)
+	// The notifier would show it within its 2 s burst window.
+	if err := r.d.ExpectNoMore(before, 5*time.Second); err != nil {
+		t.Errorf("notified while paused from the tray: %v", err)
+	}
 	r.screenshot()
 }
 

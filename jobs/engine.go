@@ -176,6 +176,12 @@ func (e *Engine) Start(ctx context.Context) error {
 	if len(unfinished) > 0 {
 		e.log.Info("resumed unfinished jobs", "count", len(unfinished))
 	}
+	// Delivery ids only matter while Svix may still retry (about 27 h).
+	if n, err := e.store.PruneDeliveries(ctx, time.Now().Add(-DeliveryRetention)); err != nil {
+		e.log.Warn("prune webhook delivery ids", "err", err)
+	} else if n > 0 {
+		e.log.Info("pruned old webhook delivery ids", "count", n)
+	}
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()

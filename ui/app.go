@@ -1,0 +1,315 @@
+// Package ui is Reducto Tray's Fyne desktop interface: the window (drop
+// zone, submit panel, job list, job detail, settings), the tray and the
+// first-run prompt. It talks to the rest of the app only through the engine
+// (Backend) and the settings package; it never speaks HTTP or SQL.
+//
+// Threading: everything that touches widgets runs on Fyne's main goroutine.
+// Widget callbacks already do; work that may block (SQLite, the keyring,
+// the network behind the engine) runs in goroutines started by (*App).goBg,
+// which report back through (*App).do, a wrapper of fyne.Do. Close stops
+// and waits for all of them, so nothing touches a widget after it returns.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+)
+
+// AppID is the reverse-DNS identifier of Reducto Tray (FyneApp.toml's ID);
+// the autostart entry is named after it.
+const AppID = "ai.reducto.tray"
+
+// Backend is the part of the engine (*jobs.Engine) the UI uses.
+type Backend interface {
+	Submit(ctx context.Context, files []string, opts jobs.Options) ([]jobs.Job, error)
+	Cancel(ctx context.Context, id int64) error
+	Retry(ctx context.Context, id int64) (jobs.Job, error)
+	List(ctx context.Context, q jobs.Query) ([]jobs.Job, error)
+	Count(ctx context.Context, q jobs.Query) (int, error)
+	Job(ctx context.Context, id int64) (jobs.Job, error)
+	Result(ctx context.Context, id int64) ([]byte, error)
+	Timeline(ctx context.Context, id int64) ([]jobs.Transition, error)
+	Subscribe() *jobs.Subscription
+	Stats() jobs.Stats
+	ConfigureWebhook(ctx context.Context) (string, error)
+}
+
+// NotifyControl is what the tray needs of the notifier (ui/notify): pausing
+// it, and its last delivery error, shown as "needs attention".
+type NotifyControl interface {
+	PauseUntil(t time.Time)
+	Resume()
+	LastError() error
+}
+
+// Config is what main hands the UI.
+type Config struct {
+	Backend  Backend
+	Home     string            // data folder, where settings are saved
+	Settings settings.Settings // as loaded at start
+	Secrets  *settings.Secrets
+	Notify   NotifyControl // nil: no notification controls
+	// Sandbox says the engine runs against the built-in simulator; a
+	// banner says results are simulated.
+	Sandbox bool
+	// DirectURL returns the URL direct-mode jobs send their webhook to;
+	// "" when direct mode is unavailable (no public URL).
+	DirectURL func() string
+	// RelayStatus returns the Svix relay's state and public URL; nil when
+	// the relay is not running.
+	RelayStatus func() (state, url string)
+	// OnSettingsChanged is called (on the main goroutine) after the user
+	// saved settings. Main applies what it can live (notification mode,
+	// default webhook, upload concurrency, API key and region); the
+	// receiver address, public URL and relay need a restart, which the
+	// settings screen says.
+	OnSettingsChanged func(settings.Settings)
+	// Executable is the command the autostart entry runs; "" = os.Executable.
+	Executable string
+	// Now is the clock for ages and pauses; nil = time.Now.
+	Now func() time.Time
+}
+
+// App is the UI of one window and its tray. Its exported methods are the
+// entry points main wires to Fyne and to the control channel.
+type App struct {
+	app fyne.App
+	win fyne.Window
+	cfg Config
+	be  Backend
+	log *slog.Logger
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	bgMu   sync.Mutex
+	closed bool
+	timers []*time.Timer
+
+	// uiMu serialises what background goroutines do through (*App).do. On
+	// the real driver those closures all run on the main goroutine anyway;
+	// the test driver runs them inline on the calling goroutine, and tests
+	// take uiMu to read widgets without racing them.
+	uiMu sync.Mutex
+
+	// settings is the last saved copy; only touched on the main goroutine.
+	settings settings.Settings
+
+	sub     *jobs.Subscription
+	submit  *SubmitForm
+	list    *JobList
+	detail  *DetailView
+	prefs   *SettingsView
+	tray    *Tray
+	tabs    *container.AppTabs
+	status  *widget.Label
+	banner  fyne.CanvasObject
+	content fyne.CanvasObject
+}
+
+// New builds the UI into w and starts following engine events. Call
+// SetupTray before the app runs, and Close when done (tests; main may let
+// the process exit).
+func New(a fyne.App, w fyne.Window, cfg Config) *App {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DirectURL == nil {
+		cfg.DirectURL = func() string { return "" }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u := &App{app: a, win: w, cfg: cfg, be: cfg.Backend, log: slog.Default().With("part", "ui"),
+		ctx: ctx, cancel: cancel, settings: cfg.Settings}
+	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	u.submit = newSubmitForm(u)
+	u.list = newJobList(u)
+	u.detail = newDetailView(u)
+	u.prefs = newSettingsView(u)
+	u.tray = newTray(u)
+	u.content = u.build()
+	w.SetContent(u.content)
+	w.Resize(fyne.NewSize(1000, 680))
+
+	u.sub = u.be.Subscribe()
+	if u.sub != nil {
+		u.goBg(u.follow)
+	}
+	u.list.Reload()
+	u.tray.reloadRecent()
+	if !cfg.Sandbox && !cfg.Settings.Sandbox {
+		u.goBg(u.checkFirstRun)
+	}
+	return u
+}
+
+func (u *App) build() fyne.CanvasObject {
+	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil,
+		container.NewHSplit(u.list.Widget(), u.detail.Object()))
+	if split, ok := jobsTab.Objects[0].(*container.Split); ok {
+		split.Offset = 0.55
+	}
+	u.tabs = container.NewAppTabs(
+		container.NewTabItem("Jobs", jobsTab),
+		container.NewTabItem("Submit", u.submit.Object()),
+		container.NewTabItem("Settings", u.prefs.Object()),
+	)
+	u.banner = sandboxBanner()
+	if !u.cfg.Sandbox {
+		u.banner.Hide()
+	}
+	return container.NewBorder(u.banner, u.status, nil, nil, u.tabs)
+}
+
+// ShowWindow shows and raises the window; safe from any goroutine.
+func (u *App) ShowWindow() {
+	fyne.Do(func() {
+		u.win.Show()
+		u.win.RequestFocus()
+		u.tray.windowShown()
+	})
+}
+
+// SetSandbox shows or hides the "results are simulated" banner; safe from
+// any goroutine.
+func (u *App) SetSandbox(on bool) {
+	fyne.Do(func() {
+		if on {
+			u.banner.Show()
+		} else {
+			u.banner.Hide()
+		}
+	})
+}
+
+// SetNotifyHealth reports the notifier's health (nil = fine): main wires the
+// notifier's OnHealth callback here. Safe from any goroutine.
+func (u *App) SetNotifyHealth(err error) {
+	u.do(func() { u.tray.setNotifyError(err) })
+}
+
+// Close stops the event follower and every background task and waits for
+// them. After it returns the UI touches no widget.
+func (u *App) Close() {
+	u.bgMu.Lock()
+	if u.closed {
+		u.bgMu.Unlock()
+		return
+	}
+	u.closed = true
+	for _, t := range u.timers {
+		t.Stop()
+	}
+	u.bgMu.Unlock()
+	u.cancel()
+	if u.sub != nil {
+		u.sub.Close()
+	}
+	u.wg.Wait()
+}
+
+// goBg runs f in a goroutine that Close waits for; after Close it does
+// nothing.
+func (u *App) goBg(f func(ctx context.Context)) {
+	u.bgMu.Lock()
+	defer u.bgMu.Unlock()
+	if u.closed {
+		return
+	}
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		f(u.ctx)
+	}()
+}
+
+// after runs f in the background after d, unless Close comes first.
+func (u *App) after(d time.Duration, f func(ctx context.Context)) *time.Timer {
+	u.bgMu.Lock()
+	defer u.bgMu.Unlock()
+	t := time.AfterFunc(d, func() { u.goBg(f) })
+	u.timers = append(u.timers, t)
+	if len(u.timers) > 64 { // forget timers long fired
+		u.timers = u.timers[len(u.timers)-32:]
+	}
+	return t
+}
+
+// do runs f on the main goroutine, unless the UI is closed.
+func (u *App) do(f func()) {
+	fyne.Do(func() {
+		if u.ctx.Err() != nil {
+			return
+		}
+		u.uiMu.Lock()
+		defer u.uiMu.Unlock()
+		f()
+	})
+}
+
+// setStatus shows a one-line message at the bottom of the window.
+func (u *App) setStatus(msg string) { u.status.SetText(msg) }
+
+// showError reports err in the status line and logs it.
+func (u *App) showError(what string, err error) {
+	u.log.Warn(what, "err", err)
+	u.status.SetText(what + ": " + err.Error())
+}
+
+// follow applies engine events to the list, the detail view and the tray.
+// Events are folded into the data on this goroutine and only the redraw goes
+// to the main goroutine, at most one at a time, so a burst of 500 events
+// costs a handful of redraws.
+func (u *App) follow(ctx context.Context) {
+	tick := time.NewTicker(30 * time.Second) // ages in the list
+	defer tick.Stop()
+	c := u.sub.C()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			u.do(u.list.refreshVisible)
+		case ev, ok := <-c:
+			if !ok {
+				return
+			}
+			batch := []jobs.Event{ev}
+		drain:
+			for len(batch) < 1000 {
+				select {
+				case ev, ok := <-c:
+					if !ok {
+						break drain
+					}
+					batch = append(batch, ev)
+				default:
+					break drain
+				}
+			}
+			u.applyEvents(batch)
+		}
+	}
+}
+
+func (u *App) applyEvents(batch []jobs.Event) {
+	changed, stale := u.list.apply(batch)
+	if stale {
+		u.list.scheduleReload()
+	}
+	u.do(func() {
+		if changed {
+			u.list.refreshVisible()
+		}
+		u.detail.apply(batch)
+		u.tray.apply(batch)
+	})
+}

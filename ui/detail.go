@@ -1,0 +1,314 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// maxJSONView bounds the text of the JSON tab; Export writes it all.
+const maxJSONView = 1 << 20
+
+// DetailView shows one job: its fields, timeline, error, result (as
+// markdown and as JSON) and the actions on it.
+type DetailView struct {
+	u *App
+
+	Title    *widget.Label
+	Fields   *widget.Form
+	Error    *widget.Label
+	Timeline *widget.Label
+	Result   *widget.RichText
+	JSON     *widget.TextGrid
+
+	Cancel, Retry, CopyID, ExportMD, ExportJSON, Studio, Folder *widget.Button
+
+	job    jobs.Job
+	result []byte
+	shown  bool
+	seq    uint64 // bumps per Show; older loads are dropped
+	obj    fyne.CanvasObject
+	empty  fyne.CanvasObject
+	body   fyne.CanvasObject
+	values map[string]*widget.Label
+}
+
+var detailFields = []string{"Status", "Kind", "File", "Reducto job", "Webhook", "Size", "Pages", "Created", "Updated", "Completed", "Retry of"}
+
+func newDetailView(u *App) *DetailView {
+	d := &DetailView{u: u, values: map[string]*widget.Label{}}
+	d.Title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+	d.Fields = widget.NewForm()
+	for _, f := range detailFields {
+		v := &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
+		d.values[f] = v
+		d.Fields.Append(f, v)
+	}
+	d.Error = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord, Selectable: true}
+	d.Timeline = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Monospace: true}}
+	d.Result = widget.NewRichText()
+	d.Result.Wrapping = fyne.TextWrapWord
+	d.JSON = widget.NewTextGrid()
+	d.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.doCancel)
+	d.Retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), d.doRetry)
+	d.CopyID = widget.NewButtonWithIcon("Copy job id", theme.ContentCopyIcon(), d.copyID)
+	d.ExportMD = widget.NewButtonWithIcon("Markdown…", theme.DocumentSaveIcon(), func() { d.export("md") })
+	d.ExportJSON = widget.NewButtonWithIcon("JSON…", theme.DocumentSaveIcon(), func() { d.export("json") })
+	d.Studio = widget.NewButtonWithIcon("Open in Studio", theme.ComputerIcon(), d.openStudio)
+	d.Folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), d.openFolder)
+	actions := container.NewGridWrap(fyne.NewSize(150, 36), d.Cancel, d.Retry, d.CopyID, d.Studio, d.Folder, d.ExportMD, d.ExportJSON)
+	tabs := container.NewAppTabs(
+		container.NewTabItem("Result", container.NewVScroll(d.Result)),
+		container.NewTabItem("JSON", d.JSON),
+		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
+	)
+	d.body = container.NewBorder(container.NewVBox(d.Title, d.Error, actions), nil, nil, nil, tabs)
+	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
+	d.body.Hide()
+	d.obj = container.NewStack(d.empty, d.body)
+	return d
+}
+
+// Object is the view's canvas object.
+func (d *DetailView) Object() fyne.CanvasObject { return d.obj }
+
+// Show loads job id into the view. Main goroutine.
+func (d *DetailView) Show(id int64) {
+	d.seq++
+	seq := d.seq
+	d.u.goBg(func(ctx context.Context) {
+		j, err := d.u.be.Job(ctx, id)
+		if err != nil {
+			d.u.do(func() { d.u.showError("Load job", err) })
+			return
+		}
+		tl, terr := d.u.be.Timeline(ctx, id)
+		var res []byte
+		var rerr error
+		if j.Status == jobs.StatusCompleted {
+			res, rerr = d.u.be.Result(ctx, id)
+		}
+		md := ""
+		if res != nil {
+			md = truncateMarkdown(resultMarkdown(j.Kind, res))
+		}
+		d.u.do(func() {
+			if seq != d.seq {
+				return
+			}
+			d.fill(j, tl, terr, res, rerr, md)
+		})
+	})
+}
+
+func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, md string) {
+	d.job, d.result, d.shown = j, res, true
+	d.empty.Hide()
+	d.body.Show()
+	d.Title.SetText(filepath.Base(j.File))
+	set := func(k, v string) { d.values[k].SetText(v) }
+	set("Status", string(j.Status))
+	set("Kind", string(j.Kind))
+	set("File", j.File)
+	set("Reducto job", orDash(j.JobID))
+	webhook := string(j.Webhook)
+	if len(j.Options.Channels) > 0 {
+		webhook += " (" + strings.Join(j.Options.Channels, ", ") + ")"
+	}
+	set("Webhook", webhook)
+	set("Size", byteSize(j.Size))
+	set("Pages", orDash(intText(j.Pages)))
+	set("Created", j.CreatedAt.Local().Format(time.DateTime))
+	set("Updated", j.UpdatedAt.Local().Format(time.DateTime))
+	if j.CompletedAt != nil {
+		set("Completed", j.CompletedAt.Local().Format(time.DateTime)+" ("+duration(j.CompletedAt.Sub(j.CreatedAt))+")")
+	} else {
+		set("Completed", "—")
+	}
+	set("Retry of", orDash(intText(int(j.RetryOf))))
+	d.Error.SetText(j.Error)
+	show(d.Error, j.Error != "")
+
+	var b strings.Builder
+	for _, t := range tl {
+		fmt.Fprintf(&b, "%s  %-9s → %s", t.At.Local().Format("15:04:05.000"), t.From, t.To)
+		if t.Detail != "" {
+			b.WriteString("  " + t.Detail)
+		}
+		b.WriteString("\n")
+	}
+	if terr != nil {
+		b.WriteString("timeline unavailable: " + terr.Error())
+	}
+	d.Timeline.SetText(b.String())
+
+	switch {
+	case res != nil:
+		d.Result.ParseMarkdown(md)
+		js := prettyJSON(res)
+		if len(js) > maxJSONView {
+			js = js[:maxJSONView] + "\n… shortened for display; Export JSON gives the whole result."
+		}
+		d.JSON.SetText(js)
+	case rerr != nil && !errors.Is(rerr, jobs.ErrNotFound):
+		d.Result.ParseMarkdown("_The result could not be read: " + rerr.Error() + "_")
+		d.JSON.SetText("")
+	default:
+		d.Result.ParseMarkdown("_" + waitingText(j.Status) + "_")
+		d.JSON.SetText("")
+	}
+	enable(d.Cancel, !j.Status.Final())
+	enable(d.Retry, j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled)
+	enable(d.CopyID, j.JobID != "")
+	enable(d.ExportMD, res != nil)
+	enable(d.ExportJSON, res != nil)
+	enable(d.Studio, j.StudioLink != "")
+}
+
+func waitingText(s jobs.Status) string {
+	switch s {
+	case jobs.StatusFailed:
+		return "The job failed; see the error above."
+	case jobs.StatusCancelled:
+		return "The job was cancelled."
+	}
+	return "The result appears here when the job completes."
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+func orDash(s string) string {
+	if s == "" || s == "0" {
+		return "—"
+	}
+	return s
+}
+
+func intText(n int) string { return fmt.Sprint(n) }
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// apply reloads the shown job when an event is about it. Main goroutine.
+func (d *DetailView) apply(batch []jobs.Event) {
+	if !d.shown {
+		return
+	}
+	for _, ev := range batch {
+		if ev.Job.ID == d.job.ID && ev.Kind != jobs.EventProgress && ev.Job.Status != d.job.Status {
+			d.Show(d.job.ID)
+			return
+		}
+	}
+}
+
+func (d *DetailView) doCancel() {
+	id := d.job.ID
+	d.u.goBg(func(ctx context.Context) {
+		err := d.u.be.Cancel(ctx, id)
+		d.u.do(func() {
+			if err != nil {
+				d.u.showError("Cancel", err)
+				return
+			}
+			d.u.setStatus("Cancel requested")
+		})
+	})
+}
+
+func (d *DetailView) doRetry() {
+	id := d.job.ID
+	d.u.goBg(func(ctx context.Context) {
+		j, err := d.u.be.Retry(ctx, id)
+		d.u.do(func() {
+			if err != nil {
+				d.u.showError("Retry", err)
+				return
+			}
+			d.u.setStatus(fmt.Sprintf("Retrying %s as job %d", filepath.Base(j.File), j.ID))
+			d.Show(j.ID)
+		})
+	})
+}
+
+func (d *DetailView) copyID() {
+	d.u.app.Clipboard().SetContent(d.job.JobID)
+	d.u.setStatus("Copied " + d.job.JobID)
+}
+
+func (d *DetailView) openStudio() {
+	u, err := url.Parse(d.job.StudioLink)
+	if err != nil {
+		d.u.showError("Open in Studio", err)
+		return
+	}
+	if err := d.u.app.OpenURL(u); err != nil {
+		d.u.showError("Open in Studio", err)
+	}
+}
+
+func (d *DetailView) openFolder() {
+	u := &url.URL{Scheme: "file", Path: filepath.Dir(d.job.File)}
+	if err := d.u.app.OpenURL(u); err != nil {
+		d.u.showError("Show in folder", err)
+	}
+}
+
+// exportData is the result as the chosen format writes it.
+func (d *DetailView) exportData(format string) []byte {
+	if format == "md" {
+		return []byte(resultMarkdown(d.job.Kind, d.result))
+	}
+	return []byte(prettyJSON(d.result))
+}
+
+func (d *DetailView) export(format string) {
+	if d.result == nil {
+		return
+	}
+	data := d.exportData(format)
+	name := strings.TrimSuffix(filepath.Base(d.job.File), filepath.Ext(d.job.File)) + "." + format
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			d.u.showError("Export", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		_, werr := w.Write(data)
+		cerr := w.Close()
+		if err := errors.Join(werr, cerr); err != nil {
+			d.u.showError("Export", fmt.Errorf("write %s: %w", w.URI().Name(), err))
+			return
+		}
+		d.u.setStatus("Exported " + w.URI().Path())
+	}, d.u.win)
+	dlg.SetFileName(name)
+	dlg.Show()
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+)
+
+// speed is how much faster than real time the simulated world runs.
+const speed = 100
+
+// rig is the UI over a real engine, a real SQLite file and the simulated
+// Reducto API, in Fyne's test app (no display).
+type rig struct {
+	t      *testing.T
+	u      *App
+	engine *jobs.Engine
+	store  *jobs.Store
+	sim    *reductotest.Server
+	home   string
+	dir    string
+	notify *recordingNotify
+}
+
+// recordingNotify stands in for ui/notify, which another package owns: it
+// records what the tray asks of it.
+type recordingNotify struct {
+	mu      sync.Mutex
+	until   []time.Time
+	resumed int
+	err     error
+}
+
+func (n *recordingNotify) PauseUntil(t time.Time) {
+	n.mu.Lock()
+	n.until = append(n.until, t)
+	n.mu.Unlock()
+}
+func (n *recordingNotify) Resume()          { n.mu.Lock(); n.resumed++; n.mu.Unlock() }
+func (n *recordingNotify) LastError() error { n.mu.Lock(); defer n.mu.Unlock(); return n.err }
+
+func newRig(t *testing.T, simCfg reductotest.Config) *rig {
+	t.Helper()
+	t.Setenv("REDUCTO_API_KEY", "test-key") // no first-run prompt
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	clk := clock.NewScaled(speed)
+	simCfg.Clock = clk
+	sim := reductotest.NewServer(simCfg)
+	t.Cleanup(sim.Close)
+	r := &rig{t: t, sim: sim, home: t.TempDir(), dir: t.TempDir(), notify: &recordingNotify{}}
+	store, err := jobs.OpenStore(settings.DatabasePath(r.home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.store = store
+	client := reducto.New(sim.URL, "", reducto.WithClock(clk), reducto.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	r.engine = jobs.New(jobs.Config{Client: client, Store: store, Clock: clk,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err := r.engine.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	r.u = New(a, w, Config{
+		Backend: r.engine, Home: r.home, Settings: settings.Default(),
+		Secrets: settings.NewSecrets(r.home, false), Notify: r.notify,
+		Executable: "/usr/bin/reducto-tray",
+	})
+	w.Resize(fyne.NewSize(1000, 700))
+	// Cleanups run last-in first-out: the UI stops before the engine and
+	// the store close under it.
+	t.Cleanup(func() {
+		r.u.Close()
+		r.engine.Close()
+		r.store.Close()
+	})
+	return r
+}
+
+// onMain runs f as if on Fyne's main goroutine: the test driver runs the
+// UI's background updates inline on their goroutines under uiMu, so the
+// test takes it too.
+func (r *rig) onMain(f func()) {
+	r.u.uiMu.Lock()
+	defer r.u.uiMu.Unlock()
+	f()
+}
+
+// files writes documents with the given names and returns their paths.
+func (r *rig) files(names ...string) []string {
+	r.t.Helper()
+	paths := make([]string, len(names))
+	for i, n := range names {
+		paths[i] = filepath.Join(r.dir, n)
+		if err := os.WriteFile(paths[i], []byte(fmt.Sprintf("%%PDF-1.4 %s", n)), 0o600); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	return paths
+}
+
+func uris(paths []string) []fyne.URI {
+	out := make([]fyne.URI, len(paths))
+	for i, p := range paths {
+		out[i] = storage.NewFileURI(p)
+	}
+	return out
+}
+
+func (r *rig) count(q jobs.Query) int {
+	r.t.Helper()
+	n, err := r.engine.Count(context.Background(), q)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}
+
+// eventually polls cond (under the UI lock) until it holds or 15 s pass.
+func (r *rig) eventually(what string, cond func() bool) {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var ok bool
+		r.onMain(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out waiting for %s", what)
+		}
+		<-tick.C
+	}
+}

@@ -1,0 +1,339 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// searchDelay lets typing finish before the list is queried again.
+const searchDelay = 250 * time.Millisecond
+
+// statusFilters are the choices of the status filter; "active" gathers the
+// statuses not final.
+var statusFilters = map[string][]jobs.Status{
+	"All":       nil,
+	"Active":    {jobs.StatusQueued, jobs.StatusUploading, jobs.StatusPending, jobs.StatusRunning},
+	"Completed": {jobs.StatusCompleted},
+	"Failed":    {jobs.StatusFailed},
+	"Cancelled": {jobs.StatusCancelled},
+}
+
+// JobList is the history, newest first: a virtualised widget.List over a
+// pager, so only the visible rows and a bounded cache are ever in memory.
+type JobList struct {
+	u     *App
+	pager *pager
+
+	List   *widget.List
+	Search *widget.Entry
+	Filter *widget.Select
+	Count  *widget.Label
+
+	// progress holds the latest progress of jobs in flight, in [0,1];
+	// written by the event goroutine, read when rows draw.
+	progMu   sync.Mutex
+	progress map[int64]float64
+
+	// visible maps list positions to the row widgets last drawn there;
+	// main goroutine only. Tests read what the user would see from it.
+	visible map[int]*jobRow
+
+	reloadMu      sync.Mutex
+	reloadPending bool
+	searchTimer   *time.Timer
+	selected      int64
+	toolbar       fyne.CanvasObject
+}
+
+func newJobList(u *App) *JobList {
+	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, visible: map[int]*jobRow{}}
+	l.List = &widget.List{Length: l.length, CreateItem: l.createItem, UpdateItem: l.updateItem}
+	l.List.OnSelected = l.onSelected
+	l.Search = &widget.Entry{PlaceHolder: "Search by file name", OnChanged: l.onSearch}
+	l.Filter = widget.NewSelect([]string{"All", "Active", "Completed", "Failed", "Cancelled"}, func(string) { l.Reload() })
+	l.Filter.Selected = "All"
+	l.Count = &widget.Label{}
+	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submit.PickFiles(); u.tabs.SelectIndex(1) })
+	l.toolbar = container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
+	return l
+}
+
+// Widget is the list itself.
+func (l *JobList) Widget() fyne.CanvasObject { return l.List }
+
+// Toolbar holds the filter, the search field and the count.
+func (l *JobList) Toolbar() fyne.CanvasObject { return l.toolbar }
+
+// query is the filter the toolbar describes. Main goroutine.
+func (l *JobList) query() jobs.Query {
+	return jobs.Query{Statuses: statusFilters[l.Filter.Selected], Search: l.Search.Text}
+}
+
+func (l *JobList) onSearch(string) {
+	if l.searchTimer != nil {
+		l.searchTimer.Stop()
+	}
+	q := l.query()
+	l.searchTimer = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q) })
+}
+
+// Reload takes a new snapshot with the toolbar's filter. Main goroutine.
+func (l *JobList) Reload() {
+	q := l.query()
+	l.u.goBg(func(ctx context.Context) { l.reloadWith(ctx, q) })
+}
+
+func (l *JobList) reloadWith(ctx context.Context, q jobs.Query) {
+	if err := l.pager.reset(ctx, q); err != nil {
+		if ctx.Err() == nil {
+			l.u.do(func() { l.u.showError("Load jobs", err) })
+		}
+		return
+	}
+	l.u.do(func() {
+		// A newer filter may have been typed meanwhile; its reload follows.
+		l.List.UnselectAll()
+		l.visible = map[int]*jobRow{}
+		l.refreshVisible()
+	})
+}
+
+// scheduleReload coalesces the reloads status changes under a status filter
+// ask for. Safe from any goroutine.
+func (l *JobList) scheduleReload() {
+	l.reloadMu.Lock()
+	defer l.reloadMu.Unlock()
+	if l.reloadPending {
+		return
+	}
+	l.reloadPending = true
+	l.u.after(500*time.Millisecond, func(ctx context.Context) {
+		l.reloadMu.Lock()
+		l.reloadPending = false
+		l.reloadMu.Unlock()
+		l.reloadWith(ctx, l.pager.Query())
+	})
+}
+
+// apply folds events into the pager and the progress map; it runs on the
+// event goroutine.
+func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
+	l.progMu.Lock()
+	for _, ev := range batch {
+		switch {
+		case ev.Job.Status.Final():
+			delete(l.progress, ev.Job.ID)
+		case ev.Kind == jobs.EventProgress && ev.Job.Status == jobs.StatusUploading && ev.Total > 0:
+			l.progress[ev.Job.ID] = float64(ev.Sent) / float64(ev.Total)
+		case ev.Kind == jobs.EventProgress && ev.Progress >= 0:
+			l.progress[ev.Job.ID] = ev.Progress
+		}
+	}
+	l.progMu.Unlock()
+	for _, ev := range batch {
+		c, s := l.pager.apply(ev)
+		changed = changed || c || ev.Kind == jobs.EventProgress
+		stale = stale || s
+	}
+	return changed, stale
+}
+
+// refreshVisible redraws the rows on screen. Main goroutine.
+func (l *JobList) refreshVisible() {
+	n := l.pager.Len()
+	l.Count.SetText(fmt.Sprintf("%d jobs", n))
+	l.List.Refresh()
+}
+
+func (l *JobList) length() int { return l.pager.Len() }
+
+func (l *JobList) createItem() fyne.CanvasObject { return newJobRow() }
+
+func (l *JobList) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*jobRow)
+	for pos, r := range l.visible {
+		if r == row && pos != id {
+			delete(l.visible, pos)
+		}
+	}
+	l.visible[id] = row
+	j, ok, fetch := l.pager.Row(id)
+	if fetch >= 0 {
+		l.u.goBg(func(ctx context.Context) {
+			changed, err := l.pager.fetch(ctx, fetch)
+			if err != nil && ctx.Err() == nil {
+				l.u.do(func() { l.u.showError("Load jobs", err) })
+			}
+			if changed {
+				l.u.do(l.List.Refresh)
+			}
+		})
+	}
+	if !ok {
+		row.loading()
+		return
+	}
+	l.progMu.Lock()
+	p, hasProgress := l.progress[j.ID]
+	l.progMu.Unlock()
+	row.show(j, p, hasProgress, l.u.cfg.Now())
+}
+
+func (l *JobList) onSelected(id widget.ListItemID) {
+	j, ok, _ := l.pager.Row(id)
+	if !ok {
+		return
+	}
+	l.selected = j.ID
+	l.u.detail.Show(j.ID)
+}
+
+// rowAt returns the row widget drawn at position i, for tests and the
+// tray; nil when it is not on screen.
+func (l *JobList) rowAt(i int) *jobRow { return l.visible[i] }
+
+// jobRow is one line of the list: status icon, file name, kind, a progress
+// bar while uploading or running (the status word otherwise), age and
+// duration.
+type jobRow struct {
+	widget.BaseWidget
+	icon     *widget.Icon
+	name     *widget.Label
+	kind     *widget.Label
+	status   *widget.Label
+	progress *widget.ProgressBar
+	age      *widget.Label
+	duration *widget.Label
+}
+
+func newJobRow() *jobRow {
+	r := &jobRow{
+		icon:     widget.NewIcon(theme.FileIcon()),
+		name:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
+		kind:     &widget.Label{},
+		status:   &widget.Label{},
+		progress: &widget.ProgressBar{Max: 1},
+		age:      &widget.Label{Alignment: fyne.TextAlignTrailing},
+		duration: &widget.Label{Alignment: fyne.TextAlignTrailing},
+	}
+	r.progress.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", r.progress.Value*100) }
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays the row out with fixed-width columns on the right so
+// that rows line up.
+func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
+	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+	}
+	right := container.NewHBox(
+		fixed(64, r.kind),
+		fixed(120, container.NewStack(r.progress, r.status)),
+		fixed(72, r.age),
+		fixed(64, r.duration),
+	)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, right, r.name))
+}
+
+func (r *jobRow) loading() {
+	r.icon.SetResource(theme.FileIcon())
+	r.name.SetText("…")
+	r.kind.SetText("")
+	r.status.SetText("")
+	r.status.Show()
+	r.progress.Hide()
+	r.age.SetText("")
+	r.duration.SetText("")
+}
+
+func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.Time) {
+	r.icon.SetResource(statusIcon(j.Status))
+	r.name.SetText(filepath.Base(j.File))
+	r.kind.SetText(string(j.Kind))
+	if (j.Status == jobs.StatusUploading || j.Status == jobs.StatusRunning) && hasProgress {
+		r.status.Hide()
+		r.progress.SetValue(progress)
+		r.progress.Show()
+	} else {
+		r.progress.Hide()
+		r.status.SetText(string(j.Status))
+		r.status.Show()
+	}
+	r.age.SetText(age(now.Sub(j.CreatedAt)))
+	switch {
+	case j.CompletedAt != nil:
+		r.duration.SetText(duration(j.CompletedAt.Sub(j.CreatedAt)))
+	case j.Status.Final():
+		r.duration.SetText("")
+	default:
+		r.duration.SetText(duration(now.Sub(j.CreatedAt)))
+	}
+}
+
+// Text is what the row shows, for tests: name, kind and status.
+func (r *jobRow) Text() string {
+	st := r.status.Text
+	if r.progress.Visible() {
+		st = fmt.Sprintf("%.0f%%", r.progress.Value*100)
+	}
+	return r.name.Text + " " + r.kind.Text + " " + st
+}
+
+func statusIcon(s jobs.Status) fyne.Resource {
+	switch s {
+	case jobs.StatusQueued:
+		return theme.HistoryIcon()
+	case jobs.StatusUploading:
+		return theme.UploadIcon()
+	case jobs.StatusPending:
+		return theme.MoreHorizontalIcon()
+	case jobs.StatusRunning:
+		return theme.NewPrimaryThemedResource(theme.MediaPlayIcon())
+	case jobs.StatusCompleted:
+		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	case jobs.StatusFailed:
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
+	case jobs.StatusCancelled:
+		return theme.CancelIcon()
+	}
+	return theme.QuestionIcon()
+}
+
+// age is a short "how long ago".
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
+	}
+}
+
+// duration is a short elapsed time.
+func duration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return ""
+	case d < time.Minute:
+		return fmt.Sprintf("%.0fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}

@@ -1,0 +1,290 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// The choices the submit form offers for parse options; empty means
+// Reducto's default.
+var (
+	tableFormats = []string{"", "html", "md", "json", "jsonbbox", "dynamic", "csv"}
+	chunkModes   = []string{"", "variable", "section", "page", "disabled", "block", "page_sections"}
+)
+
+// formInput is the raw text of the submit form. It is plain data so that the
+// rules turning it into jobs.Options are testable without widgets.
+type formInput struct {
+	Kind         jobs.Kind
+	Webhook      jobs.WebhookMode
+	Channels     string // comma separated
+	DirectURL    string // where direct mode would send; empty = unavailable
+	Metadata     string
+	Priority     bool
+	PageStart    string
+	PageEnd      string
+	TableFormat  string
+	ChunkMode    string
+	Schema       string
+	SystemPrompt string
+	Splits       []jobs.SplitDescription
+	SplitRules   string
+}
+
+// toOptions validates in and returns the options it describes, or the
+// first problem in words a user can act on.
+func (in formInput) toOptions() (jobs.Options, error) {
+	o := jobs.Options{Kind: in.Kind, Webhook: in.Webhook, Priority: in.Priority}
+	if !o.Kind.Valid() {
+		return o, fmt.Errorf("choose parse, extract or split")
+	}
+	if !o.Webhook.Valid() {
+		return o, fmt.Errorf("choose a webhook mode")
+	}
+	switch o.Webhook {
+	case jobs.WebhookSvix:
+		o.Channels = splitList(in.Channels)
+	case jobs.WebhookDirect:
+		if in.DirectURL == "" {
+			return o, errors.New("direct webhooks need a public URL (set it in Settings or with --public-url)")
+		}
+	}
+	meta, err := objectJSON(in.Metadata)
+	if err != nil {
+		return o, fmt.Errorf("metadata: %w", err)
+	}
+	o.Metadata = meta
+	switch o.Kind {
+	case jobs.KindParse:
+		if o.Parse.PageStart, err = pageNumber(in.PageStart); err != nil {
+			return o, fmt.Errorf("first page: %w", err)
+		}
+		if o.Parse.PageEnd, err = pageNumber(in.PageEnd); err != nil {
+			return o, fmt.Errorf("last page: %w", err)
+		}
+		if o.Parse.PageStart > 0 && o.Parse.PageEnd > 0 && o.Parse.PageEnd < o.Parse.PageStart {
+			return o, fmt.Errorf("the last page (%d) is before the first (%d)", o.Parse.PageEnd, o.Parse.PageStart)
+		}
+		o.Parse.TableFormat = in.TableFormat
+		o.Parse.ChunkMode = in.ChunkMode
+	case jobs.KindExtract:
+		schema, err := validateSchema(in.Schema)
+		if err != nil {
+			return o, fmt.Errorf("schema: %w", err)
+		}
+		o.Extract = jobs.ExtractOptions{Schema: schema, SystemPrompt: strings.TrimSpace(in.SystemPrompt)}
+	case jobs.KindSplit:
+		for i, d := range in.Splits {
+			d.Name, d.Description = strings.TrimSpace(d.Name), strings.TrimSpace(d.Description)
+			if d.Name == "" && d.Description == "" {
+				continue
+			}
+			if d.Name == "" {
+				return o, fmt.Errorf("split %d has a description but no name", i+1)
+			}
+			o.Split.Descriptions = append(o.Split.Descriptions, d)
+		}
+		if len(o.Split.Descriptions) == 0 {
+			return o, errors.New("a split needs at least one named section")
+		}
+		o.Split.Rules = strings.TrimSpace(in.SplitRules)
+	}
+	return o, nil
+}
+
+// fromOptions fills the form from saved options (the defaults).
+func fromOptions(o jobs.Options) formInput {
+	in := formInput{
+		Kind: o.Kind, Webhook: o.Webhook, Channels: strings.Join(o.Channels, ", "),
+		Priority: o.Priority, TableFormat: o.Parse.TableFormat, ChunkMode: o.Parse.ChunkMode,
+		SystemPrompt: o.Extract.SystemPrompt, Splits: o.Split.Descriptions, SplitRules: o.Split.Rules,
+	}
+	if !in.Kind.Valid() {
+		in.Kind = jobs.KindParse
+	}
+	if !in.Webhook.Valid() {
+		in.Webhook = jobs.WebhookNone
+	}
+	if len(o.Metadata) > 0 {
+		in.Metadata = prettyJSON(o.Metadata)
+	}
+	if len(o.Extract.Schema) > 0 {
+		in.Schema = prettyJSON(o.Extract.Schema)
+	}
+	if o.Parse.PageStart > 0 {
+		in.PageStart = strconv.Itoa(o.Parse.PageStart)
+	}
+	if o.Parse.PageEnd > 0 {
+		in.PageEnd = strconv.Itoa(o.Parse.PageEnd)
+	}
+	return in
+}
+
+// objectJSON accepts empty text (no metadata) or one JSON object, and
+// returns it compacted.
+func objectJSON(text string) (json.RawMessage, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	var v any
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("not valid JSON: %s", jsonErrorText(text, err))
+	}
+	if dec.More() {
+		return nil, errors.New("not valid JSON: more than one value")
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, errors.New("must be a JSON object ({…})")
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(text)); err != nil {
+		return nil, fmt.Errorf("not valid JSON: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// jsonTypes are the type names JSON Schema knows.
+var jsonTypes = map[string]bool{"object": true, "array": true, "string": true, "number": true, "integer": true, "boolean": true, "null": true}
+
+// validateSchema checks that text is a JSON Schema object an extract job can
+// use: valid JSON, an object, and every nested "type" and "properties"
+// well-formed. It catches the mistakes a hand-edited schema has, not every
+// rule of the JSON Schema specification.
+func validateSchema(text string) (json.RawMessage, error) {
+	raw, err := objectJSON(text)
+	if err != nil {
+		return nil, err
+	}
+	if raw == nil {
+		return nil, errors.New("an extract job needs a schema")
+	}
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("not valid JSON: %w", err)
+	}
+	if err := checkSchemaNode("schema", v); err != nil {
+		return nil, err
+	}
+	if _, ok := v["properties"]; !ok {
+		if _, ok := v["type"]; !ok {
+			return nil, errors.New(`needs "type" or "properties" at the top level`)
+		}
+	}
+	return raw, nil
+}
+
+func checkSchemaNode(path string, n map[string]any) error {
+	if t, ok := n["type"]; ok {
+		switch t := t.(type) {
+		case string:
+			if !jsonTypes[t] {
+				return fmt.Errorf("%s: unknown type %q", path, t)
+			}
+		case []any:
+			for _, e := range t {
+				s, ok := e.(string)
+				if !ok || !jsonTypes[s] {
+					return fmt.Errorf("%s: unknown type %v", path, e)
+				}
+			}
+		default:
+			return fmt.Errorf(`%s: "type" must be a string`, path)
+		}
+	}
+	if p, ok := n["properties"]; ok {
+		props, ok := p.(map[string]any)
+		if !ok {
+			return fmt.Errorf(`%s: "properties" must be an object`, path)
+		}
+		for name, sub := range props {
+			s, ok := sub.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s.%s: must be a schema object", path, name)
+			}
+			if err := checkSchemaNode(path+"."+name, s); err != nil {
+				return err
+			}
+		}
+	}
+	if it, ok := n["items"]; ok {
+		s, ok := it.(map[string]any)
+		if !ok {
+			return fmt.Errorf(`%s: "items" must be a schema object`, path)
+		}
+		if err := checkSchemaNode(path+"[]", s); err != nil {
+			return err
+		}
+	}
+	if r, ok := n["required"]; ok {
+		list, ok := r.([]any)
+		if !ok {
+			return fmt.Errorf(`%s: "required" must be a list of names`, path)
+		}
+		for _, e := range list {
+			if _, ok := e.(string); !ok {
+				return fmt.Errorf(`%s: "required" must be a list of names`, path)
+			}
+		}
+	}
+	return nil
+}
+
+// jsonErrorText points at the line and column of a syntax error, which is
+// what a user fixing a multi-line editor needs.
+func jsonErrorText(text string, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(text, int(se.Offset))
+		return fmt.Sprintf("%s (line %d, column %d)", se.Error(), line, col)
+	}
+	return err.Error()
+}
+
+func lineCol(text string, offset int) (line, col int) {
+	if offset > len(text) {
+		offset = len(text)
+	}
+	before := text[:offset]
+	line = strings.Count(before, "\n") + 1
+	col = offset - strings.LastIndex(before, "\n")
+	return line, col
+}
+
+func pageNumber(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%q is not a page number", s)
+	}
+	return n, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func prettyJSON(raw []byte) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return string(raw)
+	}
+	return buf.String()
+}

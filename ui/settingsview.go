@@ -1,0 +1,310 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/ui/autostart"
+)
+
+var (
+	regionLabels = []string{"US", "EU", "AU", "Custom URL"}
+	regionValues = []string{settings.RegionUS, settings.RegionEU, settings.RegionAU, settings.RegionCustom}
+	notifyLabels = []string{"On", "Failures only", "Off"}
+	notifyValues = []string{settings.NotifyAll, settings.NotifyFailures, settings.NotifyOff}
+)
+
+// SettingsView edits the saved settings and secrets. Secrets are never
+// shown back: their entries start empty (leave empty to keep) and a label
+// shows the masked value.
+type SettingsView struct {
+	u *App
+
+	APIKey        *widget.Entry
+	APIKeyShown   *widget.Label
+	Region        *widget.Select
+	CustomURL     *widget.Entry
+	Webhook       *widget.Select
+	WebhookSecret *widget.Entry
+	SecretShown   *widget.Label
+	Channels      *widget.Entry
+	PublicURL     *widget.Entry
+	Listen        *widget.Entry
+	Relay         *widget.Check
+	RelayURL      *widget.Label
+	Notifications *widget.Select
+	StartAtLogin  *widget.Check
+	Concurrency   *widget.Entry
+	Problem       *widget.Label
+	Save          *widget.Button
+	Portal        *widget.Button
+
+	obj fyne.CanvasObject
+}
+
+func newSettingsView(u *App) *SettingsView {
+	v := &SettingsView{u: u}
+	v.APIKey = widget.NewPasswordEntry()
+	v.APIKey.PlaceHolder = "Paste a new key to replace the stored one"
+	v.APIKeyShown = &widget.Label{}
+	v.Region = widget.NewSelect(regionLabels, func(string) { show(v.CustomURL, v.Region.Selected == "Custom URL") })
+	v.CustomURL = &widget.Entry{PlaceHolder: "https://reducto.example.com"}
+	v.Webhook = widget.NewSelect([]string{string(jobs.WebhookNone), string(jobs.WebhookSvix), string(jobs.WebhookDirect)}, nil)
+	v.WebhookSecret = widget.NewPasswordEntry()
+	v.WebhookSecret.PlaceHolder = "whsec_… (leave empty to keep)"
+	v.SecretShown = &widget.Label{}
+	v.Channels = &widget.Entry{PlaceHolder: "Comma separated; empty = all"}
+	v.PublicURL = &widget.Entry{PlaceHolder: "https://tray.example.com (direct webhooks)"}
+	v.Listen = &widget.Entry{PlaceHolder: settings.DefaultListen}
+	v.Relay = widget.NewCheck("Receive Svix webhooks through the relay (no public URL needed)", nil)
+	v.RelayURL = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
+	v.Notifications = widget.NewSelect(notifyLabels, nil)
+	v.StartAtLogin = widget.NewCheck("Start at login", nil)
+	v.Concurrency = &widget.Entry{}
+	v.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	v.Problem.Hide()
+	v.Save = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: v.save}
+	v.Portal = widget.NewButtonWithIcon("Open webhook portal", theme.ComputerIcon(), v.openPortal)
+	copyRelay := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+		if _, relayURL := v.relay(); relayURL != "" {
+			u.app.Clipboard().SetContent(relayURL)
+			u.setStatus("Copied the relay URL")
+		}
+	})
+	form := widget.NewForm(
+		widget.NewFormItem("API key", container.NewVBox(v.APIKey, v.APIKeyShown)),
+		widget.NewFormItem("Region", container.NewVBox(v.Region, v.CustomURL)),
+		widget.NewFormItem("Default webhook", v.Webhook),
+		widget.NewFormItem("Svix secret", container.NewVBox(v.WebhookSecret, v.SecretShown)),
+		widget.NewFormItem("Svix channels", v.Channels),
+		widget.NewFormItem("Public URL", v.PublicURL),
+		widget.NewFormItem("Receiver address", v.Listen),
+		widget.NewFormItem("Relay", container.NewVBox(v.Relay, container.NewBorder(nil, nil, nil, copyRelay, v.RelayURL))),
+		widget.NewFormItem("", v.Portal),
+		widget.NewFormItem("Notifications", v.Notifications),
+		widget.NewFormItem("", v.StartAtLogin),
+		widget.NewFormItem("Upload concurrency", v.Concurrency),
+	)
+	note := widget.NewLabel("The receiver address, public URL and relay take effect after a restart; the rest applies at once.")
+	note.Wrapping = fyne.TextWrapWord
+	v.obj = container.NewBorder(nil, container.NewVBox(v.Problem, note, v.Save), nil, nil, container.NewVScroll(form))
+	v.fill(u.settings)
+	v.reloadSecrets()
+	return v
+}
+
+// Object is the view's canvas object.
+func (v *SettingsView) Object() fyne.CanvasObject { return v.obj }
+
+func (v *SettingsView) relay() (state, url string) {
+	if v.u.cfg.RelayStatus == nil {
+		return "", ""
+	}
+	return v.u.cfg.RelayStatus()
+}
+
+// fill shows s in the widgets.
+func (v *SettingsView) fill(s settings.Settings) {
+	v.Region.SetSelected(pick(regionLabels, regionValues, s.Region))
+	v.CustomURL.SetText(s.CustomBaseURL)
+	show(v.CustomURL, s.Region == settings.RegionCustom)
+	v.Webhook.SetSelected(string(s.Defaults.Webhook))
+	v.Channels.SetText(strings.Join(s.Defaults.Channels, ", "))
+	v.PublicURL.SetText(s.PublicURL)
+	v.Listen.SetText(s.Listen)
+	v.Relay.SetChecked(s.Relay)
+	if state, u := v.relay(); u != "" || state != "" {
+		v.RelayURL.SetText(fmt.Sprintf("%s — %s", state, u))
+	} else {
+		v.RelayURL.SetText("relay not running")
+	}
+	v.Notifications.SetSelected(pick(notifyLabels, notifyValues, s.Notifications))
+	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(AppID))
+	v.Concurrency.SetText(strconv.Itoa(s.UploadConcurrency))
+}
+
+// reloadSecrets shows the stored secrets masked. The keyring may be slow,
+// so it reads them in the background.
+func (v *SettingsView) reloadSecrets() { v.u.goBg(func(context.Context) { v.loadSecrets() }) }
+
+func (v *SettingsView) loadSecrets() {
+	if v.u.cfg.Secrets == nil {
+		return
+	}
+	key, kerr := v.u.cfg.Secrets.Get(settings.SecretAPIKey)
+	secret, serr := v.u.cfg.Secrets.Get(settings.SecretWebhook)
+	v.u.do(func() {
+		v.APIKeyShown.SetText(maskedText(key, kerr, os.Getenv("REDUCTO_API_KEY") != ""))
+		v.SecretShown.SetText(maskedText(secret, serr, os.Getenv("REDUCTO_WEBHOOK_SECRET") != ""))
+	})
+}
+
+func maskedText(v string, err error, envSet bool) string {
+	switch {
+	case err != nil:
+		return "unreadable: " + err.Error()
+	case envSet:
+		return "set by the environment (overrides the stored one)"
+	case v == "":
+		return "none stored"
+	}
+	return "stored: " + settings.Mask(v)
+}
+
+func pick(labels, values []string, v string) string {
+	for i, x := range values {
+		if x == v {
+			return labels[i]
+		}
+	}
+	return labels[0]
+}
+
+// read turns the widgets into settings, keeping what the view does not
+// edit (defaults' kind and options, sandbox).
+func (v *SettingsView) read() (settings.Settings, error) {
+	s := v.u.settings
+	s.Region = pick(regionValues, regionLabels, v.Region.Selected)
+	s.CustomBaseURL = strings.TrimSpace(v.CustomURL.Text)
+	s.Defaults.Webhook = jobs.WebhookMode(v.Webhook.Selected)
+	s.Defaults.Channels = splitList(v.Channels.Text)
+	s.PublicURL = strings.TrimRight(strings.TrimSpace(v.PublicURL.Text), "/")
+	s.Listen = strings.TrimSpace(v.Listen.Text)
+	if s.Listen == "" {
+		s.Listen = settings.DefaultListen
+	}
+	s.Relay = v.Relay.Checked
+	s.Notifications = pick(notifyValues, notifyLabels, v.Notifications.Selected)
+	s.StartAtLogin = v.StartAtLogin.Checked
+	n, err := strconv.Atoi(strings.TrimSpace(v.Concurrency.Text))
+	if err != nil {
+		return s, fmt.Errorf("upload concurrency %q is not a number", v.Concurrency.Text)
+	}
+	s.UploadConcurrency = n
+	if s.PublicURL != "" {
+		if u, err := url.Parse(s.PublicURL); err != nil || u.Host == "" {
+			return s, fmt.Errorf("public URL %q is not a URL", s.PublicURL)
+		}
+	}
+	if err := settings.ValidateWebhookSecret(strings.TrimSpace(v.WebhookSecret.Text)); err != nil {
+		return s, fmt.Errorf("Svix secret: %w", err)
+	}
+	return s, s.Validate()
+}
+
+func (v *SettingsView) problem(err error) {
+	if err == nil {
+		v.Problem.Hide()
+		return
+	}
+	v.Problem.SetText(err.Error())
+	v.Problem.Show()
+}
+
+// save validates and stores the settings and secrets, updates the
+// autostart entry, and tells main.
+func (v *SettingsView) save() {
+	s, err := v.read()
+	if err != nil {
+		v.problem(err)
+		return
+	}
+	key := strings.TrimSpace(v.APIKey.Text)
+	secret := strings.TrimSpace(v.WebhookSecret.Text)
+	exe := v.u.cfg.Executable
+	v.Save.Disable()
+	v.u.goBg(func(context.Context) {
+		err := v.persist(s, key, secret, exe)
+		v.u.do(func() {
+			v.Save.Enable()
+			v.problem(err)
+			if err != nil {
+				return
+			}
+			restart := s.Listen != v.u.settings.Listen || s.PublicURL != v.u.settings.PublicURL || s.Relay != v.u.settings.Relay
+			v.u.settings = s
+			v.APIKey.SetText("")
+			v.WebhookSecret.SetText("")
+			v.u.submit.fill(s.Defaults)
+			if v.u.cfg.OnSettingsChanged != nil {
+				v.u.cfg.OnSettingsChanged(s)
+			}
+			if restart {
+				v.u.setStatus("Settings saved; restart Reducto Tray to apply the receiver changes")
+			} else {
+				v.u.setStatus("Settings saved")
+			}
+			v.reloadSecrets()
+		})
+	})
+}
+
+// persist writes everything save changes; it may block on the keyring.
+func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) error {
+	if err := settings.Save(v.u.cfg.Home, s); err != nil {
+		return err
+	}
+	var errs []error
+	if v.u.cfg.Secrets != nil {
+		if key != "" {
+			if err := v.u.cfg.Secrets.Set(settings.SecretAPIKey, key); err != nil {
+				errs = append(errs, fmt.Errorf("store the API key: %w", err))
+			}
+		}
+		if secret != "" {
+			if err := v.u.cfg.Secrets.Set(settings.SecretWebhook, secret); err != nil {
+				errs = append(errs, fmt.Errorf("store the Svix secret: %w", err))
+			}
+		}
+	}
+	if s.StartAtLogin {
+		if exe == "" {
+			var err error
+			if exe, err = os.Executable(); err != nil {
+				errs = append(errs, fmt.Errorf("start at login: %w", err))
+			}
+		}
+		if exe != "" {
+			if err := autostart.Enable(AppID, "Reducto Tray", exe); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	} else if err := autostart.Disable(AppID); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// openPortal asks Reducto for the Svix portal URL and opens it.
+func (v *SettingsView) openPortal() {
+	v.Portal.Disable()
+	v.u.goBg(func(ctx context.Context) {
+		link, err := v.u.be.ConfigureWebhook(ctx)
+		v.u.do(func() {
+			v.Portal.Enable()
+			if err != nil {
+				v.u.showError("Webhook portal", err)
+				return
+			}
+			u, err := url.Parse(link)
+			if err == nil {
+				err = v.u.app.OpenURL(u)
+			}
+			if err != nil {
+				v.u.showError("Webhook portal", err)
+			}
+		})
+	})
+}

@@ -1,0 +1,369 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+)
+
+// SubmitForm is the submit panel: the options new jobs get, and files
+// waiting to be submitted. Its widgets are fields so tests can type into
+// them and tap them.
+type SubmitForm struct {
+	u *App
+
+	Kind         *widget.RadioGroup
+	PageStart    *widget.Entry
+	PageEnd      *widget.Entry
+	TableFormat  *widget.Select
+	ChunkMode    *widget.Select
+	Schema       *widget.Entry
+	SystemPrompt *widget.Entry
+	SplitRules   *widget.Entry
+	Webhook      *widget.RadioGroup
+	Channels     *widget.Entry
+	DirectURL    *widget.Label
+	Metadata     *widget.Entry
+	Priority     *widget.Check
+	Remember     *widget.Check
+	Problem      *widget.Label // the first invalid input, in words
+	Staged       *widget.Label
+	SubmitButton *widget.Button
+	AddFile      *widget.Button
+	AddFolder    *widget.Button
+
+	splits    []*splitRow
+	splitBox  *fyne.Container
+	parseBox  fyne.CanvasObject
+	extract   fyne.CanvasObject
+	splitArea fyne.CanvasObject
+	files     []string
+	lastDir   fyne.ListableURI
+	obj       fyne.CanvasObject
+	filling   bool // set while fill writes the widgets, to validate once
+}
+
+type splitRow struct {
+	name, desc *widget.Entry
+	obj        fyne.CanvasObject
+}
+
+func newSubmitForm(u *App) *SubmitForm {
+	f := &SubmitForm{u: u}
+	onChange := func(string) { f.validate() }
+	f.Kind = widget.NewRadioGroup([]string{string(jobs.KindParse), string(jobs.KindExtract), string(jobs.KindSplit)}, onChange)
+	f.Kind.Horizontal, f.Kind.Required = true, true
+	f.PageStart = &widget.Entry{PlaceHolder: "first", OnChanged: onChange}
+	f.PageEnd = &widget.Entry{PlaceHolder: "last", OnChanged: onChange}
+	f.TableFormat = widget.NewSelect(labels(tableFormats), onChange)
+	f.ChunkMode = widget.NewSelect(labels(chunkModes), onChange)
+	f.Schema = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapOff, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true},
+		PlaceHolder: `{"type": "object", "properties": {"total": {"type": "number"}}}`}
+	f.Schema.SetMinRowsVisible(8)
+	f.SystemPrompt = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord, OnChanged: onChange, PlaceHolder: "Optional instructions for the model"}
+	f.SystemPrompt.SetMinRowsVisible(2)
+	f.SplitRules = &widget.Entry{OnChanged: onChange, PlaceHolder: "Optional rules, e.g. a page belongs to one section"}
+	f.Webhook = widget.NewRadioGroup([]string{string(jobs.WebhookNone), string(jobs.WebhookSvix), string(jobs.WebhookDirect)}, onChange)
+	f.Webhook.Horizontal, f.Webhook.Required = true, true
+	f.Channels = &widget.Entry{OnChanged: onChange, PlaceHolder: "Svix channels, comma separated (empty = all)"}
+	f.DirectURL = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	f.Metadata = &widget.Entry{MultiLine: true, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true}, PlaceHolder: `{"project": "q3-invoices"}`}
+	f.Metadata.SetMinRowsVisible(3)
+	f.Priority = widget.NewCheck("Priority", func(bool) { f.validate() })
+	f.Remember = widget.NewCheck("Remember as default", nil)
+	f.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	f.Staged = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	f.SubmitButton = &widget.Button{Text: "Submit", Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: f.Submit}
+	f.AddFile = widget.NewButtonWithIcon("Add files…", theme.FileIcon(), f.PickFiles)
+	f.AddFolder = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), f.PickFolder)
+	f.splitBox = container.NewVBox()
+
+	f.parseBox = widget.NewForm(
+		widget.NewFormItem("Pages", container.NewGridWithColumns(2, f.PageStart, f.PageEnd)),
+		widget.NewFormItem("Tables as", f.TableFormat),
+		widget.NewFormItem("Chunking", f.ChunkMode),
+	)
+	f.extract = widget.NewForm(
+		widget.NewFormItem("JSON schema", f.Schema),
+		widget.NewFormItem("System prompt", f.SystemPrompt),
+	)
+	f.splitArea = widget.NewForm(
+		widget.NewFormItem("Sections", container.NewVBox(f.splitBox,
+			widget.NewButtonWithIcon("Add section", theme.ContentAddIcon(), func() { f.addSplit(jobs.SplitDescription{}); f.validate() }))),
+		widget.NewFormItem("Rules", f.SplitRules),
+	)
+	common := widget.NewForm(
+		widget.NewFormItem("Kind", f.Kind),
+		widget.NewFormItem("Webhook", container.NewVBox(f.Webhook, f.Channels, f.DirectURL)),
+		widget.NewFormItem("Metadata", f.Metadata),
+		widget.NewFormItem("", container.NewHBox(f.Priority, f.Remember)),
+	)
+	files := container.NewBorder(nil, nil, nil,
+		container.NewHBox(f.AddFile, f.AddFolder, widget.NewButtonWithIcon("", theme.ContentClearIcon(), f.clearStaged)), f.Staged)
+	hint := widget.NewLabel("Drop documents anywhere on the window to submit them with these options.")
+	hint.Wrapping = fyne.TextWrapWord
+	f.obj = container.NewBorder(nil,
+		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
+		container.NewVScroll(container.NewVBox(hint, common, f.parseBox, f.extract, f.splitArea)))
+	f.fill(u.settings.Defaults)
+	return f
+}
+
+func labels(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		if v == "" {
+			v = "default"
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func unlabel(s string) string {
+	if s == "default" {
+		return ""
+	}
+	return s
+}
+
+// Object is the panel's canvas object.
+func (f *SubmitForm) Object() fyne.CanvasObject { return f.obj }
+
+// fill shows saved options in the widgets.
+func (f *SubmitForm) fill(o jobs.Options) {
+	in := fromOptions(o)
+	f.filling = true
+	f.Kind.SetSelected(string(in.Kind))
+	f.PageStart.SetText(in.PageStart)
+	f.PageEnd.SetText(in.PageEnd)
+	f.TableFormat.SetSelected(labels([]string{in.TableFormat})[0])
+	f.ChunkMode.SetSelected(labels([]string{in.ChunkMode})[0])
+	f.Schema.SetText(in.Schema)
+	f.SystemPrompt.SetText(in.SystemPrompt)
+	f.SplitRules.SetText(in.SplitRules)
+	f.Webhook.SetSelected(string(in.Webhook))
+	f.Channels.SetText(in.Channels)
+	f.Metadata.SetText(in.Metadata)
+	f.Priority.SetChecked(in.Priority)
+	f.splits = nil
+	f.splitBox.RemoveAll()
+	for _, d := range in.Splits {
+		f.addSplit(d)
+	}
+	if len(f.splits) == 0 {
+		f.addSplit(jobs.SplitDescription{})
+	}
+	f.filling = false
+	f.validate()
+}
+
+func (f *SubmitForm) addSplit(d jobs.SplitDescription) {
+	r := &splitRow{}
+	onChange := func(string) { f.validate() }
+	r.name = &widget.Entry{Text: d.Name, PlaceHolder: "Name, e.g. Invoice", OnChanged: onChange}
+	r.desc = &widget.Entry{Text: d.Description, PlaceHolder: "What this section looks like", OnChanged: onChange}
+	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
+		for i, s := range f.splits {
+			if s == r {
+				f.splits = append(f.splits[:i], f.splits[i+1:]...)
+				break
+			}
+		}
+		f.splitBox.Remove(r.obj)
+		f.validate()
+	})
+	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, r.name, r.desc))
+	f.splits = append(f.splits, r)
+	f.splitBox.Add(r.obj)
+}
+
+// input reads the widgets.
+func (f *SubmitForm) input() formInput {
+	in := formInput{
+		Kind: jobs.Kind(f.Kind.Selected), Webhook: jobs.WebhookMode(f.Webhook.Selected),
+		Channels: f.Channels.Text, DirectURL: f.u.cfg.DirectURL(), Metadata: f.Metadata.Text,
+		Priority: f.Priority.Checked, PageStart: f.PageStart.Text, PageEnd: f.PageEnd.Text,
+		TableFormat: unlabel(f.TableFormat.Selected), ChunkMode: unlabel(f.ChunkMode.Selected),
+		Schema: f.Schema.Text, SystemPrompt: f.SystemPrompt.Text, SplitRules: f.SplitRules.Text,
+	}
+	for _, r := range f.splits {
+		in.Splits = append(in.Splits, jobs.SplitDescription{Name: r.name.Text, Description: r.desc.Text})
+	}
+	return in
+}
+
+// options returns the options the panel describes, or why it cannot.
+func (f *SubmitForm) options() (jobs.Options, error) { return f.input().toOptions() }
+
+// validate shows the kind's options, the first problem, and enables Submit
+// only for valid options with files waiting.
+func (f *SubmitForm) validate() {
+	if f.filling || f.SubmitButton == nil {
+		return
+	}
+	show(f.parseBox, f.Kind.Selected == string(jobs.KindParse))
+	show(f.extract, f.Kind.Selected == string(jobs.KindExtract))
+	show(f.splitArea, f.Kind.Selected == string(jobs.KindSplit))
+	show(f.Channels, f.Webhook.Selected == string(jobs.WebhookSvix))
+	show(f.DirectURL, f.Webhook.Selected == string(jobs.WebhookDirect))
+	if url := f.u.cfg.DirectURL(); url != "" {
+		f.DirectURL.SetText("Reducto will POST to " + url)
+	} else {
+		f.DirectURL.SetText("Direct mode needs a public URL (Settings, or --public-url)")
+	}
+	_, err := f.options()
+	if err != nil {
+		f.Problem.SetText(err.Error())
+		f.Problem.Show()
+	} else {
+		f.Problem.SetText("")
+		f.Problem.Hide()
+	}
+	f.SubmitButton.SetText(fmt.Sprintf("Submit %d file(s)", len(f.files)))
+	if err != nil || len(f.files) == 0 {
+		f.SubmitButton.Disable()
+	} else {
+		f.SubmitButton.Enable()
+	}
+}
+
+func show(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// stage adds files to those waiting for Submit.
+func (f *SubmitForm) stage(files []string) {
+	seen := map[string]bool{}
+	for _, p := range f.files {
+		seen[p] = true
+	}
+	for _, p := range files {
+		if !seen[p] {
+			seen[p] = true
+			f.files = append(f.files, p)
+		}
+	}
+	f.showStaged()
+}
+
+func (f *SubmitForm) showStaged() {
+	switch len(f.files) {
+	case 0:
+		f.Staged.SetText("No files waiting")
+	case 1:
+		f.Staged.SetText(filepath.Base(f.files[0]))
+	default:
+		f.Staged.SetText(fmt.Sprintf("%d files: %s, …", len(f.files), filepath.Base(f.files[0])))
+	}
+	f.validate()
+}
+
+func (f *SubmitForm) clearStaged() {
+	f.files = nil
+	f.showStaged()
+}
+
+// Submit submits the waiting files with the panel's options.
+func (f *SubmitForm) Submit() {
+	opts, err := f.options()
+	if err != nil || len(f.files) == 0 {
+		f.validate()
+		return
+	}
+	files := f.files
+	f.files = nil
+	f.showStaged()
+	f.rememberIfAsked(opts)
+	f.u.submitFiles(files, opts)
+	f.u.tabs.SelectIndex(0)
+}
+
+// rememberIfAsked saves opts as the default for new submissions when
+// "Remember as default" is ticked.
+func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
+	if !f.Remember.Checked {
+		return
+	}
+	s := f.u.settings
+	s.Defaults = opts
+	if err := settings.Save(f.u.cfg.Home, s); err != nil {
+		f.u.showError("Save defaults", err)
+		return
+	}
+	f.u.settings = s
+	f.u.prefs.fill(s)
+	if f.u.cfg.OnSettingsChanged != nil {
+		f.u.cfg.OnSettingsChanged(s)
+	}
+}
+
+// PickFiles opens the file dialog; Fyne's picks one file, so after each
+// pick it opens again in the same folder until cancelled, collecting them.
+func (f *SubmitForm) PickFiles() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			f.u.showError("Open file", err)
+			return
+		}
+		if r == nil {
+			return // cancelled: the selection is complete
+		}
+		uri := r.URI()
+		_ = r.Close()
+		f.stage([]string{uri.Path()})
+		if dir, err := storage.ListerForURI(parentOf(uri)); err == nil {
+			f.lastDir = dir
+		}
+		f.PickFiles()
+	}, f.u.win)
+	d.SetConfirmText("Add")
+	d.SetDismissText("Done")
+	if f.lastDir != nil {
+		d.SetLocation(f.lastDir)
+	}
+	d.Show()
+}
+
+// PickFolder adds the documents of a folder (walked like a dropped folder).
+func (f *SubmitForm) PickFolder() {
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			f.u.showError("Open folder", err)
+			return
+		}
+		if dir == nil {
+			return
+		}
+		path := dir.Path()
+		f.u.goBg(func(context.Context) {
+			files, skipped := collectFiles([]string{path})
+			f.u.do(func() {
+				f.u.reportSkipped(skipped)
+				f.stage(files)
+			})
+		})
+	}, f.u.win)
+}
+
+func parentOf(u fyne.URI) fyne.URI {
+	p, err := storage.Parent(u)
+	if err != nil {
+		return u
+	}
+	return p
+}

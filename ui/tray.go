@@ -1,0 +1,245 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/systray"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// recentJobs is how many jobs the tray menu lists.
+const recentJobs = 5
+
+// untilResumed is how far "until resumed" pauses: the notifier takes a time,
+// and a century is as good as forever.
+const untilResumed = 100 * 365 * 24 * time.Hour
+
+// TrayState is what the tray icon shows.
+type TrayState int
+
+// The tray states, by precedence: something needing the user beats work in
+// progress, which beats a reminder that notifications are paused.
+const (
+	TrayIdle TrayState = iota
+	TrayRunning
+	TrayPaused
+	TrayAttention
+)
+
+func (s TrayState) String() string {
+	return [...]string{"idle", "running", "paused", "attention"}[s]
+}
+
+// Tray is the system tray icon and menu. All its methods run on the main
+// goroutine.
+type Tray struct {
+	u    *App
+	desk desktop.App // nil without a tray (tests, -tags ci)
+
+	menu        *fyne.Menu
+	recent      []jobs.Job
+	pausedUntil time.Time
+	pauseTimer  *time.Timer
+	notifyErr   error
+	unseenFails int
+	hidden      bool
+	state       TrayState
+}
+
+func newTray(u *App) *Tray {
+	t := &Tray{u: u}
+	t.menu = fyne.NewMenu("Reducto Tray")
+	t.menu.Items = t.items()
+	return t
+}
+
+// SetupTray installs the tray icon and menu and makes closing the window
+// hide it. Call it before the app runs: the driver starts the tray only
+// inside Run. Without a tray (the test app, -tags ci) closing the window
+// closes it as usual.
+func (u *App) SetupTray() {
+	desk, ok := u.app.(desktop.App)
+	if !ok {
+		return
+	}
+	t := u.tray
+	t.desk = desk
+	desk.SetSystemTrayMenu(t.menu)
+	desk.SetSystemTrayIcon(t.icon())
+	desk.SetSystemTrayWindow(u.win)
+	// Fyne 2.7.1 shows the window from the D-Bus goroutine on a left click;
+	// route it through the main goroutine (fixed upstream after 2.7.1).
+	systray.SetOnTapped(func() { u.ShowWindow() })
+	u.win.SetCloseIntercept(func() {
+		t.hidden = true
+		u.win.Hide()
+	})
+}
+
+// TrayMenu is the tray's menu as it stands; tests call its items' actions.
+func (u *App) TrayMenu() *fyne.Menu { return u.tray.menu }
+
+// TrayState is the state the tray icon shows.
+func (u *App) TrayState() TrayState { return u.tray.state }
+
+func (t *Tray) items() []*fyne.MenuItem {
+	u := t.u
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItem("Show window", u.ShowWindow),
+		fyne.NewMenuItem("Submit files…", func() {
+			u.ShowWindow()
+			u.tabs.SelectIndex(1)
+			u.submit.PickFiles()
+		}),
+		fyne.NewMenuItemSeparator(),
+	}
+	if len(t.recent) == 0 {
+		none := fyne.NewMenuItem("No jobs yet", nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	for _, j := range t.recent {
+		id := j.ID
+		items = append(items, fyne.NewMenuItem(fmt.Sprintf("%s — %s", filepath.Base(j.File), j.Status), func() {
+			u.ShowWindow()
+			u.tabs.SelectIndex(0)
+			u.detail.Show(id)
+		}))
+	}
+	items = append(items, fyne.NewMenuItemSeparator())
+	if t.u.cfg.Notify != nil {
+		if t.paused() {
+			items = append(items, fyne.NewMenuItem("Resume notifications", t.resume))
+		}
+		pause := fyne.NewMenuItem("Pause notifications", nil)
+		pause.ChildMenu = fyne.NewMenu("",
+			fyne.NewMenuItem("30 minutes", func() { t.pause(30 * time.Minute) }),
+			fyne.NewMenuItem("2 hours", func() { t.pause(2 * time.Hour) }),
+			fyne.NewMenuItem("Until resumed", func() { t.pause(untilResumed) }),
+		)
+		items = append(items, pause, fyne.NewMenuItemSeparator())
+	}
+	quit := fyne.NewMenuItem("Quit", func() { u.app.Quit() })
+	quit.IsQuit = true
+	return append(items, quit)
+}
+
+func (t *Tray) paused() bool { return t.u.cfg.Now().Before(t.pausedUntil) }
+
+func (t *Tray) pause(d time.Duration) {
+	until := t.u.cfg.Now().Add(d)
+	t.u.cfg.Notify.PauseUntil(until)
+	t.pausedUntil = until
+	if t.pauseTimer != nil {
+		t.pauseTimer.Stop()
+	}
+	if d < untilResumed {
+		t.pauseTimer = t.u.after(d, func(context.Context) { t.u.do(t.update) })
+	}
+	t.u.setStatus("Notifications paused")
+	t.update()
+}
+
+func (t *Tray) resume() {
+	t.u.cfg.Notify.Resume()
+	t.pausedUntil = time.Time{}
+	if t.pauseTimer != nil {
+		t.pauseTimer.Stop()
+	}
+	t.u.setStatus("Notifications resumed")
+	t.update()
+}
+
+func (t *Tray) setNotifyError(err error) {
+	t.notifyErr = err
+	t.update()
+}
+
+func (t *Tray) windowShown() {
+	t.hidden = false
+	t.unseenFails = 0
+	t.update()
+}
+
+// reloadRecent reads the newest jobs from the history. Main goroutine.
+func (t *Tray) reloadRecent() {
+	t.u.goBg(func(ctx context.Context) {
+		js, err := t.u.be.List(ctx, jobs.Query{Limit: recentJobs})
+		if err != nil {
+			t.u.log.Warn("tray: recent jobs", "err", err)
+			return
+		}
+		t.u.do(func() {
+			t.recent = js
+			t.update()
+		})
+	})
+}
+
+// apply keeps the recent jobs and the failure count current.
+func (t *Tray) apply(batch []jobs.Event) {
+	for _, ev := range batch {
+		if ev.Kind == jobs.EventProgress {
+			continue
+		}
+		j := ev.Job
+		found := false
+		for i := range t.recent {
+			if t.recent[i].ID == j.ID {
+				if j.Status == jobs.StatusFailed && t.recent[i].Status != jobs.StatusFailed && t.hidden {
+					t.unseenFails++
+				}
+				t.recent[i], found = j, true
+			}
+		}
+		if !found && (len(t.recent) == 0 || j.ID > t.recent[0].ID) {
+			t.recent = append([]jobs.Job{j}, t.recent...)
+			if len(t.recent) > recentJobs {
+				t.recent = t.recent[:recentJobs]
+			}
+		} else if !found && j.Status == jobs.StatusFailed && t.hidden {
+			t.unseenFails++
+		}
+	}
+	t.update()
+}
+
+// update recomputes the state and redraws the menu and icon.
+func (t *Tray) update() {
+	if t.notifyErr == nil && t.u.cfg.Notify != nil {
+		t.notifyErr = t.u.cfg.Notify.LastError()
+	}
+	switch {
+	case t.notifyErr != nil || t.unseenFails > 0:
+		t.state = TrayAttention
+	case t.u.be.Stats().InFlight > 0:
+		t.state = TrayRunning
+	case t.paused():
+		t.state = TrayPaused
+	default:
+		t.state = TrayIdle
+	}
+	t.menu.Items = t.items()
+	if t.desk != nil {
+		t.menu.Refresh()
+		t.desk.SetSystemTrayIcon(t.icon())
+	}
+}
+
+func (t *Tray) icon() fyne.Resource {
+	switch t.state {
+	case TrayRunning:
+		return trayRunning
+	case TrayPaused:
+		return trayPaused
+	case TrayAttention:
+		return trayAttention
+	}
+	return trayIdle
+}

@@ -277,7 +277,7 @@ func (e *Engine) update(ctx context.Context, id int64, to Status, p Patch) (Job,
 	}
 	if changed {
 		if job.Status.Final() {
-			e.log.Info("job finished", "job", job.ID, "job_id", job.JobID, "file", job.File, "status", job.Status, "error", job.Error)
+			e.log.Info("job finished", "job", job.ID, "job_id", job.JobID, "file", job.File, "status", job.Status, "how", p.Detail, "error", job.Error)
 		}
 		e.bus.publish(Event{Kind: EventChanged, Job: job, Progress: -1})
 	}

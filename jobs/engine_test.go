@@ -304,12 +304,19 @@ func TestWebhookModeCompletesByWebhookNotPolling(t *testing.T) {
 	if before != 0 {
 		t.Fatalf("webhook-mode job was polled %d times before its end", before)
 	}
-	if err := r.engine.HandleWebhook(context.Background(), jobs.Delivery{JobID: jobID, Status: "Completed"}); err != nil {
+	if err := r.engine.HandleWebhook(context.Background(), jobs.Delivery{JobID: jobID, Status: "Completed", Source: jobs.WebhookSvix}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 10*time.Second, "completion", r.allFinal)
 	if got := r.sim.Requests("/job/"); got != 1 {
 		t.Fatalf("GET /job requests = %d, want exactly 1 (the result fetch)", got)
+	}
+	timeline, err := r.store.Timeline(context.Background(), queued[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := timeline[len(timeline)-1]; last.To != jobs.StatusCompleted || !strings.Contains(last.Detail, "svix webhook") {
+		t.Fatalf("last transition = %+v, want completed by svix webhook", last)
 	}
 }
 

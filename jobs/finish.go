@@ -55,7 +55,7 @@ func (e *Engine) observe(id int64, was Status, reductoStatus string, progress *f
 // requestFinish fetches the job once for its outcome and result, unless a
 // fetch for it is already under way: a webhook, its retry and a poll that
 // all see the end together cost one request and give one transition.
-func (e *Engine) requestFinish(id int64, jobID string) {
+func (e *Engine) requestFinish(id int64, jobID, via string) {
 	e.mu.Lock()
 	if _, busy := e.finishing[id]; busy {
 		e.mu.Unlock()
@@ -81,7 +81,7 @@ func (e *Engine) requestFinish(id int64, jobID string) {
 				e.poller.soon(id)
 			}
 		case reducto.IsTerminal(rj.Status):
-			e.finish(id, rj)
+			e.finish(id, rj, via)
 		default:
 			// The notice ran ahead of the job's own status; look again soon.
 			e.poller.soon(id)
@@ -90,7 +90,7 @@ func (e *Engine) requestFinish(id int64, jobID string) {
 }
 
 // finishWith completes a job from a GET /job answer already in hand.
-func (e *Engine) finishWith(id int64, rj *reducto.Job) {
+func (e *Engine) finishWith(id int64, rj *reducto.Job, via string) {
 	e.mu.Lock()
 	if _, busy := e.finishing[id]; busy {
 		e.mu.Unlock()
@@ -103,12 +103,13 @@ func (e *Engine) finishWith(id int64, rj *reducto.Job) {
 		delete(e.finishing, id)
 		e.mu.Unlock()
 	}()
-	e.finish(id, rj)
+	e.finish(id, rj, via)
 }
 
 // finish stores a terminal job: its result (URL-form results downloaded)
-// and the final transition, in one store transaction.
-func (e *Engine) finish(id int64, rj *reducto.Job) {
+// and the final transition, in one store transaction. via says how the end
+// was noticed (a webhook or polling), for the timeline and the log.
+func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 	switch rj.Status {
 	case reducto.JobCompleted:
 		result, err := e.client.ResolveResult(e.ctx, rj)
@@ -119,7 +120,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job) {
 			}
 			return
 		}
-		p := Patch{Result: result, Detail: "completed"}
+		p := Patch{Result: result, Detail: "completed, noticed by " + via}
 		if rj.NumPages != nil {
 			p.Pages = rj.NumPages
 		}
@@ -138,9 +139,11 @@ func (e *Engine) finish(id int64, rj *reducto.Job) {
 		if reason == "" {
 			reason = "Reducto reported the job failed without a reason"
 		}
-		e.fail(id, reason)
+		if _, _, err := e.update(e.ctx, id, StatusFailed, Patch{Error: &reason, Detail: "failed, noticed by " + via}); err != nil {
+			e.log.Error("record failure", "job", id, "err", err)
+		}
 	default:
-		if _, _, err := e.update(e.ctx, id, StatusCancelled, Patch{Detail: "cancelled at Reducto"}); err != nil {
+		if _, _, err := e.update(e.ctx, id, StatusCancelled, Patch{Detail: "cancelled at Reducto, noticed by " + via}); err != nil {
 			e.log.Error("record cancellation", "job", id, "err", err)
 		}
 	}
@@ -196,7 +199,7 @@ func (e *Engine) HandleWebhook(ctx context.Context, d Delivery) error {
 		return nil
 	}
 	e.log.Info("webhook", "job", job.ID, "job_id", d.JobID, "status", d.Status, "via", d.Source)
-	e.requestFinish(job.ID, d.JobID)
+	e.requestFinish(job.ID, d.JobID, string(d.Source)+" webhook")
 	return nil
 }
 

@@ -206,7 +206,7 @@ func (p *poller) checkOne(ctx context.Context, t tracked) {
 		return
 	}
 	if reducto.IsTerminal(rj.Status) {
-		p.e.finishWith(t.id, rj)
+		p.e.finishWith(t.id, rj, "polling")
 		return
 	}
 	p.e.observe(t.id, t.status, rj.Status, rj.Progress)
@@ -259,7 +259,7 @@ func (p *poller) sweep(ctx context.Context, due []tracked) {
 			}
 			delete(want, lj.JobID)
 			if reducto.IsTerminal(lj.Status) {
-				p.e.requestFinish(t.id, t.jobID)
+				p.e.requestFinish(t.id, t.jobID, "polling (job list)")
 				continue
 			}
 			p.e.observe(t.id, t.status, lj.Status, nil)

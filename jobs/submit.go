@@ -420,7 +420,7 @@ func (e *Engine) submitted(job Job, jobID string) {
 	delete(e.early, jobID)
 	e.mu.Unlock()
 	if early {
-		e.requestFinish(updated.ID, jobID)
+		e.requestFinish(updated.ID, jobID, "an early webhook")
 	}
 }
 

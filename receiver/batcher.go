@@ -12,6 +12,12 @@ import (
 // into 503s (Svix retries) rather than handlers hanging forever.
 const batchTimeout = 10 * time.Second
 
+// quietDivisor sets the quiet gap that closes a batch window early, as a
+// fraction of the linger time: 50µs for the default 1ms. Measured with
+// BenchmarkReceiver (16 senders, 2 cores): a gap of 250µs left the CPU idle
+// and cut throughput by a quarter; 25µs gave smaller batches for no gain.
+const quietDivisor = 20
+
 // recordResult is the batcher's answer to one handler.
 type recordResult struct {
 	fresh bool
@@ -32,18 +38,20 @@ type batcher struct {
 	in     chan recordRequest
 	max    int
 	linger time.Duration
+	quiet  time.Duration // close the window after this long without a new id
 	// batches counts RecordDeliveries calls, for Stats.
 	batches *atomic.Uint64
 	logger  *slog.Logger
 	done    chan struct{}
 }
 
-func newBatcher(log DeliveryLog, max int, linger time.Duration, batches *atomic.Uint64, logger *slog.Logger) *batcher {
+func newBatcher(log DeliveryLog, maxBatch int, linger time.Duration, batches *atomic.Uint64, logger *slog.Logger) *batcher {
 	b := &batcher{
 		log:     log,
-		in:      make(chan recordRequest, max),
-		max:     max,
+		in:      make(chan recordRequest, maxBatch),
+		max:     maxBatch,
 		linger:  linger,
+		quiet:   max(linger/quietDivisor, time.Microsecond),
 		batches: batches,
 		logger:  logger,
 		done:    make(chan struct{}),
@@ -104,7 +112,12 @@ func (b *batcher) gather(batch *[]recordRequest, timer *time.Timer) bool {
 		}
 		return true
 	}
-	timer.Reset(b.linger)
+	// The window closes at the linger deadline, or earlier once no id has
+	// joined for a quiet gap: senders that answer each other's 204s (Svix
+	// workers, the relay) would otherwise sit out the whole window for
+	// company that is not coming.
+	deadline := time.Now().Add(b.linger)
+	timer.Reset(b.quiet)
 	defer timer.Stop()
 	for len(*batch) < b.max {
 		select {
@@ -113,6 +126,7 @@ func (b *batcher) gather(batch *[]recordRequest, timer *time.Timer) bool {
 				return false
 			}
 			*batch = append(*batch, r)
+			timer.Reset(min(b.quiet, time.Until(deadline)))
 		case <-timer.C:
 			return true
 		}

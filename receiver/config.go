@@ -62,9 +62,10 @@ type Config struct {
 	Clock clock.Clock
 	// BatchMax caps ids per RecordDeliveries call (default 256).
 	BatchMax int
-	// BatchLinger is how long a batch stays open after its first id for
+	// BatchLinger is the longest a batch stays open after its first id for
 	// more to join (default 1ms), so that under load one commit records many
-	// ids. Negative disables lingering: a batch is whatever is waiting.
+	// ids. The window closes sooner after BatchLinger/20 without a new id.
+	// Negative disables lingering: a batch is whatever is waiting.
 	BatchLinger time.Duration
 	// RetryAfter is the Retry-After sent with a 503 (default 5s).
 	RetryAfter time.Duration

@@ -27,6 +27,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"github.com/reductotray/reducto-tray/assets"
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
@@ -358,7 +359,10 @@ func assemble(home string, f flags, logger *slog.Logger) (*app, error) {
 		DirectWebhookURL: directURL, Logger: logger.With("component", "engine"),
 	})
 
-	a.notifier = notify.New(notify.Config{Logger: logger.With("component", "notify")})
+	a.notifier = notify.New(notify.Config{
+		Sender: notify.BeeepSender{AppName: notify.DefaultAppName, Icon: assets.Icon},
+		Logger: logger.With("component", "notify"),
+	})
 	if m, err := notify.ParseMode(saved.Notifications); err == nil {
 		a.notifier.SetMode(m)
 	}

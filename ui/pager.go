@@ -104,6 +104,9 @@ func (p *pager) reset(ctx context.Context, q jobs.Query) error {
 	p.q, p.top, p.total, p.head = q, top, total, keep
 	p.clear()
 	p.anchors[0] = top + 1
+	if len(first) == pageSize {
+		p.anchors[1] = first[len(first)-1].ID
+	}
 	p.pages[0] = first
 	p.tick++
 	p.used[0] = p.tick
@@ -248,13 +251,16 @@ func (p *pager) countHonoursBefore(ctx context.Context, q jobs.Query) (bool, err
 }
 
 // locate finds the BeforeID whose first row is at snapshot position pos:
-// the smallest X with Count(BeforeID X) >= total-pos. Interpolation finds it
-// in one or two counts when ids are dense (the usual history); alternating
-// with bisection bounds the worst case to about 2*log2(top) counts.
+// computed directly for a dense unfiltered history, else the smallest X with
+// Count(BeforeID X) >= total-pos. Interpolation finds it in a few counts;
+// alternating with bisection bounds the worst case to about 2*log2(top).
 func (p *pager) locate(ctx context.Context, q jobs.Query, top int64, total, pos int) (int64, error) {
 	target := total - pos
 	if target <= 0 {
 		return 1, nil
+	}
+	if dense(q, top, total) {
+		return top + 1 - int64(pos), nil
 	}
 	lo, hi := int64(1), top+1 // count(lo) < target <= count(hi)
 	clo, chi := 0, total
@@ -397,4 +403,11 @@ func matchesExceptStatus(q jobs.Query, j jobs.Job) bool {
 		return false
 	}
 	return true
+}
+
+// dense reports whether the unfiltered snapshot holds exactly the ids
+// 1..top, as a history that never deletes does: then the row at position p
+// has id top-p, and a jump needs no counting at all.
+func dense(q jobs.Query, top int64, total int) bool {
+	return len(q.Statuses) == 0 && q.Kind == "" && q.Search == "" && q.Since.IsZero() && q.Until.IsZero() && int64(total) == top
 }

@@ -182,5 +182,12 @@ func TestMixedLoad(t *testing.T) {
 			t.Fatalf("msg_%05d handled %d times", i, n)
 		}
 	}
+	// Body buffers are pooled: every delivery must still carry its own
+	// metadata, not bytes of a later request.
+	for _, d := range sink.deliveries() {
+		if want := `{"client_ref":"ref-` + d.JobID + `"}`; string(d.Metadata) != want || d.JobID != "job-"+d.ID {
+			t.Fatalf("delivery %s: job %s metadata %s, want %s", d.ID, d.JobID, d.Metadata, want)
+		}
+	}
 	t.Logf("%d deliveries recorded in %d batches", unique+dups, st.Batches)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/clock"
 )
 
 func TestSvixValidDelivery(t *testing.T) {
@@ -229,4 +230,38 @@ func padTo(body []byte, n int) []byte {
 		panic("padTo produced a bad body")
 	}
 	return out
+}
+
+// shiftedClock is the wall clock moved by a fixed offset, like the sandbox's
+// sped-up clock some time after start.
+type shiftedClock struct {
+	clock.Real
+	by time.Duration
+}
+
+func (c shiftedClock) Now() time.Time { return time.Now().Add(c.by) }
+
+func TestSvixTimestampAgainstInjectedClock(t *testing.T) {
+	secret := newSecret(t)
+	clk := shiftedClock{by: -time.Hour}
+	sink := newCountSink()
+	_, base := startServer(t, Config{Secret: func() string { return secret }, Sink: sink, Log: newMemLog(), Clock: clk})
+	c := testClient()
+	body := reductoBody("job-clock", "Completed")
+
+	// Signed at the injected clock's "now": fresh for this receiver.
+	if resp, _ := do(t, c, svixRequest(t, base, secret, "svix", "msg_clk", clk.Now(), body)); resp.StatusCode != 204 {
+		t.Fatalf("signed on the injected clock: status = %d, want 204", resp.StatusCode)
+	}
+	// Signed at wall-clock time: an hour in this receiver's future.
+	if resp, _ := do(t, c, svixRequest(t, base, secret, "svix", "msg_wall", time.Now(), body)); resp.StatusCode != 401 {
+		t.Fatalf("signed on the wall clock: status = %d, want 401", resp.StatusCode)
+	}
+	// The MAC is still checked.
+	req := svixRequest(t, base, secret, "svix", "msg_clk2", clk.Now(), body)
+	req.Header.Set("svix-signature", "v1,bogus")
+	if resp, _ := do(t, c, req); resp.StatusCode != 401 {
+		t.Fatalf("bad MAC with an injected clock: status = %d, want 401", resp.StatusCode)
+	}
+	eventually(t, "sink call", func() bool { return sink.total.Load() == 1 })
 }

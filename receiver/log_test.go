@@ -32,3 +32,6 @@ func newDeliveryLog(t testing.TB) DeliveryLog {
 
 // *jobs.Store is what main wires in as the delivery log.
 var _ DeliveryLog = (*jobs.Store)(nil)
+
+// *jobs.Engine is what main wires in as the sink.
+var _ Sink = (*jobs.Engine)(nil)

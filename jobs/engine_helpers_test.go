@@ -129,3 +129,15 @@ func (r *rig) simJobsPerRef() map[string]int {
 }
 
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
+
+// waitSubmitted waits until job id has Reducto's job id and returns it.
+func (r *rig) waitSubmitted(id int64) string {
+	r.t.Helper()
+	var jobID string
+	waitFor(r.t, 10*time.Second, "submission", func() bool {
+		j, _ := r.store.Get(context.Background(), id)
+		jobID = j.JobID
+		return jobID != ""
+	})
+	return jobID
+}

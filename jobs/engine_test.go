@@ -220,12 +220,7 @@ func TestWebhookAndPollRaceGiveOneCompletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := queued[0].ID
-	var jobID string
-	waitFor(t, 10*time.Second, "submission", func() bool {
-		j, _ := r.store.Get(context.Background(), id)
-		jobID = j.JobID
-		return jobID != ""
-	})
+	jobID := r.waitSubmitted(id)
 	if err := r.sim.WaitForStatus(jobID, "Completed", 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -291,12 +286,7 @@ func TestWebhookModeCompletesByWebhookNotPolling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var jobID string
-	waitFor(t, 10*time.Second, "submission", func() bool {
-		j, _ := r.store.Get(context.Background(), queued[0].ID)
-		jobID = j.JobID
-		return jobID != ""
-	})
+	jobID := r.waitSubmitted(queued[0].ID)
 	if err := r.sim.WaitForStatus(jobID, "Completed", 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -326,12 +316,7 @@ func TestJobExpiredWhileClosedFailsClearly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var jobID string
-	waitFor(t, 10*time.Second, "submission", func() bool {
-		j, _ := r.store.Get(context.Background(), queued[0].ID)
-		jobID = j.JobID
-		return jobID != ""
-	})
+	jobID := r.waitSubmitted(queued[0].ID)
 	r.close()
 	if !r.sim.ExpireJob(jobID) {
 		t.Fatal("simulator did not expire the job")
@@ -351,12 +336,7 @@ func TestJobThatEndedWhileClosedIsCollectedOnStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var jobID string
-	waitFor(t, 10*time.Second, "submission", func() bool {
-		j, _ := r.store.Get(context.Background(), queued[0].ID)
-		jobID = j.JobID
-		return jobID != ""
-	})
+	jobID := r.waitSubmitted(queued[0].ID)
 	r.close()
 	if err := r.sim.WaitForStatus(jobID, "Completed", 20*time.Second); err != nil {
 		t.Fatal(err)
@@ -376,10 +356,7 @@ func TestCancelAndRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := queued[0].ID
-	waitFor(t, 10*time.Second, "submission", func() bool {
-		j, _ := r.store.Get(ctx, id)
-		return j.JobID != ""
-	})
+	r.waitSubmitted(id)
 	if err := r.engine.Cancel(ctx, id); err != nil {
 		t.Fatal(err)
 	}

@@ -56,21 +56,13 @@ func (e *Engine) observe(id int64, was Status, reductoStatus string, progress *f
 // fetch for it is already under way: a webhook, its retry and a poll that
 // all see the end together cost one request and give one transition.
 func (e *Engine) requestFinish(id int64, jobID, via string) {
-	e.mu.Lock()
-	if _, busy := e.finishing[id]; busy {
-		e.mu.Unlock()
+	if !e.claimFinish(id) {
 		return
 	}
-	e.finishing[id] = struct{}{}
-	e.mu.Unlock()
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		defer func() {
-			e.mu.Lock()
-			delete(e.finishing, id)
-			e.mu.Unlock()
-		}()
+		defer e.releaseFinish(id)
 		rj, err := e.getJob(e.ctx, jobID)
 		switch {
 		case err != nil && reducto.IsNotFound(err):
@@ -91,19 +83,29 @@ func (e *Engine) requestFinish(id int64, jobID, via string) {
 
 // finishWith completes a job from a GET /job answer already in hand.
 func (e *Engine) finishWith(id int64, rj *reducto.Job, via string) {
-	e.mu.Lock()
-	if _, busy := e.finishing[id]; busy {
-		e.mu.Unlock()
+	if !e.claimFinish(id) {
 		return
 	}
-	e.finishing[id] = struct{}{}
-	e.mu.Unlock()
-	defer func() {
-		e.mu.Lock()
-		delete(e.finishing, id)
-		e.mu.Unlock()
-	}()
+	defer e.releaseFinish(id)
 	e.finish(id, rj, via)
+}
+
+// claimFinish reports whether the caller is the one to finish job id; it
+// must call releaseFinish when done.
+func (e *Engine) claimFinish(id int64) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, busy := e.finishing[id]; busy {
+		return false
+	}
+	e.finishing[id] = struct{}{}
+	return true
+}
+
+func (e *Engine) releaseFinish(id int64) {
+	e.mu.Lock()
+	delete(e.finishing, id)
+	e.mu.Unlock()
 }
 
 // finish stores a terminal job: its result (URL-form results downloaded)

@@ -81,7 +81,7 @@ func newRig(t *testing.T, simCfg reductotest.Config) *rig {
 		Secrets: settings.NewSecrets(r.home, false), Notify: r.notify,
 		Executable: "/usr/bin/reducto-tray",
 	})
-	w.Resize(fyne.NewSize(1000, 700))
+	r.onMain(func() { w.Resize(fyne.NewSize(1000, 700)) })
 	// Cleanups run last-in first-out: the UI stops before the engine and
 	// the store close under it.
 	t.Cleanup(func() {

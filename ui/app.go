@@ -104,16 +104,17 @@ type App struct {
 	// settings is the last saved copy; only touched on the main goroutine.
 	settings settings.Settings
 
-	sub     *jobs.Subscription
-	submit  *SubmitForm
-	list    *JobList
-	detail  *DetailView
-	prefs   *SettingsView
-	tray    *Tray
-	tabs    *container.AppTabs
-	status  *widget.Label
-	banner  fyne.CanvasObject
-	content fyne.CanvasObject
+	sub      *jobs.Subscription
+	firstRun *firstRunPrompt // the first-run dialog once shown
+	submit   *SubmitForm
+	list     *JobList
+	detail   *DetailView
+	prefs    *SettingsView
+	tray     *Tray
+	tabs     *container.AppTabs
+	status   *widget.Label
+	banner   fyne.CanvasObject
+	content  fyne.CanvasObject
 }
 
 // New builds the UI into w and starts following engine events. Call

@@ -46,6 +46,7 @@ func (u *App) showFirstRun() {
 		"You can also try it with the built-in sandbox, which simulates Reducto on this computer.")
 	msg.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
+	u.firstRun = &firstRunPrompt{key: key}
 	useKey := widget.NewButton("Save key", func() {
 		k := strings.TrimSpace(key.Text)
 		if k == "" {
@@ -68,6 +69,7 @@ func (u *App) showFirstRun() {
 		})
 	})
 	useKey.Importance = widget.HighImportance
+	u.firstRun.useKey = useKey
 	sandbox := widget.NewButton("Try the sandbox", func() {
 		d.Hide()
 		s := u.settings
@@ -82,8 +84,15 @@ func (u *App) showFirstRun() {
 			u.cfg.OnSettingsChanged(s)
 		}
 	})
+	u.firstRun.sandbox = sandbox
 	content := container.NewVBox(msg, key, container.NewGridWithColumns(2, sandbox, useKey))
 	d = dialog.NewCustomWithoutButtons("Welcome to Reducto Tray", content, u.win)
 	d.Resize(fyne.NewSize(480, 220))
 	d.Show()
+}
+
+// firstRunPrompt holds the first-run dialog's widgets, for tests.
+type firstRunPrompt struct {
+	key             *widget.Entry
+	useKey, sandbox *widget.Button
 }

@@ -56,7 +56,13 @@ func (n *recordingNotify) LastError() error { n.mu.Lock(); defer n.mu.Unlock(); 
 
 func newRig(t *testing.T, simCfg reductotest.Config) *rig {
 	t.Helper()
-	t.Setenv("REDUCTO_API_KEY", "test-key") // no first-run prompt
+	return newRigWithKey(t, simCfg, "test-key") // a key: no first-run prompt
+}
+
+// newRigWithKey sets REDUCTO_API_KEY to key ("" = none) before the UI starts.
+func newRigWithKey(t *testing.T, simCfg reductotest.Config, key string) *rig {
+	t.Helper()
+	t.Setenv("REDUCTO_API_KEY", key)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	clk := clock.NewScaled(speed)
 	simCfg.Clock = clk

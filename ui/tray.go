@@ -43,6 +43,7 @@ type Tray struct {
 	desk desktop.App // nil without a tray (tests, -tags ci)
 
 	menu        *fyne.Menu
+	shownSig    string // what the tray last showed; unchanged redraws are skipped
 	recent      []jobs.Job
 	pausedUntil time.Time
 	pauseTimer  *time.Timer
@@ -226,7 +227,14 @@ func (t *Tray) update() {
 		t.state = TrayIdle
 	}
 	t.menu.Items = t.items()
-	if t.desk != nil {
+	sig := t.state.String()
+	for _, it := range t.menu.Items {
+		sig += "|" + it.Label
+	}
+	if t.desk != nil && sig != t.shownSig {
+		// Each redraw is a D-Bus round to the panel; a burst of events
+		// that changes nothing visible sends none.
+		t.shownSig = sig
 		t.menu.Refresh()
 		t.desk.SetSystemTrayIcon(t.icon())
 	}

@@ -153,11 +153,9 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 }
 
 func (u *App) build() fyne.CanvasObject {
-	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil,
-		container.NewHSplit(u.list.Widget(), u.detail.Object()))
-	if split, ok := jobsTab.Objects[0].(*container.Split); ok {
-		split.Offset = 0.55
-	}
+	split := container.NewHSplit(u.list.Widget(), u.detail.Object())
+	split.Offset = 0.55
+	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil, split)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Jobs", jobsTab),
 		container.NewTabItem("Submit", u.submit.Object()),

@@ -264,3 +264,19 @@ var errTest = &testError{}
 type testError struct{}
 
 func (*testError) Error() string { return "notifications: no server" }
+
+func TestStatusFilterDropsJobsThatLeaveIt(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	r.onMain(func() { r.u.list.Filter.SetSelected("Active") })
+	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(r.files("scan.pdf"))) })
+	// Queued, the job joins the Active list through its event; completed,
+	// it must leave it.
+	r.eventually("the job completed and gone from the Active list", func() bool {
+		return r.count(jobs.Query{Statuses: []jobs.Status{jobs.StatusCompleted}}) == 1 && r.u.list.List.Length() == 0
+	})
+	r.onMain(func() { r.u.list.Filter.SetSelected("Completed") })
+	r.eventually("the job in the Completed list", func() bool {
+		row := r.u.list.rowAt(0)
+		return r.u.list.List.Length() == 1 && row != nil && strings.Contains(row.Text(), "scan.pdf")
+	})
+}

@@ -84,16 +84,18 @@ func (l *JobList) onSearch(string) {
 		l.searchTimer.Stop()
 	}
 	q := l.query()
-	l.searchTimer = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q) })
+	l.searchTimer = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q, true) })
 }
 
 // Reload takes a new snapshot with the toolbar's filter. Main goroutine.
 func (l *JobList) Reload() {
 	q := l.query()
-	l.u.goBg(func(ctx context.Context) { l.reloadWith(ctx, q) })
+	l.u.goBg(func(ctx context.Context) { l.reloadWith(ctx, q, true) })
 }
 
-func (l *JobList) reloadWith(ctx context.Context, q jobs.Query) {
+// reloadWith takes a new snapshot for q. A new filter clears the selection;
+// a refresh of the same filter keeps it, since the user did not ask for it.
+func (l *JobList) reloadWith(ctx context.Context, q jobs.Query, newFilter bool) {
 	if err := l.pager.reset(ctx, q); err != nil {
 		if ctx.Err() == nil {
 			l.u.do(func() { l.u.showError("Load jobs", err) })
@@ -101,8 +103,9 @@ func (l *JobList) reloadWith(ctx context.Context, q jobs.Query) {
 		return
 	}
 	l.u.do(func() {
-		// A newer filter may have been typed meanwhile; its reload follows.
-		l.List.UnselectAll()
+		if newFilter {
+			l.List.UnselectAll()
+		}
 		l.visible = map[int]*jobRow{}
 		l.refreshVisible()
 	})
@@ -121,7 +124,7 @@ func (l *JobList) scheduleReload() {
 		l.reloadMu.Lock()
 		l.reloadPending = false
 		l.reloadMu.Unlock()
-		l.reloadWith(ctx, l.pager.Query())
+		l.reloadWith(ctx, l.pager.Query(), false)
 	})
 }
 

@@ -47,6 +47,7 @@ type JobList struct {
 	// visible maps list positions to the row widgets last drawn there;
 	// main goroutine only. Tests read what the user would see from it.
 	visible map[int]*jobRow
+	rowPos  map[*jobRow]int
 
 	reloadMu      sync.Mutex
 	reloadPending bool
@@ -56,7 +57,7 @@ type JobList struct {
 }
 
 func newJobList(u *App) *JobList {
-	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, visible: map[int]*jobRow{}}
+	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, visible: map[int]*jobRow{}, rowPos: map[*jobRow]int{}}
 	l.List = &widget.List{Length: l.length, CreateItem: l.createItem, UpdateItem: l.updateItem}
 	l.List.OnSelected = l.onSelected
 	l.Search = &widget.Entry{PlaceHolder: "Search by file name", OnChanged: l.onSearch}
@@ -106,7 +107,7 @@ func (l *JobList) reloadWith(ctx context.Context, q jobs.Query, newFilter bool) 
 		if newFilter {
 			l.List.UnselectAll()
 		}
-		l.visible = map[int]*jobRow{}
+		l.visible, l.rowPos = map[int]*jobRow{}, map[*jobRow]int{}
 		l.refreshVisible()
 	})
 }
@@ -164,12 +165,10 @@ func (l *JobList) createItem() fyne.CanvasObject { return newJobRow() }
 
 func (l *JobList) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	row := o.(*jobRow)
-	for pos, r := range l.visible {
-		if r == row && pos != id {
-			delete(l.visible, pos)
-		}
+	if pos, ok := l.rowPos[row]; ok && pos != id && l.visible[pos] == row {
+		delete(l.visible, pos)
 	}
-	l.visible[id] = row
+	l.visible[id], l.rowPos[row] = row, id
 	j, ok, fetch := l.pager.Row(id)
 	if fetch >= 0 {
 		l.u.goBg(func(ctx context.Context) {
@@ -250,7 +249,9 @@ func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (r *jobRow) loading() {
-	r.icon.SetResource(theme.FileIcon())
+	if r.icon.Resource != theme.FileIcon() {
+		r.icon.SetResource(theme.FileIcon())
+	}
 	r.name.SetText("…")
 	r.kind.SetText("")
 	r.status.SetText("")
@@ -261,7 +262,9 @@ func (r *jobRow) loading() {
 }
 
 func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.Time) {
-	r.icon.SetResource(statusIcon(j.Status))
+	if res := statusIcon(j.Status); r.icon.Resource != res {
+		r.icon.SetResource(res)
+	}
 	r.name.SetText(filepath.Base(j.File))
 	r.kind.SetText(string(j.Kind))
 	if (j.Status == jobs.StatusUploading || j.Status == jobs.StatusRunning) && hasProgress {
@@ -293,7 +296,24 @@ func (r *jobRow) Text() string {
 	return r.name.Text + " " + r.kind.Text + " " + st
 }
 
+// statusIcons are made once: a themed resource recolours its SVG when drawn,
+// and new instances per row would redo that work on every scroll.
+var statusIcons = sync.OnceValue(func() map[jobs.Status]fyne.Resource {
+	m := map[jobs.Status]fyne.Resource{}
+	for _, s := range jobs.AllStatuses {
+		m[s] = makeStatusIcon(s)
+	}
+	return m
+})
+
 func statusIcon(s jobs.Status) fyne.Resource {
+	if r, ok := statusIcons()[s]; ok {
+		return r
+	}
+	return theme.QuestionIcon()
+}
+
+func makeStatusIcon(s jobs.Status) fyne.Resource {
 	switch s {
 	case jobs.StatusQueued:
 		return theme.HistoryIcon()

@@ -93,7 +93,8 @@ type App struct {
 	wg     sync.WaitGroup
 	bgMu   sync.Mutex
 	closed bool
-	timers []*time.Timer
+	timers map[uint64]*time.Timer // pending, each counted in wg
+	timerN uint64
 
 	// uiMu serialises what background goroutines do through (*App).do. On
 	// the real driver those closures all run on the main goroutine anyway;
@@ -129,7 +130,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &App{app: a, win: w, cfg: cfg, be: cfg.Backend, log: slog.Default().With("part", "ui"),
-		ctx: ctx, cancel: cancel, settings: cfg.Settings}
+		ctx: ctx, cancel: cancel, settings: cfg.Settings, timers: map[uint64]*time.Timer{}}
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
@@ -204,10 +205,13 @@ func (u *App) Close() {
 		return
 	}
 	u.closed = true
-	for _, t := range u.timers {
-		t.Stop()
-	}
+	timers := u.timers
+	u.timers = map[uint64]*time.Timer{}
 	u.bgMu.Unlock()
+	for _, t := range timers {
+		t.Stop()
+		u.wg.Done()
+	}
 	u.cancel()
 	if u.sub != nil {
 		u.sub.Close()
@@ -230,16 +234,42 @@ func (u *App) goBg(f func(ctx context.Context)) {
 	}()
 }
 
-// after runs f in the background after d, unless Close comes first.
-func (u *App) after(d time.Duration, f func(ctx context.Context)) *time.Timer {
+// after runs f in the background after d, unless stop or Close comes first.
+// A pending timer counts in wg, so Close waits for a callback that already
+// started and cancels the rest; whoever removes the timer from the map (the
+// callback, stop or Close) owns its wg.Done.
+func (u *App) after(d time.Duration, f func(ctx context.Context)) (stop func()) {
 	u.bgMu.Lock()
 	defer u.bgMu.Unlock()
-	t := time.AfterFunc(d, func() { u.goBg(f) })
-	u.timers = append(u.timers, t)
-	if len(u.timers) > 64 { // forget timers long fired
-		u.timers = u.timers[len(u.timers)-32:]
+	if u.closed {
+		return func() {}
 	}
-	return t
+	u.timerN++
+	id := u.timerN
+	u.wg.Add(1)
+	u.timers[id] = time.AfterFunc(d, func() {
+		u.bgMu.Lock()
+		_, live := u.timers[id]
+		delete(u.timers, id)
+		u.bgMu.Unlock()
+		if !live {
+			return
+		}
+		defer u.wg.Done()
+		if u.ctx.Err() == nil {
+			f(u.ctx)
+		}
+	})
+	return func() {
+		u.bgMu.Lock()
+		t, live := u.timers[id]
+		delete(u.timers, id)
+		u.bgMu.Unlock()
+		if live {
+			t.Stop()
+			u.wg.Done()
+		}
+	}
 }
 
 // do runs f on the main goroutine, unless the UI is closed.

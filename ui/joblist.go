@@ -51,7 +51,7 @@ type JobList struct {
 
 	reloadMu      sync.Mutex
 	reloadPending bool
-	searchTimer   *time.Timer
+	stopSearch    func() // cancels the pending search
 	selected      int64
 	toolbar       fyne.CanvasObject
 }
@@ -81,11 +81,11 @@ func (l *JobList) query() jobs.Query {
 }
 
 func (l *JobList) onSearch(string) {
-	if l.searchTimer != nil {
-		l.searchTimer.Stop()
+	if l.stopSearch != nil {
+		l.stopSearch()
 	}
 	q := l.query()
-	l.searchTimer = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q, true) })
+	l.stopSearch = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q, true) })
 }
 
 // Reload takes a new snapshot with the toolbar's filter. Main goroutine.

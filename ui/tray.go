@@ -46,7 +46,7 @@ type Tray struct {
 	shownSig    string // what the tray last showed; unchanged redraws are skipped
 	recent      []jobs.Job
 	pausedUntil time.Time
-	pauseTimer  *time.Timer
+	stopPause   func() // cancels the timer that ends the pause
 	notifyErr   error
 	unseenFails int
 	hidden      bool
@@ -137,11 +137,11 @@ func (t *Tray) pause(d time.Duration) {
 	until := t.u.cfg.Now().Add(d)
 	t.u.cfg.Notify.PauseUntil(until)
 	t.pausedUntil = until
-	if t.pauseTimer != nil {
-		t.pauseTimer.Stop()
+	if t.stopPause != nil {
+		t.stopPause()
 	}
 	if d < untilResumed {
-		t.pauseTimer = t.u.after(d, func(context.Context) { t.u.do(t.update) })
+		t.stopPause = t.u.after(d, func(context.Context) { t.u.do(t.update) })
 	}
 	t.u.setStatus("Notifications paused")
 	t.update()
@@ -150,8 +150,8 @@ func (t *Tray) pause(d time.Duration) {
 func (t *Tray) resume() {
 	t.u.cfg.Notify.Resume()
 	t.pausedUntil = time.Time{}
-	if t.pauseTimer != nil {
-		t.pauseTimer.Stop()
+	if t.stopPause != nil {
+		t.stopPause()
 	}
 	t.u.setStatus("Notifications resumed")
 	t.update()

@@ -115,7 +115,7 @@ func run(args []string) int {
 	// Claim the data folder before starting anything: of two launches
 	// racing (a file manager opening several files), one listens and the
 	// other hands its files over.
-	var a *app
+	var a *trayApp
 	ready := make(chan struct{})
 	ctl, err := control.Listen(home, func(ctx context.Context, req control.Request) (control.Response, error) {
 		select {
@@ -238,8 +238,8 @@ func openLog(home string) (*slog.Logger, func()) {
 	}
 }
 
-// app is everything but the window: the parts headless and desktop share.
-type app struct {
+// trayApp is everything but the window: the parts headless and desktop share.
+type trayApp struct {
 	home     string
 	log      *slog.Logger
 	settings settings.Settings
@@ -268,13 +268,13 @@ type app struct {
 
 // assemble builds store, client (or sandbox), engine, receiver, relay,
 // notifier and the control channel from flags, env and saved settings.
-func assemble(home string, f flags, logger *slog.Logger) (*app, error) {
+func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 	saved, err := settings.Load(home)
 	if err != nil {
 		logger.Warn("settings", "err", err)
 	}
 	secrets := settings.NewSecrets(home, !f.headless)
-	a := &app{home: home, log: logger, settings: saved, secrets: secrets}
+	a := &trayApp{home: home, log: logger, settings: saved, secrets: secrets}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 
 	listen := firstNonEmpty(f.listen, saved.Listen, settings.DefaultListen)
@@ -409,7 +409,7 @@ func assemble(home string, f flags, logger *slog.Logger) (*app, error) {
 }
 
 // health adds the engine's and the relay's state to /healthz.
-func (a *app) health() map[string]any {
+func (a *trayApp) health() map[string]any {
 	h := map[string]any{"jobs_in_flight": a.engine.Stats().InFlight, "sandbox": a.sandbox}
 	if a.relay != nil {
 		h["relay"] = a.relay.Status().Health()
@@ -418,7 +418,7 @@ func (a *app) health() map[string]any {
 }
 
 // handleControl takes files handed over by a second launch.
-func (a *app) handleControl(ctx context.Context, req control.Request) (control.Response, error) {
+func (a *trayApp) handleControl(ctx context.Context, req control.Request) (control.Response, error) {
 	if req.Show && a.onShow != nil {
 		a.onShow()
 	}
@@ -437,7 +437,7 @@ func (a *app) handleControl(ctx context.Context, req control.Request) (control.R
 }
 
 // open submits files with the defaults, through the UI when there is one.
-func (a *app) open(files []string) (int, error) {
+func (a *trayApp) open(files []string) (int, error) {
 	if a.onOpen != nil {
 		return a.onOpen(files)
 	}
@@ -446,7 +446,7 @@ func (a *app) open(files []string) (int, error) {
 }
 
 // runHeadless submits the command line's files and serves until a signal.
-func (a *app) runHeadless(files []string) int {
+func (a *trayApp) runHeadless(files []string) int {
 	if len(files) > 0 {
 		queued, err := a.engine.Submit(a.ctx, files, a.defaults)
 		if err != nil {
@@ -467,7 +467,7 @@ func (a *app) runHeadless(files []string) int {
 }
 
 // close stops everything in the reverse order of assemble.
-func (a *app) close() {
+func (a *trayApp) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if a.receiver != nil {
@@ -503,7 +503,7 @@ func randomSecret() string {
 }
 
 // secret is the Svix signing secret the receiver verifies with.
-func (a *app) secret() string {
+func (a *trayApp) secret() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.webSecret
@@ -512,7 +512,7 @@ func (a *app) secret() string {
 // applySettings puts what the user saved into effect without a restart
 // where that is possible (the receiver address, public URL and relay need
 // one, and the settings screen says so).
-func (a *app) applySettings(s settings.Settings) (leftSandbox bool) {
+func (a *trayApp) applySettings(s settings.Settings) (leftSandbox bool) {
 	a.settings = s
 	a.defaults = s.Defaults
 	a.engine.SetUploadConcurrency(s.UploadConcurrency)
@@ -544,15 +544,12 @@ func (a *app) applySettings(s settings.Settings) (leftSandbox bool) {
 	return false
 }
 
-// appID is the app's reverse-DNS ID, as in FyneApp.toml.
-const appID = "ai.reducto.tray"
-
 // runDesktop shows the window and the tray and runs until Quit.
-func runDesktop(a *app, files []string) int {
+func runDesktop(a *trayApp, files []string) int {
 	// A plain `go build` embeds no FyneApp.toml; without a name the tray
 	// would be titled with the bare ID.
-	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "Reducto Tray", Version: version, Icon: ui.AppIcon})
-	fa := fyneapp.NewWithID(appID)
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: ui.AppID, Name: "Reducto Tray", Version: version, Icon: ui.AppIcon})
+	fa := fyneapp.NewWithID(ui.AppID)
 	fa.SetIcon(ui.AppIcon)
 	w := fa.NewWindow("Reducto Tray")
 	st := a.settings

@@ -144,7 +144,8 @@ func run(args []string) int {
 		return 1
 	}
 	defer a.close()
-	close(ready)
+	// The control channel serves once the UI (if any) can take files.
+	a.ready = func() { close(ready) }
 	if f.headless {
 		return a.runHeadless(f.files)
 	}
@@ -264,6 +265,8 @@ type trayApp struct {
 	// onOpen and onShow are set by the desktop UI; headless submits directly.
 	onOpen func(files []string) (int, error)
 	onShow func()
+	// ready lets the control channel serve requests; call it once.
+	ready func()
 }
 
 // assemble builds store, client (or sandbox), engine, receiver, relay,
@@ -447,6 +450,7 @@ func (a *trayApp) open(files []string) (int, error) {
 
 // runHeadless submits the command line's files and serves until a signal.
 func (a *trayApp) runHeadless(files []string) int {
+	a.ready()
 	if len(files) > 0 {
 		queued, err := a.engine.Submit(a.ctx, files, a.defaults)
 		if err != nil {
@@ -581,7 +585,8 @@ func runDesktop(a *trayApp, files []string) int {
 		u.OpenFiles(paths)
 		return len(paths), nil
 	}
-	a.onShow = func() { fyne.Do(u.ShowWindow) }
+	a.onShow = u.ShowWindow
+	a.ready()
 	u.SetupTray() // before Run: the tray only starts inside it
 	w.SetOnDropped(u.Dropped)
 	w.Resize(fyne.NewSize(960, 640))

@@ -28,37 +28,25 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // serveSvix handles POST /webhooks/svix.
 func (s *Server) serveSvix(w http.ResponseWriter, r *http.Request) {
-	if !s.enter() {
-		s.unavailable(w, ReasonShuttingDown)
-		return
-	}
-	defer s.leave()
-
-	buf, err := readBody(w, r)
-	if buf != nil {
-		defer bufPool.Put(buf)
-	}
-	if err != nil {
-		s.readFailed(w, err)
-		return
-	}
-	if err := s.verifier.verify(buf.Bytes(), r.Header); err != nil {
-		reason := ReasonSignature
-		if errors.Is(err, errNoSecret) {
-			reason = ReasonNoSecret
+	s.withBody(w, r, func(body []byte) {
+		if err := s.verifier.verify(body, r.Header); err != nil {
+			reason := ReasonSignature
+			if errors.Is(err, errNoSecret) {
+				reason = ReasonNoSecret
+			}
+			s.counters.reject(reason)
+			s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", r.RemoteAddr)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
 		}
-		s.counters.reject(reason)
-		s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", r.RemoteAddr)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return
-	}
-	p, err := parsePayload(buf.Bytes())
-	if err != nil {
-		s.badPayload(w, err)
-		return
-	}
-	id, _, _ := svixHeaders(r.Header)
-	s.accept(w, jobs.Delivery{ID: id, JobID: p.JobID, Status: p.Status, Metadata: p.Metadata, Source: jobs.WebhookSvix})
+		p, err := parsePayload(body)
+		if err != nil {
+			s.badPayload(w, err)
+			return
+		}
+		id, _, _ := svixHeaders(r.Header)
+		s.accept(w, jobs.Delivery{ID: id, JobID: p.JobID, Status: p.Status, Metadata: p.Metadata, Source: jobs.WebhookSvix})
+	})
 }
 
 // serveDirect handles POST /webhooks/direct/{token}.
@@ -71,12 +59,31 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		http.NotFound(w, r)
 		return
 	}
+	s.withBody(w, r, func(body []byte) {
+		p, err := parsePayload(body)
+		if err != nil {
+			s.badPayload(w, err)
+			return
+		}
+		s.accept(w, jobs.Delivery{
+			ID:       "direct:" + p.JobID + ":" + p.Status,
+			JobID:    p.JobID,
+			Status:   p.Status,
+			Metadata: p.Metadata,
+			Source:   jobs.WebhookDirect,
+		})
+	})
+}
+
+// withBody runs handle with the request's raw body (at most MaxBodyBytes)
+// while the server counts the request as in progress, so Shutdown waits
+// for it. The body is only valid during handle.
+func (s *Server) withBody(w http.ResponseWriter, r *http.Request, handle func(body []byte)) {
 	if !s.enter() {
 		s.unavailable(w, ReasonShuttingDown)
 		return
 	}
 	defer s.leave()
-
 	buf, err := readBody(w, r)
 	if buf != nil {
 		defer bufPool.Put(buf)
@@ -85,18 +92,7 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		s.readFailed(w, err)
 		return
 	}
-	p, err := parsePayload(buf.Bytes())
-	if err != nil {
-		s.badPayload(w, err)
-		return
-	}
-	s.accept(w, jobs.Delivery{
-		ID:       "direct:" + p.JobID + ":" + p.Status,
-		JobID:    p.JobID,
-		Status:   p.Status,
-		Metadata: p.Metadata,
-		Source:   jobs.WebhookDirect,
-	})
+	handle(buf.Bytes())
 }
 
 // accept runs the durable part for an authentic delivery: reserve a queue

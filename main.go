@@ -589,7 +589,6 @@ func runDesktop(a *trayApp, files []string) int {
 	a.ready()
 	u.SetupTray() // before Run: the tray only starts inside it
 	w.SetOnDropped(u.Dropped)
-	w.Resize(fyne.NewSize(960, 640))
 	if len(files) > 0 {
 		u.OpenFiles(files)
 	}

@@ -115,7 +115,7 @@ func TestListFollowsEngineEvents(t *testing.T) {
 	r.onMain(func() { r.u.list.List.Select(0) })
 	r.eventually("the detail to show the result", func() bool {
 		return r.u.detail.shown && r.u.detail.job.Status == jobs.StatusCompleted && len(r.u.detail.Result.Segments) > 0 &&
-			!r.u.detail.ExportMD.Disabled()
+			!r.u.detail.Export.Disabled()
 	})
 }
 

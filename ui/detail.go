@@ -33,7 +33,7 @@ type DetailView struct {
 	Result   *widget.RichText
 	JSON     *widget.TextGrid
 
-	Cancel, Retry, CopyID, ExportMD, ExportJSON, Studio, Folder *widget.Button
+	Cancel, Retry, CopyID, Export, Studio, Folder *widget.Button
 
 	job    jobs.Job
 	result []byte
@@ -63,15 +63,16 @@ func newDetailView(u *App) *DetailView {
 	d.JSON = widget.NewTextGrid()
 	d.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.doCancel)
 	d.Retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), d.doRetry)
-	d.CopyID = widget.NewButtonWithIcon("Copy job id", theme.ContentCopyIcon(), d.copyID)
-	d.ExportMD = widget.NewButtonWithIcon("Markdown…", theme.DocumentSaveIcon(), func() { d.export("md") })
-	d.ExportJSON = widget.NewButtonWithIcon("JSON…", theme.DocumentSaveIcon(), func() { d.export("json") })
-	d.Studio = widget.NewButtonWithIcon("Open in Studio", theme.ComputerIcon(), d.openStudio)
-	d.Folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), d.openFolder)
-	actions := container.NewGridWrap(fyne.NewSize(150, 36), d.Cancel, d.Retry, d.CopyID, d.Studio, d.Folder, d.ExportMD, d.ExportJSON)
+	d.CopyID = widget.NewButtonWithIcon("Copy ID", theme.ContentCopyIcon(), d.copyID)
+	d.Export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), d.showExportMenu)
+	d.Studio = widget.NewButtonWithIcon("Studio", theme.ComputerIcon(), d.openStudio)
+	d.Folder = widget.NewButtonWithIcon("Folder", theme.FolderOpenIcon(), d.openFolder)
+	// Short labels in fixed cells: one row in a wide pane, two in a narrow
+	// one, never a window wider than the screen.
+	actions := container.NewGridWrap(fyne.NewSize(118, 36), d.Cancel, d.Retry, d.CopyID, d.Studio, d.Folder, d.Export)
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Result", container.NewVScroll(d.Result)),
-		container.NewTabItem("JSON", d.JSON),
+		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
 	d.body = container.NewBorder(container.NewVBox(d.Title, d.Error, actions), nil, nil, nil, tabs)
@@ -172,8 +173,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	enable(d.Cancel, !j.Status.Final())
 	enable(d.Retry, j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled)
 	enable(d.CopyID, j.JobID != "")
-	enable(d.ExportMD, res != nil)
-	enable(d.ExportJSON, res != nil)
+	enable(d.Export, res != nil)
 	enable(d.Studio, j.StudioLink != "")
 }
 
@@ -285,6 +285,20 @@ func (d *DetailView) exportData(format string) []byte {
 		return []byte(resultMarkdown(d.job.Kind, d.result))
 	}
 	return []byte(prettyJSON(d.result))
+}
+
+// showExportMenu offers the export formats under the Export button.
+func (d *DetailView) showExportMenu() {
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("Markdown…", func() { d.export("md") }),
+		fyne.NewMenuItem("JSON…", func() { d.export("json") }),
+	)
+	c := fyne.CurrentApp().Driver().CanvasForObject(d.Export)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.Export).AddXY(0, d.Export.Size().Height)
+	widget.ShowPopUpMenuAtPosition(menu, c, pos)
 }
 
 func (d *DetailView) export(format string) {

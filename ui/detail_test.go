@@ -25,7 +25,7 @@ func TestDetailShowsFailureAndRetries(t *testing.T) {
 	d := r.u.detail
 	r.eventually("the failure in the detail", func() bool {
 		return d.shown && d.job.Status == jobs.StatusFailed && strings.Contains(d.Error.Text, "unreadable") &&
-			!d.Retry.Disabled() && d.Cancel.Disabled() && d.ExportJSON.Disabled() && strings.Contains(d.Timeline.Text, "failed")
+			!d.Retry.Disabled() && d.Cancel.Disabled() && d.Export.Disabled() && strings.Contains(d.Timeline.Text, "failed")
 	})
 	failedID := d.job.ID
 	r.onMain(func() { test.Tap(d.Retry) })

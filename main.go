@@ -560,13 +560,14 @@ func runDesktop(a *trayApp, files []string) int {
 	st.Defaults = a.defaults // --webhook and --channel apply to this run
 	var u *ui.App
 	u = ui.New(fa, w, ui.Config{
-		Backend:   a.engine,
-		Home:      a.home,
-		Settings:  st,
-		Secrets:   a.secrets,
-		Notify:    a.notifier,
-		Sandbox:   a.sandbox,
-		DirectURL: a.engine.DirectWebhookURL,
+		Backend:       a.engine,
+		Home:          a.home,
+		Settings:      st,
+		Secrets:       a.secrets,
+		Notify:        a.notifier,
+		Sandbox:       a.sandbox,
+		SandboxForced: a.forced,
+		DirectURL:     a.engine.DirectWebhookURL,
 		RelayStatus: func() (string, string) {
 			if a.relay == nil {
 				return "", ""

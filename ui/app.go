@@ -61,6 +61,10 @@ type Config struct {
 	// Sandbox says the engine runs against the built-in simulator; a
 	// banner says results are simulated.
 	Sandbox bool
+	// SandboxForced says the sandbox was asked for (--sandbox), rather
+	// than entered because no API key is set: only then is the first-run
+	// prompt (enter a key, or keep trying the sandbox) not offered.
+	SandboxForced bool
 	// DirectURL returns the URL direct-mode jobs send their webhook to;
 	// "" when direct mode is unavailable (no public URL).
 	DirectURL func() string
@@ -147,7 +151,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	u.list.Reload()
 	u.tray.reloadRecent()
-	if !cfg.Sandbox && !cfg.Settings.Sandbox {
+	if !cfg.SandboxForced && !cfg.Settings.Sandbox {
 		u.goBg(u.checkFirstRun)
 	}
 	return u

@@ -21,7 +21,7 @@ func BenchmarkJobListFrame(b *testing.B) {
 	eng := jobs.New(jobs.Config{Store: s})
 	a := test.NewTempApp(b)
 	w := test.NewTempWindow(b, nil)
-	u := New(a, w, Config{Backend: eng, Home: b.TempDir(), Settings: settings.Default(), Sandbox: true})
+	u := New(a, w, Config{Backend: eng, Home: b.TempDir(), Settings: settings.Default(), Sandbox: true, SandboxForced: true})
 	b.Cleanup(u.Close)
 	w.Resize(fyne.NewSize(1000, 700))
 	deadline := time.Now().Add(30 * time.Second)

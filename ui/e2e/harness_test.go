@@ -26,7 +26,7 @@ import (
 
 // repoRoot is the module root: the binary is built there, as the contract
 // says (`go build -o reducto-tray .`).
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -56,7 +56,7 @@ func TestMain(m *testing.M) {
 
 // appBinary builds the real GL binary once per test run. The first build of
 // Fyne's cgo driver takes minutes; the Go build cache makes later ones fast.
-func appBinary(t *testing.T) string {
+func appBinary(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
 		build.dir, build.err = os.MkdirTemp("", "reducto-tray-e2e-")
@@ -78,7 +78,7 @@ func appBinary(t *testing.T) string {
 }
 
 // need looks a tool up, skipping (or failing in CI) when it is missing.
-func need(t *testing.T, tool, pkg string) string {
+func need(t testing.TB, tool, pkg string) string {
 	t.Helper()
 	p, err := exec.LookPath(tool)
 	if err != nil {
@@ -95,7 +95,7 @@ type xvfb struct {
 
 // startXvfb starts Xvfb on a display it picks itself (-displayfd), so tests
 // never collide with another X server, and kills it (by pid) at the end.
-func startXvfb(t *testing.T) xvfb {
+func startXvfb(t testing.TB) xvfb {
 	t.Helper()
 	bin := need(t, "Xvfb", "xvfb")
 	fbdir := t.TempDir()
@@ -152,7 +152,7 @@ func writePNG(path string, img image.Image) error {
 }
 
 // freeAddr returns a loopback address nothing listens on right now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -165,13 +165,13 @@ func freeAddr(t *testing.T) string {
 // install is one isolated installation of the app: its own data folder,
 // config folder, session bus and display.
 type install struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	home string
 	env  []string
 }
 
-func newInstall(t *testing.T, bin string, d *fakedesktop.Desktop, x xvfb, extra ...string) *install {
+func newInstall(t testing.TB, bin string, d *fakedesktop.Desktop, x xvfb, extra ...string) *install {
 	home := t.TempDir()
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),

@@ -200,20 +200,25 @@ func runJobs(args []string) int {
 		return 1
 	}
 	defer store.Close()
-	var all []jobs.Job
+	// Page by page, each page printed before the next is read: a history of
+	// a million jobs never sits in memory whole.
+	out := jobs.NewJSONArrayWriter(os.Stdout)
 	for before := int64(0); ; {
 		page, err := store.List(context.Background(), jobs.Query{BeforeID: before, Limit: 1000})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "reducto-tray: read history:", err)
 			return 1
 		}
-		all = append(all, page...)
+		if err := out.Write(page); err != nil {
+			fmt.Fprintln(os.Stderr, "reducto-tray:", err)
+			return 1
+		}
 		if len(page) < 1000 {
 			break
 		}
 		before = page[len(page)-1].ID
 	}
-	if err := jobs.WriteJSON(os.Stdout, all); err != nil {
+	if err := out.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "reducto-tray:", err)
 		return 1
 	}

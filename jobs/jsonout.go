@@ -1,8 +1,6 @@
 package jobs
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 )
@@ -27,48 +25,47 @@ type jsonJob struct {
 
 // WriteJSON prints js (newest first, as given) as the JSON array of
 // `reducto-tray jobs --json`. completed_at, error and retry_of are null when
-// unset; an empty history prints [].
+// unset; an empty history prints []. A history read page by page goes
+// through a JSONArrayWriter instead, which writes the same bytes.
 func WriteJSON(w io.Writer, js []Job) error {
-	out := make([]jsonJob, len(js))
-	for i, j := range js {
-		webhook := string(j.Webhook)
-		if webhook == "" {
-			webhook = string(WebhookNone)
-		}
-		o := jsonJob{
-			ID:         j.ID,
-			JobID:      j.JobID,
-			File:       j.File,
-			Kind:       j.Kind,
-			Status:     j.Status,
-			Webhook:    webhook,
-			CreatedAt:  rfc3339(j.CreatedAt),
-			UpdatedAt:  rfc3339(j.UpdatedAt),
-			Pages:      j.Pages,
-			StudioLink: j.StudioLink,
-		}
-		if j.CompletedAt != nil {
-			s := rfc3339(*j.CompletedAt)
-			o.CompletedAt = &s
-		}
-		if j.Error != "" {
-			e := j.Error
-			o.Error = &e
-		}
-		if j.RetryOf != 0 {
-			r := j.RetryOf
-			o.RetryOf = &r
-		}
-		out[i] = o
+	a := NewJSONArrayWriter(w)
+	if err := a.Write(js); err != nil {
+		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	// File names are data for scripts, not HTML: keep & < > readable.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("write jobs as JSON: %w", err)
+	return a.Close()
+}
+
+// jsonOf is j as an element of `reducto-tray jobs --json`.
+func jsonOf(j Job) jsonJob {
+	webhook := string(j.Webhook)
+	if webhook == "" {
+		webhook = string(WebhookNone)
 	}
-	return nil
+	o := jsonJob{
+		ID:         j.ID,
+		JobID:      j.JobID,
+		File:       j.File,
+		Kind:       j.Kind,
+		Status:     j.Status,
+		Webhook:    webhook,
+		CreatedAt:  rfc3339(j.CreatedAt),
+		UpdatedAt:  rfc3339(j.UpdatedAt),
+		Pages:      j.Pages,
+		StudioLink: j.StudioLink,
+	}
+	if j.CompletedAt != nil {
+		s := rfc3339(*j.CompletedAt)
+		o.CompletedAt = &s
+	}
+	if j.Error != "" {
+		e := j.Error
+		o.Error = &e
+	}
+	if j.RetryOf != 0 {
+		r := j.RetryOf
+		o.RetryOf = &r
+	}
+	return o
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

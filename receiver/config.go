@@ -63,7 +63,7 @@ type Config struct {
 	// BatchMax caps ids per RecordDeliveries call (default 256).
 	BatchMax int
 	// BatchLinger is the longest a batch stays open after its first id for
-	// more to join (default 1ms), so that under load one commit records many
+	// more to join (default 500µs), so that under load one commit records many
 	// ids. The window closes sooner after BatchLinger/20 without a new id.
 	// Negative disables lingering: a batch is whatever is waiting.
 	BatchLinger time.Duration
@@ -93,7 +93,7 @@ func (c Config) withDefaults() Config {
 	if c.BatchLinger < 0 {
 		c.BatchLinger = 0
 	} else if c.BatchLinger == 0 {
-		c.BatchLinger = time.Millisecond
+		c.BatchLinger = 500 * time.Microsecond
 	}
 	if c.RetryAfter <= 0 {
 		c.RetryAfter = 5 * time.Second

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // TokenFile is the name of the direct-mode token file in the data folder.
@@ -86,34 +88,14 @@ func createToken(path string, replace bool) (string, error) {
 	}
 	tok := hex.EncodeToString(raw)
 
-	f, err := os.CreateTemp(filepath.Dir(path), ".direct_token-*")
-	if err != nil {
-		return "", fmt.Errorf("create direct token: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return "", fmt.Errorf("create direct token: %w", err)
-	}
-	if _, err := f.WriteString(tok + "\n"); err != nil {
-		f.Close()
-		return "", fmt.Errorf("write direct token: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", fmt.Errorf("sync direct token: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("write direct token: %w", err)
-	}
+	data := []byte(tok + "\n")
 	if replace {
-		if err := os.Rename(tmp, path); err != nil {
+		if err := settings.WriteFileAtomic(path, data); err != nil {
 			return "", fmt.Errorf("replace direct token: %w", err)
 		}
 		return tok, nil
 	}
-	if err := os.Link(tmp, path); err != nil {
+	if err := settings.CreateFileExclusive(path, data); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return readToken(path)
 		}

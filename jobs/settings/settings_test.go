@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -100,5 +102,27 @@ func TestValidateWebhookSecretAndMask(t *testing.T) {
 	}
 	if m := Mask("sk_live_abcdefgh1234"); m == "sk_live_abcdefgh1234" || m[len(m)-4:] != "1234" {
 		t.Fatalf("mask = %q", m)
+	}
+}
+
+func TestCreateFileExclusive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "token")
+	if err := CreateFileExclusive(path, []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := CreateFileExclusive(path, []byte("second")); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second create: %v, want fs.ErrExist", err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "first" {
+		t.Fatalf("content = %q, %v", data, err)
+	}
+	info, _ := os.Stat(path)
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode = %v", info.Mode().Perm())
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".token.*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left behind: %v", left)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // TokenFile is the file in the data folder that keeps the relay token, so
@@ -66,12 +68,12 @@ func loadOrCreateToken(home string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := createExclusive(home, path, tok); err != nil {
+	if err := settings.CreateFileExclusive(path, []byte(tok+"\n")); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			// Another process created it first; theirs wins.
 			return readToken(path)
 		}
-		return "", err
+		return "", fmt.Errorf("write relay token: %w", err)
 	}
 	return tok, nil
 }
@@ -86,38 +88,4 @@ func readToken(path string) (string, error) {
 		return "", fmt.Errorf("relay token in %s is not base62; fix or delete the file (deleting it changes the public URL)", path)
 	}
 	return tok, nil
-}
-
-// createExclusive writes tok to path only if path does not exist, and never
-// lets a reader see a half-written file: it writes a private temporary file
-// and hard-links it into place (link fails if the name exists).
-func createExclusive(home, path, tok string) error {
-	tmp, err := os.CreateTemp(home, ".relay_token-")
-	if err != nil {
-		return fmt.Errorf("write relay token: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, werr := tmp.WriteString(tok + "\n")
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		return fmt.Errorf("write relay token: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return fmt.Errorf("write relay token: %w", err)
-	}
-	err = os.Link(tmp.Name(), path)
-	if err == nil || errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	// Some file systems have no hard links: fall back to an exclusive create.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("write relay token: %w", err)
-	}
-	_, werr = f.WriteString(tok + "\n")
-	if err := errors.Join(werr, f.Close()); err != nil {
-		return fmt.Errorf("write relay token: %w", err)
-	}
-	return nil
 }

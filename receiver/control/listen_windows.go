@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // AddrName is the file inside the data folder that holds the control
@@ -85,19 +87,8 @@ func writeAddr(home string, a addrFile) error {
 	if err != nil {
 		return fmt.Errorf("encode control address: %w", err)
 	}
-	tmp, err := os.CreateTemp(home, ".control-addr-")
-	if err != nil {
+	if err := settings.WriteFileAtomic(filepath.Join(home, AddrName), b); err != nil {
 		return fmt.Errorf("write control address: %w", err)
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write control address: %w", errors.Join(werr, cerr))
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(home, AddrName)); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("place control address: %w", err)
 	}
 	return nil
 }

@@ -7,10 +7,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // persistedState is the StatePath file's content.
@@ -89,20 +90,8 @@ func (p *persister) flush(b []byte, err error) {
 // write replaces the file atomically, so a crash leaves the old or the
 // new state, never half of one.
 func (p *persister) write(b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(p.path), ".reductotest-state-*")
-	if err != nil {
-		return fmt.Errorf("create temp state: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p.path); err != nil {
-		return fmt.Errorf("rename state: %w", err)
+	if err := settings.WriteFileAtomic(p.path, b); err != nil {
+		return fmt.Errorf("save state: %w", err)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -598,6 +599,13 @@ func runDesktop(a *trayApp, files []string) int {
 	if len(files) > 0 {
 		u.OpenFiles(files)
 	}
+	// Start-up (font parsing, the first pages, the window's first frames)
+	// leaves some 15 MB of freed heap that the runtime keeps mapped, since
+	// its goal is sized by the start-up's peak; an app idling in the tray
+	// for hours should hand it back. Once is enough: idle, it allocates
+	// nothing (docs/benchmarks.md, "Desktop start-up and idle").
+	freeStartup := time.AfterFunc(5*time.Second, debug.FreeOSMemory)
+	defer freeStartup.Stop()
 	w.ShowAndRun()
 	u.Close()
 	return 0

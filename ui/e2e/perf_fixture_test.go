@@ -79,7 +79,8 @@ func finishedFixture(b testing.TB) string {
 	return finished.path
 }
 
-// copyFile copies src to dst (mode 0600: a history names the user's files).
+// copyFile copies src to dst (mode 0600: a history names the user's files)
+// and syncs it.
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
@@ -93,6 +94,11 @@ func copyFile(src, dst string) error {
 	if _, err := io.Copy(out, in); err != nil {
 		out.Close()
 		return fmt.Errorf("copy %s to %s: %w", src, dst, err)
+	}
+	// Written back now, not by the kernel while the app under test starts.
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return fmt.Errorf("sync %s: %w", dst, err)
 	}
 	return out.Close()
 }

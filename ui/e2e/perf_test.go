@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -153,9 +154,13 @@ func prepareHistory(b testing.TB, in *install, db string) {
 }
 
 // BenchmarkDesktopStartup times cold starts of the app (sandbox mode, fresh
-// Xvfb and session bus each time) with an empty and a 1,000,000-job history.
-// The operating system's page cache is warm (the fixture was just copied):
-// "cold" means a new process, not an empty cache.
+// Xvfb and session bus each time) with an empty and a 1,000,000-job history,
+// beside an empty Fyne window. "caches=fresh" is a user's very first launch:
+// an empty XDG cache, so Mesa compiles every shader (llvmpipe JIT-compiles
+// them with LLVM here) and go-text scans the system fonts; "caches=warm" is
+// every later launch: the cache folder one untimed launch filled. The
+// operating system's page cache is warm either way (the fixture was just
+// copied and synced): "cold" means a new process, not an empty page cache.
 func BenchmarkDesktopStartup(b *testing.B) {
 	histories := []struct {
 		name string
@@ -169,51 +174,78 @@ func BenchmarkDesktopStartup(b *testing.B) {
 		{"history=1M-40k-unfinished", storeFixture},
 	}
 	for _, h := range histories {
-		b.Run(h.name, func(b *testing.B) {
-			bin, args, db, needContent := appUnderTest(b), []string{"--sandbox", "--listen", ""}, "", true
-			if h.db == nil {
-				bin, args, needContent = emptyWindowBinary(b), nil, false
-			} else {
-				db = h.db(b)
-			}
-			var sum screenTimes
-			var rss int64
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				s := newStage(b)
-				in := newInstall(b, bin, s.d, s.x, appEnv()...)
-				prepareHistory(b, in, db)
-				b.StartTimer()
-				t0 := time.Now()
-				if args != nil {
-					args[2] = freeAddr(b)
+		for _, caches := range []string{"fresh", "warm"} {
+			b.Run(h.name+"/caches="+caches, func(b *testing.B) {
+				l := launchSpec{bin: appUnderTest(b), args: []string{"--sandbox", "--listen", ""}, needContent: true}
+				if h.db == nil {
+					l = launchSpec{bin: emptyWindowBinary(b)}
+				} else {
+					l.db = h.db(b)
 				}
-				p := in.start(args...)
-				st := watchStart(b, s.x, p, t0, s.blank, needContent)
-				b.StopTimer()
-				r, err := rssKiB(p.cmd.Process.Pid)
-				if err != nil {
-					b.Fatal(err)
+				if caches == "warm" {
+					l.env = []string{"XDG_CACHE_HOME=" + b.TempDir()}
+					l.startOnce(b) // fills the cache; not timed
 				}
-				b.Logf("run %d: first paint %s, content %s, settled %s, RSS %d MiB", i,
-					st.paint.Round(time.Millisecond), st.content.Round(time.Millisecond), st.settled.Round(time.Millisecond), r>>10)
-				sum.paint += st.paint
-				sum.content += st.content
-				sum.settled += st.settled
-				rss += r
-				stop(b, p)
-				s.close()
-				os.RemoveAll(in.home) // a copied history is 430 MB
-				b.StartTimer()
-			}
-			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(b.N) }
-			b.ReportMetric(ms(sum.paint), "first-paint-ms")
-			b.ReportMetric(ms(sum.content), "first-window-ms")
-			b.ReportMetric(ms(sum.settled), "settled-ms")
-			b.ReportMetric(float64(rss)/1024/float64(b.N), "settled-rss-MiB")
-		})
+				var sum screenTimes
+				var rss int64
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					st, r := l.startOnce(b)
+					b.Logf("run %d: first paint %s, content %s, settled %s, RSS %d MiB", i,
+						st.paint.Round(time.Millisecond), st.content.Round(time.Millisecond), st.settled.Round(time.Millisecond), r>>10)
+					sum.paint += st.paint
+					sum.content += st.content
+					sum.settled += st.settled
+					rss += r
+				}
+				ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(b.N) }
+				b.ReportMetric(ms(sum.paint), "first-paint-ms")
+				b.ReportMetric(ms(sum.content), "first-window-ms")
+				b.ReportMetric(ms(sum.settled), "settled-ms")
+				b.ReportMetric(float64(rss)/1024/float64(b.N), "settled-rss-MiB")
+			})
+		}
 	}
+}
+
+// launchSpec is one kind of start: a program, its arguments (args[2], if
+// any, is replaced by a free --listen address), the history it starts with
+// and what it adds to the environment.
+type launchSpec struct {
+	bin         string
+	args        []string
+	db          string
+	env         []string
+	needContent bool // the window draws text (the empty window draws none)
+}
+
+// startOnce starts l on a fresh display and bus, with the benchmark timer
+// running only from just before the process starts until its window shows,
+// waits for the screen to settle, reads the RSS and stops the process.
+func (l launchSpec) startOnce(b *testing.B) (screenTimes, int64) {
+	b.Helper()
+	b.StopTimer()
+	defer b.StartTimer()
+	s := newStage(b)
+	defer s.close()
+	in := newInstall(b, l.bin, s.d, s.x, append(l.env, appEnv()...)...)
+	defer os.RemoveAll(in.home) // a copied history is 430 MB
+	prepareHistory(b, in, l.db)
+	args := slices.Clone(l.args)
+	if args != nil {
+		args[2] = freeAddr(b)
+	}
+	b.StartTimer()
+	t0 := time.Now()
+	p := in.start(args...)
+	defer stop(b, p)
+	st := watchStart(b, s.x, p, t0, s.blank, l.needContent)
+	b.StopTimer()
+	r, err := rssKiB(p.cmd.Process.Pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st, r
 }
 
 // appEnv is what the benchmarks add to the app's environment when asked
@@ -303,15 +335,20 @@ type idleSample struct {
 	cpu    time.Duration // CPU used over cpuWindow after that
 }
 
-// measureIdle starts bin in a fresh stage, waits for its window to settle,
+// measureIdle starts l in a fresh stage, waits for its window to settle,
 // then for idleWait, reads its RSS, and measures its CPU over cpuWindow.
-func measureIdle(b testing.TB, bin, db string, needContent bool, args ...string) idleSample {
+func measureIdle(b testing.TB, l launchSpec) idleSample {
 	b.Helper()
 	s := newStage(b)
 	defer s.close()
-	in := newInstall(b, bin, s.d, s.x, appEnv()...)
+	in := newInstall(b, l.bin, s.d, s.x, append(l.env, appEnv()...)...)
 	defer os.RemoveAll(in.home)
-	prepareHistory(b, in, db)
+	prepareHistory(b, in, l.db)
+	args := slices.Clone(l.args)
+	if args != nil {
+		args[2] = freeAddr(b)
+	}
+	bin := l.bin
 	t0 := time.Now()
 	p := in.start(args...)
 	defer func() {
@@ -321,7 +358,7 @@ func measureIdle(b testing.TB, bin, db string, needContent bool, args ...string)
 			b.Logf("%s output:\n%s", filepath.Base(bin), out)
 		}
 	}()
-	watchStart(b, s.x, p, t0, s.blank, needContent)
+	watchStart(b, s.x, p, t0, s.blank, l.needContent)
 	pid := p.cmd.Process.Pid
 	time.Sleep(idleWait) // the measured idle time itself, not synchronisation
 	var out idleSample
@@ -348,32 +385,43 @@ func measureIdle(b testing.TB, bin, db string, needContent bool, args ...string)
 
 // BenchmarkDesktopIdle compares the app, idle with a 1,000,000-job history,
 // with an empty Fyne window under the same kind of Xvfb: resident memory
-// and CPU time while nothing happens.
+// and CPU time while nothing happens. Both run with fresh caches (a first
+// launch) and with warm ones (later launches; see BenchmarkDesktopStartup):
+// Mesa maps less of LLVM when its shaders come from the cache.
 func BenchmarkDesktopIdle(b *testing.B) {
-	bin := appUnderTest(b)
-	empty := emptyWindowBinary(b)
-	db := finishedFixture(b)
-	var app, base idleSample
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		e := measureIdle(b, empty, "", false)
-		a := measureIdle(b, bin, db, true, "--sandbox", "--listen", freeAddr(b))
-		b.Logf("run %d: app RSS %d MiB, CPU %s/%s; empty window RSS %d MiB, CPU %s/%s", i,
-			a.rssKiB>>10, a.cpu, cpuWindow, e.rssKiB>>10, e.cpu, cpuWindow)
-		app.rssKiB += a.rssKiB
-		app.cpu += a.cpu
-		base.rssKiB += e.rssKiB
-		base.cpu += e.cpu
+	for _, caches := range []string{"fresh", "warm"} {
+		b.Run("caches="+caches, func(b *testing.B) {
+			app := launchSpec{bin: appUnderTest(b), args: []string{"--sandbox", "--listen", ""}, db: finishedFixture(b), needContent: true}
+			empty := launchSpec{bin: emptyWindowBinary(b)}
+			if caches == "warm" {
+				app.env = []string{"XDG_CACHE_HOME=" + b.TempDir()}
+				empty.env = []string{"XDG_CACHE_HOME=" + b.TempDir()}
+				app.startOnce(b)
+				empty.startOnce(b)
+			}
+			var as, es idleSample
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				e := measureIdle(b, empty)
+				a := measureIdle(b, app)
+				b.Logf("run %d: app RSS %d MiB, CPU %s/%s; empty window RSS %d MiB, CPU %s/%s", i,
+					a.rssKiB>>10, a.cpu, cpuWindow, e.rssKiB>>10, e.cpu, cpuWindow)
+				as.rssKiB += a.rssKiB
+				as.cpu += a.cpu
+				es.rssKiB += e.rssKiB
+				es.cpu += e.cpu
+			}
+			n := float64(b.N)
+			perMin := func(d time.Duration) float64 {
+				return float64(d) / float64(time.Millisecond) / n * float64(time.Minute) / float64(cpuWindow)
+			}
+			b.ReportMetric(float64(as.rssKiB)/1024/n, "app-rss-MiB")
+			b.ReportMetric(float64(es.rssKiB)/1024/n, "empty-rss-MiB")
+			b.ReportMetric(float64(as.rssKiB)/float64(es.rssKiB), "rss-ratio")
+			b.ReportMetric(perMin(as.cpu), "app-cpu-ms/min")
+			b.ReportMetric(perMin(es.cpu), "empty-cpu-ms/min")
+		})
 	}
-	n := float64(b.N)
-	perMin := func(d time.Duration) float64 {
-		return float64(d) / float64(time.Millisecond) / n * float64(time.Minute) / float64(cpuWindow)
-	}
-	b.ReportMetric(float64(app.rssKiB)/1024/n, "app-rss-MiB")
-	b.ReportMetric(float64(base.rssKiB)/1024/n, "empty-rss-MiB")
-	b.ReportMetric(float64(app.rssKiB)/float64(base.rssKiB), "rss-ratio")
-	b.ReportMetric(perMin(app.cpu), "app-cpu-ms/min")
-	b.ReportMetric(perMin(base.cpu), "empty-cpu-ms/min")
 }
 
 // BenchmarkDesktopJobsJSON times `reducto-tray jobs --json` over the

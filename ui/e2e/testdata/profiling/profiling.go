@@ -4,7 +4,8 @@
 // It writes, into $PERF_PROFILE_DIR:
 //   - cpu.pprof: a CPU profile from process start for $PERF_PROFILE_SECONDS
 //     (default 3), then heap.pprof (after a GC) at the same moment;
-//   - heap-idle.pprof: a heap profile after twice that time, when idle;
+//   - heap-idle.pprof: a heap profile after twice that time, when idle,
+//     and memstats.txt: the Go runtime's memory accounts at that moment;
 //   - trace.out: an execution trace of the start-up, for `go tool trace`.
 //
 // With PERF_FREE_OS_MEMORY_AFTER=<seconds> (and no PERF_PROFILE_DIR needed)
@@ -61,5 +62,14 @@ func init() {
 		heap("heap.pprof")
 		time.Sleep(time.Duration(secs) * time.Second)
 		heap("heap-idle.pprof")
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		mib := func(n uint64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }
+		_ = os.WriteFile(filepath.Join(dir, "memstats.txt"), []byte(
+			"Sys "+mib(m.Sys)+"\nHeapAlloc "+mib(m.HeapAlloc)+"\nHeapInuse "+mib(m.HeapInuse)+
+				"\nHeapIdle "+mib(m.HeapIdle)+"\nHeapReleased "+mib(m.HeapReleased)+
+				"\nHeapIdle-Released (resident, free) "+mib(m.HeapIdle-m.HeapReleased)+
+				"\nStackInuse "+mib(m.StackInuse)+"\nGCSys "+mib(m.GCSys)+"\nOtherSys "+mib(m.OtherSys)+
+				"\nNextGC "+mib(m.NextGC)+"\n"), 0o644)
 	}()
 }

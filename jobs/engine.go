@@ -152,16 +152,48 @@ func (p PollPolicy) withDefaults() PollPolicy {
 	return p
 }
 
-// Start resumes every job that is not final — submitting the queued ones,
-// looking up interrupted submissions before sending them again, and
-// polling the submitted ones (including those that ended while the app was
-// closed) — then starts the poller.
+// Start starts the poller and resumes, in the background, every job that
+// is not final — submitting the queued ones, looking up interrupted
+// submissions before sending them again, and polling the submitted ones
+// (including those that ended while the app was closed) — so that a long
+// unfinished history never delays the window. Jobs submitted from now on
+// are the new run's own and are not resumed twice.
 func (e *Engine) Start(ctx context.Context) error {
-	unfinished, err := e.store.Unfinished(ctx)
+	newest, err := e.store.List(ctx, Query{Limit: 1})
 	if err != nil {
 		return fmt.Errorf("resume unfinished jobs: %w", err)
 	}
+	var upTo int64
+	if len(newest) > 0 {
+		upTo = newest[0].ID
+	}
+	e.wg.Add(2)
+	go func() {
+		defer e.wg.Done()
+		e.poller.run(e.ctx)
+	}()
+	go func() {
+		defer e.wg.Done()
+		e.resume(upTo)
+	}()
+	return nil
+}
+
+// resume picks up the unfinished jobs with ids up to upTo.
+func (e *Engine) resume(upTo int64) {
+	unfinished, err := e.store.Unfinished(e.ctx)
+	if err != nil {
+		if e.ctx.Err() == nil {
+			e.log.Error("resume unfinished jobs", "err", err)
+		}
+		return
+	}
+	n := 0
 	for _, job := range unfinished {
+		if job.ID > upTo {
+			continue
+		}
+		n++
 		e.markInFlight(job.ID)
 		switch job.Status {
 		case StatusQueued:
@@ -173,21 +205,15 @@ func (e *Engine) Start(ctx context.Context) error {
 			e.poller.track(job, true)
 		}
 	}
-	if len(unfinished) > 0 {
-		e.log.Info("resumed unfinished jobs", "count", len(unfinished))
+	if n > 0 {
+		e.log.Info("resumed unfinished jobs", "count", n)
 	}
 	// Delivery ids only matter while Svix may still retry (about 27 h).
-	if n, err := e.store.PruneDeliveries(ctx, time.Now().Add(-DeliveryRetention)); err != nil {
+	if pruned, err := e.store.PruneDeliveries(e.ctx, time.Now().Add(-DeliveryRetention)); err != nil {
 		e.log.Warn("prune webhook delivery ids", "err", err)
-	} else if n > 0 {
-		e.log.Info("pruned old webhook delivery ids", "count", n)
+	} else if pruned > 0 {
+		e.log.Info("pruned old webhook delivery ids", "count", pruned)
 	}
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
-		e.poller.run(e.ctx)
-	}()
-	return nil
 }
 
 // Close stops the engine's goroutines and waits for them; jobs in flight

@@ -406,3 +406,39 @@ func TestCancelBeforeSubmission(t *testing.T) {
 		t.Fatalf("simulator has %d jobs, want 29", got)
 	}
 }
+
+func TestResumeRunsBesideNewSubmissionsWithoutDoubling(t *testing.T) {
+	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	files := r.files(6)
+	r.close()
+	// A job queued by a run that stopped before uploading it.
+	store, err := jobs.OpenStore(r.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Create(context.Background(), []jobs.Job{{File: files[0], Kind: jobs.KindParse, Status: jobs.StatusQueued,
+		Webhook: jobs.WebhookNone, ClientRef: "left-over-ref", Size: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	r.open(jobs.PollPolicy{})
+	// Submitted while the resume may still be reading the history.
+	if _, err := r.engine.Submit(context.Background(), files[1:], jobs.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "all six jobs final", func() bool { return len(r.jobs()) == 6 && r.allFinal() })
+	for _, j := range r.jobs() {
+		if j.Status != jobs.StatusCompleted {
+			t.Fatalf("job %d %s: %s", j.ID, j.Status, j.Error)
+		}
+	}
+	if got := len(r.sim.Jobs()); got != 6 {
+		t.Fatalf("simulator has %d jobs for 6 documents", got)
+	}
+	for ref, n := range r.simJobsPerRef() {
+		if n != 1 {
+			t.Fatalf("reference %s became %d jobs", ref, n)
+		}
+	}
+}

@@ -85,6 +85,8 @@ type Engine struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	pubMu sync.Mutex // orders store writes with the events they publish
+
 	mu            sync.Mutex
 	directURL     string
 	inFlight      map[int64]struct{}           // local ids of jobs not final
@@ -291,6 +293,11 @@ func (e *Engine) markInFlight(id int64) {
 // when something changed. A job that reached a final status stops being
 // followed.
 func (e *Engine) update(ctx context.Context, id int64, to Status, p Patch) (Job, bool, error) {
+	// Store and publish under one lock, so subscribers see a job's
+	// snapshots in the order they were written (writes are serialised on
+	// the store's single writer anyway).
+	e.pubMu.Lock()
+	defer e.pubMu.Unlock()
 	job, changed, err := e.store.Update(ctx, id, to, p)
 	if err != nil {
 		return job, false, fmt.Errorf("job %d -> %s: %w", id, to, err)

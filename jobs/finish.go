@@ -45,10 +45,14 @@ func (e *Engine) observe(id int64, was Status, reductoStatus string, progress *f
 		if p > 1 { // Reducto's scale is undocumented; a percentage is likelier than not
 			p /= 100
 		}
+		// Read and publish under the update lock: a progress snapshot must
+		// never follow (and undo) the job's completion.
+		e.pubMu.Lock()
 		job, err := e.store.Get(e.ctx, id)
-		if err == nil {
+		if err == nil && !job.Status.Final() {
 			e.bus.publish(Event{Kind: EventProgress, Job: job, Progress: min(max(p, 0), 1)})
 		}
+		e.pubMu.Unlock()
 	}
 }
 
@@ -112,6 +116,10 @@ func (e *Engine) releaseFinish(id int64) {
 // and the final transition, in one store transaction. via says how the end
 // was noticed (a webhook or polling), for the timeline and the log.
 func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
+	if job, err := e.store.Get(e.ctx, id); err == nil && job.Status.Final() {
+		e.poller.untrack(id)
+		return // finished meanwhile (a webhook and a poll both saw the end)
+	}
 	switch rj.Status {
 	case reducto.JobCompleted:
 		result, err := e.client.ResolveResult(e.ctx, rj)
@@ -181,16 +189,19 @@ func (e *Engine) HandleWebhook(ctx context.Context, d Delivery) error {
 	}
 	job, err := e.store.GetByJobID(ctx, d.JobID)
 	if errors.Is(err, ErrNotFound) {
-		if refOf(d.Metadata) == "" {
+		// Perhaps ours, with the answer to the submission not recorded
+		// yet: the reference in its metadata says (other installs on the
+		// same Svix account carry references too, but not ours).
+		mine, err := e.store.GetByClientRef(ctx, refOf(d.Metadata))
+		if err != nil || mine.Status.Final() {
 			return ErrUnknownJob
 		}
-		// Ours, but the answer to our submission has not been recorded yet:
-		// finish it as soon as it is.
 		e.mu.Lock()
 		if len(e.early) < earlyLimit {
 			e.early[d.JobID] = struct{}{}
 		}
 		e.mu.Unlock()
+		// The id may have been stored while we looked.
 		if job, err = e.store.GetByJobID(ctx, d.JobID); err != nil {
 			return nil
 		}
@@ -221,7 +232,13 @@ func (e *Engine) Cancel(ctx context.Context, id int64) error {
 		if stop != nil {
 			stop()
 		}
-		_, _, err := e.update(ctx, id, StatusCancelled, Patch{Detail: "cancelled before submission"})
+		cancelled, _, err := e.update(ctx, id, StatusCancelled, Patch{Detail: "cancelled before submission"})
+		if err == nil && cancelled.JobID != "" {
+			// The submission landed while we cancelled: stop it at Reducto too.
+			if err := e.client.Cancel(ctx, cancelled.JobID); err != nil {
+				e.log.Warn("cancel job submitted as the user cancelled it", "job_id", cancelled.JobID, "err", err)
+			}
+		}
 		return err
 	}
 	if err := e.client.Cancel(ctx, job.JobID); err != nil {

@@ -267,6 +267,21 @@ func (s *Store) GetByJobID(ctx context.Context, jobID string) (Job, error) {
 	return j, nil
 }
 
+// GetByClientRef returns the job submitted with client reference ref.
+func (s *Store) GetByClientRef(ctx context.Context, ref string) (Job, error) {
+	if ref == "" {
+		return Job{}, fmt.Errorf("get job by client reference: empty reference: %w", ErrNotFound)
+	}
+	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE client_ref = ?`, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Job{}, fmt.Errorf("get job by client reference %s: %w", ref, err)
+	}
+	return j, nil
+}
+
 // Unfinished returns every job whose status is not final, oldest first.
 func (s *Store) Unfinished(ctx context.Context) ([]Job, error) {
 	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE status IN `+unfinishedSQL+` ORDER BY id`)

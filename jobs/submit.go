@@ -85,6 +85,9 @@ func (e *Engine) Retry(ctx context.Context, id int64) (Job, error) {
 	if _, _, err := checkFile(old.File); err != nil {
 		return Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
+	if _, err := e.checkOptions(old.Options); err != nil {
+		return Job{}, fmt.Errorf("retry job %d: %w", id, err)
+	}
 	created, err := e.store.Create(ctx, []Job{{
 		File: old.File, Kind: old.Kind, Status: StatusQueued, Webhook: old.Webhook,
 		ClientRef: uuid.NewString(), Options: old.Options, Size: old.Size, RetryOf: old.ID,
@@ -186,13 +189,8 @@ func (e *Engine) startSubmission(job Job, lookupFirst bool) {
 }
 
 func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
-	if err := e.uploads.acquire(ctx); err != nil {
-		return // the engine is closing or the job was cancelled
-	}
-	defer e.uploads.release()
-
 	if lookupFirst {
-		jobID, found, err := e.findByRef(ctx, job)
+		jobID, found, err := e.lookUp(ctx, job)
 		if err != nil {
 			if ctx.Err() == nil {
 				e.fail(job.ID, fmt.Sprintf("could not check whether %s was already submitted: %v", filepath.Base(job.File), err))
@@ -205,6 +203,12 @@ func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
 			return
 		}
 	}
+
+	// A lookup may wait out an outage; only the upload takes a slot.
+	if err := e.uploads.acquire(ctx); err != nil {
+		return // the engine is closing or the job was cancelled
+	}
+	defer e.uploads.release()
 
 	job, changed, err := e.update(ctx, job.ID, StatusUploading, Patch{Detail: "uploading"})
 	if err != nil || (!changed && job.Status != StatusUploading) {
@@ -221,6 +225,9 @@ func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
 			e.fail(job.ID, fmt.Sprintf("upload failed: %v", err))
 		}
 		return
+	}
+	if ctx.Err() != nil {
+		return // cancelled as the upload finished: create nothing
 	}
 	// From here on the job is Reducto's: a user's cancel must not abort a
 	// request that may already have created it.
@@ -265,7 +272,7 @@ func (e *Engine) send(ctx context.Context, job Job, fileID string) (string, erro
 			return "", err
 		}
 		e.log.Warn("ambiguous submission, looking it up", "job", job.ID, "err", err)
-		found, ok, lerr := e.findByRef(ctx, job)
+		found, ok, lerr := e.lookUp(ctx, job)
 		if lerr != nil {
 			return "", fmt.Errorf("%w (and the lookup failed: %v)", err, lerr)
 		}
@@ -353,6 +360,40 @@ func parsingOf(p ParseOptions) *reducto.ParseOptions {
 		return nil
 	}
 	return &out
+}
+
+// lookupPatience is how long the engine keeps trying to learn whether an
+// interrupted submission reached Reducto before it gives up on the job:
+// Reducto forgets jobs after about 12 hours.
+const lookupPatience = 12 * time.Hour
+
+// lookUp is findByRef made patient: while Reducto cannot be asked (an
+// outage, a laptop still waking up) it keeps trying with growing waits,
+// since failing the job now could leave a running job nobody follows — and
+// a Retry would then make the document two jobs.
+func (e *Engine) lookUp(ctx context.Context, job Job) (string, bool, error) {
+	wait := time.Minute
+	for {
+		var (
+			jobID string
+			found bool
+		)
+		err := e.persist(ctx, func() error {
+			var err error
+			jobID, found, err = e.findByRef(ctx, job)
+			return err
+		})
+		if err == nil || ctx.Err() != nil || e.clk.Now().Sub(job.CreatedAt) > lookupPatience {
+			return jobID, found, err
+		}
+		e.log.Warn("cannot look up an interrupted submission yet; trying again", "job", job.ID, "in", wait, "err", err)
+		select {
+		case <-e.clk.After(e.poller.jitter(wait)):
+		case <-ctx.Done():
+			return "", false, ctx.Err()
+		}
+		wait = min(wait*2, 30*time.Minute)
+	}
 }
 
 // findByRef pages through GET /jobs, newest first, for a job whose

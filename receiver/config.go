@@ -7,11 +7,12 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // DefaultAddr is where the receiver listens unless told otherwise
 // (the contract's `--listen` default).
-const DefaultAddr = "127.0.0.1:7433"
+const DefaultAddr = settings.DefaultListen
 
 // MaxBodyBytes is the largest webhook body accepted; anything longer is
 // answered 413 before it is verified or parsed.

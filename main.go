@@ -124,6 +124,9 @@ func run(args []string) int {
 		case <-ctx.Done():
 			return control.Response{}, ctx.Err()
 		}
+		if ctx.Err() != nil {
+			return control.Response{}, ctx.Err()
+		}
 		return a.handleControl(ctx, req)
 	})
 	if errors.Is(err, control.ErrAlreadyRunning) && handedOver(home, f.files) {
@@ -145,6 +148,12 @@ func run(args []string) int {
 		return 1
 	}
 	defer a.close()
+	// Stop taking files before shutting down, so none is accepted and lost.
+	a.stopControl = func() {
+		if ctl != nil {
+			ctl.Close()
+		}
+	}
 	// The control channel serves once the UI (if any) can take files.
 	a.ready = func() { close(ready) }
 	if f.headless {
@@ -155,7 +164,9 @@ func run(args []string) int {
 
 // handedOver passes files to an instance already running on home, if any.
 func handedOver(home string, files []string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// As long as the instance may take (it may still be starting), so that
+	// files it ends up taking are never reported as refused.
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	resp, err := control.Send(ctx, home, control.Request{Open: files, Show: len(files) == 0})
 	if errors.Is(err, control.ErrNoInstance) {
@@ -265,6 +276,7 @@ type trayApp struct {
 
 	mu        sync.Mutex
 	webSecret string
+	onRelay   func(relay.Status) // the UI's, once it exists
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -273,6 +285,14 @@ type trayApp struct {
 	onShow func()
 	// ready lets the control channel serve requests; call it once.
 	ready func()
+	// stopControl closes the control channel (idempotent).
+	stopControl func()
+	// sessionDefaults says --webhook or --channel changed this run's
+	// defaults, which are then not the saved ones.
+	sessionDefaults bool
+	notifySub       *jobs.Subscription
+	notifyDone      chan struct{}
+	applyMu         sync.Mutex // one settings change at a time
 }
 
 // assemble builds store, client (or sandbox), engine, receiver, relay,
@@ -282,7 +302,8 @@ func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 	if err != nil {
 		logger.Warn("settings", "err", err)
 	}
-	secrets := settings.NewSecrets(home, !f.headless)
+	// Headless too: a key saved by the desktop app lives in the keyring.
+	secrets := settings.NewSecrets(home, true)
 	a := &trayApp{home: home, log: logger, settings: saved, secrets: secrets}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 
@@ -291,9 +312,11 @@ func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 	a.defaults = saved.Defaults
 	if f.webhook != "" {
 		a.defaults.Webhook = jobs.WebhookMode(f.webhook)
+		a.sessionDefaults = true
 	}
 	if len(f.channels) > 0 {
 		a.defaults.Channels = f.channels
+		a.sessionDefaults = true
 	}
 
 	apiKey := os.Getenv(envAPIKey)
@@ -394,15 +417,26 @@ func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 			Logger:  logger.With("component", "relay"),
 			OnState: func(st relay.Status) {
 				logger.Info("relay", "state", st.State, "url", st.PublicURL, "err", st.Err)
+				a.mu.Lock()
+				show := a.onRelay
+				a.mu.Unlock()
+				if show != nil {
+					show(st)
+				}
 			},
 		})
 	}
 
+	// Subscribe before Start: a resumed job may end at once.
+	a.notifySub = a.engine.Subscribe()
+	a.notifyDone = make(chan struct{})
+	go func() {
+		defer close(a.notifyDone)
+		a.notifier.Run(a.ctx, a.notifySub.C())
+	}()
 	if err := a.engine.Start(a.ctx); err != nil {
 		return nil, err
 	}
-	sub := a.engine.Subscribe()
-	go a.notifier.Run(a.ctx, sub.C())
 	if ln != nil {
 		go func() {
 			if err := a.receiver.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -419,7 +453,7 @@ func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 
 // health adds the engine's and the relay's state to /healthz.
 func (a *trayApp) health() map[string]any {
-	h := map[string]any{"jobs_in_flight": a.engine.Stats().InFlight, "sandbox": a.sandbox}
+	h := map[string]any{"jobs_in_flight": a.engine.Stats().InFlight, "sandbox": a.inSandbox()}
 	if a.relay != nil {
 		h["relay"] = a.relay.Status().Health()
 	}
@@ -473,20 +507,32 @@ func (a *trayApp) runHeadless(files []string) int {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
 	a.log.Info("shutting down")
+	a.stopControl()
 	return 0
 }
 
 // close stops everything in the reverse order of assemble.
 func (a *trayApp) close() {
+	if a.stopControl != nil {
+		a.stopControl()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if a.receiver != nil {
 		_ = a.receiver.Shutdown(ctx)
 	}
-	a.cancel()
 	if a.engine != nil {
 		a.engine.Close()
 	}
+	if a.notifySub != nil {
+		// Outcomes still waiting for their burst window are shown, not lost.
+		a.notifySub.Close()
+		select {
+		case <-a.notifyDone:
+		case <-ctx.Done():
+		}
+	}
+	a.cancel()
 	if a.store != nil {
 		a.store.Close()
 	}
@@ -519,12 +565,20 @@ func (a *trayApp) secret() string {
 	return a.webSecret
 }
 
+// inSandbox reports whether new submissions go to the simulated API.
+func (a *trayApp) inSandbox() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.sandbox
+}
+
 // applySettings puts what the user saved into effect without a restart
 // where that is possible (the receiver address, public URL and relay need
-// one, and the settings screen says so).
+// one, and the settings screen says so). It reads the keyring, so it runs
+// off the UI goroutine; it reports whether the app just left the sandbox.
 func (a *trayApp) applySettings(s settings.Settings) (leftSandbox bool) {
-	a.settings = s
-	a.defaults = s.Defaults
+	a.applyMu.Lock()
+	defer a.applyMu.Unlock()
 	a.engine.SetUploadConcurrency(s.UploadConcurrency)
 	if m, err := notify.ParseMode(s.Notifications); err == nil {
 		a.notifier.SetMode(m)
@@ -540,7 +594,9 @@ func (a *trayApp) applySettings(s settings.Settings) (leftSandbox bool) {
 	if key == "" {
 		key, _ = a.secrets.Get(settings.SecretAPIKey)
 	}
-	if a.sandbox && (a.forced || key == "" || s.Sandbox) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.sandbox && (a.forced || key == "") {
 		return false // the simulated API stays in charge
 	}
 	if key != "" {
@@ -562,18 +618,21 @@ func runDesktop(a *trayApp, files []string) int {
 	fa := fyneapp.NewWithID(ui.AppID)
 	fa.SetIcon(ui.AppIcon)
 	w := fa.NewWindow("Reducto Tray")
-	st := a.settings
-	st.Defaults = a.defaults // --webhook and --channel apply to this run
+	var session *jobs.Options
+	if a.sessionDefaults {
+		session = &a.defaults // --webhook and --channel: this run only
+	}
 	var u *ui.App
 	u = ui.New(fa, w, ui.Config{
-		Backend:       a.engine,
-		Home:          a.home,
-		Settings:      st,
-		Secrets:       a.secrets,
-		Notify:        a.notifier,
-		Sandbox:       a.sandbox,
-		SandboxForced: a.forced,
-		DirectURL:     a.engine.DirectWebhookURL,
+		Backend:         a.engine,
+		Home:            a.home,
+		Settings:        a.settings,
+		SessionDefaults: session,
+		Secrets:         a.secrets,
+		Notify:          a.notifier,
+		Sandbox:         a.inSandbox(),
+		SandboxForced:   a.forced,
+		DirectURL:       a.engine.DirectWebhookURL,
 		RelayStatus: func() (string, string) {
 			if a.relay == nil {
 				return "", ""
@@ -582,12 +641,17 @@ func runDesktop(a *trayApp, files []string) int {
 			return s.State, s.PublicURL
 		},
 		OnSettingsChanged: func(s settings.Settings) {
-			if a.applySettings(s) {
-				u.SetSandbox(false)
-			}
+			go func() { // the keyring may be slow: not on the UI goroutine
+				if a.applySettings(s) {
+					u.SetSandbox(false)
+				}
+			}()
 		},
 	})
-	a.notifier.SetOnHealth(func(err error) { fyne.Do(func() { u.SetNotifyHealth(err) }) })
+	a.notifier.SetOnHealth(u.SetNotifyHealth)
+	a.mu.Lock()
+	a.onRelay = func(st relay.Status) { u.SetRelayStatus(st.State, st.PublicURL) }
+	a.mu.Unlock()
 	a.onOpen = func(paths []string) (int, error) {
 		u.OpenFiles(paths)
 		return len(paths), nil
@@ -607,6 +671,7 @@ func runDesktop(a *trayApp, files []string) int {
 	freeStartup := time.AfterFunc(5*time.Second, debug.FreeOSMemory)
 	defer freeStartup.Stop()
 	w.ShowAndRun()
+	a.stopControl()
 	u.Close()
 	return 0
 }

@@ -61,6 +61,10 @@ type Config struct {
 	// Sandbox says the engine runs against the built-in simulator; a
 	// banner says results are simulated.
 	Sandbox bool
+	// SessionDefaults, when set, are the options new submissions use in
+	// this run instead of Settings.Defaults (--webhook and --channel); they
+	// are never saved unless the user saves defaults.
+	SessionDefaults *jobs.Options
 	// SandboxForced says the sandbox was asked for (--sandbox), rather
 	// than entered because no API key is set: only then is the first-run
 	// prompt (enter a key, or keep trying the sandbox) not offered.
@@ -108,6 +112,9 @@ type App struct {
 
 	// settings is the last saved copy; only touched on the main goroutine.
 	settings settings.Settings
+	// defaults are what new submissions use: the saved defaults, or this
+	// run's SessionDefaults until the user saves new ones. Main goroutine.
+	defaults jobs.Options
 
 	sub      *jobs.Subscription
 	firstRun *firstRunPrompt // the first-run dialog once shown
@@ -134,7 +141,10 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &App{app: a, win: w, cfg: cfg, be: cfg.Backend, log: slog.Default().With("part", "ui"),
-		ctx: ctx, cancel: cancel, settings: cfg.Settings, timers: map[uint64]*time.Timer{}}
+		ctx: ctx, cancel: cancel, settings: cfg.Settings, defaults: cfg.Settings.Defaults, timers: map[uint64]*time.Timer{}}
+	if cfg.SessionDefaults != nil {
+		u.defaults = *cfg.SessionDefaults
+	}
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
@@ -192,6 +202,12 @@ func (u *App) SetSandbox(on bool) {
 			u.banner.Hide()
 		}
 	})
+}
+
+// SetRelayStatus shows the relay's state and public URL in the settings;
+// main calls it on every change of the relay. Safe from any goroutine.
+func (u *App) SetRelayStatus(state, url string) {
+	u.do(func() { u.prefs.showRelay(state, url) })
 }
 
 // SetNotifyHealth reports the notifier's health (nil = fine): main wires the

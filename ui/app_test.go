@@ -42,7 +42,9 @@ func TestDroppedFolderIsWalkedAndMissingSkipped(t *testing.T) {
 	r.files("x.pdf", ".hidden.pdf", "notes.bin")
 	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris([]string{r.dir, r.dir + "/missing.pdf"})) })
 	r.eventually("one job from the folder", func() bool { return r.count(jobs.Query{}) == 1 })
-	r.eventually("the skip reported", func() bool { return strings.Contains(r.u.status.Text, "missing.pdf") || r.count(jobs.Query{}) == 1 })
+	r.eventually("the queued job and the skip reported together", func() bool {
+		return strings.Contains(r.u.status.Text, "Queued 1") && strings.Contains(r.u.status.Text, "missing.pdf")
+	})
 }
 
 func TestInvalidMetadataBlocksSubmit(t *testing.T) {

@@ -53,11 +53,11 @@ func (u *App) OpenFiles(paths []string) {
 	u.goBg(func(ctx context.Context) {
 		files, skipped := collectFiles(paths)
 		u.do(func() {
-			u.reportSkipped(skipped)
 			if len(files) == 0 {
+				u.reportSkipped(skipped)
 				return
 			}
-			u.submitFiles(files, u.settings.Defaults)
+			u.submitFiles(files, u.defaults, skipped)
 		})
 	})
 }
@@ -65,8 +65,8 @@ func (u *App) OpenFiles(paths []string) {
 // submitFromPanel submits files with the panel's options, or stages them
 // there when the options are invalid. Main goroutine.
 func (u *App) submitFromPanel(files []string, skipped []string) {
-	u.reportSkipped(skipped)
 	if len(files) == 0 {
+		u.reportSkipped(skipped)
 		return
 	}
 	opts, err := u.submit.options()
@@ -77,31 +77,47 @@ func (u *App) submitFromPanel(files []string, skipped []string) {
 		return
 	}
 	u.submit.rememberIfAsked(opts)
-	u.submitFiles(files, opts)
+	u.submitFiles(files, opts, skipped)
 }
 
-// submitFiles hands files to the engine in the background. Main goroutine.
-func (u *App) submitFiles(files []string, opts jobs.Options) {
+// submitFiles hands files to the engine in the background; the status
+// line then says what was queued and what was skipped. Main goroutine.
+func (u *App) submitFiles(files []string, opts jobs.Options, skipped []string) {
 	u.setStatus(fmt.Sprintf("Submitting %d file(s)…", len(files)))
 	u.goBg(func(ctx context.Context) {
 		js, err := u.be.Submit(ctx, files, opts)
 		u.do(func() {
-			if err != nil {
+			if len(js) == 0 && err != nil {
 				u.showError("Submit", err)
 				return
 			}
-			u.setStatus(fmt.Sprintf("Queued %d %s job(s)", len(js), opts.Kind))
+			msg := fmt.Sprintf("Queued %d %s job(s)", len(js), opts.Kind)
+			if note := skippedNote(skipped); note != "" {
+				msg += "; s" + note[1:]
+			}
+			if err != nil { // some files could not be submitted
+				msg += "; " + err.Error()
+			}
+			u.setStatus(msg)
 		})
 	})
 }
 
+// reportSkipped says which dropped items were not documents.
 func (u *App) reportSkipped(skipped []string) {
+	if note := skippedNote(skipped); note != "" {
+		u.setStatus(note)
+	}
+}
+
+func skippedNote(skipped []string) string {
 	switch len(skipped) {
 	case 0:
+		return ""
 	case 1:
-		u.setStatus("Skipped " + skipped[0])
+		return "Skipped " + skipped[0]
 	default:
-		u.setStatus(fmt.Sprintf("Skipped %d items (first: %s)", len(skipped), skipped[0]))
+		return fmt.Sprintf("Skipped %d items (first: %s)", len(skipped), skipped[0])
 	}
 }
 

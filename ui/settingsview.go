@@ -115,6 +115,15 @@ func (v *SettingsView) relay() (state, url string) {
 	return v.u.cfg.RelayStatus()
 }
 
+// showRelay shows the relay's state and public URL.
+func (v *SettingsView) showRelay(state, url string) {
+	if url == "" && state == "" {
+		v.RelayURL.SetText("relay not running")
+		return
+	}
+	v.RelayURL.SetText(fmt.Sprintf("%s — %s", state, url))
+}
+
 // fill shows s in the widgets.
 func (v *SettingsView) fill(s settings.Settings) {
 	v.Region.SetSelected(pick(regionLabels, regionValues, s.Region))
@@ -125,11 +134,7 @@ func (v *SettingsView) fill(s settings.Settings) {
 	v.PublicURL.SetText(s.PublicURL)
 	v.Listen.SetText(s.Listen)
 	v.Relay.SetChecked(s.Relay)
-	if state, u := v.relay(); u != "" || state != "" {
-		v.RelayURL.SetText(fmt.Sprintf("%s — %s", state, u))
-	} else {
-		v.RelayURL.SetText("relay not running")
-	}
+	v.showRelay(v.relay())
 	v.Notifications.SetSelected(pick(notifyLabels, notifyValues, s.Notifications))
 	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(AppID))
 	v.Concurrency.SetText(strconv.Itoa(s.UploadConcurrency))
@@ -235,6 +240,7 @@ func (v *SettingsView) save() {
 			}
 			restart := s.Listen != v.u.settings.Listen || s.PublicURL != v.u.settings.PublicURL || s.Relay != v.u.settings.Relay
 			v.u.settings = s
+			v.u.defaults = s.Defaults
 			v.APIKey.SetText("")
 			v.WebhookSecret.SetText("")
 			v.u.submit.fill(s.Defaults)

@@ -115,7 +115,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
 		container.NewVScroll(container.NewVBox(hint, common, f.parseBox, f.extract, f.splitArea)))
-	f.fill(u.settings.Defaults)
+	f.fill(u.defaults)
 	return f
 }
 
@@ -289,7 +289,7 @@ func (f *SubmitForm) Submit() {
 	f.files = nil
 	f.showStaged()
 	f.rememberIfAsked(opts)
-	f.u.submitFiles(files, opts)
+	f.u.submitFiles(files, opts, nil)
 	f.u.tabs.SelectIndex(0)
 }
 
@@ -306,6 +306,7 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 		return
 	}
 	f.u.settings = s
+	f.u.defaults = opts
 	f.u.prefs.fill(s)
 	if f.u.cfg.OnSettingsChanged != nil {
 		f.u.cfg.OnSettingsChanged(s)

@@ -126,9 +126,11 @@ func TestHandshakeGivesPublicURL(t *testing.T) {
 	if len(h) != 2 || h["state"] != "connected" || h["url"] != want {
 		t.Fatalf("Health() = %v", h)
 	}
-	if _, ok := states.find(func(s Status) bool { return s.State == StateConnected && s.PublicURL == want }); !ok {
-		t.Fatal("OnState never reported the connection")
-	}
+	// OnState runs after the status changed: wait for it, do not race it.
+	waitFor(t, "OnState to report the connection", func() bool {
+		_, ok := states.find(func(s Status) bool { return s.State == StateConnected && s.PublicURL == want })
+		return ok
+	})
 }
 
 func TestEventReplayedIntoHandlerAndAnswered(t *testing.T) {

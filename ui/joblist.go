@@ -85,19 +85,21 @@ func (l *JobList) onSearch(string) {
 		l.stopSearch()
 	}
 	q := l.query()
-	l.stopSearch = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q, true) })
+	ticket := l.pager.want(q)
+	l.stopSearch = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q, ticket, true) })
 }
 
 // Reload takes a new snapshot with the toolbar's filter. Main goroutine.
 func (l *JobList) Reload() {
 	q := l.query()
-	l.u.goBg(func(ctx context.Context) { l.reloadWith(ctx, q, true) })
+	ticket := l.pager.want(q)
+	l.u.goBg(func(ctx context.Context) { l.reloadWith(ctx, q, ticket, true) })
 }
 
 // reloadWith takes a new snapshot for q. A new filter clears the selection;
 // a refresh of the same filter keeps it, since the user did not ask for it.
-func (l *JobList) reloadWith(ctx context.Context, q jobs.Query, newFilter bool) {
-	if err := l.pager.reset(ctx, q); err != nil {
+func (l *JobList) reloadWith(ctx context.Context, q jobs.Query, ticket uint64, newFilter bool) {
+	if err := l.pager.resetFor(ctx, q, ticket); err != nil {
 		if ctx.Err() == nil {
 			l.u.do(func() { l.u.showError("Load jobs", err) })
 		}
@@ -125,7 +127,8 @@ func (l *JobList) scheduleReload() {
 		l.reloadMu.Lock()
 		l.reloadPending = false
 		l.reloadMu.Unlock()
-		l.reloadWith(ctx, l.pager.Query(), false)
+		q, ticket := l.pager.again()
+		l.reloadWith(ctx, q, ticket, false)
 	})
 }
 

@@ -39,8 +39,12 @@ type rowSource interface {
 type pager struct {
 	src rowSource
 
-	mu      sync.Mutex
-	q       jobs.Query
+	mu sync.Mutex
+	q  jobs.Query
+	// wantQ and wantSeq are the newest query asked for; a reset for an
+	// older ticket finishing last must not replace it.
+	wantQ   jobs.Query
+	wantSeq uint64
 	gen     uint64 // bumped by reset; a fetch of an older generation is dropped
 	top     int64
 	total   int
@@ -70,7 +74,34 @@ func (p *pager) clear() {
 
 // reset takes a new snapshot for query q: the first page and the count.
 // Jobs added while it runs and already applied to head are kept.
+// want records q as the query the list should show and returns its ticket
+// for resetFor. Take it where the request is made (the main goroutine), so
+// tickets follow the order of the user's requests.
+func (p *pager) want(q jobs.Query) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.wantSeq++
+	p.wantQ = q
+	return p.wantSeq
+}
+
+// again returns the newest wanted query with a fresh ticket, for a refresh
+// of whatever the user asked for last.
+func (p *pager) again() (jobs.Query, uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.wantSeq++
+	return p.wantQ, p.wantSeq
+}
+
+// reset takes a new snapshot for q.
 func (p *pager) reset(ctx context.Context, q jobs.Query) error {
+	return p.resetFor(ctx, q, p.want(q))
+}
+
+// resetFor takes a new snapshot for q unless a newer query was asked for
+// meanwhile (then it changes nothing).
+func (p *pager) resetFor(ctx context.Context, q jobs.Query, ticket uint64) error {
 	q.Limit, q.BeforeID = pageSize, 0
 	first, err := p.src.List(ctx, q)
 	if err != nil {
@@ -82,6 +113,11 @@ func (p *pager) reset(ctx context.Context, q jobs.Query) error {
 	}
 	cq := q
 	cq.Limit = 0
+	if top > 0 {
+		// Exactly the rows at or below the first page's top: a job created
+		// since is counted when its event reaches head, not twice.
+		cq.BeforeID = top + 1
+	}
 	total, err := p.src.Count(ctx, cq)
 	if err != nil {
 		return fmt.Errorf("count jobs: %w", err)
@@ -94,6 +130,9 @@ func (p *pager) reset(ctx context.Context, q jobs.Query) error {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if ticket != p.wantSeq {
+		return nil // superseded by a newer request
+	}
 	var keep []jobs.Job
 	for _, j := range p.head {
 		if j.ID > top && matches(q, j) {

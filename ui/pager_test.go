@@ -239,3 +239,27 @@ func BenchmarkPagerJump(b *testing.B) {
 		})
 	}
 }
+
+func TestPagerOlderRequestFinishingLastChangesNothing(t *testing.T) {
+	s := newHistory(t, filepath.Join(t.TempDir(), "h.db"), 50)
+	defer s.Close()
+	ctx := context.Background()
+	p := newPager(s)
+	all := jobs.Query{}
+	failed := jobs.Query{Statuses: []jobs.Status{jobs.StatusFailed}}
+	older := p.want(all)
+	newer := p.want(failed)
+	if err := p.resetFor(ctx, failed, newer); err != nil {
+		t.Fatal(err)
+	}
+	n := p.Len()
+	if err := p.resetFor(ctx, all, older); err != nil { // the slow, stale one
+		t.Fatal(err)
+	}
+	if p.Len() != n || len(p.Query().Statuses) != 1 {
+		t.Fatalf("a stale reset replaced the newer filter: len %d (was %d), query %+v", p.Len(), n, p.Query())
+	}
+	if q, _ := p.again(); len(q.Statuses) != 1 {
+		t.Fatalf("again() = %+v, want the newest request", q)
+	}
+}

@@ -101,20 +101,33 @@ func (d *DetailView) Show(id int64) {
 		if j.Status == jobs.StatusCompleted {
 			res, rerr = d.u.be.Result(ctx, id)
 		}
-		md := ""
+		// Rendering a result of megabytes is work for this goroutine,
+		// not for the one that draws the window.
+		md, js := "", ""
 		if res != nil {
 			md = truncateMarkdown(resultMarkdown(j.Kind, res))
+			js = jsonView(res)
 		}
 		d.u.do(func() {
 			if seq != d.seq {
 				return
 			}
-			d.fill(j, tl, terr, res, rerr, md)
+			d.fill(j, tl, terr, res, rerr, md, js)
 		})
 	})
 }
 
-func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, md string) {
+// jsonView is the result as shown in the JSON tab: indented, and shortened
+// past what a TextGrid shows smoothly.
+func jsonView(res []byte) string {
+	js := prettyJSON(res)
+	if len(js) > maxJSONView {
+		js = js[:maxJSONView] + "\n… shortened for display; Export JSON gives the whole result."
+	}
+	return js
+}
+
+func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, md, js string) {
 	d.job, d.result, d.shown = j, res, true
 	d.empty.Hide()
 	d.body.Show()
@@ -158,10 +171,6 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	switch {
 	case res != nil:
 		d.Result.ParseMarkdown(md)
-		js := prettyJSON(res)
-		if len(js) > maxJSONView {
-			js = js[:maxJSONView] + "\n… shortened for display; Export JSON gives the whole result."
-		}
 		d.JSON.SetText(js)
 	case rerr != nil && !errors.Is(rerr, jobs.ErrNotFound):
 		d.Result.ParseMarkdown("_The result could not be read: " + rerr.Error() + "_")

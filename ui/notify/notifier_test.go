@@ -310,12 +310,19 @@ func TestStuckServerDoesNotHangRun(t *testing.T) {
 	if err := d.ExpectNoMore(2, 3*h.window); err != nil {
 		t.Fatal(err)
 	}
-	for err := range health {
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, ErrTimeout) {
-			t.Fatalf("unexpected health report %v", err)
+	recoverBy := time.After(wait)
+recovered:
+	for {
+		select {
+		case err := <-health:
+			if err == nil {
+				break recovered
+			}
+			if !errors.Is(err, ErrTimeout) {
+				t.Fatalf("unexpected health report %v", err)
+			}
+		case <-recoverBy:
+			t.Fatal("health never reported the recovery")
 		}
 	}
 	if n.LastError() != nil {

@@ -282,3 +282,22 @@ func TestStatusFilterDropsJobsThatLeaveIt(t *testing.T) {
 		return r.u.list.List.Length() == 1 && row != nil && strings.Contains(row.Text(), "scan.pdf")
 	})
 }
+
+func TestSelectionFollowsItsJobWhenNewJobsArrive(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	first := r.files("first.pdf")
+	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(first)) })
+	r.eventually("one row", func() bool { return r.u.list.List.Length() == 1 })
+	r.onMain(func() { r.u.list.List.Select(0) })
+	r.eventually("first.pdf selected", func() bool { return r.u.list.selected != 0 })
+	selected := r.u.list.selected
+	more := r.files("second.pdf", "third.pdf")
+	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(more)) })
+	r.eventually("three rows, the selection moved down with its job", func() bool {
+		if r.u.list.List.Length() != 3 {
+			return false
+		}
+		j, ok, _ := r.u.list.pager.Row(r.u.list.selIndex)
+		return r.u.list.selected == selected && ok && j.ID == selected && r.u.list.selIndex == 2
+	})
+}

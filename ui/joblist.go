@@ -52,7 +52,8 @@ type JobList struct {
 	reloadMu      sync.Mutex
 	reloadPending bool
 	stopSearch    func() // cancels the pending search
-	selected      int64
+	selected      int64  // the selected job's id (0: none)
+	selIndex      int    // the row it was selected at
 	toolbar       fyne.CanvasObject
 }
 
@@ -107,6 +108,7 @@ func (l *JobList) reloadWith(ctx context.Context, q jobs.Query, ticket uint64, n
 	}
 	l.u.do(func() {
 		if newFilter {
+			l.selected = 0
 			l.List.UnselectAll()
 		}
 		l.visible, l.rowPos = map[int]*jobRow{}, map[*jobRow]int{}
@@ -159,8 +161,33 @@ func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
 func (l *JobList) refreshVisible() {
 	n := l.pager.Len()
 	l.Count.SetText(fmt.Sprintf("%d jobs", n))
+	l.followSelection(n)
 	l.List.Refresh()
 }
+
+// followSelection keeps the highlight on the selected job when new jobs
+// push it down: widget.List selects a row index, not a job.
+func (l *JobList) followSelection(n int) {
+	if l.selected == 0 {
+		return
+	}
+	if j, ok, _ := l.pager.Row(l.selIndex); ok && j.ID == l.selected {
+		return
+	}
+	// New jobs arrive at the top, so look below where it was.
+	for i := l.selIndex; i < n && i < l.selIndex+selectionSearch; i++ {
+		if j, ok, _ := l.pager.Row(i); ok && j.ID == l.selected {
+			l.selIndex = i
+			l.List.Select(i) // onSelected sees the same job and does nothing
+			return
+		}
+	}
+	l.selected = 0
+	l.List.UnselectAll()
+}
+
+// selectionSearch bounds how far followSelection looks for a moved job.
+const selectionSearch = 1000
 
 func (l *JobList) length() int { return l.pager.Len() }
 
@@ -198,6 +225,10 @@ func (l *JobList) onSelected(id widget.ListItemID) {
 	j, ok, _ := l.pager.Row(id)
 	if !ok {
 		return
+	}
+	l.selIndex = id
+	if j.ID == l.selected {
+		return // the highlight followed the job; the detail already shows it
 	}
 	l.selected = j.ID
 	l.u.detail.Show(j.ID)

@@ -141,3 +141,29 @@ func (r *rig) waitSubmitted(id int64) string {
 	})
 	return jobID
 }
+
+// completions counts the completed transitions in job id's timeline.
+func (r *rig) completions(id int64) int {
+	r.t.Helper()
+	timeline, err := r.store.Timeline(context.Background(), id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	n := 0
+	for _, tr := range timeline {
+		if tr.To == jobs.StatusCompleted {
+			n++
+		}
+	}
+	return n
+}
+
+// assertOncePerJob fails unless every job was announced complete once.
+func assertOncePerJob(t *testing.T, completions map[int64]int) {
+	t.Helper()
+	for id, n := range completions {
+		if n != 1 {
+			t.Fatalf("job %d announced complete %d times", id, n)
+		}
+	}
+}

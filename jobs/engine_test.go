@@ -52,17 +52,7 @@ func TestFiftyFilesAllComplete(t *testing.T) {
 	}
 	// Every job completed exactly once in its history...
 	for _, j := range r.jobs() {
-		timeline, err := r.store.Timeline(context.Background(), j.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, tr := range timeline {
-			if tr.To == jobs.StatusCompleted {
-				n++
-			}
-		}
-		if n != 1 {
+		if n := r.completions(j.ID); n != 1 {
 			t.Fatalf("job %d has %d completed transitions", j.ID, n)
 		}
 	}
@@ -79,11 +69,7 @@ func TestFiftyFilesAllComplete(t *testing.T) {
 			t.Fatalf("saw %d completion events, want 50", len(completed))
 		}
 	}
-	for id, n := range completed {
-		if n != 1 {
-			t.Fatalf("job %d completed %d times", id, n)
-		}
-	}
+	assertOncePerJob(t, completed)
 }
 
 func TestKindsAndOptionsReachReducto(t *testing.T) {
@@ -263,18 +249,8 @@ func TestWebhookAndPollRaceGiveOneCompletion(t *testing.T) {
 	wg.Wait()
 	waitFor(t, 10*time.Second, "completion", r.allFinal)
 	for _, q := range queued {
-		timeline, err := r.store.Timeline(context.Background(), q.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, tr := range timeline {
-			if tr.To == jobs.StatusCompleted {
-				n++
-			}
-		}
-		if n != 1 {
-			t.Fatalf("job %d: %d completed transitions: %+v", q.ID, n, timeline)
+		if n := r.completions(q.ID); n != 1 {
+			t.Fatalf("job %d: %d completed transitions", q.ID, n)
 		}
 	}
 	// A late duplicate changes nothing.
@@ -298,11 +274,7 @@ drain:
 	if len(events) != 10 {
 		t.Fatalf("completion events for %d jobs, want 10", len(events))
 	}
-	for id, n := range events {
-		if n != 1 {
-			t.Fatalf("job %d announced complete %d times", id, n)
-		}
-	}
+	assertOncePerJob(t, events)
 }
 
 func TestUnknownWebhookIsReported(t *testing.T) {

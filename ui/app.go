@@ -171,11 +171,22 @@ func (u *App) build() fyne.CanvasObject {
 	split := container.NewHSplit(u.list.Widget(), u.detail.Object())
 	split.Offset = 0.55
 	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil, split)
+	// Submit and Settings join the window the first time they are opened:
+	// laying them out measures their bold and monospace text, which loads
+	// whole font sets an app idling in the tray has no use for.
+	lazy := map[string]fyne.CanvasObject{"Submit": u.submit.Object(), "Settings": u.prefs.Object()}
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Jobs", jobsTab),
-		container.NewTabItem("Submit", u.submit.Object()),
-		container.NewTabItem("Settings", u.prefs.Object()),
+		container.NewTabItem("Submit", container.NewStack()),
+		container.NewTabItem("Settings", container.NewStack()),
 	)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		if obj, ok := lazy[t.Text]; ok {
+			delete(lazy, t.Text)
+			t.Content = obj
+			u.tabs.Refresh()
+		}
+	}
 	u.banner = sandboxBanner()
 	if !u.cfg.Sandbox {
 		u.banner.Hide()

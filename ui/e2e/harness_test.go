@@ -64,17 +64,25 @@ func appBinary(t testing.TB) string {
 			return
 		}
 		build.bin = filepath.Join(build.dir, "reducto-tray")
-		cmd := exec.Command("go", "build", "-o", build.bin, ".")
-		cmd.Dir = repoRoot(t)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			build.err = fmt.Errorf("go build: %w\n%s", err, out)
-		}
+		build.err = goBuild(repoRoot(t), build.bin, ".")
 	})
 	if build.err != nil {
 		t.Fatal(build.err)
 	}
 	return build.bin
+}
+
+// goBuild builds pkg (a path relative to root) into out, with cgo on and
+// any extra build flags.
+func goBuild(root, out, pkg string, flags ...string) error {
+	args := append(append([]string{"build"}, flags...), "-o", out, pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if o, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, o)
+	}
+	return nil
 }
 
 // need looks a tool up, skipping (or failing in CI) when it is missing.

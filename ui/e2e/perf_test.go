@@ -290,12 +290,7 @@ func appUnderTest(b testing.TB) string {
 			return
 		}
 		profiled.bin = filepath.Join(dir, "reducto-tray-profiled")
-		cmd := exec.Command("go", "build", "-overlay", overlay, "-tags", tags, "-o", profiled.bin, ".")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			profiled.err = fmt.Errorf("go build -overlay (profiling): %w\n%s", err, out)
-		}
+		profiled.err = goBuild(root, profiled.bin, ".", "-overlay", overlay, "-tags", tags)
 	})
 	if profiled.err != nil {
 		b.Fatal(profiled.err)
@@ -316,12 +311,7 @@ func emptyWindowBinary(b testing.TB) string {
 	app := appBinary(b)
 	emptyWindow.once.Do(func() {
 		emptyWindow.bin = filepath.Join(filepath.Dir(app), "emptywindow")
-		cmd := exec.Command("go", "build", "-o", emptyWindow.bin, "./ui/e2e/testdata/emptywindow")
-		cmd.Dir = repoRoot(b)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			emptyWindow.err = fmt.Errorf("go build emptywindow: %w\n%s", err, out)
-		}
+		emptyWindow.err = goBuild(repoRoot(b), emptyWindow.bin, "./ui/e2e/testdata/emptywindow")
 	})
 	if emptyWindow.err != nil {
 		b.Fatal(emptyWindow.err)

@@ -51,6 +51,9 @@ type Settings struct {
 	// Sandbox records the first-run choice to try the app with the
 	// simulated API instead of entering a key.
 	Sandbox bool `json:"sandbox,omitempty"`
+	// CloseQuits makes closing the window quit the app instead of hiding
+	// it, for desktops with no tray icon to bring the window back.
+	CloseQuits bool `json:"close_quits,omitempty"`
 }
 
 // Default returns the settings of a fresh install.

@@ -30,9 +30,11 @@ import (
 
 	"github.com/reductotray/reducto-tray/assets"
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/store"
 	"github.com/reductotray/reducto-tray/receiver"
 	"github.com/reductotray/reducto-tray/receiver/control"
 	"github.com/reductotray/reducto-tray/receiver/relay"
@@ -206,7 +208,7 @@ func runJobs(args []string) int {
 		fmt.Println("[]")
 		return 0
 	}
-	store, err := jobs.OpenStoreReadOnly(path)
+	store, err := store.OpenReadOnly(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "reducto-tray:", err)
 		return 1
@@ -264,8 +266,8 @@ type trayApp struct {
 	secrets  *settings.Secrets
 	defaults jobs.Options
 	sandbox  bool
-	store    *jobs.Store
-	engine   *jobs.Engine
+	store    *store.Store
+	engine   *engine.Engine
 	client   *reducto.Client
 	receiver *receiver.Server
 	recvAddr string
@@ -370,7 +372,7 @@ func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 	}
 	a.client = reducto.New(baseURL, apiKey, reducto.WithUserAgent("ReductoTray", version), reducto.WithLogger(logger))
 
-	a.store, err = jobs.OpenStore(settings.DatabasePath(home))
+	a.store, err = store.Open(settings.DatabasePath(home))
 	if err != nil {
 		if ln != nil {
 			ln.Close()
@@ -386,7 +388,7 @@ func assemble(home string, f flags, logger *slog.Logger) (*trayApp, error) {
 	if publicURL != "" && token != "" {
 		directURL = receiver.DirectURL(publicURL, token)
 	}
-	a.engine = jobs.New(jobs.Config{
+	a.engine = engine.New(engine.Config{
 		Client: a.client, Store: a.store, UploadConcurrency: saved.UploadConcurrency,
 		DirectWebhookURL: directURL, Logger: logger.With("component", "engine"),
 	})

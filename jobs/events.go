@@ -2,19 +2,21 @@ package jobs
 
 import "sync"
 
-// bus fans engine events out to subscribers. Publishing never blocks: each
+// Bus fans engine events out to subscribers. Publishing never blocks: each
 // subscriber has its own queue drained by its own goroutine, and progress
 // events for a job that has not been delivered yet are replaced by newer
 // ones, so a slow subscriber costs memory bounded by the number of jobs
 // moving, never the engine's time.
-type bus struct {
+type Bus struct {
 	mu   sync.Mutex
 	subs map[*Subscription]struct{}
 }
 
-func newBus() *bus { return &bus{subs: make(map[*Subscription]struct{})} }
+// NewBus returns a bus with no subscribers.
+func NewBus() *Bus { return &Bus{subs: make(map[*Subscription]struct{})} }
 
-func (b *bus) publish(ev Event) {
+// Publish hands ev to every subscriber without blocking.
+func (b *Bus) Publish(ev Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for s := range b.subs {
@@ -22,7 +24,8 @@ func (b *bus) publish(ev Event) {
 	}
 }
 
-func (b *bus) subscribe() *Subscription {
+// Subscribe returns a new subscription; call its Close when done.
+func (b *Bus) Subscribe() *Subscription {
 	s := &Subscription{
 		c:      make(chan Event),
 		wake:   make(chan struct{}, 1),
@@ -37,7 +40,7 @@ func (b *bus) subscribe() *Subscription {
 	return s
 }
 
-func (b *bus) remove(s *Subscription) {
+func (b *Bus) remove(s *Subscription) {
 	b.mu.Lock()
 	delete(b.subs, s)
 	b.mu.Unlock()
@@ -50,7 +53,7 @@ type Subscription struct {
 	c    chan Event
 	wake chan struct{}
 	done chan struct{}
-	bus  *bus
+	bus  *Bus
 	once sync.Once
 
 	mu     sync.Mutex

@@ -1,6 +1,9 @@
-// Package jobs is the domain of Reducto Tray: jobs and their statuses, the
-// SQLite history, and the engine that submits documents to Reducto, follows
-// every job to its end and emits events. Nothing below jobs/ imports Fyne.
+// Package jobs is the domain of Reducto Tray: a job, its statuses, kinds and
+// options, the queries and events that describe it, and its contract JSON
+// form. It holds no I/O: the SQLite history is jobs/store, the engine that
+// submits documents and follows them is jobs/engine, and the UI depends on
+// this package alone, so it cannot reach SQL or HTTP even by accident.
+// Nothing below jobs/ imports Fyne.
 package jobs
 
 import (

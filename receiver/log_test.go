@@ -3,14 +3,15 @@ package receiver
 import (
 	"testing"
 
-	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // openDeliveryLog opens the real SQLite history at path as the delivery
 // log; reopening the same path is a restart on the same data folder.
 func openDeliveryLog(t testing.TB, path string) (DeliveryLog, func()) {
 	t.Helper()
-	st, err := jobs.OpenStore(path)
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -30,8 +31,8 @@ func newDeliveryLog(t testing.TB) DeliveryLog {
 	return l
 }
 
-// *jobs.Store is what main wires in as the delivery log.
-var _ DeliveryLog = (*jobs.Store)(nil)
+// *store.Store is what main wires in as the delivery log.
+var _ DeliveryLog = (*store.Store)(nil)
 
-// *jobs.Engine is what main wires in as the sink.
-var _ Sink = (*jobs.Engine)(nil)
+// *engine.Engine is what main wires in as the sink.
+var _ Sink = (*engine.Engine)(nil)

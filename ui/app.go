@@ -28,7 +28,7 @@ import (
 // the autostart entry is named after it.
 const AppID = "ai.reducto.tray"
 
-// Backend is the part of the engine (*jobs.Engine) the UI uses.
+// Backend is the part of the engine (*engine.Engine) the UI uses.
 type Backend interface {
 	Submit(ctx context.Context, files []string, opts jobs.Options) ([]jobs.Job, error)
 	Cancel(ctx context.Context, id int64) error

@@ -16,9 +16,11 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // speed is how much faster than real time the simulated world runs.
@@ -29,8 +31,8 @@ const speed = 100
 type rig struct {
 	t      *testing.T
 	u      *App
-	engine *jobs.Engine
-	store  *jobs.Store
+	engine *engine.Engine
+	store  *store.Store
 	sim    *reductotest.Server
 	home   string
 	dir    string
@@ -69,13 +71,13 @@ func newRigWithKey(t *testing.T, simCfg reductotest.Config, key string) *rig {
 	sim := reductotest.NewServer(simCfg)
 	t.Cleanup(sim.Close)
 	r := &rig{t: t, sim: sim, home: t.TempDir(), dir: t.TempDir(), notify: &recordingNotify{}}
-	store, err := jobs.OpenStore(settings.DatabasePath(r.home))
+	store, err := store.Open(settings.DatabasePath(r.home))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.store = store
 	client := reducto.New(sim.URL, "", reducto.WithClock(clk), reducto.WithBackoff(time.Millisecond, 20*time.Millisecond))
-	r.engine = jobs.New(jobs.Config{Client: client, Store: store, Clock: clk,
+	r.engine = engine.New(engine.Config{Client: client, Store: store, Clock: clk,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err := r.engine.Start(context.Background()); err != nil {
 		t.Fatal(err)

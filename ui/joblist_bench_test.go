@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
@@ -18,7 +18,7 @@ import (
 // on the main goroutine (see BenchmarkPagerScroll and BenchmarkPagerJump).
 func BenchmarkJobListFrame(b *testing.B) {
 	s := benchHistory(b)
-	eng := jobs.New(jobs.Config{Store: s})
+	eng := engine.New(engine.Config{Store: s})
 	a := test.NewTempApp(b)
 	w := test.NewTempWindow(b, nil)
 	u := New(a, w, Config{Backend: eng, Home: b.TempDir(), Settings: settings.Default(), Sandbox: true, SandboxForced: true})

@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // newHistory creates n jobs in a real store; every third is completed.
-func newHistory(t testing.TB, path string, n int) *jobs.Store {
+func newHistory(t testing.TB, path string, n int) *store.Store {
 	t.Helper()
-	s, err := jobs.OpenStore(path)
+	s, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func newHistory(t testing.TB, path string, n int) *jobs.Store {
 		}
 		for _, j := range created {
 			if j.ID%3 == 0 {
-				if _, _, err := s.Update(ctx, j.ID, jobs.StatusCompleted, jobs.Patch{}); err != nil {
+				if _, _, err := s.Update(ctx, j.ID, jobs.StatusCompleted, store.Patch{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -46,7 +47,7 @@ func newHistory(t testing.TB, path string, n int) *jobs.Store {
 }
 
 // all reads every row q selects, page by page, as the reference order.
-func all(t *testing.T, s *jobs.Store, q jobs.Query) []jobs.Job {
+func all(t *testing.T, s *store.Store, q jobs.Query) []jobs.Job {
 	var out []jobs.Job
 	q.Limit = 500
 	for {
@@ -157,7 +158,7 @@ func TestPagerEventsKeepPositions(t *testing.T) {
 // benchHistory opens a 1,000,000-job history: the store's own benchmark
 // fixture when a run of `go test -bench . ./jobs` left one in the temp
 // folder, else one built here through the store's API and kept.
-func benchHistory(b *testing.B) *jobs.Store {
+func benchHistory(b *testing.B) *store.Store {
 	if testing.Short() {
 		b.Skip("needs the 1,000,000-job history")
 	}
@@ -173,7 +174,7 @@ func benchHistory(b *testing.B) *jobs.Store {
 		}
 		b.Logf("built the history in %s", time.Since(start).Round(time.Second))
 	}
-	s, err := jobs.OpenStoreReadOnly(path)
+	s, err := store.OpenReadOnly(path)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package jobs_test
+package engine_test
 
 import (
 	"context"
@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // TestEngineChildProcess is not a test: it is the app stand-in that
@@ -23,14 +25,14 @@ func TestEngineChildProcess(t *testing.T) {
 	if os.Getenv("ENGINE_CHILD") != "1" {
 		t.Skip("helper process")
 	}
-	store, err := jobs.OpenStore(os.Getenv("ENGINE_DB"))
+	store, err := store.Open(os.Getenv("ENGINE_DB"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	e := jobs.New(jobs.Config{
+	e := engine.New(engine.Config{
 		Client: reducto.New(os.Getenv("ENGINE_SIM"), ""), Store: store,
-		Poll:   jobs.PollPolicy{First: 50 * time.Millisecond, Max: 200 * time.Millisecond},
+		Poll:   engine.PollPolicy{First: 50 * time.Millisecond, Max: 200 * time.Millisecond},
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err := e.Start(context.Background()); err != nil {
@@ -94,7 +96,7 @@ func TestKilledMidSubmissionLeavesOneJobPerFile(t *testing.T) {
 
 	second := startChild(t, sim.URL, db, "")
 	defer kill(second)
-	ro, err := jobs.OpenStoreReadOnly(db)
+	ro, err := store.OpenReadOnly(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,25 +1,25 @@
-package jobs
+// Package engine submits documents to Reducto, follows every job to its end
+// (webhooks and adaptive polling), records each transition in the store and
+// publishes events for the UI and the notifier.
+package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
-
-// ErrUnknownJob is returned by HandleWebhook for a delivery about a job this
-// install never submitted.
-var ErrUnknownJob = errors.New("unknown job")
 
 // Config wires an Engine.
 type Config struct {
 	Client            *reducto.Client
-	Store             *Store
+	Store             *store.Store
 	Clock             clock.Clock // nil = the wall clock
 	UploadConcurrency int         // 0 = 4
 	// DirectWebhookURL is {public-url}/webhooks/direct/{token}: where
@@ -42,40 +42,15 @@ type PollPolicy struct {
 	JobRate float64
 }
 
-// EventKind tells what an Event reports.
-type EventKind int
-
-// The kinds of engine events.
-const (
-	EventAdded    EventKind = iota + 1 // a job was created (queued)
-	EventChanged                       // a job's status or fields changed
-	EventProgress                      // upload bytes or running progress moved
-)
-
-// Event is what subscribers (UI, notifier) receive.
-type Event struct {
-	Kind EventKind
-	Job  Job
-	// Upload progress (EventProgress while uploading).
-	Sent, Total int64
-	// Progress of a running job in [0,1], or -1 when unknown.
-	Progress float64
-}
-
-// Stats is a snapshot of the engine for /healthz and the tray.
-type Stats struct {
-	InFlight int // jobs not final
-}
-
 // Engine submits documents, follows their jobs to the end and emits events.
 // It is safe for concurrent use.
 type Engine struct {
 	cfg       Config
 	client    *reducto.Client
-	store     *Store
+	store     *store.Store
 	clk       clock.Clock
 	log       *slog.Logger
-	bus       *bus
+	bus       *jobs.Bus
 	uploads   *gate
 	jobLimit  *limiter // GET /job
 	listLimit *limiter // GET /jobs
@@ -115,7 +90,7 @@ func New(cfg Config) *Engine {
 		store:         cfg.Store,
 		clk:           cfg.Clock,
 		log:           cfg.Logger,
-		bus:           newBus(),
+		bus:           jobs.NewBus(),
 		uploads:       newGate(cfg.UploadConcurrency),
 		jobLimit:      newLimiter(cfg.Clock, cfg.Poll.JobRate),
 		listLimit:     newLimiter(cfg.Clock, listRate),
@@ -161,7 +136,7 @@ func (p PollPolicy) withDefaults() PollPolicy {
 // unfinished history never delays the window. Jobs submitted from now on
 // are the new run's own and are not resumed twice.
 func (e *Engine) Start(ctx context.Context) error {
-	newest, err := e.store.List(ctx, Query{Limit: 1})
+	newest, err := e.store.List(ctx, jobs.Query{Limit: 1})
 	if err != nil {
 		return fmt.Errorf("resume unfinished jobs: %w", err)
 	}
@@ -198,9 +173,9 @@ func (e *Engine) resume(upTo int64) {
 		n++
 		e.markInFlight(job.ID)
 		switch job.Status {
-		case StatusQueued:
+		case jobs.StatusQueued:
 			e.startSubmission(job, false)
-		case StatusUploading:
+		case jobs.StatusUploading:
 			// The submission may have reached Reducto before the app stopped.
 			e.startSubmission(job, true)
 		default:
@@ -211,7 +186,7 @@ func (e *Engine) resume(upTo int64) {
 		e.log.Info("resumed unfinished jobs", "count", n)
 	}
 	// Delivery ids only matter while Svix may still retry (about 27 h).
-	if pruned, err := e.store.PruneDeliveries(e.ctx, time.Now().Add(-DeliveryRetention)); err != nil {
+	if pruned, err := e.store.PruneDeliveries(e.ctx, time.Now().Add(-store.DeliveryRetention)); err != nil {
 		e.log.Warn("prune webhook delivery ids", "err", err)
 	} else if pruned > 0 {
 		e.log.Info("pruned old webhook delivery ids", "count", pruned)
@@ -246,16 +221,18 @@ func (e *Engine) SetUploadConcurrency(n int) { e.uploads.setLimit(n) }
 
 // Subscribe returns a subscription to engine events. A slow subscriber
 // never blocks the engine; call Close when done.
-func (e *Engine) Subscribe() *Subscription { return e.bus.subscribe() }
+func (e *Engine) Subscribe() *jobs.Subscription { return e.bus.Subscribe() }
 
 // List returns jobs matching q, newest first.
-func (e *Engine) List(ctx context.Context, q Query) ([]Job, error) { return e.store.List(ctx, q) }
+func (e *Engine) List(ctx context.Context, q jobs.Query) ([]jobs.Job, error) {
+	return e.store.List(ctx, q)
+}
 
 // Count returns how many jobs match q.
-func (e *Engine) Count(ctx context.Context, q Query) (int, error) { return e.store.Count(ctx, q) }
+func (e *Engine) Count(ctx context.Context, q jobs.Query) (int, error) { return e.store.Count(ctx, q) }
 
 // Job returns the job with local id id.
-func (e *Engine) Job(ctx context.Context, id int64) (Job, error) { return e.store.Get(ctx, id) }
+func (e *Engine) Job(ctx context.Context, id int64) (jobs.Job, error) { return e.store.Get(ctx, id) }
 
 // Result returns the stored result JSON of a completed job.
 func (e *Engine) Result(ctx context.Context, id int64) ([]byte, error) {
@@ -263,15 +240,15 @@ func (e *Engine) Result(ctx context.Context, id int64) ([]byte, error) {
 }
 
 // Timeline returns the recorded transitions of a job, oldest first.
-func (e *Engine) Timeline(ctx context.Context, id int64) ([]Transition, error) {
+func (e *Engine) Timeline(ctx context.Context, id int64) ([]jobs.Transition, error) {
 	return e.store.Timeline(ctx, id)
 }
 
 // Stats returns a snapshot for health reports and the tray.
-func (e *Engine) Stats() Stats {
+func (e *Engine) Stats() jobs.Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Stats{InFlight: len(e.inFlight)}
+	return jobs.Stats{InFlight: len(e.inFlight)}
 }
 
 // ConfigureWebhook returns the URL of the Svix webhook portal.
@@ -292,7 +269,7 @@ func (e *Engine) markInFlight(id int64) {
 // update applies one transition through the store and tells subscribers
 // when something changed. A job that reached a final status stops being
 // followed.
-func (e *Engine) update(ctx context.Context, id int64, to Status, p Patch) (Job, bool, error) {
+func (e *Engine) update(ctx context.Context, id int64, to jobs.Status, p store.Patch) (jobs.Job, bool, error) {
 	// Store and publish under one lock, so subscribers see a job's
 	// snapshots in the order they were written (writes are serialised on
 	// the store's single writer anyway).
@@ -312,14 +289,14 @@ func (e *Engine) update(ctx context.Context, id int64, to Status, p Patch) (Job,
 		if job.Status.Final() {
 			e.log.Info("job finished", "job", job.ID, "job_id", job.JobID, "file", job.File, "status", job.Status, "how", p.Detail, "error", job.Error)
 		}
-		e.bus.publish(Event{Kind: EventChanged, Job: job, Progress: -1})
+		e.bus.Publish(jobs.Event{Kind: jobs.EventChanged, Job: job, Progress: -1})
 	}
 	return job, changed, nil
 }
 
 // fail moves a job to failed with a reason a person can act on.
 func (e *Engine) fail(id int64, reason string) {
-	if _, _, err := e.update(e.ctx, id, StatusFailed, Patch{Error: &reason, Detail: reason}); err != nil {
+	if _, _, err := e.update(e.ctx, id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: reason}); err != nil {
 		e.log.Error("record failure", "job", id, "reason", reason, "err", err)
 	}
 }

@@ -1,4 +1,4 @@
-package jobs_test
+package engine_test
 
 import (
 	"context"
@@ -11,16 +11,18 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // rig is an engine wired to a simulated Reducto API and a real SQLite file.
 type rig struct {
 	t      *testing.T
 	sim    *reductotest.Server
-	store  *jobs.Store
-	engine *jobs.Engine
+	store  *store.Store
+	engine *engine.Engine
 	client *reducto.Client
 	clk    clock.Clock
 	dbPath string
@@ -30,7 +32,7 @@ type rig struct {
 // speed is how much faster than real time tests run: a 3 s job takes 30 ms.
 const speed = 100
 
-func newRig(t *testing.T, simCfg reductotest.Config, pol jobs.PollPolicy) *rig {
+func newRig(t *testing.T, simCfg reductotest.Config, pol engine.PollPolicy) *rig {
 	t.Helper()
 	clk := clock.NewScaled(speed)
 	if simCfg.Clock == nil {
@@ -46,14 +48,14 @@ func newRig(t *testing.T, simCfg reductotest.Config, pol jobs.PollPolicy) *rig {
 }
 
 // open (re)opens the store and starts an engine on it, as an app start does.
-func (r *rig) open(pol jobs.PollPolicy) {
+func (r *rig) open(pol engine.PollPolicy) {
 	r.t.Helper()
-	store, err := jobs.OpenStore(r.dbPath)
+	store, err := store.Open(r.dbPath)
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	r.store = store
-	r.engine = jobs.New(jobs.Config{
+	r.engine = engine.New(engine.Config{
 		Client: r.client, Store: store, Clock: r.clk, Poll: pol,
 		DirectWebhookURL: "http://127.0.0.1:1/webhooks/direct/token",
 		Logger:           slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),

@@ -1,4 +1,4 @@
-package jobs_test
+package engine_test
 
 import (
 	"context"
@@ -10,18 +10,20 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 func refOf(meta json.RawMessage) string {
 	var m map[string]any
 	_ = json.Unmarshal(meta, &m)
-	s, _ := m[jobs.RefKey].(string)
+	s, _ := m[engine.RefKey].(string)
 	return s
 }
 
 func TestFiftyFilesAllComplete(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	sub := r.engine.Subscribe()
 	defer sub.Close()
 	files := r.files(50)
@@ -73,7 +75,7 @@ func TestFiftyFilesAllComplete(t *testing.T) {
 }
 
 func TestKindsAndOptionsReachReducto(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	f := r.files(3)
 	ctx := context.Background()
 	meta := json.RawMessage(`{"user":"ada"}`)
@@ -115,7 +117,7 @@ func TestKindsAndOptionsReachReducto(t *testing.T) {
 }
 
 func TestSubmitRejectsBadInputBeforeWriting(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	ctx := context.Background()
 	f := r.files(1)
 	cases := map[string]jobs.Options{
@@ -150,7 +152,7 @@ func TestSubmitRejectsBadInputBeforeWriting(t *testing.T) {
 }
 
 func TestStormsOf429And5xxCompleteWithoutDuplicates(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	files := r.files(20)
 	r.sim.Inject429(15, 50*time.Millisecond)
 	r.sim.Inject5xx(10, http.StatusBadGateway)
@@ -176,7 +178,7 @@ func TestStormsOf429And5xxCompleteWithoutDuplicates(t *testing.T) {
 }
 
 func TestAmbiguousSubmissionIsLookedUpNotRepeated(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	files := r.files(5)
 	// Every submission creates its job and then loses the answer.
 	r.sim.Inject(reductotest.Fault{PathPrefix: "/parse_async", Count: 5, Drop: reductotest.DropAfter})
@@ -195,7 +197,7 @@ func TestAmbiguousSubmissionIsLookedUpNotRepeated(t *testing.T) {
 }
 
 func TestFailedJobKeepsReason(t *testing.T) {
-	r := newRig(t, reductotest.Config{Outcome: reductotest.FailNamesContaining("doc-001")}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{Outcome: reductotest.FailNamesContaining("doc-001")}, engine.PollPolicy{})
 	if _, err := r.engine.Submit(context.Background(), r.files(2), jobs.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +218,7 @@ func TestWebhookAndPollRaceGiveOneCompletion(t *testing.T) {
 	// webhooks hammer each job the moment it ends: across ten jobs the
 	// poller and the webhooks meet in every order.
 	r := newRig(t, reductotest.Config{JobDuration: func(reductotest.Submission) time.Duration { return 2 * time.Second }},
-		jobs.PollPolicy{First: 300 * time.Millisecond, Max: 300 * time.Millisecond})
+		engine.PollPolicy{First: 300 * time.Millisecond, Max: 300 * time.Millisecond})
 	sub := r.engine.Subscribe()
 	defer sub.Close()
 	queued, err := r.engine.Submit(context.Background(), r.files(10), jobs.Options{})
@@ -278,14 +280,14 @@ drain:
 }
 
 func TestUnknownWebhookIsReported(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	err := r.engine.HandleWebhook(context.Background(), jobs.Delivery{JobID: "not-ours", Status: "Completed"})
 	if err != jobs.ErrUnknownJob {
 		t.Fatalf("err = %v, want ErrUnknownJob", err)
 	}
 	// Another install on the same Svix account: a reference, but not ours.
 	err = r.engine.HandleWebhook(context.Background(), jobs.Delivery{JobID: "theirs", Status: "Completed",
-		Metadata: json.RawMessage(`{"` + jobs.RefKey + `":"someone-else"}`)})
+		Metadata: json.RawMessage(`{"` + engine.RefKey + `":"someone-else"}`)})
 	if err != jobs.ErrUnknownJob {
 		t.Fatalf("foreign reference: err = %v, want ErrUnknownJob", err)
 	}
@@ -293,7 +295,7 @@ func TestUnknownWebhookIsReported(t *testing.T) {
 
 func TestWebhookModeCompletesByWebhookNotPolling(t *testing.T) {
 	// Reconciliation is far away: only the webhook can finish the job.
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{Reconcile: time.Hour})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{Reconcile: time.Hour})
 	queued, err := r.engine.Submit(context.Background(), r.files(1), jobs.Options{Webhook: jobs.WebhookSvix})
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +325,7 @@ func TestWebhookModeCompletesByWebhookNotPolling(t *testing.T) {
 }
 
 func TestJobExpiredWhileClosedFailsClearly(t *testing.T) {
-	r := newRig(t, reductotest.Config{JobDuration: func(reductotest.Submission) time.Duration { return time.Hour }}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{JobDuration: func(reductotest.Submission) time.Duration { return time.Hour }}, engine.PollPolicy{})
 	queued, err := r.engine.Submit(context.Background(), r.files(1), jobs.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +335,7 @@ func TestJobExpiredWhileClosedFailsClearly(t *testing.T) {
 	if !r.sim.ExpireJob(jobID) {
 		t.Fatal("simulator did not expire the job")
 	}
-	r.open(jobs.PollPolicy{})
+	r.open(engine.PollPolicy{})
 	waitFor(t, 10*time.Second, "the expired job to fail", r.allFinal)
 	j, _ := r.store.Get(context.Background(), queued[0].ID)
 	if j.Status != jobs.StatusFailed || !strings.Contains(j.Error, "no longer knows") {
@@ -343,7 +345,7 @@ func TestJobExpiredWhileClosedFailsClearly(t *testing.T) {
 
 func TestJobThatEndedWhileClosedIsCollectedOnStart(t *testing.T) {
 	r := newRig(t, reductotest.Config{JobDuration: func(reductotest.Submission) time.Duration { return 5 * time.Second }},
-		jobs.PollPolicy{First: time.Hour, Max: time.Hour})
+		engine.PollPolicy{First: time.Hour, Max: time.Hour})
 	queued, err := r.engine.Submit(context.Background(), r.files(1), jobs.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +355,7 @@ func TestJobThatEndedWhileClosedIsCollectedOnStart(t *testing.T) {
 	if err := r.sim.WaitForStatus(jobID, "Completed", 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	r.open(jobs.PollPolicy{First: time.Hour, Max: time.Hour})
+	r.open(engine.PollPolicy{First: time.Hour, Max: time.Hour})
 	waitFor(t, 10*time.Second, "the resumed job to complete", r.allFinal)
 	if j, _ := r.store.Get(context.Background(), queued[0].ID); j.Status != jobs.StatusCompleted {
 		t.Fatalf("job = %s %q", j.Status, j.Error)
@@ -361,7 +363,7 @@ func TestJobThatEndedWhileClosedIsCollectedOnStart(t *testing.T) {
 }
 
 func TestCancelAndRetry(t *testing.T) {
-	r := newRig(t, reductotest.Config{JobDuration: func(reductotest.Submission) time.Duration { return time.Hour }}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{JobDuration: func(reductotest.Submission) time.Duration { return time.Hour }}, engine.PollPolicy{})
 	ctx := context.Background()
 	queued, err := r.engine.Submit(ctx, r.files(1), jobs.Options{})
 	if err != nil {
@@ -396,7 +398,7 @@ func TestCancelAndRetry(t *testing.T) {
 }
 
 func TestCancelBeforeSubmission(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	ctx := context.Background()
 	r.engine.SetUploadConcurrency(1)
 	// Hold the only upload slot's request at the simulator... by pausing
@@ -420,11 +422,11 @@ func TestCancelBeforeSubmission(t *testing.T) {
 }
 
 func TestResumeRunsBesideNewSubmissionsWithoutDoubling(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	files := r.files(6)
 	r.close()
 	// A job queued by a run that stopped before uploading it.
-	store, err := jobs.OpenStore(r.dbPath)
+	store, err := store.Open(r.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +436,7 @@ func TestResumeRunsBesideNewSubmissionsWithoutDoubling(t *testing.T) {
 	}
 	store.Close()
 
-	r.open(jobs.PollPolicy{})
+	r.open(engine.PollPolicy{})
 	// Submitted while the resume may still be reading the history.
 	if _, err := r.engine.Submit(context.Background(), files[1:], jobs.Options{}); err != nil {
 		t.Fatal(err)

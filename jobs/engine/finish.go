@@ -1,4 +1,4 @@
-package jobs
+package engine
 
 import (
 	"context"
@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // earlyLimit bounds the webhooks remembered for jobs whose submission has
@@ -28,13 +30,13 @@ func (e *Engine) getJob(ctx context.Context, jobID string) (*reducto.Job, error)
 }
 
 // observe records what a check saw of a job that is still running.
-func (e *Engine) observe(id int64, was Status, reductoStatus string, progress *float64) {
-	to := StatusRunning
+func (e *Engine) observe(id int64, was jobs.Status, reductoStatus string, progress *float64) {
+	to := jobs.StatusRunning
 	if reductoStatus == reducto.JobPending || reductoStatus == reducto.JobIdle {
-		to = StatusPending
+		to = jobs.StatusPending
 	}
 	if to != was && to.Rank() > was.Rank() {
-		if _, _, err := e.update(e.ctx, id, to, Patch{Detail: "Reducto: " + reductoStatus}); err != nil {
+		if _, _, err := e.update(e.ctx, id, to, store.Patch{Detail: "Reducto: " + reductoStatus}); err != nil {
 			e.log.Error("record status", "job", id, "err", err)
 		} else {
 			e.poller.setStatus(id, to)
@@ -50,7 +52,7 @@ func (e *Engine) observe(id int64, was Status, reductoStatus string, progress *f
 		e.pubMu.Lock()
 		job, err := e.store.Get(e.ctx, id)
 		if err == nil && !job.Status.Final() {
-			e.bus.publish(Event{Kind: EventProgress, Job: job, Progress: min(max(p, 0), 1)})
+			e.bus.Publish(jobs.Event{Kind: jobs.EventProgress, Job: job, Progress: min(max(p, 0), 1)})
 		}
 		e.pubMu.Unlock()
 	}
@@ -130,7 +132,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 			}
 			return
 		}
-		p := Patch{Result: result, Detail: "completed, noticed by " + via}
+		p := store.Patch{Result: result, Detail: "completed, noticed by " + via}
 		if rj.NumPages != nil {
 			p.Pages = rj.NumPages
 		}
@@ -141,7 +143,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		if summary.StudioLink != "" {
 			p.StudioLink = &summary.StudioLink
 		}
-		if _, _, err := e.update(e.ctx, id, StatusCompleted, p); err != nil {
+		if _, _, err := e.update(e.ctx, id, jobs.StatusCompleted, p); err != nil {
 			e.log.Error("record completion", "job", id, "err", err)
 		}
 	case reducto.JobFailed:
@@ -149,11 +151,11 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		if reason == "" {
 			reason = "Reducto reported the job failed without a reason"
 		}
-		if _, _, err := e.update(e.ctx, id, StatusFailed, Patch{Error: &reason, Detail: "failed, noticed by " + via}); err != nil {
+		if _, _, err := e.update(e.ctx, id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: "failed, noticed by " + via}); err != nil {
 			e.log.Error("record failure", "job", id, "err", err)
 		}
 	default:
-		if _, _, err := e.update(e.ctx, id, StatusCancelled, Patch{Detail: "cancelled at Reducto, noticed by " + via}); err != nil {
+		if _, _, err := e.update(e.ctx, id, jobs.StatusCancelled, store.Patch{Detail: "cancelled at Reducto, noticed by " + via}); err != nil {
 			e.log.Error("record cancellation", "job", id, "err", err)
 		}
 	}
@@ -183,18 +185,18 @@ func (e *Engine) gone(id int64, jobID string) {
 // poller, give one completion. A webhook says only the status; the engine
 // fetches the job once for its outcome and result. It returns ErrUnknownJob
 // for a job this install never submitted.
-func (e *Engine) HandleWebhook(ctx context.Context, d Delivery) error {
+func (e *Engine) HandleWebhook(ctx context.Context, d jobs.Delivery) error {
 	if d.JobID == "" {
 		return errors.New("webhook without a job id")
 	}
 	job, err := e.store.GetByJobID(ctx, d.JobID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, jobs.ErrNotFound) {
 		// Perhaps ours, with the answer to the submission not recorded
 		// yet: the reference in its metadata says (other installs on the
 		// same Svix account carry references too, but not ours).
 		mine, err := e.store.GetByClientRef(ctx, refOf(d.Metadata))
 		if err != nil || mine.Status.Final() {
-			return ErrUnknownJob
+			return jobs.ErrUnknownJob
 		}
 		e.mu.Lock()
 		if len(e.early) < earlyLimit {
@@ -232,7 +234,7 @@ func (e *Engine) Cancel(ctx context.Context, id int64) error {
 		if stop != nil {
 			stop()
 		}
-		cancelled, _, err := e.update(ctx, id, StatusCancelled, Patch{Detail: "cancelled before submission"})
+		cancelled, _, err := e.update(ctx, id, jobs.StatusCancelled, store.Patch{Detail: "cancelled before submission"})
 		if err == nil && cancelled.JobID != "" {
 			// The submission landed while we cancelled: stop it at Reducto too.
 			if err := e.client.Cancel(ctx, cancelled.JobID); err != nil {
@@ -244,6 +246,6 @@ func (e *Engine) Cancel(ctx context.Context, id int64) error {
 	if err := e.client.Cancel(ctx, job.JobID); err != nil {
 		return fmt.Errorf("cancel %s: %w", job.JobID, err)
 	}
-	_, _, err = e.update(ctx, id, StatusCancelled, Patch{Detail: "cancelled by the user"})
+	_, _, err = e.update(ctx, id, jobs.StatusCancelled, store.Patch{Detail: "cancelled by the user"})
 	return err
 }

@@ -1,4 +1,4 @@
-package jobs
+package engine
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
@@ -22,8 +23,8 @@ const sweepPages = 20
 type tracked struct {
 	id        int64
 	jobID     string
-	status    Status
-	webhook   WebhookMode
+	status    jobs.Status
+	webhook   jobs.WebhookMode
 	createdAt time.Time
 	next      time.Time     // when to check next
 	gap       time.Duration // the current distance between checks
@@ -48,14 +49,14 @@ func newPoller(e *Engine) *poller {
 
 // track starts following job. resumed jobs (after a restart) are checked
 // at once: they may have ended while the app was closed.
-func (p *poller) track(job Job, resumed bool) {
+func (p *poller) track(job jobs.Job, resumed bool) {
 	pol := p.e.cfg.Poll
 	t := &tracked{id: job.ID, jobID: job.JobID, status: job.Status, webhook: job.Webhook, createdAt: job.CreatedAt, gap: pol.First}
 	now := p.e.clk.Now()
 	switch {
 	case resumed:
 		t.next = now
-	case job.Webhook != WebhookNone:
+	case job.Webhook != jobs.WebhookNone:
 		t.gap = pol.Reconcile
 		t.next = now.Add(p.jitter(pol.Reconcile))
 	default:
@@ -101,7 +102,7 @@ func (p *poller) jitter(d time.Duration) time.Duration {
 // backoff is the next gap after a check that found the job still running.
 func (p *poller) backoff(t *tracked) time.Duration {
 	pol := p.e.cfg.Poll
-	if t.webhook != WebhookNone {
+	if t.webhook != jobs.WebhookNone {
 		return pol.Reconcile
 	}
 	return min(t.gap*2, pol.Max)
@@ -284,7 +285,7 @@ func (p *poller) sweep(ctx context.Context, due []tracked) {
 }
 
 // setStatus keeps the poller's copy of a job's status current.
-func (p *poller) setStatus(id int64, s Status) {
+func (p *poller) setStatus(id int64, s jobs.Status) {
 	p.mu.Lock()
 	if t, ok := p.jobs[id]; ok {
 		t.status = s

@@ -1,4 +1,4 @@
-package jobs_test
+package engine_test
 
 import (
 	"context"
@@ -13,8 +13,10 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // benchSpeed runs the polling benchmarks 20 times faster than real time:
@@ -55,11 +57,11 @@ func BenchmarkPollingEngine(b *testing.B) {
 			for range b.N {
 				clk := clock.NewScaled(benchSpeed)
 				sim := reductotest.NewServer(reductotest.Config{Clock: clk, JobDuration: spreadDuration})
-				store, err := jobs.OpenStore(filepath.Join(b.TempDir(), "h.db"))
+				store, err := store.Open(filepath.Join(b.TempDir(), "h.db"))
 				if err != nil {
 					b.Fatal(err)
 				}
-				e := jobs.New(jobs.Config{
+				e := engine.New(engine.Config{
 					Client: reducto.New(sim.URL, "", reducto.WithClock(clk)), Store: store, Clock: clk,
 					UploadConcurrency: 16,
 					Logger:            slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),

@@ -1,4 +1,4 @@
-package jobs
+package engine
 
 import (
 	"bytes"
@@ -13,7 +13,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // RefKey is the async.metadata key that carries a job's client reference,
@@ -36,21 +38,21 @@ const progressStep = 256 << 10
 // uploads and submits them in the background with bounded concurrency. It
 // returns the queued jobs. Files that cannot be submitted (missing, a
 // folder, empty) are reported in the error and the others still go.
-func (e *Engine) Submit(ctx context.Context, files []string, opts Options) ([]Job, error) {
+func (e *Engine) Submit(ctx context.Context, files []string, opts jobs.Options) ([]jobs.Job, error) {
 	opts, err := e.checkOptions(opts)
 	if err != nil {
 		return nil, err
 	}
 	var problems []error
-	rows := make([]Job, 0, len(files))
+	rows := make([]jobs.Job, 0, len(files))
 	for _, f := range files {
 		abs, size, err := checkFile(f)
 		if err != nil {
 			problems = append(problems, err)
 			continue
 		}
-		rows = append(rows, Job{
-			File: abs, Kind: opts.Kind, Status: StatusQueued, Webhook: opts.Webhook,
+		rows = append(rows, jobs.Job{
+			File: abs, Kind: opts.Kind, Status: jobs.StatusQueued, Webhook: opts.Webhook,
 			ClientRef: uuid.NewString(), Options: opts, Size: size,
 		})
 	}
@@ -66,7 +68,7 @@ func (e *Engine) Submit(ctx context.Context, files []string, opts Options) ([]Jo
 	}
 	for _, job := range created {
 		e.markInFlight(job.ID)
-		e.bus.publish(Event{Kind: EventAdded, Job: job, Progress: -1})
+		e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
 		e.startSubmission(job, false)
 	}
 	return created, errors.Join(problems...)
@@ -74,42 +76,42 @@ func (e *Engine) Submit(ctx context.Context, files []string, opts Options) ([]Jo
 
 // Retry submits the document of a finished job again, as a new job linked
 // to the old one, with the same options.
-func (e *Engine) Retry(ctx context.Context, id int64) (Job, error) {
+func (e *Engine) Retry(ctx context.Context, id int64) (jobs.Job, error) {
 	old, err := e.store.Get(ctx, id)
 	if err != nil {
-		return Job{}, fmt.Errorf("retry job %d: %w", id, err)
+		return jobs.Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
 	if !old.Status.Final() {
-		return Job{}, fmt.Errorf("retry job %d: it is still %s", id, old.Status)
+		return jobs.Job{}, fmt.Errorf("retry job %d: it is still %s", id, old.Status)
 	}
 	if _, _, err := checkFile(old.File); err != nil {
-		return Job{}, fmt.Errorf("retry job %d: %w", id, err)
+		return jobs.Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
 	if _, err := e.checkOptions(old.Options); err != nil {
-		return Job{}, fmt.Errorf("retry job %d: %w", id, err)
+		return jobs.Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
-	created, err := e.store.Create(ctx, []Job{{
-		File: old.File, Kind: old.Kind, Status: StatusQueued, Webhook: old.Webhook,
+	created, err := e.store.Create(ctx, []jobs.Job{{
+		File: old.File, Kind: old.Kind, Status: jobs.StatusQueued, Webhook: old.Webhook,
 		ClientRef: uuid.NewString(), Options: old.Options, Size: old.Size, RetryOf: old.ID,
 	}})
 	if err != nil {
-		return Job{}, fmt.Errorf("retry job %d: %w", id, err)
+		return jobs.Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
 	job := created[0]
 	e.markInFlight(job.ID)
-	e.bus.publish(Event{Kind: EventAdded, Job: job, Progress: -1})
+	e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
 	e.startSubmission(job, false)
 	return job, nil
 }
 
 // checkOptions fills defaults and rejects what Reducto would refuse, before
 // anything is written.
-func (e *Engine) checkOptions(o Options) (Options, error) {
+func (e *Engine) checkOptions(o jobs.Options) (jobs.Options, error) {
 	if o.Kind == "" {
-		o.Kind = KindParse
+		o.Kind = jobs.KindParse
 	}
 	if o.Webhook == "" {
-		o.Webhook = WebhookNone
+		o.Webhook = jobs.WebhookNone
 	}
 	if !o.Kind.Valid() {
 		return o, fmt.Errorf("unknown kind %q (want parse, extract or split)", o.Kind)
@@ -117,18 +119,18 @@ func (e *Engine) checkOptions(o Options) (Options, error) {
 	if !o.Webhook.Valid() {
 		return o, fmt.Errorf("unknown webhook mode %q (want none, svix or direct)", o.Webhook)
 	}
-	if o.Webhook == WebhookDirect && e.DirectWebhookURL() == "" {
+	if o.Webhook == jobs.WebhookDirect && e.DirectWebhookURL() == "" {
 		return o, errors.New("direct webhooks need a public URL (--public-url or settings)")
 	}
 	if len(bytes.TrimSpace(o.Metadata)) > 0 && !isJSONObject(o.Metadata) {
 		return o, errors.New("metadata must be a JSON object")
 	}
 	switch o.Kind {
-	case KindExtract:
+	case jobs.KindExtract:
 		if !isJSONObject(o.Extract.Schema) {
 			return o, errors.New("extract needs a JSON schema object")
 		}
-	case KindSplit:
+	case jobs.KindSplit:
 		if len(o.Split.Descriptions) == 0 {
 			return o, errors.New("split needs at least one split description")
 		}
@@ -170,7 +172,7 @@ func checkFile(path string) (string, int64, error) {
 // startSubmission uploads and submits job in the background. With
 // lookupFirst it first asks Reducto whether an earlier run already
 // submitted it.
-func (e *Engine) startSubmission(job Job, lookupFirst bool) {
+func (e *Engine) startSubmission(job jobs.Job, lookupFirst bool) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	e.mu.Lock()
 	e.cancelUploads[job.ID] = cancel
@@ -188,7 +190,7 @@ func (e *Engine) startSubmission(job Job, lookupFirst bool) {
 	}()
 }
 
-func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
+func (e *Engine) submit(ctx context.Context, job jobs.Job, lookupFirst bool) {
 	if lookupFirst {
 		jobID, found, err := e.lookUp(ctx, job)
 		if err != nil {
@@ -210,8 +212,8 @@ func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
 	}
 	defer e.uploads.release()
 
-	job, changed, err := e.update(ctx, job.ID, StatusUploading, Patch{Detail: "uploading"})
-	if err != nil || (!changed && job.Status != StatusUploading) {
+	job, changed, err := e.update(ctx, job.ID, jobs.StatusUploading, store.Patch{Detail: "uploading"})
+	if err != nil || (!changed && job.Status != jobs.StatusUploading) {
 		return // cancelled meanwhile, or the store refused
 	}
 	var up reducto.Upload
@@ -242,12 +244,12 @@ func (e *Engine) submit(ctx context.Context, job Job, lookupFirst bool) {
 }
 
 // uploadProgress turns the client's byte counts into throttled events.
-func (e *Engine) uploadProgress(job Job) reducto.Progress {
+func (e *Engine) uploadProgress(job jobs.Job) reducto.Progress {
 	var last int64 = -progressStep
 	return func(sent, total int64) {
 		if sent < last || sent-last >= progressStep || sent == total {
 			last = sent
-			e.bus.publish(Event{Kind: EventProgress, Job: job, Sent: sent, Total: total, Progress: -1})
+			e.bus.Publish(jobs.Event{Kind: jobs.EventProgress, Job: job, Sent: sent, Total: total, Progress: -1})
 		}
 	}
 }
@@ -255,7 +257,7 @@ func (e *Engine) uploadProgress(job Job) reducto.Progress {
 // send submits the uploaded document. An ambiguous failure (the request
 // may have created the job) is followed by a lookup of the client
 // reference; only when Reducto has no such job is the document sent again.
-func (e *Engine) send(ctx context.Context, job Job, fileID string) (string, error) {
+func (e *Engine) send(ctx context.Context, job jobs.Job, fileID string) (string, error) {
 	var lastErr error
 	for attempt := 0; attempt < submitAttempts; attempt++ {
 		var jobID string
@@ -284,20 +286,20 @@ func (e *Engine) send(ctx context.Context, job Job, fileID string) (string, erro
 }
 
 // post sends the one request that creates the job at Reducto.
-func (e *Engine) post(ctx context.Context, job Job, fileID string) (string, error) {
+func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string, error) {
 	o := job.Options
 	async, err := e.asyncConfig(job)
 	if err != nil {
 		return "", err
 	}
 	switch o.Kind {
-	case KindExtract:
+	case jobs.KindExtract:
 		return e.client.ExtractAsync(ctx, reducto.ExtractRequest{
 			Input: fileID, Async: async,
 			Instructions: &reducto.Instructions{Schema: o.Extract.Schema, SystemPrompt: o.Extract.SystemPrompt},
 			Parsing:      parsingOf(o.Parse),
 		})
-	case KindSplit:
+	case jobs.KindSplit:
 		descs := make([]reducto.SplitDescription, len(o.Split.Descriptions))
 		for i, d := range o.Split.Descriptions {
 			descs[i] = reducto.SplitDescription{Name: d.Name, Description: d.Description}
@@ -318,7 +320,7 @@ func (e *Engine) post(ctx context.Context, job Job, fileID string) (string, erro
 
 // asyncConfig builds the V3 async object: the user's metadata with the
 // client reference merged in, priority, and the webhook choice.
-func (e *Engine) asyncConfig(job Job) (*reducto.AsyncConfig, error) {
+func (e *Engine) asyncConfig(job jobs.Job) (*reducto.AsyncConfig, error) {
 	meta := map[string]json.RawMessage{}
 	if len(bytes.TrimSpace(job.Options.Metadata)) > 0 {
 		if err := json.Unmarshal(job.Options.Metadata, &meta); err != nil {
@@ -333,9 +335,9 @@ func (e *Engine) asyncConfig(job Job) (*reducto.AsyncConfig, error) {
 	}
 	cfg := &reducto.AsyncConfig{Metadata: raw, Priority: job.Options.Priority}
 	switch job.Webhook {
-	case WebhookSvix:
+	case jobs.WebhookSvix:
 		cfg.Webhook = &reducto.WebhookConfig{Mode: "svix", Channels: job.Options.Channels}
-	case WebhookDirect:
+	case jobs.WebhookDirect:
 		url := e.DirectWebhookURL()
 		if url == "" {
 			return nil, errors.New("direct webhooks need a public URL (--public-url or settings)")
@@ -345,7 +347,7 @@ func (e *Engine) asyncConfig(job Job) (*reducto.AsyncConfig, error) {
 	return cfg, nil
 }
 
-func parsingOf(p ParseOptions) *reducto.ParseOptions {
+func parsingOf(p jobs.ParseOptions) *reducto.ParseOptions {
 	var out reducto.ParseOptions
 	if p.TableFormat != "" {
 		out.Formatting = &reducto.Formatting{TableOutputFormat: p.TableFormat}
@@ -371,7 +373,7 @@ const lookupPatience = 12 * time.Hour
 // outage, a laptop still waking up) it keeps trying with growing waits,
 // since failing the job now could leave a running job nobody follows — and
 // a Retry would then make the document two jobs.
-func (e *Engine) lookUp(ctx context.Context, job Job) (string, bool, error) {
+func (e *Engine) lookUp(ctx context.Context, job jobs.Job) (string, bool, error) {
 	wait := time.Minute
 	for {
 		var (
@@ -399,7 +401,7 @@ func (e *Engine) lookUp(ctx context.Context, job Job) (string, bool, error) {
 // findByRef pages through GET /jobs, newest first, for a job whose
 // submitted config carries job's client reference. It stops at jobs
 // created well before this one was queued.
-func (e *Engine) findByRef(ctx context.Context, job Job) (string, bool, error) {
+func (e *Engine) findByRef(ctx context.Context, job jobs.Job) (string, bool, error) {
 	oldest := job.CreatedAt.Add(-time.Hour) // generous: the server's clock is not ours
 	cursor := ""
 	for page := 0; page < lookupPages; page++ {
@@ -441,14 +443,14 @@ func refOf(meta json.RawMessage) string {
 // submitted records Reducto's job id and starts following the job. A job
 // the user cancelled while its submission was on the wire is cancelled at
 // Reducto too, so nothing runs that nobody wants.
-func (e *Engine) submitted(job Job, jobID string) {
-	updated, changed, err := e.update(e.ctx, job.ID, StatusPending, Patch{JobID: &jobID, Detail: "submitted as " + jobID})
+func (e *Engine) submitted(job jobs.Job, jobID string) {
+	updated, changed, err := e.update(e.ctx, job.ID, jobs.StatusPending, store.Patch{JobID: &jobID, Detail: "submitted as " + jobID})
 	if err != nil {
 		e.log.Error("record submission", "job", job.ID, "job_id", jobID, "err", err)
 		return
 	}
 	if !changed && updated.Status.Final() {
-		if updated.Status == StatusCancelled {
+		if updated.Status == jobs.StatusCancelled {
 			if err := e.client.Cancel(e.ctx, jobID); err != nil {
 				e.log.Warn("cancel job submitted after the user cancelled it", "job_id", jobID, "err", err)
 			}

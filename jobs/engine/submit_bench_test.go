@@ -1,4 +1,4 @@
-package jobs_test
+package engine_test
 
 import (
 	"context"
@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // BenchmarkDrop500 drops 500 documents of 256 KiB at once and measures how
@@ -50,11 +52,11 @@ func BenchmarkDrop500(b *testing.B) {
 		}
 		single := time.Since(start) / probes
 
-		store, err := jobs.OpenStore(filepath.Join(b.TempDir(), "h.db"))
+		store, err := store.Open(filepath.Join(b.TempDir(), "h.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		e := jobs.New(jobs.Config{Client: client, Store: store, UploadConcurrency: concurrency,
+		e := engine.New(engine.Config{Client: client, Store: store, UploadConcurrency: concurrency,
 			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err := e.Start(ctx); err != nil {
 			b.Fatal(err)

@@ -1,4 +1,7 @@
-package jobs
+// Package store is the SQLite history of Reducto Tray: jobs, their
+// transitions and results, and the webhook delivery ids. Only the engine and
+// the application core open it; the UI reaches it through the engine.
+package store
 
 import (
 	"context"
@@ -14,9 +17,6 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
-
-// ErrNotFound is returned when no row matches.
-var ErrNotFound = errors.New("not found")
 
 // errReadOnly is returned by writing methods of a store opened with
 // OpenStoreReadOnly.
@@ -43,17 +43,6 @@ type Store struct {
 	insTrans    *sql.Stmt
 }
 
-// Query selects jobs for listing and search.
-type Query struct {
-	Statuses []Status // any of these; empty = all
-	Kind     Kind     // empty = all
-	Search   string   // case-insensitive substring of the file's base name
-	Since    time.Time
-	Until    time.Time
-	BeforeID int64 // keyset paging: only ids below this; 0 = from the newest
-	Limit    int   // 0 = 100
-}
-
 // Patch is what a transition changes besides the status.
 type Patch struct {
 	JobID      *string
@@ -65,7 +54,7 @@ type Patch struct {
 }
 
 // OpenStore opens (creating and migrating) the database at path.
-func OpenStore(path string) (*Store, error) {
+func Open(path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -113,7 +102,7 @@ func OpenStore(path string) (*Store, error) {
 // OpenStoreReadOnly opens an existing database for reading while the app runs
 // (another process may be writing it). It never creates nor migrates the
 // file; writing methods return an error.
-func OpenStoreReadOnly(path string) (*Store, error) {
+func OpenReadOnly(path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s read-only: %w", path, err)

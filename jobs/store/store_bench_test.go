@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // benchRows is the history size the targets are stated for.
@@ -67,27 +69,27 @@ func benchFixture(b *testing.B) string {
 
 // fixtureStatus gives the mix of an old history: mostly completed, some
 // failures and cancellations, and a few jobs still under way.
-func fixtureStatus(i int) Status {
+func fixtureStatus(i int) jobs.Status {
 	switch r := i % 100; {
 	case r < 85:
-		return StatusCompleted
+		return jobs.StatusCompleted
 	case r < 93:
-		return StatusFailed
+		return jobs.StatusFailed
 	case r < 96:
-		return StatusCancelled
+		return jobs.StatusCancelled
 	default:
-		return AllStatuses[r-96] // queued, uploading, pending, running
+		return jobs.AllStatuses[r-96] // queued, uploading, pending, running
 	}
 }
 
-func fixtureKind(i int) Kind {
+func fixtureKind(i int) jobs.Kind {
 	switch r := (i * 31) % 10; {
 	case r < 7:
-		return KindParse
+		return jobs.KindParse
 	case r < 9:
-		return KindExtract
+		return jobs.KindExtract
 	default:
-		return KindSplit
+		return jobs.KindSplit
 	}
 }
 
@@ -100,7 +102,7 @@ func fixtureName(i int) string {
 // buildFixture bulk-inserts n jobs through the store's schema and triggers
 // (so the trigram index and counters are real) in transactions of 50,000.
 func buildFixture(path string, n int) error {
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func buildFixture(path string, n int) error {
 			if i%100 >= 97 || i%100 < 96 {
 				jobID = "7c1e" + strconv.Itoa(i)
 			}
-			if _, err := st.ExecContext(ctx, jobID, "/home/ann/Documents/"+name, name, kind, fixtureStatus(i), WebhookSvix,
+			if _, err := st.ExecContext(ctx, jobID, "/home/ann/Documents/"+name, name, kind, fixtureStatus(i), jobs.WebhookSvix,
 				"ref-"+strconv.Itoa(i), opts, "", 200_000+i%5000, 0, "", nil, unixMS(created), unixMS(created.Add(40*time.Second))); err != nil {
 				tx.Rollback()
 				return err
@@ -141,7 +143,7 @@ func buildFixture(path string, n int) error {
 
 func openFixture(b *testing.B) *Store {
 	path := benchFixture(b)
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -155,25 +157,25 @@ func BenchmarkStoreList(b *testing.B) {
 	week := benchBase.Add(200 * 24 * time.Hour)
 	cases := []struct {
 		name string
-		q    Query
+		q    jobs.Query
 	}{
-		{"newest", Query{}},
-		{"page_deep", Query{BeforeID: benchRows / 2}},
-		{"status_failed", Query{Statuses: []Status{StatusFailed}}},
-		{"status_running", Query{Statuses: []Status{StatusRunning}}},
-		{"status_failed_cancelled", Query{Statuses: []Status{StatusFailed, StatusCancelled}}},
-		{"kind_split", Query{Kind: KindSplit}},
-		{"kind_extract_failed", Query{Kind: KindExtract, Statuses: []Status{StatusFailed}}},
-		{"search_common", Query{Search: "contract"}},
-		{"search_unique", Query{Search: "-654321."}},
-		{"search_none", Query{Search: "zzqx"}},
-		{"search_unicode_case", Query{Search: "RÉSUMÉ"}},
-		{"search_2chars", Query{Search: "qu"}},
-		{"search_failed", Query{Search: "invoice", Statuses: []Status{StatusFailed}}},
-		{"date_week", Query{Since: week, Until: week.Add(7 * 24 * time.Hour)}},
-		{"date_month", Query{Since: week, Until: week.Add(30 * 24 * time.Hour)}},
-		{"date_since_old", Query{Since: benchBase.Add(24 * time.Hour)}},
-		{"date_week_failed", Query{Since: week, Until: week.Add(7 * 24 * time.Hour), Statuses: []Status{StatusFailed}}},
+		{"newest", jobs.Query{}},
+		{"page_deep", jobs.Query{BeforeID: benchRows / 2}},
+		{"status_failed", jobs.Query{Statuses: []jobs.Status{jobs.StatusFailed}}},
+		{"status_running", jobs.Query{Statuses: []jobs.Status{jobs.StatusRunning}}},
+		{"status_failed_cancelled", jobs.Query{Statuses: []jobs.Status{jobs.StatusFailed, jobs.StatusCancelled}}},
+		{"kind_split", jobs.Query{Kind: jobs.KindSplit}},
+		{"kind_extract_failed", jobs.Query{Kind: jobs.KindExtract, Statuses: []jobs.Status{jobs.StatusFailed}}},
+		{"search_common", jobs.Query{Search: "contract"}},
+		{"search_unique", jobs.Query{Search: "-654321."}},
+		{"search_none", jobs.Query{Search: "zzqx"}},
+		{"search_unicode_case", jobs.Query{Search: "RÉSUMÉ"}},
+		{"search_2chars", jobs.Query{Search: "qu"}},
+		{"search_failed", jobs.Query{Search: "invoice", Statuses: []jobs.Status{jobs.StatusFailed}}},
+		{"date_week", jobs.Query{Since: week, Until: week.Add(7 * 24 * time.Hour)}},
+		{"date_month", jobs.Query{Since: week, Until: week.Add(30 * 24 * time.Hour)}},
+		{"date_since_old", jobs.Query{Since: benchBase.Add(24 * time.Hour)}},
+		{"date_week_failed", jobs.Query{Since: week, Until: week.Add(7 * 24 * time.Hour), Statuses: []jobs.Status{jobs.StatusFailed}}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -200,16 +202,16 @@ func BenchmarkStoreCount(b *testing.B) {
 	week := benchBase.Add(200 * 24 * time.Hour)
 	cases := []struct {
 		name string
-		q    Query
+		q    jobs.Query
 	}{
-		{"all", Query{}},
-		{"status_failed", Query{Statuses: []Status{StatusFailed}}},
-		{"kind_split_unfinished", Query{Kind: KindSplit, Statuses: []Status{StatusQueued, StatusUploading, StatusPending, StatusRunning}}},
-		{"search_common", Query{Search: "contract"}},
-		{"search_unique", Query{Search: "-654321."}},
-		{"search_failed", Query{Search: "invoice", Statuses: []Status{StatusFailed}}},
-		{"date_week", Query{Since: week, Until: week.Add(7 * 24 * time.Hour)}},
-		{"date_month", Query{Since: week, Until: week.Add(30 * 24 * time.Hour)}},
+		{"all", jobs.Query{}},
+		{"status_failed", jobs.Query{Statuses: []jobs.Status{jobs.StatusFailed}}},
+		{"kind_split_unfinished", jobs.Query{Kind: jobs.KindSplit, Statuses: []jobs.Status{jobs.StatusQueued, jobs.StatusUploading, jobs.StatusPending, jobs.StatusRunning}}},
+		{"search_common", jobs.Query{Search: "contract"}},
+		{"search_unique", jobs.Query{Search: "-654321."}},
+		{"search_failed", jobs.Query{Search: "invoice", Statuses: []jobs.Status{jobs.StatusFailed}}},
+		{"date_week", jobs.Query{Since: week, Until: week.Add(7 * 24 * time.Hour)}},
+		{"date_month", jobs.Query{Since: week, Until: week.Add(30 * 24 * time.Hour)}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -235,7 +237,7 @@ func BenchmarkStoreGet(b *testing.B) {
 }
 
 func benchStore(b *testing.B) *Store {
-	s, err := OpenStore(filepath.Join(b.TempDir(), "history.db"))
+	s, err := Open(filepath.Join(b.TempDir(), "history.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -243,13 +245,13 @@ func benchStore(b *testing.B) *Store {
 	return s
 }
 
-func benchJobs(n, from int) []Job {
-	js := make([]Job, n)
+func benchJobs(n, from int) []jobs.Job {
+	js := make([]jobs.Job, n)
 	for i := range js {
 		k := from + i
 		name := fixtureName(k)
-		js[i] = Job{File: "/home/ann/Documents/" + name, Kind: fixtureKind(k), Webhook: WebhookSvix,
-			ClientRef: "ref-" + strconv.Itoa(k), Options: Options{Kind: fixtureKind(k), Webhook: WebhookSvix}}
+		js[i] = jobs.Job{File: "/home/ann/Documents/" + name, Kind: fixtureKind(k), Webhook: jobs.WebhookSvix,
+			ClientRef: "ref-" + strconv.Itoa(k), Options: jobs.Options{Kind: fixtureKind(k), Webhook: jobs.WebhookSvix}}
 	}
 	return js
 }
@@ -284,7 +286,7 @@ func BenchmarkStoreUpdate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	steps := []Status{StatusUploading, StatusPending, StatusRunning, StatusCompleted}
+	steps := []jobs.Status{jobs.StatusUploading, jobs.StatusPending, jobs.StatusRunning, jobs.StatusCompleted}
 	i := 0
 	for b.Loop() {
 		j := js[(i/len(steps))%len(js)]

@@ -1,10 +1,12 @@
-package jobs
+package store
 
 import (
 	"context"
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // TestReadersDuringWrites streams writes (batches of 10 creations, then
@@ -14,7 +16,7 @@ import (
 // whole batches only, newest first, and counts that never go back.
 func TestReadersDuringWrites(t *testing.T) {
 	s, path := newTestStore(t)
-	ro, err := OpenStoreReadOnly(path)
+	ro, err := OpenReadOnly(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +29,7 @@ func TestReadersDuringWrites(t *testing.T) {
 	go func() {
 		defer close(done)
 		for b := 0; b < batches; b++ {
-			in := make([]Job, per)
+			in := make([]jobs.Job, per)
 			for i := range in {
 				in[i] = testJob(b*per + i)
 			}
@@ -36,7 +38,7 @@ func TestReadersDuringWrites(t *testing.T) {
 				writeErr <- err
 				return
 			}
-			if _, _, err := s.Update(ctx, js[0].ID, StatusCompleted, Patch{Result: []byte(`{"b":1}`)}); err != nil {
+			if _, _, err := s.Update(ctx, js[0].ID, jobs.StatusCompleted, Patch{Result: []byte(`{"b":1}`)}); err != nil {
 				writeErr <- err
 				return
 			}
@@ -58,7 +60,7 @@ func TestReadersDuringWrites(t *testing.T) {
 			default:
 			}
 			reads++
-			n, err := st.Count(ctx, Query{})
+			n, err := st.Count(ctx, jobs.Query{})
 			if err != nil {
 				errs <- fmt.Errorf("%s: Count: %w", name, err)
 				return
@@ -68,7 +70,7 @@ func TestReadersDuringWrites(t *testing.T) {
 				return
 			}
 			last = n
-			js, err := st.List(ctx, Query{Limit: batches * per})
+			js, err := st.List(ctx, jobs.Query{Limit: batches * per})
 			if err != nil {
 				errs <- fmt.Errorf("%s: List: %w", name, err)
 				return
@@ -85,12 +87,12 @@ func TestReadersDuringWrites(t *testing.T) {
 			}
 			// Completed jobs must be whole: status, time and result together.
 			for _, j := range js {
-				if j.Status == StatusCompleted && j.CompletedAt == nil {
+				if j.Status == jobs.StatusCompleted && j.CompletedAt == nil {
 					errs <- fmt.Errorf("%s: job %d completed without CompletedAt", name, j.ID)
 					return
 				}
 			}
-			if _, err := st.List(ctx, Query{Search: "report", Statuses: []Status{StatusCompleted}}); err != nil {
+			if _, err := st.List(ctx, jobs.Query{Search: "report", Statuses: []jobs.Status{jobs.StatusCompleted}}); err != nil {
 				errs <- fmt.Errorf("%s: search: %w", name, err)
 				return
 			}
@@ -111,7 +113,7 @@ func TestReadersDuringWrites(t *testing.T) {
 		t.Fatalf("writer: %v", err)
 	default:
 	}
-	if n, _ := ro.Count(ctx, Query{Statuses: []Status{StatusCompleted}}); n != batches {
+	if n, _ := ro.Count(ctx, jobs.Query{Statuses: []jobs.Status{jobs.StatusCompleted}}); n != batches {
 		t.Fatalf("read-only store counts %d completed, want %d", n, batches)
 	}
 }

@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 func TestRecordDeliveriesDedupe(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestRecordDeliveriesDedupe(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err = OpenStore(path)
+	s, err = Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

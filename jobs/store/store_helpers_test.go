@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // newTestStore opens a fresh history in a folder whose name has a space, as
@@ -13,7 +15,7 @@ import (
 func newTestStore(t testing.TB) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "Reducto Tray data", "history.db")
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		t.Fatalf("OpenStore: %v", err)
 	}
@@ -27,18 +29,18 @@ func newTestStore(t testing.TB) (*Store, string) {
 
 // testJob is a valid job to create; i makes its file and client reference
 // unique.
-func testJob(i int) Job {
-	return Job{
+func testJob(i int) jobs.Job {
+	return jobs.Job{
 		File:      fmt.Sprintf("/home/ann/Documents/report-%04d.pdf", i),
-		Kind:      KindParse,
-		Webhook:   WebhookNone,
+		Kind:      jobs.KindParse,
+		Webhook:   jobs.WebhookNone,
 		ClientRef: fmt.Sprintf("ref-%d-%d", i, time.Now().UnixNano()),
-		Options:   Options{Kind: KindParse, Webhook: WebhookNone},
+		Options:   jobs.Options{Kind: jobs.KindParse, Webhook: jobs.WebhookNone},
 		Size:      int64(1000 + i),
 	}
 }
 
-func mustCreate(t testing.TB, s *Store, js ...Job) []Job {
+func mustCreate(t testing.TB, s *Store, js ...jobs.Job) []jobs.Job {
 	t.Helper()
 	out, err := s.Create(context.Background(), js)
 	if err != nil {
@@ -47,7 +49,7 @@ func mustCreate(t testing.TB, s *Store, js ...Job) []Job {
 	return out
 }
 
-func mustUpdate(t testing.TB, s *Store, id int64, to Status, p Patch) (Job, bool) {
+func mustUpdate(t testing.TB, s *Store, id int64, to jobs.Status, p Patch) (jobs.Job, bool) {
 	t.Helper()
 	j, changed, err := s.Update(context.Background(), id, to, p)
 	if err != nil {

@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // jobColumns is the column list every job query reads, in scanJob's order.
@@ -20,9 +22,9 @@ const unfinishedSQL = `('queued', 'uploading', 'pending', 'running')`
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanJob(sc scanner) (Job, error) {
+func scanJob(sc scanner) (jobs.Job, error) {
 	var (
-		j         Job
+		j         jobs.Job
 		opts      string
 		retryOf   sql.NullInt64
 		created   int64
@@ -31,10 +33,10 @@ func scanJob(sc scanner) (Job, error) {
 	)
 	if err := sc.Scan(&j.ID, &j.JobID, &j.File, &j.Kind, &j.Status, &j.Webhook, &j.ClientRef, &opts,
 		&j.Error, &j.Size, &j.Pages, &j.StudioLink, &retryOf, &created, &updated, &completed); err != nil {
-		return Job{}, err
+		return jobs.Job{}, err
 	}
 	if err := json.Unmarshal([]byte(opts), &j.Options); err != nil {
-		return Job{}, fmt.Errorf("job %d: decode options: %w", j.ID, err)
+		return jobs.Job{}, fmt.Errorf("job %d: decode options: %w", j.ID, err)
 	}
 	j.RetryOf = retryOf.Int64
 	j.CreatedAt = fromMS(created)
@@ -51,10 +53,10 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func getJob(ctx context.Context, q queryer, id int64) (Job, error) {
+func getJob(ctx context.Context, q queryer, id int64) (jobs.Job, error) {
 	j, err := scanJob(q.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Job{}, ErrNotFound
+		return jobs.Job{}, jobs.ErrNotFound
 	}
 	return j, err
 }
@@ -73,7 +75,7 @@ func nullID(id int64) any {
 // Create inserts queued jobs in one transaction and returns them with ids.
 // Each job needs a ClientRef; Kind and Webhook default to those in its
 // Options. CreatedAt and UpdatedAt default to now.
-func (s *Store) Create(ctx context.Context, js []Job) ([]Job, error) {
+func (s *Store) Create(ctx context.Context, js []jobs.Job) ([]jobs.Job, error) {
 	w, err := s.writer()
 	if err != nil {
 		return nil, fmt.Errorf("create jobs: %w", err)
@@ -82,7 +84,7 @@ func (s *Store) Create(ctx context.Context, js []Job) ([]Job, error) {
 		return nil, nil
 	}
 	now := nowMS()
-	out := make([]Job, len(js))
+	out := make([]jobs.Job, len(js))
 	opts := make([][]byte, len(js))
 	for i, j := range js {
 		if j.ClientRef == "" {
@@ -98,12 +100,12 @@ func (s *Store) Create(ctx context.Context, js []Job) ([]Job, error) {
 			j.Webhook = j.Options.Webhook
 		}
 		if j.Webhook == "" {
-			j.Webhook = WebhookNone
+			j.Webhook = jobs.WebhookNone
 		}
 		if !j.Webhook.Valid() {
 			return nil, fmt.Errorf("create job for %s: invalid webhook mode %q", j.File, j.Webhook)
 		}
-		j.Status = StatusQueued
+		j.Status = jobs.StatusQueued
 		j.CompletedAt = nil
 		if j.CreatedAt.IsZero() {
 			j.CreatedAt = now
@@ -161,30 +163,30 @@ func (s *Store) Create(ctx context.Context, js []Job) ([]Job, error) {
 // changed reports whether the row was modified; the job returned is the row
 // after the call. p.Result, when not nil, is stored compressed in the same
 // transaction.
-func (s *Store) Update(ctx context.Context, id int64, to Status, p Patch) (Job, bool, error) {
+func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (jobs.Job, bool, error) {
 	w, err := s.writer()
 	if err != nil {
-		return Job{}, false, fmt.Errorf("update job %d: %w", id, err)
+		return jobs.Job{}, false, fmt.Errorf("update job %d: %w", id, err)
 	}
 	if !to.Valid() {
-		return Job{}, false, fmt.Errorf("update job %d: invalid status %q", id, to)
+		return jobs.Job{}, false, fmt.Errorf("update job %d: invalid status %q", id, to)
 	}
 	var blob []byte
 	if p.Result != nil {
 		// Compress before taking the write lock: it is the slow part.
 		if blob, err = compress(p.Result); err != nil {
-			return Job{}, false, fmt.Errorf("update job %d: compress result: %w", id, err)
+			return jobs.Job{}, false, fmt.Errorf("update job %d: compress result: %w", id, err)
 		}
 	}
 
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
-		return Job{}, false, fmt.Errorf("update job %d: begin: %w", id, err)
+		return jobs.Job{}, false, fmt.Errorf("update job %d: begin: %w", id, err)
 	}
 	defer tx.Rollback()
 	cur, err := getJob(ctx, tx, id)
 	if err != nil {
-		return Job{}, false, fmt.Errorf("update job %d: %w", id, err)
+		return jobs.Job{}, false, fmt.Errorf("update job %d: %w", id, err)
 	}
 	if cur.Status.Final() || to.Rank() < cur.Status.Rank() {
 		return cur, false, nil
@@ -204,28 +206,28 @@ func (s *Store) Update(ctx context.Context, id int64, to Status, p Patch) (Job, 
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET job_id = ?, status = ?, error = ?, pages = ?, studio_link = ?, updated_at = ?, completed_at = ? WHERE id = ?`,
 		next.JobID, next.Status, next.Error, next.Pages, next.StudioLink, unixMS(now), completed, id); err != nil {
-		return Job{}, false, fmt.Errorf("update job %d to %s: %w", id, to, err)
+		return jobs.Job{}, false, fmt.Errorf("update job %d to %s: %w", id, to, err)
 	}
 	if statusChange {
 		if _, err := tx.StmtContext(ctx, s.insTrans).ExecContext(ctx, id, cur.Status, to, unixMS(now), p.Detail); err != nil {
-			return Job{}, false, fmt.Errorf("update job %d to %s: record transition: %w", id, to, err)
+			return jobs.Job{}, false, fmt.Errorf("update job %d to %s: record transition: %w", id, to, err)
 		}
 	}
 	if blob != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO results(job, encoding, size, compressed) VALUES (?, 'gzip', ?, ?)
 			ON CONFLICT(job) DO UPDATE SET encoding = excluded.encoding, size = excluded.size, compressed = excluded.compressed`,
 			id, len(p.Result), blob); err != nil {
-			return Job{}, false, fmt.Errorf("update job %d: store result: %w", id, err)
+			return jobs.Job{}, false, fmt.Errorf("update job %d: store result: %w", id, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return Job{}, false, fmt.Errorf("update job %d to %s: commit: %w", id, to, err)
+		return jobs.Job{}, false, fmt.Errorf("update job %d to %s: commit: %w", id, to, err)
 	}
 	return next, true, nil
 }
 
 // applyPatch returns j with p's fields set and whether any of them differed.
-func applyPatch(j Job, p Patch) (Job, bool) {
+func applyPatch(j jobs.Job, p Patch) (jobs.Job, bool) {
 	changed := false
 	if p.JobID != nil && *p.JobID != j.JobID {
 		j.JobID, changed = *p.JobID, true
@@ -243,47 +245,47 @@ func applyPatch(j Job, p Patch) (Job, bool) {
 }
 
 // Get returns job id.
-func (s *Store) Get(ctx context.Context, id int64) (Job, error) {
+func (s *Store) Get(ctx context.Context, id int64) (jobs.Job, error) {
 	j, err := getJob(ctx, s.r, id)
 	if err != nil {
-		return Job{}, fmt.Errorf("get job %d: %w", id, err)
+		return jobs.Job{}, fmt.Errorf("get job %d: %w", id, err)
 	}
 	return j, nil
 }
 
 // GetByJobID returns the job with Reducto job id jobID (the newest, should
 // several share it).
-func (s *Store) GetByJobID(ctx context.Context, jobID string) (Job, error) {
+func (s *Store) GetByJobID(ctx context.Context, jobID string) (jobs.Job, error) {
 	if jobID == "" {
-		return Job{}, fmt.Errorf("get job by Reducto id: empty id: %w", ErrNotFound)
+		return jobs.Job{}, fmt.Errorf("get job by Reducto id: empty id: %w", jobs.ErrNotFound)
 	}
 	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE job_id = ? ORDER BY id DESC LIMIT 1`, jobID))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = jobs.ErrNotFound
 	}
 	if err != nil {
-		return Job{}, fmt.Errorf("get job by Reducto id %s: %w", jobID, err)
+		return jobs.Job{}, fmt.Errorf("get job by Reducto id %s: %w", jobID, err)
 	}
 	return j, nil
 }
 
 // GetByClientRef returns the job submitted with client reference ref.
-func (s *Store) GetByClientRef(ctx context.Context, ref string) (Job, error) {
+func (s *Store) GetByClientRef(ctx context.Context, ref string) (jobs.Job, error) {
 	if ref == "" {
-		return Job{}, fmt.Errorf("get job by client reference: empty reference: %w", ErrNotFound)
+		return jobs.Job{}, fmt.Errorf("get job by client reference: empty reference: %w", jobs.ErrNotFound)
 	}
 	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE client_ref = ?`, ref))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = jobs.ErrNotFound
 	}
 	if err != nil {
-		return Job{}, fmt.Errorf("get job by client reference %s: %w", ref, err)
+		return jobs.Job{}, fmt.Errorf("get job by client reference %s: %w", ref, err)
 	}
 	return j, nil
 }
 
 // Unfinished returns every job whose status is not final, oldest first.
-func (s *Store) Unfinished(ctx context.Context) ([]Job, error) {
+func (s *Store) Unfinished(ctx context.Context) ([]jobs.Job, error) {
 	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE status IN `+unfinishedSQL+` ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list unfinished jobs: %w", err)
@@ -292,15 +294,15 @@ func (s *Store) Unfinished(ctx context.Context) ([]Job, error) {
 }
 
 // Timeline returns the transitions of job id, oldest first.
-func (s *Store) Timeline(ctx context.Context, id int64) ([]Transition, error) {
+func (s *Store) Timeline(ctx context.Context, id int64) ([]jobs.Transition, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT job, from_status, to_status, at, detail FROM transitions WHERE job = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of job %d: %w", id, err)
 	}
 	defer rows.Close()
-	var ts []Transition
+	var ts []jobs.Transition
 	for rows.Next() {
-		var t Transition
+		var t jobs.Transition
 		var at int64
 		if err := rows.Scan(&t.JobID, &t.From, &t.To, &at, &t.Detail); err != nil {
 			return nil, fmt.Errorf("timeline of job %d: %w", id, err)
@@ -315,13 +317,13 @@ func (s *Store) Timeline(ctx context.Context, id int64) ([]Transition, error) {
 }
 
 // queryJobs runs a query selecting jobColumns on the read pool.
-func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]Job, error) {
+func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]jobs.Job, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var js []Job
+	var js []jobs.Job
 	for rows.Next() {
 		j, err := scanJob(rows)
 		if err != nil {

@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"bytes"
@@ -12,34 +12,36 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 func TestCreateGetRoundTrip(t *testing.T) {
 	s, _ := newTestStore(t)
 	ctx := context.Background()
-	in := Job{
+	in := jobs.Job{
 		File:      "/home/ann/Invoices/März Rechnung 2024.pdf",
-		Kind:      KindExtract,
-		Webhook:   WebhookSvix,
+		Kind:      jobs.KindExtract,
+		Webhook:   jobs.WebhookSvix,
 		ClientRef: "8d7c4f8e-1b7e-4a1b-9c57-3f6f2a0d9e11",
 		Size:      123456,
-		Options: Options{
-			Kind:     KindExtract,
-			Webhook:  WebhookSvix,
+		Options: jobs.Options{
+			Kind:     jobs.KindExtract,
+			Webhook:  jobs.WebhookSvix,
 			Channels: []string{"team-a", "team-b"},
 			Metadata: json.RawMessage(`{"client_ref":"8d7c4f8e","n":3}`),
 			Priority: true,
-			Parse:    ParseOptions{PageStart: 2, PageEnd: 9, TableFormat: "html", ChunkMode: "page"},
-			Extract: ExtractOptions{
+			Parse:    jobs.ParseOptions{PageStart: 2, PageEnd: 9, TableFormat: "html", ChunkMode: "page"},
+			Extract: jobs.ExtractOptions{
 				Schema:       json.RawMessage(`{"type":"object","properties":{"total":{"type":"number"}}}`),
 				SystemPrompt: "Be precise.",
 			},
-			Split: SplitOptions{Descriptions: []SplitDescription{{Name: "a", Description: "b"}}, Rules: "r"},
+			Split: jobs.SplitOptions{Descriptions: []jobs.SplitDescription{{Name: "a", Description: "b"}}, Rules: "r"},
 		},
 	}
 	before := time.Now().UTC().Truncate(time.Millisecond)
 	out := mustCreate(t, s, in)[0]
-	if out.ID == 0 || out.Status != StatusQueued || out.CreatedAt.Before(before) || !out.UpdatedAt.Equal(out.CreatedAt) || out.CompletedAt != nil {
+	if out.ID == 0 || out.Status != jobs.StatusQueued || out.CreatedAt.Before(before) || !out.UpdatedAt.Equal(out.CreatedAt) || out.CompletedAt != nil {
 		t.Fatalf("Create returned %+v", out)
 	}
 	if out.CreatedAt.Location() != time.UTC {
@@ -56,7 +58,7 @@ func TestCreateGetRoundTrip(t *testing.T) {
 		t.Fatalf("Options did not round-trip:\n got %+v\nwant %+v", got.Options, in.Options)
 	}
 	tl, err := s.Timeline(ctx, out.ID)
-	if err != nil || len(tl) != 1 || tl[0].From != "" || tl[0].To != StatusQueued || tl[0].JobID != out.ID {
+	if err != nil || len(tl) != 1 || tl[0].From != "" || tl[0].To != jobs.StatusQueued || tl[0].JobID != out.ID {
 		t.Fatalf("Timeline after create = %+v, %v", tl, err)
 	}
 
@@ -69,7 +71,7 @@ func TestCreateGetRoundTrip(t *testing.T) {
 		t.Fatalf("CreatedAt = %v, want %v", g.CreatedAt, want)
 	}
 
-	if _, err := s.Get(ctx, 9999); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Get(ctx, 9999); !errors.Is(err, jobs.ErrNotFound) {
 		t.Fatalf("Get(missing) err = %v, want ErrNotFound", err)
 	}
 }
@@ -79,36 +81,36 @@ func TestCreateDefaultsAndValidation(t *testing.T) {
 	ctx := context.Background()
 	j := testJob(1)
 	j.Kind, j.Webhook = "", ""
-	j.Options = Options{Kind: KindSplit, Webhook: WebhookDirect}
+	j.Options = jobs.Options{Kind: jobs.KindSplit, Webhook: jobs.WebhookDirect}
 	out := mustCreate(t, s, j)[0]
-	if out.Kind != KindSplit || out.Webhook != WebhookDirect {
+	if out.Kind != jobs.KindSplit || out.Webhook != jobs.WebhookDirect {
 		t.Fatalf("kind/webhook not taken from Options: %+v", out)
 	}
 
 	noRef := testJob(2)
 	noRef.ClientRef = ""
-	if _, err := s.Create(ctx, []Job{noRef}); err == nil {
+	if _, err := s.Create(ctx, []jobs.Job{noRef}); err == nil {
 		t.Error("Create without a client reference succeeded")
 	}
 	bad := testJob(3)
 	bad.Kind, bad.Options.Kind = "ocr", "ocr"
-	if _, err := s.Create(ctx, []Job{bad}); err == nil {
+	if _, err := s.Create(ctx, []jobs.Job{bad}); err == nil {
 		t.Error("Create with an invalid kind succeeded")
 	}
 	// A batch is all or nothing: the duplicate client reference in the
 	// second job rolls back the first.
 	dup := testJob(4)
 	dup.ClientRef = out.ClientRef
-	if _, err := s.Create(ctx, []Job{testJob(5), dup}); err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+	if _, err := s.Create(ctx, []jobs.Job{testJob(5), dup}); err == nil || !strings.Contains(err.Error(), "UNIQUE") {
 		t.Fatalf("Create with a duplicate client reference: err = %v", err)
 	}
-	if n, _ := s.Count(ctx, Query{}); n != 1 {
+	if n, _ := s.Count(ctx, jobs.Query{}); n != 1 {
 		t.Fatalf("Count = %d after a failed batch, want 1", n)
 	}
 	// RetryOf must name an existing job (foreign keys are on).
 	r := testJob(6)
 	r.RetryOf = 777
-	if _, err := s.Create(ctx, []Job{r}); err == nil {
+	if _, err := s.Create(ctx, []jobs.Job{r}); err == nil {
 		t.Error("Create with RetryOf of a missing job succeeded")
 	}
 	r.RetryOf = out.ID
@@ -122,48 +124,48 @@ func TestUpdateRankRulesAndFinality(t *testing.T) {
 	ctx := context.Background()
 	j := mustCreate(t, s, testJob(1))[0]
 
-	if _, ch := mustUpdate(t, s, j.ID, StatusUploading, Patch{Detail: "uploading 1 MB"}); !ch {
+	if _, ch := mustUpdate(t, s, j.ID, jobs.StatusUploading, Patch{Detail: "uploading 1 MB"}); !ch {
 		t.Fatal("queued -> uploading not applied")
 	}
-	got, ch := mustUpdate(t, s, j.ID, StatusPending, Patch{JobID: ptr("rj-1"), Detail: "submitted"})
-	if !ch || got.Status != StatusPending || got.JobID != "rj-1" {
+	got, ch := mustUpdate(t, s, j.ID, jobs.StatusPending, Patch{JobID: ptr("rj-1"), Detail: "submitted"})
+	if !ch || got.Status != jobs.StatusPending || got.JobID != "rj-1" {
 		t.Fatalf("-> pending = %+v, %v", got, ch)
 	}
 	if byRID, err := s.GetByJobID(ctx, "rj-1"); err != nil || byRID.ID != j.ID {
 		t.Fatalf("GetByJobID = %+v, %v", byRID, err)
 	}
-	if _, err := s.GetByJobID(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.GetByJobID(ctx, "nope"); !errors.Is(err, jobs.ErrNotFound) {
 		t.Fatalf("GetByJobID(missing) err = %v", err)
 	}
-	mustUpdate(t, s, j.ID, StatusRunning, Patch{})
+	mustUpdate(t, s, j.ID, jobs.StatusRunning, Patch{})
 
 	// Lower rank: ignored, nothing written.
-	got, ch = mustUpdate(t, s, j.ID, StatusPending, Patch{Pages: ptr(5)})
-	if ch || got.Status != StatusRunning || got.Pages != 0 {
+	got, ch = mustUpdate(t, s, j.ID, jobs.StatusPending, Patch{Pages: ptr(5)})
+	if ch || got.Status != jobs.StatusRunning || got.Pages != 0 {
 		t.Fatalf("running -> pending = %+v, changed %v; want ignored", got, ch)
 	}
 	// Same status with a patch: applied, no timeline row.
-	got, ch = mustUpdate(t, s, j.ID, StatusRunning, Patch{Pages: ptr(12)})
+	got, ch = mustUpdate(t, s, j.ID, jobs.StatusRunning, Patch{Pages: ptr(12)})
 	if !ch || got.Pages != 12 {
 		t.Fatalf("running + pages = %+v, %v", got, ch)
 	}
 	// Same status, same values: nothing to do.
-	if _, ch = mustUpdate(t, s, j.ID, StatusRunning, Patch{Pages: ptr(12)}); ch {
+	if _, ch = mustUpdate(t, s, j.ID, jobs.StatusRunning, Patch{Pages: ptr(12)}); ch {
 		t.Fatal("an identical patch reported a change")
 	}
 
-	done, ch := mustUpdate(t, s, j.ID, StatusCompleted, Patch{StudioLink: ptr("https://studio/x"), Detail: "webhook"})
+	done, ch := mustUpdate(t, s, j.ID, jobs.StatusCompleted, Patch{StudioLink: ptr("https://studio/x"), Detail: "webhook"})
 	if !ch || done.CompletedAt == nil || done.StudioLink != "https://studio/x" {
 		t.Fatalf("-> completed = %+v, %v", done, ch)
 	}
 	// Final: nothing changes it, not even a patch or another final status.
-	for _, to := range []Status{StatusFailed, StatusCancelled, StatusCompleted, StatusRunning} {
+	for _, to := range []jobs.Status{jobs.StatusFailed, jobs.StatusCancelled, jobs.StatusCompleted, jobs.StatusRunning} {
 		got, ch := mustUpdate(t, s, j.ID, to, Patch{Error: ptr("late"), Pages: ptr(99), Result: []byte("{}")})
-		if ch || got.Status != StatusCompleted || got.Error != "" || got.Pages != 12 {
+		if ch || got.Status != jobs.StatusCompleted || got.Error != "" || got.Pages != 12 {
 			t.Fatalf("completed -> %s = %+v, changed %v; want unchanged", to, got, ch)
 		}
 	}
-	if _, err := s.Result(ctx, j.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Result(ctx, j.ID); !errors.Is(err, jobs.ErrNotFound) {
 		t.Fatalf("a final job took a late result: %v", err)
 	}
 	stored, _ := s.Get(ctx, j.ID)
@@ -184,10 +186,10 @@ func TestUpdateRankRulesAndFinality(t *testing.T) {
 		t.Fatalf("timeline = %q\nwant       %q", path, want)
 	}
 
-	if _, _, err := s.Update(ctx, 4242, StatusFailed, Patch{}); !errors.Is(err, ErrNotFound) {
+	if _, _, err := s.Update(ctx, 4242, jobs.StatusFailed, Patch{}); !errors.Is(err, jobs.ErrNotFound) {
 		t.Fatalf("Update(missing) err = %v, want ErrNotFound", err)
 	}
-	if _, _, err := s.Update(ctx, j.ID, Status("done"), Patch{}); err == nil {
+	if _, _, err := s.Update(ctx, j.ID, jobs.Status("done"), Patch{}); err == nil {
 		t.Fatal("Update to an invalid status succeeded")
 	}
 }
@@ -195,7 +197,7 @@ func TestUpdateRankRulesAndFinality(t *testing.T) {
 func TestUpdateFailedKeepsError(t *testing.T) {
 	s, _ := newTestStore(t)
 	j := mustCreate(t, s, testJob(1))[0]
-	got, ch := mustUpdate(t, s, j.ID, StatusFailed, Patch{Error: ptr("upload: 413 too large")})
+	got, ch := mustUpdate(t, s, j.ID, jobs.StatusFailed, Patch{Error: ptr("upload: 413 too large")})
 	if !ch || got.Error != "upload: 413 too large" || got.CompletedAt == nil {
 		t.Fatalf("-> failed = %+v", got)
 	}
@@ -206,7 +208,7 @@ func TestUpdateRaceOneWinner(t *testing.T) {
 	s, _ := newTestStore(t)
 	ctx := context.Background()
 	j := mustCreate(t, s, testJob(1))[0]
-	mustUpdate(t, s, j.ID, StatusRunning, Patch{JobID: ptr("rj")})
+	mustUpdate(t, s, j.ID, jobs.StatusRunning, Patch{JobID: ptr("rj")})
 
 	const n = 100
 	var wg sync.WaitGroup
@@ -218,9 +220,9 @@ func TestUpdateRaceOneWinner(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			<-start
-			to := StatusCompleted
+			to := jobs.StatusCompleted
 			if i%3 == 0 {
-				to = StatusFailed
+				to = jobs.StatusFailed
 			}
 			_, results[i], errs[i] = s.Update(ctx, j.ID, to, Patch{Detail: "racer", Result: []byte(`{"ok":true}`)})
 		}(i)
@@ -266,10 +268,10 @@ func TestResultCompressedOutsideListing(t *testing.T) {
 	buf.WriteString(`]}}`)
 	result := buf.Bytes()
 
-	if _, err := s.Result(ctx, j.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Result(ctx, j.ID); !errors.Is(err, jobs.ErrNotFound) {
 		t.Fatalf("Result before any = %v, want ErrNotFound", err)
 	}
-	if _, ch := mustUpdate(t, s, j.ID, StatusCompleted, Patch{Result: result}); !ch {
+	if _, ch := mustUpdate(t, s, j.ID, jobs.StatusCompleted, Patch{Result: result}); !ch {
 		t.Fatal("completion not applied")
 	}
 	got, err := s.Result(ctx, j.ID)
@@ -294,10 +296,10 @@ func TestResultCompressedOutsideListing(t *testing.T) {
 	if _, err := raw.Exec(`ALTER TABLE results RENAME TO results_away`); err != nil {
 		t.Fatal(err)
 	}
-	if js, err := s.List(ctx, Query{}); err != nil || len(js) != 1 {
+	if js, err := s.List(ctx, jobs.Query{}); err != nil || len(js) != 1 {
 		t.Fatalf("List without results table = %v, %v", js, err)
 	}
-	if _, err := s.List(ctx, Query{Search: "report", Statuses: []Status{StatusCompleted, StatusFailed}}); err != nil {
+	if _, err := s.List(ctx, jobs.Query{Search: "report", Statuses: []jobs.Status{jobs.StatusCompleted, jobs.StatusFailed}}); err != nil {
 		t.Fatalf("search without results table: %v", err)
 	}
 	if _, err := s.Get(ctx, j.ID); err != nil {
@@ -311,10 +313,10 @@ func TestResultCompressedOutsideListing(t *testing.T) {
 func TestUnfinishedOldestFirst(t *testing.T) {
 	s, _ := newTestStore(t)
 	js := mustCreate(t, s, testJob(1), testJob(2), testJob(3), testJob(4), testJob(5))
-	mustUpdate(t, s, js[0].ID, StatusCompleted, Patch{})
-	mustUpdate(t, s, js[1].ID, StatusRunning, Patch{})
-	mustUpdate(t, s, js[2].ID, StatusCancelled, Patch{})
-	mustUpdate(t, s, js[3].ID, StatusUploading, Patch{})
+	mustUpdate(t, s, js[0].ID, jobs.StatusCompleted, Patch{})
+	mustUpdate(t, s, js[1].ID, jobs.StatusRunning, Patch{})
+	mustUpdate(t, s, js[2].ID, jobs.StatusCancelled, Patch{})
+	mustUpdate(t, s, js[3].ID, jobs.StatusUploading, Patch{})
 	got, err := s.Unfinished(context.Background())
 	if err != nil {
 		t.Fatal(err)

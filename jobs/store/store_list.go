@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // defaultLimit is the page size when Query.Limit is not set.
@@ -26,7 +28,7 @@ var jobColumnsJ = "j." + strings.ReplaceAll(jobColumns, ", ", ", j.")
 // a name search walks the trigram index in id order, several statuses are
 // read as one bounded index range each and merged, a date range picks the
 // newest ids from the created_at index before reading any row.
-func (s *Store) List(ctx context.Context, q Query) ([]Job, error) {
+func (s *Store) List(ctx context.Context, q jobs.Query) ([]jobs.Job, error) {
 	lq := listQuery{Query: q}
 	if (!q.Since.IsZero() || !q.Until.IsZero()) && (q.Search == "" || !useFTS(q.Search)) {
 		bound, err := s.dateBound(ctx, q)
@@ -52,7 +54,7 @@ func (s *Store) List(ctx context.Context, q Query) ([]Job, error) {
 // Count returns how many jobs match q (BeforeID included; Limit ignored).
 // Filters on status and kind alone are answered from a counter table kept by
 // triggers, so the toolbar's counts cost nothing at a million rows.
-func (s *Store) Count(ctx context.Context, q Query) (int, error) {
+func (s *Store) Count(ctx context.Context, q jobs.Query) (int, error) {
 	query, args, err := countSQL(q)
 	if err != nil {
 		return 0, fmt.Errorf("count jobs: %w", err)
@@ -66,7 +68,7 @@ func (s *Store) Count(ctx context.Context, q Query) (int, error) {
 
 // listQuery is a Query with what the planner worked out for it.
 type listQuery struct {
-	Query
+	jobs.Query
 	dateBound int64 // > 0: only ids up to this one can be in the date range
 }
 
@@ -139,7 +141,7 @@ func escapeLike(s string) string {
 // phrase matches exactly the names containing s, ignoring case.
 func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func statusArgs(sts []Status) (string, []any) {
+func statusArgs(sts []jobs.Status) (string, []any) {
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(sts)), ", ")
 	args := make([]any, len(sts))
 	for i, st := range sts {
@@ -203,7 +205,7 @@ func listSQL(q listQuery) (string, []any, error) {
 // depends on where the range lies. Ids follow creation order almost always,
 // so two index seeks estimate both sizes; the estimate picks the plan, and
 // both plans return the exact page even when clocks went backwards.
-func (s *Store) dateBound(ctx context.Context, q Query) (int64, error) {
+func (s *Store) dateBound(ctx context.Context, q jobs.Query) (int64, error) {
 	if q.Until.IsZero() {
 		return 0, nil // the range reaches the newest rows
 	}
@@ -244,7 +246,7 @@ func (s *Store) dateBound(ctx context.Context, q Query) (int64, error) {
 	return bound, err
 }
 
-func countSQL(q Query) (string, []any, error) {
+func countSQL(q jobs.Query) (string, []any, error) {
 	f, err := baseFilter(listQuery{Query: q}, false)
 	if err != nil {
 		return "", nil, err
@@ -277,12 +279,12 @@ func countSQL(q Query) (string, []any, error) {
 	return `SELECT count(*) FROM jobs j WHERE ` + f.where(), f.args, nil
 }
 
-func dedupeStatuses(sts []Status) []Status {
+func dedupeStatuses(sts []jobs.Status) []jobs.Status {
 	if len(sts) < 2 {
 		return sts
 	}
-	seen := make(map[Status]bool, len(sts))
-	out := make([]Status, 0, len(sts))
+	seen := make(map[jobs.Status]bool, len(sts))
+	out := make([]jobs.Status, 0, len(sts))
 	for _, st := range sts {
 		if !seen[st] {
 			seen[st] = true

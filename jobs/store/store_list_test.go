@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -6,15 +6,17 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // seedVaried creates n jobs with every kind and status, one hour apart,
 // and returns them as stored (oldest first).
-func seedVaried(t *testing.T, s *Store, n int) []Job {
+func seedVaried(t *testing.T, s *Store, n int) []jobs.Job {
 	t.Helper()
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	kinds := []Kind{KindParse, KindExtract, KindSplit}
-	in := make([]Job, n)
+	kinds := []jobs.Kind{jobs.KindParse, jobs.KindExtract, jobs.KindSplit}
+	in := make([]jobs.Job, n)
 	for i := range in {
 		in[i] = testJob(i)
 		in[i].Kind = kinds[i%3]
@@ -23,8 +25,8 @@ func seedVaried(t *testing.T, s *Store, n int) []Job {
 	}
 	js := mustCreate(t, s, in...)
 	for i := range js {
-		to := AllStatuses[(i*5)%len(AllStatuses)]
-		if to != StatusQueued {
+		to := jobs.AllStatuses[(i*5)%len(jobs.AllStatuses)]
+		if to != jobs.StatusQueued {
 			js[i], _ = mustUpdate(t, s, js[i].ID, to, Patch{})
 		}
 	}
@@ -32,7 +34,7 @@ func seedVaried(t *testing.T, s *Store, n int) []Job {
 }
 
 // expect filters all (oldest first) the way Query q means, newest first.
-func expect(all []Job, q Query) []int64 {
+func expect(all []jobs.Job, q jobs.Query) []int64 {
 	var ids []int64
 	for i := len(all) - 1; i >= 0; i-- {
 		j := all[i]
@@ -56,7 +58,7 @@ func expect(all []Job, q Query) []int64 {
 	return ids
 }
 
-func ids(js []Job) []int64 {
+func ids(js []jobs.Job) []int64 {
 	out := make([]int64, len(js))
 	for i, j := range js {
 		out[i] = j.ID
@@ -69,20 +71,20 @@ func TestListAndCountMatchFilters(t *testing.T) {
 	ctx := context.Background()
 	all := seedVaried(t, s, 300)
 	mid := all[150].CreatedAt
-	queries := []Query{
+	queries := []jobs.Query{
 		{},
-		{Statuses: []Status{StatusCompleted}},
-		{Statuses: []Status{StatusFailed, StatusQueued, StatusRunning}},
-		{Statuses: []Status{StatusCompleted, StatusCompleted}},
-		{Kind: KindExtract},
-		{Kind: KindSplit, Statuses: []Status{StatusPending, StatusCancelled}},
+		{Statuses: []jobs.Status{jobs.StatusCompleted}},
+		{Statuses: []jobs.Status{jobs.StatusFailed, jobs.StatusQueued, jobs.StatusRunning}},
+		{Statuses: []jobs.Status{jobs.StatusCompleted, jobs.StatusCompleted}},
+		{Kind: jobs.KindExtract},
+		{Kind: jobs.KindSplit, Statuses: []jobs.Status{jobs.StatusPending, jobs.StatusCancelled}},
 		{Since: mid},
 		{Until: mid},
 		{Since: all[40].CreatedAt, Until: all[60].CreatedAt},
-		{Since: all[40].CreatedAt, Until: all[260].CreatedAt, Statuses: []Status{StatusUploading}},
-		{Since: all[10].CreatedAt, Until: all[290].CreatedAt, Statuses: []Status{StatusUploading, StatusFailed}, Kind: KindParse},
+		{Since: all[40].CreatedAt, Until: all[260].CreatedAt, Statuses: []jobs.Status{jobs.StatusUploading}},
+		{Since: all[10].CreatedAt, Until: all[290].CreatedAt, Statuses: []jobs.Status{jobs.StatusUploading, jobs.StatusFailed}, Kind: jobs.KindParse},
 		{BeforeID: all[100].ID},
-		{BeforeID: all[200].ID, Statuses: []Status{StatusRunning, StatusQueued}},
+		{BeforeID: all[200].ID, Statuses: []jobs.Status{jobs.StatusRunning, jobs.StatusQueued}},
 	}
 	for i, q := range queries {
 		want := expect(all, q)
@@ -99,10 +101,10 @@ func TestListAndCountMatchFilters(t *testing.T) {
 			t.Errorf("Count query %d %+v = %d, %v; want %d", i, q, n, err, len(want))
 		}
 	}
-	if got, _ := s.List(ctx, Query{}); len(got) != defaultLimit {
+	if got, _ := s.List(ctx, jobs.Query{}); len(got) != defaultLimit {
 		t.Fatalf("default page = %d rows, want %d", len(got), defaultLimit)
 	}
-	if _, err := s.List(ctx, Query{Statuses: []Status{"bogus"}}); err == nil {
+	if _, err := s.List(ctx, jobs.Query{Statuses: []jobs.Status{"bogus"}}); err == nil {
 		t.Fatal("List with an invalid status succeeded")
 	}
 }
@@ -111,7 +113,7 @@ func TestListKeysetPagingVisitsEachOnce(t *testing.T) {
 	s, _ := newTestStore(t)
 	ctx := context.Background()
 	all := seedVaried(t, s, 230)
-	for _, q := range []Query{{}, {Statuses: []Status{StatusCompleted, StatusFailed}}, {Search: "report-0"}, {Search: "t-"}} {
+	for _, q := range []jobs.Query{{}, {Statuses: []jobs.Status{jobs.StatusCompleted, jobs.StatusFailed}}, {Search: "report-0"}, {Search: "t-"}} {
 		var seen []int64
 		q.Limit = 17
 		for {
@@ -125,7 +127,7 @@ func TestListKeysetPagingVisitsEachOnce(t *testing.T) {
 			seen = append(seen, ids(page)...)
 			q.BeforeID = page[len(page)-1].ID
 		}
-		want := expect(all, Query{Statuses: q.Statuses})
+		want := expect(all, jobs.Query{Statuses: q.Statuses})
 		if !slices.Equal(seen, want) {
 			t.Fatalf("paging %+v visited %d ids, want %d in order", q, len(seen), len(want))
 		}
@@ -171,7 +173,7 @@ func TestSearchSubstring(t *testing.T) {
 		{"zzz", nil},
 	}
 	for _, c := range cases {
-		got, err := s.List(ctx, Query{Search: c.search})
+		got, err := s.List(ctx, jobs.Query{Search: c.search})
 		if err != nil {
 			t.Fatalf("search %q: %v", c.search, err)
 		}
@@ -182,18 +184,18 @@ func TestSearchSubstring(t *testing.T) {
 		if !reflect.DeepEqual(ids(got), want) && !(len(got) == 0 && len(want) == 0) {
 			t.Errorf("search %q = %v, want %v", c.search, ids(got), want)
 		}
-		n, err := s.Count(ctx, Query{Search: c.search})
+		n, err := s.Count(ctx, jobs.Query{Search: c.search})
 		if err != nil || n != len(c.want) {
 			t.Errorf("Count search %q = %d, %v; want %d", c.search, n, err, len(c.want))
 		}
 	}
 	// Search combines with the other filters.
-	mustUpdate(t, s, byName["invoice 2024-03.pdf"], StatusFailed, Patch{})
-	got, err := s.List(ctx, Query{Search: "pdf", Statuses: []Status{StatusFailed}})
+	mustUpdate(t, s, byName["invoice 2024-03.pdf"], jobs.StatusFailed, Patch{})
+	got, err := s.List(ctx, jobs.Query{Search: "pdf", Statuses: []jobs.Status{jobs.StatusFailed}})
 	if err != nil || !slices.Equal(ids(got), []int64{byName["invoice 2024-03.pdf"]}) {
 		t.Fatalf("search+status = %v, %v", ids(got), err)
 	}
-	if n, _ := s.Count(ctx, Query{Search: "pdf", Statuses: []Status{StatusQueued}}); n != 4 {
+	if n, _ := s.Count(ctx, jobs.Query{Search: "pdf", Statuses: []jobs.Status{jobs.StatusQueued}}); n != 4 {
 		t.Fatalf("Count search+status = %d, want 4", n)
 	}
 }
@@ -203,9 +205,9 @@ func TestCountTracksStatusChanges(t *testing.T) {
 	ctx := context.Background()
 	js := seedVaried(t, s, 70)
 	for _, j := range js[:20] {
-		mustUpdate(t, s, j.ID, StatusCancelled, Patch{})
+		mustUpdate(t, s, j.ID, jobs.StatusCancelled, Patch{})
 	}
-	var all []Job
+	var all []jobs.Job
 	for _, j := range js {
 		g, err := s.Get(ctx, j.ID)
 		if err != nil {
@@ -213,16 +215,16 @@ func TestCountTracksStatusChanges(t *testing.T) {
 		}
 		all = append(all, g)
 	}
-	for _, st := range AllStatuses {
-		for _, k := range []Kind{"", KindParse, KindSplit} {
-			q := Query{Statuses: []Status{st}, Kind: k}
+	for _, st := range jobs.AllStatuses {
+		for _, k := range []jobs.Kind{"", jobs.KindParse, jobs.KindSplit} {
+			q := jobs.Query{Statuses: []jobs.Status{st}, Kind: k}
 			want := len(expect(all, q))
 			if n, err := s.Count(ctx, q); err != nil || n != want {
 				t.Errorf("Count %s/%s = %d, %v; want %d", st, k, n, err, want)
 			}
 		}
 	}
-	if n, _ := s.Count(ctx, Query{}); n != 70 {
+	if n, _ := s.Count(ctx, jobs.Query{}); n != 70 {
 		t.Fatalf("Count all = %d", n)
 	}
 }
@@ -236,7 +238,7 @@ func TestListDateRangeExactWhenClocksJump(t *testing.T) {
 	ctx := context.Background()
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	const n = 400
-	in := make([]Job, n)
+	in := make([]jobs.Job, n)
 	for i := range in {
 		in[i] = testJob(i)
 		h := i
@@ -250,7 +252,7 @@ func TestListDateRangeExactWhenClocksJump(t *testing.T) {
 	for _, r := range [][2]int{{0, 10}, {5, 60}, {20, 380}, {300, 390}, {390, 400}, {350, 1000}, {-5, 3}, {500, 600}} {
 		for _, before := range []int64{0, all[200].ID, all[380].ID} {
 			for _, limit := range []int{5, 1000} {
-				q := Query{Since: at(r[0]), Until: at(r[1]), BeforeID: before, Limit: limit}
+				q := jobs.Query{Since: at(r[0]), Until: at(r[1]), BeforeID: before, Limit: limit}
 				want := expect(all, q)
 				if len(want) > limit {
 					want = want[:limit]

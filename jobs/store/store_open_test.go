@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 func pragmaString(t *testing.T, db *sql.DB, name string) string {
@@ -22,7 +24,7 @@ func pragmaString(t *testing.T, db *sql.DB, name string) string {
 
 func TestOpenStoreCreatesMigratesAndReopens(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "Reducto Tray data", "history.db")
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		t.Fatalf("OpenStore: %v", err)
 	}
@@ -53,7 +55,7 @@ func TestOpenStoreCreatesMigratesAndReopens(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2, err := OpenStore(path)
+	s2, err := Open(path)
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -94,7 +96,7 @@ func TestMigrateFromEachEarlierVersion(t *testing.T) {
 			}
 			raw.Close()
 
-			s, err := OpenStore(path)
+			s, err := Open(path)
 			if err != nil {
 				t.Fatalf("OpenStore from v%d: %v", v, err)
 			}
@@ -107,17 +109,17 @@ func TestMigrateFromEachEarlierVersion(t *testing.T) {
 				want = 1
 			}
 			ctx := context.Background()
-			found, err := s.List(ctx, Query{Search: "old sc"})
+			found, err := s.List(ctx, jobs.Query{Search: "old sc"})
 			if err != nil || len(found) != want {
 				t.Fatalf("search after migration = %v, %v; want %d rows", found, err, want)
 			}
-			n, err := s.Count(ctx, Query{Statuses: []Status{StatusCompleted}})
+			n, err := s.Count(ctx, jobs.Query{Statuses: []jobs.Status{jobs.StatusCompleted}})
 			if err != nil || n != want {
 				t.Fatalf("count after migration = %d, %v; want %d", n, err, want)
 			}
 			// The migrated schema must take new rows like a fresh one.
 			mustCreate(t, s, testJob(7))
-			if n, _ := s.Count(ctx, Query{}); n != want+1 {
+			if n, _ := s.Count(ctx, jobs.Query{}); n != want+1 {
 				t.Fatalf("count after create = %d, want %d", n, want+1)
 			}
 		})
@@ -134,10 +136,10 @@ func TestOpenStoreRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw.Close()
-	if _, err := OpenStore(path); err == nil || !strings.Contains(err.Error(), "newer") {
+	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("OpenStore on a newer schema: err = %v, want a 'newer' error", err)
 	}
-	if _, err := OpenStoreReadOnly(path); err == nil || !strings.Contains(err.Error(), "99") {
+	if _, err := OpenReadOnly(path); err == nil || !strings.Contains(err.Error(), "99") {
 		t.Fatalf("OpenStoreReadOnly on a newer schema: err = %v", err)
 	}
 }
@@ -148,11 +150,11 @@ func TestOpenNotADatabase(t *testing.T) {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := OpenStore(path)
+	_, err := Open(path)
 	if err == nil || !strings.Contains(err.Error(), "not a SQLite database") || !strings.Contains(err.Error(), path) {
 		t.Fatalf("OpenStore(text file): err = %v, want a clear 'not a SQLite database' error naming the file", err)
 	}
-	_, err = OpenStoreReadOnly(path)
+	_, err = OpenReadOnly(path)
 	if err == nil || !strings.Contains(err.Error(), "not a SQLite database") {
 		t.Fatalf("OpenStoreReadOnly(text file): err = %v", err)
 	}
@@ -163,7 +165,7 @@ func TestOpenNotADatabase(t *testing.T) {
 
 func TestOpenStoreReadOnlyMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "absent.db")
-	if _, err := OpenStoreReadOnly(path); err == nil {
+	if _, err := OpenReadOnly(path); err == nil {
 		t.Fatal("OpenStoreReadOnly of a missing file succeeded")
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
@@ -174,16 +176,16 @@ func TestOpenStoreReadOnlyMissingFile(t *testing.T) {
 func TestReadOnlyStoreRejectsWrites(t *testing.T) {
 	s, path := newTestStore(t)
 	j := mustCreate(t, s, testJob(1))[0]
-	ro, err := OpenStoreReadOnly(path)
+	ro, err := OpenReadOnly(path)
 	if err != nil {
 		t.Fatalf("OpenStoreReadOnly: %v", err)
 	}
 	defer ro.Close()
 	ctx := context.Background()
-	if _, err := ro.Create(ctx, []Job{testJob(2)}); err == nil {
+	if _, err := ro.Create(ctx, []jobs.Job{testJob(2)}); err == nil {
 		t.Error("Create on a read-only store succeeded")
 	}
-	if _, _, err := ro.Update(ctx, j.ID, StatusFailed, Patch{}); err == nil {
+	if _, _, err := ro.Update(ctx, j.ID, jobs.StatusFailed, Patch{}); err == nil {
 		t.Error("Update on a read-only store succeeded")
 	}
 	if _, err := ro.RecordDeliveries(ctx, []string{"x"}); err == nil {
@@ -194,7 +196,7 @@ func TestReadOnlyStoreRejectsWrites(t *testing.T) {
 		t.Error("raw DELETE through the read-only pool succeeded")
 	}
 	got, err := ro.Get(ctx, j.ID)
-	if err != nil || got.Status != StatusQueued {
+	if err != nil || got.Status != jobs.StatusQueued {
 		t.Fatalf("Get through read-only store = %+v, %v", got, err)
 	}
 }
@@ -203,7 +205,7 @@ func TestReadOnlyStoreRejectsWrites(t *testing.T) {
 // not running: the WAL's -shm file is gone and must not be needed.
 func TestReadOnlyAfterWriterClosed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,12 +213,12 @@ func TestReadOnlyAfterWriterClosed(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ro, err := OpenStoreReadOnly(path)
+	ro, err := OpenReadOnly(path)
 	if err != nil {
 		t.Fatalf("OpenStoreReadOnly with no writer: %v", err)
 	}
 	defer ro.Close()
-	js, err := ro.List(context.Background(), Query{})
+	js, err := ro.List(context.Background(), jobs.Query{})
 	if err != nil || len(js) != 2 {
 		t.Fatalf("List = %d jobs, %v; want 2", len(js), err)
 	}
@@ -236,7 +238,7 @@ func TestDiskFullSurfaces(t *testing.T) {
 	if _, err := s.w.Exec("PRAGMA max_page_count = " + strconv.Itoa(pages)); err != nil {
 		t.Fatal(err)
 	}
-	batch := make([]Job, 500)
+	batch := make([]jobs.Job, 500)
 	for i := range batch {
 		batch[i] = testJob(i + 1)
 		batch[i].File = "/x/" + strings.Repeat("long name ", 30) + strconv.Itoa(i%10)
@@ -248,7 +250,7 @@ func TestDiskFullSurfaces(t *testing.T) {
 	if !strings.Contains(err.Error(), "create job") || !strings.Contains(err.Error(), "full") {
 		t.Fatalf("error %q lacks context or the cause", err)
 	}
-	if n, err := s.Count(ctx, Query{}); err != nil || n != 1 {
+	if n, err := s.Count(ctx, jobs.Query{}); err != nil || n != 1 {
 		t.Fatalf("after the failed batch Count = %d, %v; want 1 (all or nothing)", n, err)
 	}
 	if _, err := s.w.Exec("PRAGMA max_page_count = 1000000"); err != nil {
@@ -263,11 +265,11 @@ func TestDiskFullSurfaces(t *testing.T) {
 // garbage: reads must fail with an error, not return wrong rows.
 func TestCorruptDatabaseSurfaces(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	s, err := OpenStore(path)
+	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch := make([]Job, 2000)
+	batch := make([]jobs.Job, 2000)
 	for i := range batch {
 		batch[i] = testJob(i)
 	}
@@ -288,7 +290,7 @@ func TestCorruptDatabaseSurfaces(t *testing.T) {
 	}
 	f.Close()
 
-	s2, err := OpenStore(path)
+	s2, err := Open(path)
 	if err != nil {
 		if !strings.Contains(err.Error(), path) {
 			t.Fatalf("open error does not name the file: %v", err)
@@ -296,7 +298,7 @@ func TestCorruptDatabaseSurfaces(t *testing.T) {
 		return
 	}
 	defer s2.Close()
-	_, err = s2.List(context.Background(), Query{})
+	_, err = s2.List(context.Background(), jobs.Query{})
 	if err == nil {
 		t.Fatal("List on a corrupt database returned no error")
 	}

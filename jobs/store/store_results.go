@@ -1,4 +1,4 @@
-package jobs
+package store
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // Result returns the decompressed result of job id, or ErrNotFound when no
@@ -20,7 +22,7 @@ func (s *Store) Result(ctx context.Context, id int64) ([]byte, error) {
 	)
 	err := s.r.QueryRowContext(ctx, `SELECT encoding, size, compressed FROM results WHERE job = ?`, id).Scan(&enc, &size, &blob)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("result of job %d: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("result of job %d: %w", id, jobs.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("result of job %d: %w", id, err)

@@ -1,4 +1,4 @@
-package jobs_test
+package engine_test
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 func TestSlowSubscriberNeverBlocksTheEngine(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	stuck := r.engine.Subscribe() // never read until the end
 	defer stuck.Close()
 	if _, err := r.engine.Submit(context.Background(), r.files(30), jobs.Options{}); err != nil {
@@ -41,7 +42,7 @@ func TestSlowSubscriberNeverBlocksTheEngine(t *testing.T) {
 }
 
 func TestClosedSubscriptionClosesItsChannel(t *testing.T) {
-	r := newRig(t, reductotest.Config{}, jobs.PollPolicy{})
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	sub := r.engine.Subscribe()
 	sub.Close()
 	sub.Close() // twice is harmless

@@ -27,6 +27,11 @@ type Client struct {
 	mu      sync.RWMutex
 	baseURL string
 	apiKey  string
+	baseErr error // CheckBaseURL(baseURL): a refused base URL fails every call
+
+	// holdMu guards holdUntil, the client-wide Retry-After hold (hold.go).
+	holdMu    sync.Mutex
+	holdUntil time.Time
 
 	hc             *http.Client
 	userAgent      string
@@ -69,15 +74,26 @@ func defaultHTTPClient() *http.Client {
 }
 
 // SetCredentials changes the base URL and API key for calls started from
-// now on.
+// now on. A base URL that CheckBaseURL refuses (plain http:// to a host
+// that is not loopback) is kept but every call fails with that error
+// without sending anything, so a key never travels in clear text.
 func (c *Client) SetCredentials(baseURL, apiKey string) {
 	baseURL = strings.TrimRight(strings.TrimSpace(baseURL), "/")
 	if baseURL == "" {
 		baseURL = BaseURLUS
 	}
+	apiKey = strings.TrimSpace(apiKey)
+	baseErr := CheckBaseURL(baseURL)
+	if baseErr != nil {
+		baseErr = fmt.Errorf("reducto: %w", baseErr)
+	}
 	c.mu.Lock()
-	c.baseURL, c.apiKey = baseURL, strings.TrimSpace(apiKey)
+	changed := c.baseURL != baseURL || c.apiKey != apiKey
+	c.baseURL, c.apiKey, c.baseErr = baseURL, apiKey, baseErr
 	c.mu.Unlock()
+	if changed {
+		c.clearHold() // Reducto's limit was the old key's
+	}
 }
 
 // BaseURL returns the base URL calls currently go to.
@@ -87,10 +103,10 @@ func (c *Client) BaseURL() string {
 	return c.baseURL
 }
 
-func (c *Client) credentials() (baseURL, apiKey string) {
+func (c *Client) credentials() (baseURL, apiKey string, baseErr error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.baseURL, c.apiKey
+	return c.baseURL, c.apiKey, c.baseErr
 }
 
 // retryPolicy says which failures a request may be repeated after; see
@@ -126,7 +142,12 @@ func (r *request) target(base string) (target, op string, err error) {
 		if err != nil {
 			return "", r.method + " presigned URL", fmt.Errorf("reducto: bad presigned URL: %w", err)
 		}
-		return r.absURL, r.method + " " + u.Scheme + "://" + u.Host + u.Path, nil
+		shown := u.Scheme + "://" + u.Host + u.Path // the query holds the signature
+		op = r.method + " " + shown
+		if err := checkSecure(u, "presigned URL", shown); err != nil {
+			return "", op, fmt.Errorf("reducto: %s: %w", op, err)
+		}
+		return r.absURL, op, nil
 	}
 	target = base + r.path
 	if len(r.query) > 0 {
@@ -138,21 +159,36 @@ func (r *request) target(base string) (target, op string, err error) {
 // do runs r with retries and returns a 2xx response whose body the caller
 // must close. Any other outcome is an error: an *APIError, an
 // *AmbiguousError for submissions, or a wrapped transport/context error.
+// API requests (not presigned ones) first wait out the client-wide
+// Retry-After hold (hold.go).
 func (c *Client) do(ctx context.Context, r *request) (*http.Response, error) {
-	base, key := c.credentials()
+	base, key, baseErr := c.credentials()
+	if r.absURL == "" && baseErr != nil {
+		return nil, baseErr
+	}
 	target, op, err := r.target(base)
 	if err != nil {
 		return nil, err
 	}
 	path := r.path
-	if r.absURL != "" {
+	api := r.absURL == ""
+	if !api {
 		path = strings.TrimPrefix(op, r.method+" ")
 	}
+	var prevErr error // the failure being retried, for the error text
 	for attempt := 0; ; attempt++ {
+		if api {
+			if err := c.waitHold(ctx); err != nil {
+				if prevErr != nil {
+					return nil, fmt.Errorf("reducto: %s: %w while waiting to retry after: %v", op, err, prevErr)
+				}
+				return nil, fmt.Errorf("reducto: %s: %w while waiting out Reducto's Retry-After", op, err)
+			}
+		}
 		resp, maybeSent, err := c.once(ctx, r, target, key)
 		var lastErr error
 		var serverDelay time.Duration
-		retry := false
+		retry, held := false, false
 		switch {
 		case err != nil:
 			if r.policy == retrySubmit && maybeSent {
@@ -170,6 +206,12 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, error) {
 			drainClose(resp.Body)
 			ae := newAPIError(r.method, path, resp.StatusCode, resp.Header, body, c.clock.Now())
 			lastErr, serverDelay = ae, ae.RetryAfter
+			if api && holdStatus(ae.StatusCode) && ae.RetryAfter > 0 && ae.RetryAfter <= maxHonouredRetryAfter {
+				// The key is over its budget: hold back every request of
+				// this client, this one's retry included.
+				c.holdFor(ae.RetryAfter)
+				held = true
+			}
 			if r.policy == retrySubmit {
 				if ae.StatusCode == http.StatusTooManyRequests {
 					retry = ae.Retryable
@@ -182,6 +224,11 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, error) {
 		}
 		if !retry || attempt >= c.maxRetries {
 			return nil, lastErr
+		}
+		prevErr = lastErr
+		if held {
+			c.log.Debug("reducto: retrying after the hold", "op", op, "attempt", attempt+1, "hold", serverDelay, "err", lastErr)
+			continue // waitHold at the top of the loop does the waiting
 		}
 		delay := c.retryDelay(attempt, serverDelay)
 		c.log.Debug("reducto: retrying", "op", op, "attempt", attempt+1, "delay", delay, "err", lastErr)

@@ -73,21 +73,38 @@ func asAPIError(err error) (*APIError, bool) {
 	return ae, ok
 }
 
-// IsNotFound reports whether err says the thing asked for does not exist.
-// That is any 404, and also a 400 or 422 answer to GET /job/{id}: Reducto
-// does not document how it answers for an unknown or expired job id, so the
-// client treats all three as "job gone".
-func IsNotFound(err error) bool {
+// ErrGone marks an answer saying the job (or upload) asked for no longer
+// exists at Reducto: deleted, expired or never known. errors.Is(err,
+// ErrGone) is true for such an *APIError; IsGone says the same.
+var ErrGone = errors.New("gone: Reducto no longer knows it")
+
+// IsGone reports whether err says the thing asked for no longer exists, so
+// following it further is pointless: any 404 or 410 (a deleted job answers
+// 409 while the deletion runs, which is retried, then 410), and also a 400
+// or 422 answer to GET /job/{id}: Reducto does not document how it answers
+// for an unknown or expired job id, so the client treats those as gone too.
+func IsGone(err error) bool {
 	ae, ok := asAPIError(err)
-	if !ok {
-		return false
-	}
-	if ae.StatusCode == http.StatusNotFound {
-		return true
-	}
-	jobGet := ae.Method == http.MethodGet && strings.HasPrefix(ae.Path, "/job/")
-	return jobGet && (ae.StatusCode == http.StatusBadRequest || ae.StatusCode == http.StatusUnprocessableEntity)
+	return ok && ae.gone()
 }
+
+// IsNotFound is IsGone under its older name, kept for existing callers;
+// prefer IsGone, which also names the 410 of a deleted job.
+func IsNotFound(err error) bool { return IsGone(err) }
+
+// gone holds IsGone's rule.
+func (e *APIError) gone() bool {
+	switch e.StatusCode {
+	case http.StatusNotFound, http.StatusGone:
+		return true
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return e.Method == http.MethodGet && strings.HasPrefix(e.Path, "/job/")
+	}
+	return false
+}
+
+// Is makes errors.Is(err, ErrGone) true for a gone answer (see IsGone).
+func (e *APIError) Is(target error) bool { return target == ErrGone && e.gone() }
 
 // IsRateLimited reports whether err is a 429.
 func IsRateLimited(err error) bool {
@@ -158,10 +175,33 @@ type errorBody struct {
 	Message json.RawMessage `json:"message"`
 }
 
+// errorObject is the object form of "error": the documented
+// {message, type, code} and the newer {code, name, message}.
 type errorObject struct {
 	Message string          `json:"message"`
 	Type    string          `json:"type"`
+	Name    string          `json:"name"`
 	Code    json.RawMessage `json:"code"` // a number in the docs; accept a string too
+}
+
+// decodeErrorField reads an "error" value in either form, an object or a
+// plain string. ok is false when it is absent, null or empty.
+func decodeErrorField(raw json.RawMessage) (obj errorObject, ok bool) {
+	if isJSONNull(raw) {
+		return errorObject{}, false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		s = strings.TrimSpace(s)
+		return errorObject{Message: s}, s != ""
+	}
+	if json.Unmarshal(raw, &obj) != nil {
+		return errorObject{}, false
+	}
+	if obj.Type == "" {
+		obj.Type = obj.Name
+	}
+	return obj, obj.Message != "" || obj.Type != "" || rawScalar(obj.Code) != ""
 }
 
 type validationItem struct {
@@ -176,18 +216,16 @@ func decodeErrorBody(body []byte) (msg, code, typ string) {
 	text := strings.TrimSpace(string(body))
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
-		if len(eb.Error) > 0 {
-			var obj errorObject
-			var s string
-			switch {
-			case json.Unmarshal(eb.Error, &obj) == nil && (obj.Message != "" || obj.Type != ""):
-				msg, typ, code = obj.Message, obj.Type, rawScalar(obj.Code)
-				if msg == "" {
-					msg = obj.Type
-				}
+		if obj, ok := decodeErrorField(eb.Error); ok {
+			msg, typ, code = obj.Message, obj.Type, rawScalar(obj.Code)
+			if msg == "" {
+				msg = typ
+			}
+			if code == "" {
+				code = bracketCode(msg)
+			}
+			if msg != "" {
 				return msg, code, typ
-			case json.Unmarshal(eb.Error, &s) == nil && s != "":
-				return s, bracketCode(s), ""
 			}
 		}
 		if len(eb.Detail) > 0 {

@@ -16,9 +16,11 @@ import (
 // jobWire decodes GET /job with a lenient created_at: FastAPI may send a
 // datetime without a zone, which time.Time refuses, and one odd field
 // should not hide a finished job. The outer field shadows Job.CreatedAt.
+// Error is read by hand too: it comes as an object or a plain string.
 type jobWire struct {
 	Job
 	CreatedAt json.RawMessage `json:"created_at,omitempty"`
+	Error     json.RawMessage `json:"error,omitempty"`
 }
 
 // GetJob returns the status (and, once completed, the result) of a job.
@@ -35,10 +37,28 @@ func (c *Client) GetJob(ctx context.Context, id string) (*Job, error) {
 	}
 	j := w.Job
 	j.CreatedAt = parseLenientTime(w.CreatedAt)
+	if obj, ok := decodeErrorField(w.Error); ok {
+		j.Error = &JobError{Code: rawScalar(obj.Code), Name: obj.Name, Message: obj.Message}
+	}
+	j.Reason = failureReason(j.Error, j.Reason)
 	if isJSONNull(j.Result) {
 		j.Result = nil
 	}
 	return &j, nil
+}
+
+// failureReason picks the failure text: the error object's message first
+// (the newer, more precise form), then reason, then the object's name and
+// code.
+func failureReason(e *JobError, reason string) string {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case e != nil && e.Message != "":
+		return e.Message
+	case reason != "":
+		return reason
+	}
+	return e.Text()
 }
 
 // listedJobWire is ListedJob with a lenient created_at (see jobWire).

@@ -135,9 +135,15 @@ type AsyncResponse struct {
 // (parse, extract, split, ...) as Reducto sent it; see ResolveResult for
 // URL-form results.
 type Job struct {
-	Status     string          `json:"status"`
-	Progress   *float64        `json:"progress,omitempty"`
-	Reason     string          `json:"reason,omitempty"`
+	Status   string   `json:"status"`
+	Progress *float64 `json:"progress,omitempty"`
+	// Reason is the failure text, whichever form Reducto sent it in: the
+	// newer error object's message (see Error), else reason, else the
+	// error object's name and code. Empty unless the job failed.
+	Reason string `json:"reason,omitempty"`
+	// Error is the newer "error" field, {code, name, message} or a plain
+	// string (then only Message is set); nil when absent.
+	Error      *JobError       `json:"error,omitempty"`
 	Result     json.RawMessage `json:"result,omitempty"`
 	Type       string          `json:"type,omitempty"`
 	NumPages   *int            `json:"num_pages,omitempty"`
@@ -145,6 +151,31 @@ type Job struct {
 	Duration   *float64        `json:"duration,omitempty"`
 	CreatedAt  *time.Time      `json:"created_at,omitempty"`
 	RawConfig  string          `json:"raw_config,omitempty"`
+}
+
+// JobError is the newer structured failure of a job:
+// "error": {"code", "name", "message"}. Code may be a number or a string
+// on the wire; it is kept as text.
+type JobError struct {
+	Code    string `json:"code,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Text returns the most readable description: the message, else the name
+// with the code in brackets, else the code.
+func (e *JobError) Text() string {
+	switch {
+	case e == nil:
+		return ""
+	case e.Message != "":
+		return e.Message
+	case e.Name != "" && e.Code != "":
+		return e.Name + " (" + e.Code + ")"
+	case e.Name != "":
+		return e.Name
+	}
+	return e.Code
 }
 
 // ListedJob is one element of GET /jobs.

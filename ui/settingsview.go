@@ -46,6 +46,7 @@ type SettingsView struct {
 	RelayURL      *widget.Label
 	Notifications *widget.Select
 	StartAtLogin  *widget.Check
+	CloseQuits    *widget.Check
 	Concurrency   *widget.Entry
 	Problem       *widget.Label
 	Save          *widget.Button
@@ -72,6 +73,7 @@ func newSettingsView(u *App) *SettingsView {
 	v.RelayURL = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
 	v.Notifications = widget.NewSelect(notifyLabels, nil)
 	v.StartAtLogin = widget.NewCheck("Start at login", nil)
+	v.CloseQuits = widget.NewCheck("Closing the window quits", nil)
 	v.Concurrency = &widget.Entry{}
 	v.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	v.Problem.Hide()
@@ -95,6 +97,7 @@ func newSettingsView(u *App) *SettingsView {
 		widget.NewFormItem("", v.Portal),
 		widget.NewFormItem("Notifications", v.Notifications),
 		widget.NewFormItem("", v.StartAtLogin),
+		widget.NewFormItem("", v.CloseQuits),
 		widget.NewFormItem("Upload concurrency", v.Concurrency),
 	)
 	note := widget.NewLabel("The receiver address, public URL and relay take effect after a restart; the rest applies at once.")
@@ -137,6 +140,7 @@ func (v *SettingsView) fill(s settings.Settings) {
 	v.showRelay(v.relay())
 	v.Notifications.SetSelected(pick(notifyLabels, notifyValues, s.Notifications))
 	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(AppID))
+	v.CloseQuits.SetChecked(s.CloseQuits)
 	v.Concurrency.SetText(strconv.Itoa(s.UploadConcurrency))
 }
 
@@ -193,6 +197,7 @@ func (v *SettingsView) read() (settings.Settings, error) {
 	s.Relay = v.Relay.Checked
 	s.Notifications = pick(notifyValues, notifyLabels, v.Notifications.Selected)
 	s.StartAtLogin = v.StartAtLogin.Checked
+	s.CloseQuits = v.CloseQuits.Checked
 	n, err := strconv.Atoi(strings.TrimSpace(v.Concurrency.Text))
 	if err != nil {
 		return s, fmt.Errorf("upload concurrency %q is not a number", v.Concurrency.Text)

@@ -68,7 +68,8 @@ type listedJobWire struct {
 }
 
 // ListJobs returns one page of the account's jobs, newest first as Reducto
-// sends them. Follow NextCursor until it is nil to read them all.
+// sends them. To read more than one page use WalkJobs or FindJob, the one
+// walker (500 a page, bounded by creation time).
 func (c *Client) ListJobs(ctx context.Context, p ListJobsParams) (*JobsPage, error) {
 	q := url.Values{}
 	if p.Cursor != "" {

@@ -87,8 +87,8 @@ func (s Settings) Validate() error {
 	switch s.Region {
 	case RegionUS, RegionEU, RegionAU:
 	case RegionCustom:
-		if !strings.HasPrefix(s.CustomBaseURL, "http://") && !strings.HasPrefix(s.CustomBaseURL, "https://") {
-			return fmt.Errorf("custom API URL %q must start with http:// or https://", s.CustomBaseURL)
+		if err := checkURL(s.CustomBaseURL, "custom API URL"); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("unknown region %q", s.Region)
@@ -99,8 +99,10 @@ func (s Settings) Validate() error {
 	if !s.Defaults.Webhook.Valid() {
 		return fmt.Errorf("unknown webhook mode %q (want none, svix or direct)", s.Defaults.Webhook)
 	}
-	if s.PublicURL != "" && !strings.HasPrefix(s.PublicURL, "http://") && !strings.HasPrefix(s.PublicURL, "https://") {
-		return fmt.Errorf("public URL %q must start with http:// or https://", s.PublicURL)
+	if s.PublicURL != "" {
+		if err := checkURL(s.PublicURL, "public URL"); err != nil {
+			return err
+		}
 	}
 	switch s.Notifications {
 	case NotifyAll, NotifyFailures, NotifyOff:
@@ -145,3 +147,7 @@ func Save(home string, s Settings) error {
 	}
 	return nil
 }
+
+// checkURL applies the one rule for URLs the app sends documents or
+// credentials to: https://, or plain http:// only to a loopback host.
+func checkURL(u, what string) error { return reducto.CheckSecureURL(u, what) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 // limitedJobs answers GET /jobs with status and the given headers, and
@@ -95,5 +96,39 @@ func TestRetryAfterHoldReleases(t *testing.T) {
 	}
 	if d := e.clk.Delays(); len(d) != 1 {
 		t.Errorf("waits %v after the hold, want still one", d)
+	}
+}
+
+// Against the simulator on the wall clock: after GET /jobs answered 429
+// with retry-after-ms 300, the next GET /job arrives no sooner than 300 ms
+// later.
+func TestRetryAfterHoldAgainstSimulator(t *testing.T) {
+	srv := newSim(t, reductotest.Config{})
+	c := reducto.New(srv.URL, "sim-key", reducto.WithMaxRetries(0))
+	id, err := c.ParseAsync(context.Background(), reducto.ParseRequest{Input: "https://e.com/a.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(reductotest.Fault{PathPrefix: "/jobs", Count: 1, Status: 429, RetryAfter: 300 * time.Millisecond})
+	if _, err := c.ListJobs(context.Background(), reducto.ListJobsParams{}); !reducto.IsRateLimited(err) {
+		t.Fatalf("err = %v, want the injected 429", err)
+	}
+	if _, err := c.GetJob(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	var limited, got time.Time
+	for _, r := range srv.RequestLog() {
+		switch {
+		case r.Path == "/jobs" && r.Status == 429:
+			limited = r.At
+		case r.Path == "/job/"+id:
+			got = r.At
+		}
+	}
+	if limited.IsZero() || got.IsZero() {
+		t.Fatalf("request log lacks the 429 or the GET /job: %+v", srv.RequestLog())
+	}
+	if d := got.Sub(limited); d < 300*time.Millisecond {
+		t.Errorf("GET /job arrived %v after the 429, want at least 300ms", d)
 	}
 }

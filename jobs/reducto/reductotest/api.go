@@ -210,6 +210,7 @@ type jobResponse struct {
 	Result     json.RawMessage `json:"result"`
 	Progress   *float64        `json:"progress"`
 	Reason     *string         `json:"reason"`
+	Error      *errorObject    `json:"error,omitempty"` // Config.ErrorObjects
 	Type       string          `json:"type"`
 	NumPages   *int            `json:"num_pages"`
 	TotalPages *int            `json:"total_pages"`
@@ -232,8 +233,8 @@ func (s *Server) handleJob(w http.ResponseWriter, r *http.Request) {
 	}
 	j := s.lookupLocked(r.PathValue("id"), now)
 	if j == nil {
+		s.writeMissingLocked(w, r.PathValue("id"), now)
 		s.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, "Job not found")
 		return
 	}
 	// The response only holds immutable pieces of the job (the result is
@@ -253,7 +254,11 @@ func (s *Server) jobResponseLocked(j *job, now time.Time) jobResponse {
 	case reducto.JobCompleted:
 		resp.Result = j.Result
 	case reducto.JobFailed:
-		resp.Reason = &j.Reason
+		if s.cfg.ErrorObjects {
+			resp.Error = &errorObject{Code: "job_failed", Name: "JobFailed", Message: j.Reason}
+		} else {
+			resp.Reason = &j.Reason
+		}
 	}
 	if reducto.IsTerminal(st) {
 		pages, d := j.Pages, j.Dur.Seconds()
@@ -265,14 +270,13 @@ func (s *Server) jobResponseLocked(j *job, now time.Time) jobResponse {
 func (s *Server) handleDeleteJob(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	j := s.lookupLocked(r.PathValue("id"), s.clk.Now())
+	now := s.clk.Now()
+	j := s.lookupLocked(r.PathValue("id"), now)
 	if j == nil {
-		writeDetail(w, http.StatusNotFound, "Job not found")
+		s.writeMissingLocked(w, r.PathValue("id"), now)
 		return
 	}
-	j.Expired = true // tombstoned: later reads answer 404
-	s.dirtyLocked()
-	s.notifyLocked()
+	s.deleteLocked(j, now) // tombstoned: later reads answer 409, then 410
 	writeJSON(w, http.StatusAccepted, map[string]string{"job_id": j.ID})
 }
 
@@ -282,7 +286,7 @@ func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	now := s.clk.Now()
 	j := s.lookupLocked(r.PathValue("id"), now)
 	if j == nil {
-		writeDetail(w, http.StatusNotFound, "Job not found")
+		s.writeMissingLocked(w, r.PathValue("id"), now)
 		return
 	}
 	if st, _ := s.phaseLocked(j, now); !reducto.IsTerminal(st) {

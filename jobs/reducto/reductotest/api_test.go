@@ -435,7 +435,7 @@ func TestDeleteUploadAndJob(t *testing.T) {
 	if code, _, _ := call(t, s, http.MethodDelete, "/job/"+id, nil); code != 202 {
 		t.Fatalf("delete job: %d", code)
 	}
-	if code, _, _ := call(t, s, http.MethodGet, "/job/"+id, nil); code != 404 {
+	if code, _, _ := call(t, s, http.MethodGet, "/job/"+id, nil); code != 410 {
 		t.Fatalf("deleted job: %d", code)
 	}
 }

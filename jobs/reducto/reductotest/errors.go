@@ -52,3 +52,21 @@ func writeRateLimited(w http.ResponseWriter, msg string, retryAfterMS int64) {
 	}
 	writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": msg})
 }
+
+// errorObject is the newer error object {"code", "name", "message"}.
+type errorObject struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Message string `json:"message"`
+}
+
+// writeError answers an error in the form the server is configured for:
+// the newer {"error": {code, name, message}} with Config.ErrorObjects,
+// FastAPI's {"detail": msg} otherwise. name is a short CamelCase word.
+func (s *Server) writeError(w http.ResponseWriter, code int, name, msg string) {
+	if s.cfg.ErrorObjects {
+		writeJSON(w, code, map[string]any{"error": errorObject{Code: itoa(int64(code)), Name: name, Message: msg}})
+		return
+	}
+	writeDetail(w, code, msg)
+}

@@ -66,22 +66,33 @@ func (s *Server) DropConnections(n int) {
 	s.Inject(Fault{Count: n, Drop: DropAfter})
 }
 
-// ClearFaults removes every pending injected fault and FailNext.
+// ClearFaults removes every pending injected fault and FailNext, and
+// turns flaky mode off.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
 	s.failNext = nil
+	s.flaky = flakyState{}
 }
 
 func isSideChannel(path string) bool {
 	return strings.HasPrefix(path, "/result/") || strings.HasPrefix(path, "/presigned/")
 }
 
-// takeFault consumes the first queued fault matching r.
+// takeFault consumes the first queued fault matching r, or else asks
+// flaky mode.
 func (s *Server) takeFault(r *http.Request) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if f := s.takeQueuedLocked(r); f != nil {
+		return f
+	}
+	return s.flakyFaultLocked(r, s.clk.Now())
+}
+
+// takeQueuedLocked consumes the first fault queued by Inject matching r.
+func (s *Server) takeQueuedLocked(r *http.Request) *Fault {
 	for i, f := range s.faults {
 		if f.Method != "" && f.Method != r.Method {
 			continue
@@ -103,7 +114,7 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 }
 
 // answerFault writes an injected error status.
-func answerFault(w http.ResponseWriter, f *Fault) {
+func (s *Server) answerFault(w http.ResponseWriter, f *Fault) {
 	ms := f.RetryAfter.Milliseconds()
 	switch {
 	case f.Status == http.StatusTooManyRequests:
@@ -112,7 +123,12 @@ func answerFault(w http.ResponseWriter, f *Fault) {
 		if ms > 0 {
 			w.Header().Set("Retry-After", itoa((ms+999)/1000))
 		}
-		writeAppError(w, f.Status, "server_error", http.StatusText(f.Status)+" (injected by reductotest)")
+		msg := http.StatusText(f.Status) + " (injected by reductotest)"
+		if s.cfg.ErrorObjects {
+			s.writeError(w, f.Status, "ServiceUnavailable", msg)
+		} else {
+			writeAppError(w, f.Status, "server_error", msg)
+		}
 	default:
 		writeDetail(w, f.Status, http.StatusText(f.Status))
 	}

@@ -40,6 +40,8 @@ type job struct {
 	Reason    string                 `json:"reason,omitempty"`
 	Pages     int                    `json:"pages"`
 	Expired   bool                   `json:"expired,omitempty"`
+	Deleted   bool                   `json:"deleted,omitempty"` // DELETE /job: 409, then 410
+	DeletedAt time.Time              `json:"deleted_at,omitzero"`
 	Final     string                 `json:"final,omitempty"` // terminal status once reached
 	FinalAt   time.Time              `json:"final_at,omitzero"`
 	Result    json.RawMessage        `json:"result,omitempty"`
@@ -137,7 +139,7 @@ func defaultDuration(id string) time.Duration {
 // expiredLocked reports whether a job is gone the way Reducto's jobs go
 // after about 12 hours.
 func (s *Server) expiredLocked(j *job, now time.Time) bool {
-	return j.Expired || now.Sub(j.Created) > s.cfg.JobTTL
+	return j.Expired || j.Deleted || now.Sub(j.Created) > s.cfg.JobTTL
 }
 
 // lookupLocked returns a live job or nil.

@@ -17,7 +17,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hijackClose(w)
 		return
 	case f != nil && f.Drop == NoDrop && f.Status != 0:
-		answerFault(w, f)
+		s.answerFault(w, f)
 		s.record(r, f.Status, at, false)
 		return
 	case f != nil && f.Drop == DropAfter:

@@ -105,6 +105,7 @@ type JobInfo struct {
 	Duration  time.Duration
 	Reason    string // failure reason
 	Expired   bool
+	Deleted   bool // deleted (DELETE /job or DeleteJob): answers 409, then 410
 	// DeliveryAttempts and DeliverySuccesses count webhook attempts.
 	DeliveryAttempts  int
 	DeliverySuccesses int
@@ -114,7 +115,7 @@ func (s *Server) infoLocked(j *job, now time.Time) JobInfo {
 	st, _ := s.phaseLocked(j, now)
 	ji := JobInfo{ID: j.ID, Kind: j.Kind, Status: st, Input: j.Input, FileName: j.FileName,
 		Metadata: j.Metadata, RawConfig: string(j.RawConfig), Webhook: j.Webhook, Created: j.Created,
-		Duration: j.Dur, Expired: s.expiredLocked(j, now)}
+		Duration: j.Dur, Expired: s.expiredLocked(j, now), Deleted: j.Deleted}
 	if j.Fail {
 		ji.Reason = j.Reason
 	}

@@ -59,6 +59,18 @@ type Config struct {
 	// JobTTL is how long a job stays readable; older jobs answer 404 as
 	// expired ones do on Reducto. Default 12 h.
 	JobTTL time.Duration
+	// DeletingFor is how long (Clock time) a deleted job answers 409 while
+	// its deletion "runs"; after that it answers 410 Gone, as Reducto's
+	// deleted jobs do. Default 0: 410 at once.
+	DeletingFor time.Duration
+	// ErrorObjects makes the simulator use the newer error object
+	// {"error": {"code", "name", "message"}}: a failed job carries it
+	// instead of "reason", and error answers (409/410 for deleted jobs,
+	// injected 5xx) use it as their body.
+	ErrorObjects bool
+	// Flaky, when set, makes the API misbehave at random from the start
+	// (see Flaky and SetFlaky).
+	Flaky *Flaky
 	// JobRateLimit is the GET /job/{id} limit in requests per second of
 	// Clock time (burst: one second's worth). Default 200; negative disables.
 	JobRateLimit float64
@@ -123,6 +135,7 @@ type Server struct {
 	failNext []string
 	jobLimit *bucket
 	edge     *bucket
+	flaky    flakyState
 	changed  chan struct{} // closed and replaced on every observable change
 
 	obs observer
@@ -222,6 +235,9 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	if cfg.EdgeRateLimit > 0 {
 		s.edge = newBucket(cfg.EdgeRateLimit, now)
+	}
+	if cfg.Flaky != nil {
+		s.setFlakyLocked(*cfg.Flaky, now)
 	}
 	s.sched = newScheduler(s.clk)
 	s.mux = s.routes()

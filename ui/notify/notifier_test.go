@@ -37,6 +37,7 @@ func start(t *testing.T, cfg Config) *harness {
 		cfg.BurstWindow = 150 * time.Millisecond
 	}
 	n := New(cfg)
+	closeSender(t, n)
 	return run(t, d, n, cfg.BurstWindow)
 }
 
@@ -124,16 +125,66 @@ func TestEscapesOutsideTextInBody(t *testing.T) {
 	}
 }
 
-func TestBurstBecomesOneSummary(t *testing.T) {
+// settled waits until the desktop shows want notifications, the last of
+// them naming lines files, and until no further Notify call follows.
+func (h *harness) settled(want, lines int) []fakedesktop.Notification {
+	h.t.Helper()
+	calls, err := h.d.WaitFor(func(calls []fakedesktop.Notification) bool {
+		shown := fakedesktop.Fold(calls)
+		return len(shown) >= want && strings.Count(shown[len(shown)-1].Body, "\n")+1 >= lines
+	}, wait)
+	if err != nil {
+		h.t.Fatalf("%v: %+v", err, fakedesktop.Fold(calls))
+	}
+	if err := h.d.ExpectNoMore(len(calls), 2*h.window); err != nil {
+		h.t.Fatal(err)
+	}
+	return fakedesktop.Fold(calls)
+}
+
+func TestFirstOutcomeIsShownAtOnce(t *testing.T) {
+	// An hour's window: only showing at once can get it out within wait.
+	h := start(t, Config{BurstWindow: time.Hour})
+	h.push(outcomeEvent(1, "/d/now.pdf", jobs.StatusCompleted, ""))
+	got, err := h.d.WaitNotifications(1, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Summary != "now.pdf completed" || got[0].ReplacesID != 0 {
+		t.Errorf("notification %+v, want a new one for now.pdf", got[0])
+	}
+}
+
+func TestBurstUpdatesOneNotificationInPlace(t *testing.T) {
 	// A wide window: all twelve must land in it even on a loaded machine.
-	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
+	h := start(t, Config{BurstWindow: 2 * time.Second})
 	var files []string
 	for i := 1; i <= 12; i++ {
 		f := fmt.Sprintf("scan-%02d.pdf", i)
 		files = append(files, f)
-		h.push(outcomeEvent(int64(100+i), "/data/"+f, jobs.StatusCompleted, ""))
+		ev := outcomeEvent(int64(100+i), "/data/"+f, jobs.StatusCompleted, "")
+		h.push(ev, ev) // every outcome arrives twice (webhook and poll)
+		if i == 1 {
+			// The first is on screen before the second arrives.
+			if _, err := h.d.WaitNotifications(1, wait); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	got := h.expect(1)[0]
+	shown := h.settled(1, 12)
+	if len(shown) != 1 {
+		t.Fatalf("%d notifications, want 1 updated in place: %+v", len(shown), shown)
+	}
+	calls := h.d.Notifications()
+	if calls[0].ReplacesID != 0 || calls[0].Summary != "scan-01.pdf completed" {
+		t.Errorf("first call %+v, want a new notification for scan-01.pdf", calls[0])
+	}
+	for _, c := range calls[1:] {
+		if c.ReplacesID != calls[0].ID || c.ID != calls[0].ID {
+			t.Errorf("update %+v does not replace notification %d", c, calls[0].ID)
+		}
+	}
+	got := shown[0]
 	if got.Summary != "12 documents completed" {
 		t.Errorf("summary %q", got.Summary)
 	}
@@ -146,31 +197,42 @@ func TestBurstBecomesOneSummary(t *testing.T) {
 			t.Errorf("line %d = %q, want %q", i, lines[i], want)
 		}
 	}
+	if got.AppName != "Reducto Tray" {
+		t.Errorf("app name %q", got.AppName)
+	}
 }
 
-func TestMixedBurstCountsBoth(t *testing.T) {
-	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
+func TestMixedBurstCountsBothAndEscapes(t *testing.T) {
+	h := start(t, Config{BurstWindow: 2 * time.Second})
 	for i := 1; i <= 10; i++ {
 		h.push(outcomeEvent(int64(i), fmt.Sprintf("/d/ok%d.pdf", i), jobs.StatusCompleted, ""))
 	}
-	h.push(outcomeEvent(11, "/d/bad1.pdf", jobs.StatusFailed, "timeout"),
+	h.push(outcomeEvent(11, "/d/<b>bad1.pdf", jobs.StatusFailed, "timeout"),
 		outcomeEvent(12, "/d/bad2.pdf", jobs.StatusFailed, "x & y"))
-	got := h.expect(1)[0]
+	got := h.settled(1, 12)[0]
 	if got.Summary != "10 completed, 2 failed" {
 		t.Errorf("summary %q", got.Summary)
 	}
-	if !strings.HasSuffix(got.Body, "\nbad1.pdf: parse failed: timeout\nbad2.pdf: parse failed: x &amp; y") {
+	if !strings.HasSuffix(got.Body, "\n&lt;b&gt;bad1.pdf: parse failed: timeout\nbad2.pdf: parse failed: x &amp; y") {
 		t.Errorf("body does not end with the escaped failures:\n%s", got.Body)
 	}
 }
 
-func TestTwoOutcomesAreTwoNotifications(t *testing.T) {
-	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
-	h.push(outcomeEvent(1, "/d/one.pdf", jobs.StatusCompleted, ""),
-		outcomeEvent(2, "/d/two.pdf", jobs.StatusFailed, "bad"))
+func TestOutcomesFurtherApartThanTheWindowAreSeparate(t *testing.T) {
+	// A window far shorter than a D-Bus round trip: the second outcome
+	// arrives after the first notification answered, so after the window.
+	h := start(t, Config{BurstWindow: time.Microsecond})
+	h.push(outcomeEvent(1, "/d/one.pdf", jobs.StatusCompleted, ""))
+	if _, err := h.d.WaitNotifications(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	h.push(outcomeEvent(2, "/d/two.pdf", jobs.StatusFailed, "bad"))
 	got := h.expect(2)
 	if got[0].Summary != "one.pdf completed" || got[1].Summary != "two.pdf failed" {
 		t.Errorf("summaries %q, %q", got[0].Summary, got[1].Summary)
+	}
+	if got[1].ReplacesID != 0 || got[1].ID == got[0].ID {
+		t.Errorf("second %+v replaced the first %+v", got[1], got[0])
 	}
 }
 
@@ -236,11 +298,44 @@ func TestPauseAndResume(t *testing.T) {
 	}
 }
 
-func TestPauseSilencesWhatIsStillInTheWindow(t *testing.T) {
-	h := start(t, Config{BurstWindow: 500 * time.Millisecond})
-	h.push(outcomeEvent(1, "/d/late.pdf", jobs.StatusCompleted, ""))
+// closeSender closes n's D-Bus connection when the test ends, so that no
+// call of this test can reach the next one.
+func closeSender(t *testing.T, n *Notifier) {
+	if c, ok := n.cfg.Sender.(interface{ Close() error }); ok {
+		t.Cleanup(func() { _ = c.Close() })
+	}
+}
+
+func TestPauseSilencesWhatWaitsBehindASlowCall(t *testing.T) {
+	d := fakedesktop.Shared(t)
+	d.SetNotifyHang(true)
+	n := New(Config{BurstWindow: 2 * time.Second})
+	closeSender(t, n)
+	queued := make(chan int, 100)
+	n.testHookQueued = func(k int) { queued <- k }
+	h := run(t, d, n, 2*time.Second)
+	h.push(outcomeEvent(1, "/d/slow.pdf", jobs.StatusCompleted, ""))
+	if err := d.WaitBlocked(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	h.push(outcomeEvent(2, "/d/late.pdf", jobs.StatusCompleted, ""))
+	for k := 0; k != 1; {
+		select {
+		case k = <-queued:
+		case <-time.After(wait):
+			t.Fatal("late.pdf never queued behind the slow call")
+		}
+	}
 	h.n.PauseUntil(time.Now().Add(time.Hour))
-	if err := h.d.ExpectNoMore(0, 2*h.window); err != nil {
+	d.SetNotifyHang(false)
+	got, err := d.WaitNotifications(1, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Summary != "slow.pdf completed" {
+		t.Errorf("summary %q", got[0].Summary)
+	}
+	if err := d.ExpectNoMore(1, 500*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -252,11 +347,12 @@ func TestStuckServerDoesNotHangRun(t *testing.T) {
 	queued := make(chan int, 100)
 	n := New(Config{
 		Timeout:     200 * time.Millisecond,
-		BurstWindow: 50 * time.Millisecond,
+		BurstWindow: 2 * time.Second,
 		OnHealth:    func(err error) { health <- err },
 	})
+	closeSender(t, n)
 	n.testHookQueued = func(k int) { queued <- k }
-	h := run(t, d, n, 50*time.Millisecond)
+	h := run(t, d, n, 2*time.Second)
 
 	h.push(outcomeEvent(1, "/d/first.pdf", jobs.StatusCompleted, ""))
 	if err := d.WaitBlocked(1, wait); err != nil {
@@ -294,20 +390,23 @@ func TestStuckServerDoesNotHangRun(t *testing.T) {
 		t.Fatalf("a stuck server showed %d notifications", len(got))
 	}
 
-	// The server wakes up: the stuck call completes, then the backlog goes
-	// out as one summary, and health recovers.
+	// The server wakes up: the stuck call completes, then the backlog
+	// updates that same notification once, and health recovers.
 	d.SetNotifyHang(false)
 	got, err := d.WaitNotifications(2, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[0].Summary != "first.pdf completed" || got[1].Summary != fmt.Sprintf("%d documents completed", more) {
+	if got[0].Summary != "first.pdf completed" || got[1].Summary != fmt.Sprintf("%d documents completed", more+1) {
 		t.Errorf("summaries %q, %q", got[0].Summary, got[1].Summary)
 	}
-	if lines := strings.Count(got[1].Body, "\n") + 1; lines != more {
-		t.Errorf("backlog summary names %d files, want %d", lines, more)
+	if got[1].ReplacesID != got[0].ID {
+		t.Errorf("the backlog replaced %d, want %d", got[1].ReplacesID, got[0].ID)
 	}
-	if err := d.ExpectNoMore(2, 3*h.window); err != nil {
+	if lines := strings.Count(got[1].Body, "\n") + 1; lines != more+1 {
+		t.Errorf("backlog summary names %d files, want %d", lines, more+1)
+	}
+	if err := d.ExpectNoMore(2, 500*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	recoverBy := time.After(wait)
@@ -332,7 +431,8 @@ recovered:
 
 func TestClosingEventsFlushesWhatIsWaiting(t *testing.T) {
 	d := fakedesktop.Shared(t)
-	n := New(Config{BurstWindow: time.Hour}) // only the flush can send it
+	n := New(Config{BurstWindow: time.Hour})
+	closeSender(t, n)
 	events := make(chan jobs.Event, 1)
 	events <- outcomeEvent(1, "/d/last.pdf", jobs.StatusCompleted, "")
 	close(events)

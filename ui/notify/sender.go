@@ -17,6 +17,19 @@ type Sender interface {
 	Send(title, body string) error
 }
 
+// Replacer is a Sender that can update a notification already on screen,
+// which is how a burst becomes one summary without waiting to see whether a
+// burst follows (org.freedesktop.Notifications' replaces_id).
+type Replacer interface {
+	Sender
+	// Replace shows title and body in place of notification id (0: as a
+	// new notification) and returns the id now showing them. It returns 0
+	// when what it showed cannot be replaced later (it went out through a
+	// path without replaces_id, such as beeep); the Notifier then stops
+	// updating that notification.
+	Replace(id uint32, title, body string) (uint32, error)
+}
+
 // beeepMu serialises BeeepSender calls: beeep.AppName is a package global
 // read inside beeep.Notify, so two senders with different names (or two
 // concurrent calls) would race on it.

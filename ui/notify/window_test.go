@@ -3,98 +3,151 @@ package notify
 import (
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// TestDecideSlidingWindow drives the burst logic with synthetic arrival
-// times: no bus, no timers.
-func TestDecideSlidingWindow(t *testing.T) {
-	const w = 2 * time.Second
-	t0 := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
-	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
-	names := func(batches [][]waiting) [][]string {
-		var out [][]string
-		for _, b := range batches {
-			var names []string
-			for _, o := range b {
-				names = append(names, o.name)
-			}
-			out = append(out, names)
-		}
-		return out
+// call is one Send or Replace a scriptedSender saw.
+type call struct {
+	replaces uint32
+	title    string
+}
+
+// scriptedSender records calls and answers at once; as a Replacer it hands
+// out ids like a notification server, or 0 (a fallback) when noReplace.
+type scriptedSender struct {
+	mu        sync.Mutex
+	calls     []call
+	next      uint32
+	noReplace bool
+}
+
+func (s *scriptedSender) Send(title, _ string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, call{title: title})
+	return nil
+}
+
+func (s *scriptedSender) Replace(id uint32, title, _ string) (uint32, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, call{replaces: id, title: title})
+	if s.noReplace {
+		return 0, nil
 	}
-	type step struct {
-		now  float64
-		want [][]string
+	if id == 0 {
+		s.next++
+		id = s.next
 	}
-	cases := []struct {
-		name     string
-		arrivals []float64
-		steps    []step
-	}{
-		{"lone outcome waits one window", []float64{0}, []step{
-			{1.9, nil}, {2.0, [][]string{{"f0"}}},
-		}},
-		{"two close outcomes are two singles", []float64{0, 0.5}, []step{
-			{2.0, [][]string{{"f0"}}}, {2.5, [][]string{{"f1"}}},
-		}},
-		{"three within the window are one burst", []float64{0, 0.1, 0.2}, []step{
-			{2.0, nil}, {2.2, [][]string{{"f0", "f1", "f2"}}},
-		}},
-		{"the window slides past a lone first outcome", []float64{0, 1.5, 2.5, 3.0}, []step{
-			{2.0, [][]string{{"f0"}}}, {3.5, nil}, {5.0, [][]string{{"f1", "f2", "f3"}}},
-		}},
-		{"spread out pairs stay singles", []float64{0, 1.9, 3.8}, []step{
-			{2.0, [][]string{{"f0"}}}, {3.9, [][]string{{"f1"}}}, {5.8, [][]string{{"f2"}}},
-		}},
+	return id, nil
+}
+
+// plainSender hides Replace: a sender like beeep.
+type plainSender struct{ s *scriptedSender }
+
+func (p plainSender) Send(title, body string) error { return p.s.Send(title, body) }
+
+// clockRun drives a runner with synthetic arrival times: no bus, no timers.
+// Every call is answered before the next event, as a fast server would.
+type clockRun struct {
+	t  *testing.T
+	r  *runner
+	s  *scriptedSender
+	t0 time.Time
+}
+
+func newClockRun(t *testing.T, sender Sender, s *scriptedSender) *clockRun {
+	n := New(Config{BurstWindow: 2 * time.Second, Sender: sender})
+	return &clockRun{t: t, r: newRunner(n), s: s, t0: time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+// at delivers job id's completion at sec seconds, closing the open group
+// first if its time has come (what the close timer does in Run).
+func (c *clockRun) at(sec float64, id int64) {
+	now := c.t0.Add(time.Duration(sec * float64(time.Second)))
+	c.advance(now)
+	c.r.accept(outcomeEvent(id, fmt.Sprintf("/d/f%d.pdf", id), jobs.StatusCompleted, ""), now)
+	c.settle()
+}
+
+func (c *clockRun) advance(now time.Time) {
+	if c.r.cur != nil && len(c.r.cur.held) > 0 && !now.Before(c.r.cur.closesAt(c.r.n.cfg.BurstWindow)) {
+		c.r.closeGroup()
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := &runner{n: New(Config{BurstWindow: w, Sender: nopSender{}})}
-			for i, s := range c.arrivals {
-				r.pending = append(r.pending, waiting{outcome: outcome{id: int64(i), name: fmt.Sprintf("f%d", i)}, at: at(s)})
-			}
-			for _, st := range c.steps {
-				if got := names(r.decide(at(st.now), false)); !reflect.DeepEqual(got, st.want) {
-					t.Fatalf("at %.1fs got %v, want %v", st.now, got, st.want)
-				}
-			}
-			if len(r.pending) != 0 {
-				t.Errorf("%d outcomes left waiting", len(r.pending))
-			}
-		})
+	c.settle()
+}
+
+func (c *clockRun) settle() {
+	for c.r.kick(); c.r.inflight != nil; c.r.kick() {
+		c.r.finished(<-c.r.done)
 	}
 }
 
-// TestDecideSteadyStreamIsCapped checks that a stream with no quiet gap
-// still yields a summary within 4 windows of the burst's start.
-func TestDecideSteadyStreamIsCapped(t *testing.T) {
-	const w = 2 * time.Second
-	t0 := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
-	r := &runner{n: New(Config{BurstWindow: w, Sender: nopSender{}})}
-	var sent int
-	for i := 0; i < 100; i++ { // one outcome every 0.5 s for 50 s
-		now := t0.Add(time.Duration(i) * 500 * time.Millisecond)
-		r.pending = append(r.pending, waiting{outcome: outcome{id: int64(i)}, at: now})
-		for _, b := range r.decide(now, false) {
-			if len(b) < 3 {
-				t.Fatalf("batch of %d in a steady stream, want summaries", len(b))
-			}
-			sent += len(b)
-			if span := now.Sub(b[0].at); span > 4*w {
-				t.Fatalf("summary held its first outcome %s, want at most %s", span, 4*w)
-			}
+func (c *clockRun) want(calls ...call) {
+	c.t.Helper()
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if !reflect.DeepEqual(c.s.calls, calls) {
+		c.t.Fatalf("calls\n%+v\nwant\n%+v", c.s.calls, calls)
+	}
+	c.s.calls = nil
+}
+
+func TestReplacerShowsAtOnceAndUpdatesInPlace(t *testing.T) {
+	s := &scriptedSender{}
+	c := newClockRun(t, s, s)
+	c.at(0, 1)
+	c.want(call{0, "f1.pdf completed"})
+	c.at(0.5, 2)
+	c.at(1.0, 3)
+	c.want(call{1, "2 documents completed"}, call{1, "3 documents completed"})
+	// A quiet window closes the group: the next outcome is a new notification.
+	c.at(3.1, 4)
+	c.want(call{0, "f4.pdf completed"})
+}
+
+func TestReplacerSteadyStreamStartsANewNotificationAfterTheCap(t *testing.T) {
+	s := &scriptedSender{}
+	c := newClockRun(t, s, s)
+	for i := 0; i < 40; i++ { // one every 0.5 s for 20 s: never a quiet window
+		c.at(float64(i)*0.5, int64(i+1))
+	}
+	var news int
+	for _, cl := range s.calls {
+		if cl.replaces == 0 {
+			news++
 		}
 	}
-	for _, b := range r.decide(t0.Add(time.Hour), true) {
-		sent += len(b)
-	}
-	if sent != 100 {
-		t.Errorf("%d outcomes sent, want 100", sent)
+	// Capped at 4 windows (8 s) each: 0-8 s, 8-16 s, 16-20 s.
+	if news != 3 {
+		t.Errorf("%d notifications for a 20 s stream, want 3: %+v", news, s.calls)
 	}
 }
 
-type nopSender struct{}
+func TestPlainSenderShowsTwoAtOnceThenOneSummary(t *testing.T) {
+	s := &scriptedSender{}
+	c := newClockRun(t, plainSender{s}, s)
+	c.at(0, 1)
+	c.at(0.1, 2)
+	c.want(call{title: "f1.pdf completed"}, call{title: "f2.pdf completed"})
+	for i := int64(3); i <= 12; i++ {
+		c.at(0.1*float64(i), i)
+	}
+	c.want() // a burst: held for the summary
+	c.advance(c.t0.Add(4 * time.Second))
+	c.want(call{title: "10 documents completed"})
+}
 
-func (nopSender) Send(string, string) error { return nil }
+func TestFallbackMidBurstIsNotLost(t *testing.T) {
+	s := &scriptedSender{noReplace: true}
+	c := newClockRun(t, s, s)
+	for i := int64(1); i <= 5; i++ {
+		c.at(0.1*float64(i), i)
+	}
+	c.advance(c.t0.Add(5 * time.Second))
+	c.want(call{0, "f1.pdf completed"}, call{title: "f2.pdf completed"}, call{title: "3 documents completed"})
+}

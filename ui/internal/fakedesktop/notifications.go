@@ -14,7 +14,8 @@ const (
 )
 
 // Notification is one org.freedesktop.Notifications.Notify call the fake
-// server answered.
+// server answered. A call with ReplacesID set updates that notification in
+// place: ID is then the same as ReplacesID, as the specification requires.
 type Notification struct {
 	ID         uint32 // the id the server returned
 	AppName    string
@@ -26,6 +27,7 @@ type Notification struct {
 	Hints      map[string]dbus.Variant
 	Timeout    int32 // expire timeout in ms
 	Sender     string
+	At         time.Time // when the server received the call (for latency benchmarks)
 }
 
 // notificationServer is the exported org.freedesktop.Notifications object.
@@ -37,6 +39,7 @@ type notificationServer struct {
 	gate    chan struct{} // non-nil while Notify hangs; closed to release
 	blocked int           // Notify calls currently held by the gate
 	gen     int           // bumped by reset: calls held across it are dropped
+	failing bool          // Notify answers with an error (SetNotifyFail)
 	closed  chan struct{}
 }
 
@@ -73,6 +76,7 @@ func (s *notificationServer) signal() {
 // notification daemon.
 func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, body string,
 	actions []string, hints map[string]dbus.Variant, timeout int32, sender dbus.Sender) (uint32, *dbus.Error) {
+	at := time.Now()
 	s.mu.Lock()
 	gate, gen := s.gate, s.gen
 	if gate != nil {
@@ -96,13 +100,23 @@ func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, 
 		// Held across a Reset: it belongs to a finished test.
 		return 0, dbus.MakeFailedError(fmt.Errorf("fake notification server was reset"))
 	}
-	s.nextID++
+	if s.failing {
+		return 0, dbus.MakeFailedError(fmt.Errorf("fake notification server set to fail"))
+	}
+	// The spec: a non-zero replaces_id is answered with that same id, and
+	// the notification is updated in place (servers show a replaced id that
+	// has already expired as a new one, under the same id).
+	id := replaces
+	if id == 0 {
+		s.nextID++
+		id = s.nextID
+	}
 	s.got = append(s.got, Notification{
-		ID: s.nextID, AppName: app, ReplacesID: replaces, Icon: icon, Summary: summary, Body: body,
-		Actions: actions, Hints: hints, Timeout: timeout, Sender: string(sender),
+		ID: id, AppName: app, ReplacesID: replaces, Icon: icon, Summary: summary, Body: body,
+		Actions: actions, Hints: hints, Timeout: timeout, Sender: string(sender), At: at,
 	})
 	s.signal()
-	return s.nextID, nil
+	return id, nil
 }
 
 // GetCapabilities advertises body-markup so that clients escape as they
@@ -133,6 +147,7 @@ func (s *notificationServer) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.got = nil
+	s.failing = false
 	s.gen++
 	if s.gate != nil {
 		close(s.gate)
@@ -157,7 +172,17 @@ func (d *Desktop) SetNotifyHang(hang bool) {
 	}
 }
 
-// Notifications returns a copy of every notification answered so far.
+// SetNotifyFail makes Notify answer with a D-Bus error (true), as a broken
+// server would, showing and recording nothing; false restores it.
+func (d *Desktop) SetNotifyFail(fail bool) {
+	s := d.notifications
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing = fail
+}
+
+// Notifications returns a copy of every Notify call answered so far, updates
+// in place included; Shown folds updates into the notification they replace.
 func (d *Desktop) Notifications() []Notification {
 	s := d.notifications
 	s.mu.Lock()
@@ -182,6 +207,74 @@ func (d *Desktop) WaitNotifications(n int, timeout time.Duration) ([]Notificatio
 		case <-changed:
 		case <-deadline.C:
 			return got, fmt.Errorf("got %d notifications within %s, want %d", len(got), timeout, n)
+		}
+	}
+}
+
+// Shown returns what a desktop would show: one entry per notification id, in
+// the order the ids first appeared, each with the text of its latest update.
+func (d *Desktop) Shown() []Notification {
+	return Fold(d.Notifications())
+}
+
+// Fold reduces Notify calls to one entry per id (see Shown).
+func Fold(calls []Notification) []Notification {
+	var out []Notification
+	index := make(map[uint32]int)
+	for _, n := range calls {
+		if i, ok := index[n.ID]; ok {
+			out[i] = n
+			continue
+		}
+		index[n.ID] = len(out)
+		out = append(out, n)
+	}
+	return out
+}
+
+// WaitFor waits until done, given every Notify call answered so far, returns
+// true, and returns those calls; after timeout it returns them and an error.
+func (d *Desktop) WaitFor(done func(calls []Notification) bool, timeout time.Duration) ([]Notification, error) {
+	s := d.notifications
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		got, changed := append([]Notification(nil), s.got...), s.changed
+		s.mu.Unlock()
+		if done(got) {
+			return got, nil
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return got, fmt.Errorf("condition not met within %s after %d Notify calls", timeout, len(got))
+		}
+	}
+}
+
+// WaitCall waits until at least n Notify calls were answered and returns the
+// n-th (1-based) without copying the others, for benchmarks that wait for
+// every call in turn.
+func (d *Desktop) WaitCall(n int, timeout time.Duration) (Notification, error) {
+	s := d.notifications
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		count, changed := len(s.got), s.changed
+		var got Notification
+		if count >= n {
+			got = s.got[n-1]
+		}
+		s.mu.Unlock()
+		if count >= n {
+			return got, nil
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return Notification{}, fmt.Errorf("%d Notify calls within %s, want %d", count, timeout, n)
 		}
 	}
 }

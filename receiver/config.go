@@ -26,7 +26,7 @@ type Sink interface {
 
 // DeliveryLog durably records delivery ids. fresh[i] is false when ids[i]
 // was recorded before (by any earlier call, even in an earlier process).
-// *jobs.Store implements it.
+// *store.Store implements it.
 type DeliveryLog interface {
 	RecordDeliveries(ctx context.Context, ids []string) (fresh []bool, err error)
 }
@@ -40,6 +40,11 @@ type Config struct {
 	// called on every Svix delivery so a secret changed in the settings
 	// applies at once. Nil or empty means Svix deliveries are refused (401).
 	Secret func() string
+	// PublicURL returns the base URL under which the receiver is reachable
+	// from outside (--public-url, Settings), or "". It is called on every
+	// /healthz request, so a URL changed in the settings applies at once:
+	// its host is one of the Host values /healthz answers (421 for others).
+	PublicURL func() string
 	// DirectToken is the per-install secret path segment of the direct
 	// endpoint. Empty disables direct mode (every direct URL is 404).
 	DirectToken string
@@ -70,6 +75,10 @@ type Config struct {
 	BatchLinger time.Duration
 	// RetryAfter is the Retry-After sent with a 503 (default 5s).
 	RetryAfter time.Duration
+	// MaxInFlight caps webhook requests being read, verified and recorded
+	// at once (default 128); over it a request is answered 503 with
+	// Retry-After at once, before its body is read.
+	MaxInFlight int
 }
 
 func (c Config) withDefaults() Config {
@@ -95,6 +104,9 @@ func (c Config) withDefaults() Config {
 		c.BatchLinger = 0
 	} else if c.BatchLinger == 0 {
 		c.BatchLinger = 500 * time.Microsecond
+	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = defaultMaxInFlight
 	}
 	if c.RetryAfter <= 0 {
 		c.RetryAfter = 5 * time.Second

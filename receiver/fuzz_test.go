@@ -116,6 +116,10 @@ func FuzzWebhookHandler(f *testing.F) {
 
 		direct := mode&(fuzzDirect|fuzzDirectWrong) != 0
 		_, perr := parsePayload(body)
+		if direct {
+			// Unsigned, so only Reducto's status words are accepted.
+			_, perr = parseDirectPayload(body)
+		}
 		fresh := tsOffset > -290 && tsOffset < 290
 		switch {
 		case method != http.MethodPost:

@@ -36,6 +36,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.counters.reject(ReasonMethod)
 			return
 		}
+		if !s.hostAllowed(r.Host) {
+			s.counters.reject(ReasonHost)
+			s.log.Debug("healthz refused for an unknown Host", "host", r.Host, "remote", r.RemoteAddr)
+			http.Error(w, "misdirected request", http.StatusMisdirectedRequest)
+			return
+		}
 		s.serveHealth(w, r)
 	default:
 		s.counters.reject(ReasonNotFound)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,42 @@ func TestDirectURL(t *testing.T) {
 	for in, want := range cases {
 		if got := DirectURL(in, "tok"); got != want {
 			t.Errorf("DirectURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Fault 6: the direct endpoint (signed by nothing but its URL) accepted any
+// status word and recorded it as a delivery.
+func TestDirectOnlyReductoStatusWords(t *testing.T) {
+	token := strings.Repeat("1f", 32)
+	sink := newCountSink()
+	s, base := startServer(t, Config{DirectToken: token, Sink: sink, Log: newMemLog()})
+	c := testClient()
+	post := func(status string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+PathDirectPrefix+token, bytes.NewReader(reductoBody("job-w", status)))
+		resp, _ := do(t, c, req)
+		return resp.StatusCode
+	}
+	bad := []string{"completed", "COMPLETED", "Completed ", "Done", "Success", "Completed\x00", "<script>"}
+	for _, st := range bad {
+		if got := post(st); got != http.StatusBadRequest {
+			t.Errorf("direct status %q: status = %d, want 400", st, got)
+		}
+	}
+	good := []string{"Completed", "Failed", "Cancelled"}
+	for _, st := range good {
+		if got := post(st); got != http.StatusNoContent {
+			t.Errorf("direct status %q: status = %d, want 204", st, got)
+		}
+	}
+	if got := s.Stats().Rejected[ReasonPayload]; got != uint64(len(bad)) {
+		t.Fatalf("payload rejections = %d, want %d", got, len(bad))
+	}
+	eventually(t, "sink calls", func() bool { return sink.total.Load() == int64(len(good)) })
+	for _, d := range sink.deliveries() {
+		if !slices.Contains(good, d.Status) {
+			t.Fatalf("sink got status %q", d.Status)
 		}
 	}
 }

@@ -31,6 +31,13 @@ type Server struct {
 	batcher  *batcher
 	queue    *queue
 	counters *counters
+	// limit caps webhook requests in progress; bodies reads into buffers
+	// from a bounded free list.
+	limit  *limiter
+	bodies *bodyPool
+	// addrs are the hosts of the listen addresses, for the Host check.
+	addrMu sync.Mutex
+	addrs  []string
 	// queueFullLogged is set while the queue is full and the warning has
 	// been logged.
 	queueFullLogged atomic.Bool
@@ -64,7 +71,10 @@ func New(cfg Config) *Server {
 		started:  clk.Now(),
 		counters: newCounters(),
 		queue:    newQueue(cfg.QueueSize),
+		limit:    newLimiter(cfg.MaxInFlight),
+		bodies:   newBodyPool(cfg.MaxInFlight),
 	}
+	s.addListenHost(cfg.Addr)
 	s.verifier = &verifier{secret: cfg.Secret, clock: cfg.Clock, log: s.log}
 	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches, s.log)
 	s.sinkCtx, s.sinkCancel = context.WithCancel(context.Background())
@@ -89,6 +99,7 @@ func (s *Server) Handler() http.Handler { return s }
 // Serve answers requests on ln until Shutdown; it then returns
 // http.ErrServerClosed, like http.Server.Serve.
 func (s *Server) Serve(ln net.Listener) error {
+	s.addListenHost(ln.Addr().String())
 	return s.httpSrv.Serve(ln)
 }
 

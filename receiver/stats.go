@@ -12,25 +12,29 @@ const (
 	ReasonMethod       = "method"        // 405: wrong method on a known path
 	ReasonStoreError   = "store_error"   // 503: the delivery log failed
 	ReasonShuttingDown = "shutting_down" // 503: the receiver is closing
+	ReasonBusy         = "busy"          // 503: MaxInFlight webhook requests already in progress
+	ReasonHost         = "host"          // 421: /healthz asked under a name the receiver does not answer to
 )
 
 var reasons = []string{ReasonSignature, ReasonNoSecret, ReasonPayload, ReasonTooLarge,
-	ReasonNotFound, ReasonMethod, ReasonStoreError, ReasonShuttingDown}
+	ReasonNotFound, ReasonMethod, ReasonStoreError, ReasonShuttingDown, ReasonBusy, ReasonHost}
 
 // Stats is a snapshot of what the receiver has done since it started.
 // Every webhook request ends in exactly one of Accepted, Duplicates,
 // QueueFull or one Rejected reason.
 type Stats struct {
-	Accepted   uint64            `json:"accepted"`     // fresh deliveries queued for the engine
-	Duplicates uint64            `json:"duplicates"`   // deliveries already recorded (204, no Sink call)
-	QueueFull  uint64            `json:"queue_full"`   // 503s because the engine queue was full
-	Rejected   map[string]uint64 `json:"rejected"`     // by reason (Reason* constants)
-	Handled    uint64            `json:"handled"`      // Sink calls finished
-	SinkErrors uint64            `json:"sink_errors"`  // Sink calls that failed (unknown jobs excluded)
-	Unknown    uint64            `json:"unknown_jobs"` // Sink calls answered jobs.ErrUnknownJob
-	Batches    uint64            `json:"batches"`      // RecordDeliveries calls
-	QueueLen   int               `json:"queue_len"`    // deliveries waiting for a worker now
-	QueueCap   int               `json:"queue_cap"`
+	Accepted    uint64            `json:"accepted"`     // fresh deliveries queued for the engine
+	Duplicates  uint64            `json:"duplicates"`   // deliveries already recorded (204, no Sink call)
+	QueueFull   uint64            `json:"queue_full"`   // 503s because the engine queue was full
+	Rejected    map[string]uint64 `json:"rejected"`     // by reason (Reason* constants)
+	Handled     uint64            `json:"handled"`      // Sink calls finished
+	SinkErrors  uint64            `json:"sink_errors"`  // Sink calls that failed (unknown jobs excluded)
+	Unknown     uint64            `json:"unknown_jobs"` // Sink calls answered jobs.ErrUnknownJob
+	Batches     uint64            `json:"batches"`      // RecordDeliveries calls
+	QueueLen    int               `json:"queue_len"`    // deliveries waiting for a worker now
+	QueueCap    int               `json:"queue_cap"`
+	InFlight    int               `json:"in_flight"`     // webhook requests being read or handled now
+	InFlightCap int               `json:"in_flight_cap"` // Config.MaxInFlight
 }
 
 type counters struct {
@@ -53,16 +57,18 @@ func (c *counters) reject(reason string) { c.rejected[reason].Add(1) }
 func (s *Server) Stats() Stats {
 	c := s.counters
 	st := Stats{
-		Accepted:   c.accepted.Load(),
-		Duplicates: c.duplicates.Load(),
-		QueueFull:  c.queueFull.Load(),
-		Handled:    c.handled.Load(),
-		SinkErrors: c.sinkErrors.Load(),
-		Unknown:    c.unknown.Load(),
-		Batches:    c.batches.Load(),
-		Rejected:   make(map[string]uint64, len(reasons)),
-		QueueLen:   s.queue.len(),
-		QueueCap:   s.queue.cap(),
+		Accepted:    c.accepted.Load(),
+		Duplicates:  c.duplicates.Load(),
+		QueueFull:   c.queueFull.Load(),
+		Handled:     c.handled.Load(),
+		SinkErrors:  c.sinkErrors.Load(),
+		Unknown:     c.unknown.Load(),
+		Batches:     c.batches.Load(),
+		Rejected:    make(map[string]uint64, len(reasons)),
+		QueueLen:    s.queue.len(),
+		QueueCap:    s.queue.cap(),
+		InFlight:    s.limit.inUse(),
+		InFlightCap: s.limit.cap(),
 	}
 	for r, n := range c.rejected {
 		st.Rejected[r] = n.Load()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,19 +21,23 @@ const tolerance = 5 * time.Minute
 
 var (
 	// errNoSecret wraps every misconfiguration: no secret, or one that is
-	// not a secret at all.
-	errNoSecret  = errors.New("no valid webhook secret configured")
-	errTooOld    = errors.New("message timestamp too old")
-	errTooNew    = errors.New("message timestamp too new")
-	errTimestamp = errors.New("invalid signature headers")
+	// not a usable secret (see ValidateSecret).
+	errNoSecret    = errors.New("no valid webhook secret configured")
+	errTooOld      = errors.New("message timestamp too old")
+	errTooNew      = errors.New("message timestamp too new")
+	errTimestamp   = errors.New("invalid signature headers")
+	errHeaders     = errors.New("missing signature headers")
+	errNoSignature = errors.New("no v1 signature in the signature header")
 )
 
-// verifier checks Svix signatures against whatever secret is current. Building
-// a *svix.Webhook decodes base64, so it is cached per secret rather than per
-// request; a changed secret replaces the cache on the next delivery.
+// verifier checks Svix deliveries in two steps: precheck, on the headers
+// alone before any of the body is read, and verify, the MAC over the body.
+// Building a *svix.Webhook decodes base64, so it is cached per secret
+// rather than per request; a changed secret replaces the cache on the next
+// delivery.
 type verifier struct {
 	secret func() string
-	clock  clock.Clock // nil = svix's own wall-clock check
+	clock  clock.Clock // nil = the wall clock
 	log    *slog.Logger
 
 	cached atomic.Pointer[cachedWebhook]
@@ -70,13 +75,19 @@ func (v *verifier) webhook() (*svix.Webhook, error) {
 	case secret == "":
 		c.err = errNoSecret
 	default:
+		// A short key verifies nothing (anyone can sign with "whsec_"), so
+		// it is refused like no key at all. Never put the secret itself in
+		// the error: it ends up in logs.
+		if err := ValidateSecret(secret); err != nil {
+			c.err = fmt.Errorf("%w: %w", errNoSecret, err)
+			break
+		}
 		wh, err := svix.NewWebhook(secret)
 		if err != nil {
-			// Never put the secret itself in the error: it ends up in logs.
-			c.err = fmt.Errorf("%w: secret is not valid base64 (expected whsec_...): %v", errNoSecret, err)
-		} else {
-			c.wh = wh
+			c.err = fmt.Errorf("%w: %v", errNoSecret, err)
+			break
 		}
+		c.wh = wh
 	}
 	v.cached.Store(c)
 	v.warnOnce(c.err)
@@ -97,32 +108,57 @@ func (v *verifier) warnOnce(err error) {
 	}
 }
 
-// verify checks body against the signature headers. A nil error means the
-// delivery is authentic and fresh enough.
-func (v *verifier) verify(body []byte, h http.Header) error {
+// precheck refuses, from the headers alone, what can never verify: no
+// usable secret, a missing id, timestamp or signature, a timestamp outside
+// the replay window, a signature header without a v1 entry. It runs before
+// the body is read, so an unauthenticated client cannot make the receiver
+// hold a body buffer with headers that are wrong on their face. On success
+// it returns the verifier to check the body's MAC with.
+func (v *verifier) precheck(h http.Header) (*svix.Webhook, error) {
 	wh, err := v.webhook()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if v.clock == nil {
-		return wh.Verify(body, h)
+	id, ts, sig := svixHeaders(h)
+	if id == "" || ts == "" || sig == "" {
+		return nil, errHeaders
 	}
-	// With an injected clock the timestamp window is checked here, with the
-	// same rules as svix's verifyTimestamp, and the library checks the MAC.
-	_, ts, _ := svixHeaders(h)
-	if ts != "" {
-		sec, err := strconv.ParseInt(ts, 10, 64)
-		if err != nil {
-			return errTimestamp
-		}
-		now := v.clock.Now()
-		t := time.Unix(sec, 0)
-		if now.Sub(t) > tolerance {
-			return errTooOld
-		}
-		if t.Unix() > now.Add(tolerance).Unix() {
-			return errTooNew
+	// The same rules as svix's verifyTimestamp, against the injected clock
+	// when there is one (the sandbox's sped-up clock and its signer agree).
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return nil, errTimestamp
+	}
+	now := time.Now()
+	if v.clock != nil {
+		now = v.clock.Now()
+	}
+	t := time.Unix(sec, 0)
+	if now.Sub(t) > tolerance {
+		return nil, errTooOld
+	}
+	if t.Unix() > now.Add(tolerance).Unix() {
+		return nil, errTooNew
+	}
+	if !hasV1Signature(sig) {
+		return nil, errNoSignature
+	}
+	return wh, nil
+}
+
+// hasV1Signature reports whether a signature header has an entry the svix
+// library would compare: "v1,<something>" in a space-separated list.
+func hasV1Signature(sig string) bool {
+	for entry := range strings.SplitSeq(sig, " ") {
+		if version, mac, ok := strings.Cut(entry, ","); ok && version == "v1" && mac != "" {
+			return true
 		}
 	}
+	return false
+}
+
+// verify checks body's MAC. The timestamp was checked by precheck, with
+// the right clock, so the library is asked for the MAC alone.
+func verify(wh *svix.Webhook, body []byte, h http.Header) error {
 	return wh.VerifyIgnoringTimestamp(body, h)
 }

@@ -1,15 +1,15 @@
 package receiver
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
 // Limits on the identifying fields of a payload: Reducto job ids are UUIDs
@@ -20,23 +20,22 @@ const (
 	maxStatusLen = 64
 )
 
-var errTooLarge = errors.New("body too large")
-
-// bufPool recycles body buffers: the body is only needed until it is
-// verified and parsed (metadata is copied out by json.Unmarshal).
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// serveSvix handles POST /webhooks/svix.
+// serveSvix handles POST /webhooks/svix. Everything that can be decided
+// from the headers (declared size, secret, signature headers, timestamp)
+// is decided before a byte of the body is read.
 func (s *Server) serveSvix(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > MaxBodyBytes {
+		s.readFailed(w, errTooLarge)
+		return
+	}
+	wh, err := s.verifier.precheck(r.Header)
+	if err != nil {
+		s.unauthorized(w, r, err)
+		return
+	}
 	s.withBody(w, r, func(body []byte) {
-		if err := s.verifier.verify(body, r.Header); err != nil {
-			reason := ReasonSignature
-			if errors.Is(err, errNoSecret) {
-				reason = ReasonNoSecret
-			}
-			s.counters.reject(reason)
-			s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", r.RemoteAddr)
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+		if err := verify(wh, body, r.Header); err != nil {
+			s.unauthorized(w, r, err)
 			return
 		}
 		p, err := parsePayload(body)
@@ -49,6 +48,17 @@ func (s *Server) serveSvix(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// unauthorized answers 401 for a Svix delivery that is not authentic.
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, err error) {
+	reason := ReasonSignature
+	if errors.Is(err, errNoSecret) {
+		reason = ReasonNoSecret
+	}
+	s.counters.reject(reason)
+	s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", r.RemoteAddr)
+	http.Error(w, "invalid signature", http.StatusUnauthorized)
+}
+
 // serveDirect handles POST /webhooks/direct/{token}.
 func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token string) {
 	want := s.cfg.DirectToken
@@ -59,8 +69,12 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		http.NotFound(w, r)
 		return
 	}
+	if r.ContentLength > MaxBodyBytes {
+		s.readFailed(w, errTooLarge)
+		return
+	}
 	s.withBody(w, r, func(body []byte) {
-		p, err := parsePayload(body)
+		p, err := parseDirectPayload(body)
 		if err != nil {
 			s.badPayload(w, err)
 			return
@@ -77,16 +91,22 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 
 // withBody runs handle with the request's raw body (at most MaxBodyBytes)
 // while the server counts the request as in progress, so Shutdown waits
-// for it. The body is only valid during handle.
+// for it. Past MaxInFlight requests it answers 503 without reading. The
+// body is only valid during handle.
 func (s *Server) withBody(w http.ResponseWriter, r *http.Request, handle func(body []byte)) {
 	if !s.enter() {
 		s.unavailable(w, ReasonShuttingDown)
 		return
 	}
 	defer s.leave()
-	buf, err := readBody(w, r)
+	if !s.limit.tryAcquire() {
+		s.unavailable(w, ReasonBusy)
+		return
+	}
+	defer s.limit.release()
+	buf, err := readBody(w, r, s.bodies)
 	if buf != nil {
-		defer bufPool.Put(buf)
+		defer s.bodies.put(buf)
 	}
 	if err != nil {
 		s.readFailed(w, err)
@@ -132,28 +152,6 @@ func (s *Server) accept(w http.ResponseWriter, d jobs.Delivery) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// readBody reads the whole body, refusing more than MaxBodyBytes. The
-// returned buffer, when not nil, goes back to bufPool after use.
-func readBody(w http.ResponseWriter, r *http.Request) (*bytes.Buffer, error) {
-	if r.ContentLength > MaxBodyBytes {
-		return nil, errTooLarge
-	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return buf, errTooLarge
-	}
-	if err != nil {
-		return buf, err
-	}
-	return buf, nil
-}
-
 func (s *Server) readFailed(w http.ResponseWriter, err error) {
 	if errors.Is(err, errTooLarge) {
 		s.counters.reject(ReasonTooLarge)
@@ -195,6 +193,31 @@ var (
 	errNoStatus = errors.New("missing status")
 	errLongID   = errors.New("job_id or status too long")
 )
+
+// statusWords are Reducto's job status words. Only Completed and Failed
+// are documented for webhooks; the rest are the words GET /job and
+// GET /jobs use, accepted so that a newer sender is not refused for a
+// word Reducto already speaks.
+var statusWords = map[string]bool{
+	reducto.JobPending: true, reducto.JobIdle: true, reducto.JobInProgress: true,
+	reducto.JobCompleting: true, reducto.JobCompleted: true, reducto.JobFailed: true,
+	reducto.JobCancelled: true,
+}
+
+// parseDirectPayload is parsePayload plus the status check. The direct
+// endpoint is not signed (its only secret is the URL), and its delivery
+// id is made of the job id and the status, so a word Reducto never sends
+// is refused rather than recorded and handed to the engine.
+func parseDirectPayload(body []byte) (payload, error) {
+	p, err := parsePayload(body)
+	if err != nil {
+		return payload{}, err
+	}
+	if !statusWords[p.Status] {
+		return payload{}, fmt.Errorf("status %q is not a Reducto status word", p.Status)
+	}
+	return p, nil
+}
 
 func parsePayload(body []byte) (payload, error) {
 	var p payload

@@ -106,39 +106,65 @@ END;
 `},
 }
 
-// migrate brings db (a single write connection) up to len(steps).
+// migrate brings db up to len(steps). Another process (or another *Store
+// in this one) may be opening the same fresh file at the same instant, so
+// each step reads user_version inside a BEGIN IMMEDIATE transaction: the
+// write lock is held from the read to the commit, and a step another opener
+// has already applied is never run twice ("table jobs already exists").
 func migrate(ctx context.Context, db *sql.DB, steps []migration) error {
-	var v int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
-	if v > len(steps) {
-		return fmt.Errorf("schema version %d is newer than this build knows (%d): refusing to touch it", v, len(steps))
-	}
-	for i := v; i < len(steps); i++ {
-		if err := applyMigration(ctx, db, i, steps[i]); err != nil {
+	defer conn.Close()
+	for {
+		done, err := migrateStep(ctx, conn, steps)
+		if err != nil || done {
 			return err
 		}
 	}
-	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, i int, m migration) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migration %d (%s): begin: %w", i+1, m.name, err)
+// migrateStep applies the step after the current version, if any, in one
+// exclusive transaction together with the version bump, and reports
+// whether the schema was already up to date.
+func migrateStep(ctx context.Context, conn *sql.Conn, steps []migration) (done bool, err error) {
+	// Explicit rather than through BeginTx, so that the lock does not
+	// depend on the DSN's _txlock: a deferred transaction would read the
+	// version under a shared lock and then fail to upgrade it.
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return false, fmt.Errorf("migrate: take the write lock: %w", err)
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("migration %d (%s): %w", i+1, m.name, err)
+	committed := false
+	defer func() {
+		if !committed {
+			// A background context: the rollback must run even when ctx
+			// is what ended the step, or the connection keeps the lock.
+			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	var v int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(steps) {
+		return false, fmt.Errorf("schema version %d is newer than this build knows (%d): refusing to touch it", v, len(steps))
+	}
+	if v == len(steps) {
+		return true, nil
+	}
+	m := steps[v]
+	if _, err := conn.ExecContext(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("migration %d (%s): %w", v+1, m.name, err)
 	}
 	// user_version lives in the database header, which the transaction
 	// covers: the bump commits or rolls back with the step.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-		return fmt.Errorf("migration %d (%s): set version: %w", i+1, m.name, err)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return false, fmt.Errorf("migration %d (%s): set version: %w", v+1, m.name, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %d (%s): commit: %w", i+1, m.name, err)
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return false, fmt.Errorf("migration %d (%s): commit: %w", v+1, m.name, err)
 	}
-	return nil
+	committed = true
+	return false, nil
 }

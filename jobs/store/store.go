@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,8 +55,10 @@ type Patch struct {
 	Detail     string // shown in the timeline
 }
 
-// OpenStore opens (creating and migrating) the database at path.
-func Open(path string) (*Store, error) {
+// Open opens (creating and migrating) the database at path. Several
+// processes, or several *Store in one process, may open the same fresh path
+// at the same instant: one migrates the schema, the others wait for it.
+func Open(path string, opts ...Option) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -62,15 +66,18 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
-	// The history names the user's files: create it private. SQLite gives
-	// the -wal and -shm files the permissions of the database file.
+	// The history names the user's files: keep it private. SQLite gives new
+	// -wal and -shm files the permissions of the database file, so the
+	// database is made 0600 before SQLite opens it; files left by an older
+	// build or a wider umask are narrowed too.
 	if f, err := os.OpenFile(abs, os.O_RDONLY|os.O_CREATE, 0o600); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	} else {
 		f.Close()
 	}
+	makePrivate(abs)
 
-	w, err := sql.Open("sqlite", dsn(abs, false))
+	w, err := sql.Open("sqlite", dsn(abs, false, opts...))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
@@ -86,6 +93,9 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, openError(abs, err)
 	}
+	// The WAL and its index exist now (an older build may have left them
+	// wider than the database).
+	makePrivate(abs)
 	r, err := openReadPool(abs)
 	if err != nil {
 		w.Close()
@@ -97,6 +107,68 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
 	return s, nil
+}
+
+// Option changes how Open sets up the store.
+type Option func(*options)
+
+type options struct {
+	sync Sync
+}
+
+// newOptions applies opts over the defaults.
+func newOptions(opts []Option) options {
+	o := options{sync: DefaultSync}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// Sync is how long a commit of the writer waits for the disk (SQLite's
+// PRAGMA synchronous in WAL mode).
+type Sync int
+
+const (
+	// SyncNormal syncs the WAL at checkpoints only: a commit survives a
+	// crash of the app, but the last ones may be lost if the machine loses
+	// power.
+	SyncNormal Sync = iota + 1
+	// SyncFull syncs the WAL at every commit: a commit (a webhook delivery
+	// id the receiver has answered 204 for) survives power loss too.
+	SyncFull
+)
+
+// DefaultSync is what Open uses without WithSync. Chosen by measurement:
+// the receiver benchmark, both ways, in docs/benchmarks.md.
+const DefaultSync = SyncNormal
+
+// WithSync sets how hard the writer's commits wait for the disk.
+func WithSync(s Sync) Option {
+	return func(o *options) { o.sync = s }
+}
+
+// pragma is the value of PRAGMA synchronous for s.
+func (s Sync) pragma() string {
+	if s == SyncFull {
+		return "FULL"
+	}
+	return "NORMAL"
+}
+
+// String names s as SQLite does.
+func (s Sync) String() string { return s.pragma() }
+
+// makePrivate narrows the database, its WAL and its shared-memory index to
+// 0600 where they exist. A failure (a file system without Unix modes) is
+// logged, not fatal: the history still works.
+func makePrivate(abs string) {
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
+		err := os.Chmod(p, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			slog.Warn("could not make the history private", "file", p, "err", err)
+		}
+	}
 }
 
 // OpenStoreReadOnly opens an existing database for reading while the app runs
@@ -196,15 +268,18 @@ func openReadPool(abs string) (*sql.DB, error) {
 
 // dsn builds a file: URI (so paths with spaces, '?' or '#' survive and
 // SQLite honours mode=ro) carrying the connection settings.
-func dsn(abs string, readOnly bool) string {
+func dsn(abs string, readOnly bool, opts ...Option) string {
+	o := newOptions(opts)
 	q := url.Values{}
+	// First: the pragmas below (journal_mode on a fresh file, while another
+	// opener migrates it) may need to wait for a lock.
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Add("_pragma", "cache_size(-8000)")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "synchronous("+o.sync.pragma()+")")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "cache_size(-8000)")
 		// Take the write lock at BEGIN: a deferred transaction that reads

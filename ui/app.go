@@ -43,6 +43,15 @@ type Backend interface {
 	ConfigureWebhook(ctx context.Context) (string, error)
 }
 
+// SettingsService is the settings' one owner (*settings.Service).
+type SettingsService interface {
+	Settings() settings.Settings
+	Save(settings.Settings) error
+	Secret(name string) (string, error)
+	SetSecret(name, value string) error
+	Effective() settings.Effective
+}
+
 // NotifyControl is what the tray needs of the notifier (ui/notify): pausing
 // it, and its last delivery error, shown as "needs attention".
 type NotifyControl interface {
@@ -53,10 +62,11 @@ type NotifyControl interface {
 
 // Config is what main hands the UI.
 type Config struct {
-	Backend  Backend
-	Home     string            // data folder, where settings are saved
-	Settings settings.Settings // as loaded at start
-	Secrets  *settings.Secrets
+	Backend Backend
+	// Settings owns the saved settings and secrets; widgets only ask it
+	// to save, and what is saved reaches the engine, the receiver and the
+	// notifier through it.
+	Settings SettingsService
 	Notify   NotifyControl // nil: no notification controls
 	// Sandbox says the engine runs against the built-in simulator; a
 	// banner says results are simulated.
@@ -75,12 +85,6 @@ type Config struct {
 	// RelayStatus returns the Svix relay's state and public URL; nil when
 	// the relay is not running.
 	RelayStatus func() (state, url string)
-	// OnSettingsChanged is called (on the main goroutine) after the user
-	// saved settings. Main applies what it can live (notification mode,
-	// default webhook, upload concurrency, API key and region); the
-	// receiver address, public URL and relay need a restart, which the
-	// settings screen says.
-	OnSettingsChanged func(settings.Settings)
 	// Executable is the command the autostart entry runs; "" = os.Executable.
 	Executable string
 	// Now is the clock for ages and pauses; nil = time.Now.
@@ -141,7 +145,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &App{app: a, win: w, cfg: cfg, be: cfg.Backend, log: slog.Default().With("part", "ui"),
-		ctx: ctx, cancel: cancel, settings: cfg.Settings, defaults: cfg.Settings.Defaults, timers: map[uint64]*time.Timer{}}
+		ctx: ctx, cancel: cancel, settings: cfg.Settings.Settings(), defaults: cfg.Settings.Settings().Defaults, timers: map[uint64]*time.Timer{}}
 	if cfg.SessionDefaults != nil {
 		u.defaults = *cfg.SessionDefaults
 	}
@@ -161,7 +165,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	u.list.Reload()
 	u.tray.reloadRecent()
-	if !cfg.SandboxForced && !cfg.Settings.Sandbox {
+	if !cfg.SandboxForced && !u.settings.Sandbox {
 		u.goBg(u.checkFirstRun)
 	}
 	return u

@@ -145,8 +145,7 @@ func TestSettingsPersist(t *testing.T) {
 	r := newRig(t, reductotest.Config{})
 	v := r.u.prefs
 	const key = "rk_live_0123456789abcdef"
-	var changed []settings.Settings
-	r.u.cfg.OnSettingsChanged = func(s settings.Settings) { changed = append(changed, s) }
+	changed := r.recordSaves()
 	r.onMain(func() {
 		v.Region.SetSelected("EU")
 		v.Webhook.SetSelected(string(jobs.WebhookSvix))
@@ -163,7 +162,7 @@ func TestSettingsPersist(t *testing.T) {
 		v.WebhookSecret.SetText("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 		test.Tap(v.Save)
 	})
-	r.eventually("the save to finish", func() bool { return len(changed) == 1 })
+	r.eventually("the save to finish", func() bool { return len(changed.all()) >= 1 })
 	s, err := settings.Load(r.home)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +171,7 @@ func TestSettingsPersist(t *testing.T) {
 		s.Notifications != settings.NotifyFailures || s.UploadConcurrency != 8 || !s.StartAtLogin {
 		t.Fatalf("saved settings = %+v", s)
 	}
-	got, err := r.u.cfg.Secrets.Get(settings.SecretAPIKey)
+	got, err := r.svc.Secret(settings.SecretAPIKey)
 	if err != nil || got != key {
 		t.Fatalf("stored key = %q, %v", got, err)
 	}
@@ -180,8 +179,8 @@ func TestSettingsPersist(t *testing.T) {
 		if v.APIKey.Text != "" {
 			t.Fatal("the key stays in the entry after saving")
 		}
-		if len(changed) != 1 || changed[0].UploadConcurrency != 8 {
-			t.Fatalf("OnSettingsChanged calls = %+v", changed)
+		if all := changed.all(); all[len(all)-1].UploadConcurrency != 8 {
+			t.Fatalf("published settings = %+v", all)
 		}
 		// The submit panel follows the new default webhook.
 		if r.u.submit.Webhook.Selected != string(jobs.WebhookSvix) {

@@ -3,32 +3,16 @@ package ui
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/intake"
 )
-
-// maxFolderFiles caps how many documents one dropped folder contributes, so
-// dropping a home folder by mistake does not queue a hundred thousand jobs.
-const maxFolderFiles = 5000
-
-// documentExts are the extensions taken from dropped folders: the formats
-// Reducto reads. Files dropped one by one are taken whatever their name,
-// since the user chose them.
-var documentExts = map[string]bool{
-	".pdf": true, ".docx": true, ".doc": true, ".xlsx": true, ".xls": true, ".pptx": true, ".ppt": true,
-	".png": true, ".jpg": true, ".jpeg": true, ".tif": true, ".tiff": true, ".bmp": true, ".gif": true,
-	".webp": true, ".heic": true, ".csv": true, ".txt": true, ".rtf": true,
-}
 
 // Dropped submits the files dropped on the window with the submit panel's
 // options. Main wires it with Window.SetOnDropped; it runs on the main
-// goroutine. Folders are walked for documents (see collectFiles). When the
+// goroutine. Folders are walked for documents as the CLI does (intake.Collect). When the
 // panel's options are invalid, the files wait in the panel until the user
 // fixes them and presses Submit.
 func (u *App) Dropped(_ fyne.Position, uris []fyne.URI) {
@@ -41,7 +25,7 @@ func (u *App) Dropped(_ fyne.Position, uris []fyne.URI) {
 		paths = append(paths, uri.Path())
 	}
 	u.goBg(func(ctx context.Context) {
-		files, skipped := collectFiles(paths)
+		files, skipped := intake.Collect(paths)
 		u.do(func() { u.submitFromPanel(files, skipped) })
 	})
 }
@@ -51,7 +35,7 @@ func (u *App) Dropped(_ fyne.Position, uris []fyne.URI) {
 // Safe to call from any goroutine.
 func (u *App) OpenFiles(paths []string) {
 	u.goBg(func(ctx context.Context) {
-		files, skipped := collectFiles(paths)
+		files, skipped := intake.Collect(paths)
 		u.do(func() {
 			if len(files) == 0 {
 				u.reportSkipped(skipped)
@@ -64,7 +48,7 @@ func (u *App) OpenFiles(paths []string) {
 
 // submitFromPanel submits files with the panel's options, or stages them
 // there when the options are invalid. Main goroutine.
-func (u *App) submitFromPanel(files []string, skipped []string) {
+func (u *App) submitFromPanel(files []string, skipped []intake.Skip) {
 	if len(files) == 0 {
 		u.reportSkipped(skipped)
 		return
@@ -82,7 +66,7 @@ func (u *App) submitFromPanel(files []string, skipped []string) {
 
 // submitFiles hands files to the engine in the background; the status
 // line then says what was queued and what was skipped. Main goroutine.
-func (u *App) submitFiles(files []string, opts jobs.Options, skipped []string) {
+func (u *App) submitFiles(files []string, opts jobs.Options, skipped []intake.Skip) {
 	u.setStatus(fmt.Sprintf("Submitting %d file(s)…", len(files)))
 	u.goBg(func(ctx context.Context) {
 		js, err := u.be.Submit(ctx, files, opts)
@@ -92,7 +76,7 @@ func (u *App) submitFiles(files []string, opts jobs.Options, skipped []string) {
 				return
 			}
 			msg := fmt.Sprintf("Queued %d %s job(s)", len(js), opts.Kind)
-			if note := skippedNote(skipped); note != "" {
+			if note := intake.SkippedNote(skipped); note != "" {
 				msg += "; s" + note[1:]
 			}
 			if err != nil { // some files could not be submitted
@@ -104,76 +88,8 @@ func (u *App) submitFiles(files []string, opts jobs.Options, skipped []string) {
 }
 
 // reportSkipped says which dropped items were not documents.
-func (u *App) reportSkipped(skipped []string) {
-	if note := skippedNote(skipped); note != "" {
+func (u *App) reportSkipped(skipped []intake.Skip) {
+	if note := intake.SkippedNote(skipped); note != "" {
 		u.setStatus(note)
 	}
-}
-
-func skippedNote(skipped []string) string {
-	switch len(skipped) {
-	case 0:
-		return ""
-	case 1:
-		return "Skipped " + skipped[0]
-	default:
-		return fmt.Sprintf("Skipped %d items (first: %s)", len(skipped), skipped[0])
-	}
-}
-
-// collectFiles turns dropped or opened paths into absolute paths of regular
-// files. A file is taken as is; a folder is walked recursively for files
-// with a document extension, skipping hidden entries, up to maxFolderFiles
-// (dropping a folder of scans is common, and walking is what a user
-// expects). Missing paths and other kinds of entry are returned in skipped
-// with the reason.
-func collectFiles(paths []string) (files, skipped []string) {
-	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
-		}
-	}
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s (%v)", p, err))
-			continue
-		}
-		info, err := os.Stat(abs)
-		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s (not found)", filepath.Base(abs)))
-			continue
-		}
-		switch {
-		case info.Mode().IsRegular():
-			add(abs)
-		case info.IsDir():
-			n := 0
-			_ = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return nil // unreadable subfolder: skip it, keep the rest
-				}
-				if path != abs && strings.HasPrefix(d.Name(), ".") {
-					if d.IsDir() {
-						return filepath.SkipDir
-					}
-					return nil
-				}
-				if d.Type().IsRegular() && documentExts[strings.ToLower(filepath.Ext(path))] {
-					if n >= maxFolderFiles {
-						skipped = append(skipped, fmt.Sprintf("%s (more than %d documents; the rest were left out)", filepath.Base(abs), maxFolderFiles))
-						return filepath.SkipAll
-					}
-					n++
-					add(path)
-				}
-				return nil
-			})
-		default:
-			skipped = append(skipped, fmt.Sprintf("%s (not a regular file)", filepath.Base(abs)))
-		}
-	}
-	return files, skipped
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"image/color"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,19 +25,15 @@ func sandboxBanner() fyne.CanvasObject {
 
 // checkFirstRun offers the first-run choice when there is no API key.
 func (u *App) checkFirstRun(context.Context) {
-	if os.Getenv("REDUCTO_API_KEY") != "" || u.cfg.Secrets == nil {
-		return
-	}
-	key, err := u.cfg.Secrets.Get(settings.SecretAPIKey)
-	if err != nil || key != "" {
+	if u.cfg.Settings.Effective().APIKey != "" {
 		return
 	}
 	u.do(u.showFirstRun)
 }
 
 // showFirstRun asks for an API key or offers the sandbox; the choice is
-// saved (the key in Secrets, the sandbox in settings.Sandbox) and main
-// hears of it through OnSettingsChanged.
+// saved through the settings service (the key as a secret, the sandbox in
+// settings.Sandbox), which puts it into effect.
 func (u *App) showFirstRun() {
 	key := widget.NewPasswordEntry()
 	key.PlaceHolder = "Reducto API key"
@@ -54,7 +49,7 @@ func (u *App) showFirstRun() {
 		}
 		d.Hide()
 		u.goBg(func(context.Context) {
-			err := u.cfg.Secrets.Set(settings.SecretAPIKey, k)
+			err := u.cfg.Settings.SetSecret(settings.SecretAPIKey, k)
 			u.do(func() {
 				if err != nil {
 					u.showError("Store the API key", err)
@@ -62,9 +57,6 @@ func (u *App) showFirstRun() {
 				}
 				u.setStatus("API key saved")
 				u.prefs.reloadSecrets()
-				if u.cfg.OnSettingsChanged != nil {
-					u.cfg.OnSettingsChanged(u.settings)
-				}
 			})
 		})
 	})
@@ -74,15 +66,12 @@ func (u *App) showFirstRun() {
 		d.Hide()
 		s := u.settings
 		s.Sandbox = true
-		if err := settings.Save(u.cfg.Home, s); err != nil {
+		if err := u.cfg.Settings.Save(s); err != nil {
 			u.showError("Save settings", err)
 			return
 		}
 		u.settings = s
 		u.banner.Show()
-		if u.cfg.OnSettingsChanged != nil {
-			u.cfg.OnSettingsChanged(s)
-		}
 	})
 	u.firstRun.sandbox = sandbox
 	content := container.NewVBox(msg, key, container.NewGridWithColumns(2, sandbox, useKey))

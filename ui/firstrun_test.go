@@ -12,18 +12,17 @@ import (
 func TestFirstRunSandboxChoiceIsSavedAndShown(t *testing.T) {
 	r := newRigWithKey(t, reductotest.Config{}, "")
 	r.eventually("the first-run prompt", func() bool { return r.u.firstRun != nil })
-	var got []settings.Settings
+	saved := r.recordSaves()
 	r.onMain(func() {
 		if r.u.banner.Visible() {
 			t.Fatal("sandbox banner shown before choosing the sandbox")
 		}
-		r.u.cfg.OnSettingsChanged = func(s settings.Settings) { got = append(got, s) }
 		test.Tap(r.u.firstRun.sandbox)
 		if !r.u.banner.Visible() {
 			t.Fatal("no sandbox banner after choosing the sandbox")
 		}
-		if len(got) != 1 || !got[0].Sandbox {
-			t.Fatalf("OnSettingsChanged = %+v", got)
+		if got := saved.all(); len(got) != 1 || !got[0].Sandbox {
+			t.Fatalf("published settings = %+v", got)
 		}
 	})
 	s, err := settings.Load(r.home)

@@ -35,6 +35,7 @@ type rig struct {
 	store  *store.Store
 	sim    *reductotest.Server
 	home   string
+	svc    *settings.Service
 	dir    string
 	notify *recordingNotify
 }
@@ -84,9 +85,13 @@ func newRigWithKey(t *testing.T, simCfg reductotest.Config, key string) *rig {
 	}
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
+	svc, err := settings.NewService(settings.ServiceConfig{Home: r.home, Secrets: settings.NewSecrets(r.home, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.svc = svc
 	r.u = New(a, w, Config{
-		Backend: r.engine, Home: r.home, Settings: settings.Default(),
-		Secrets: settings.NewSecrets(r.home, false), Notify: r.notify,
+		Backend: r.engine, Settings: svc, Notify: r.notify,
 		Executable: "/usr/bin/reducto-tray",
 	})
 	r.onMain(func() { w.Resize(fyne.NewSize(1000, 700)) })
@@ -156,4 +161,28 @@ func (r *rig) eventually(what string, cond func() bool) {
 		}
 		<-tick.C
 	}
+}
+
+// saves records what the settings service publishes after each save.
+type saves struct {
+	mu  sync.Mutex
+	got []settings.Effective
+}
+
+// recordSaves subscribes to r's settings service.
+func (r *rig) recordSaves() *saves {
+	s := &saves{}
+	cancel := r.svc.Subscribe(func(e settings.Effective) {
+		s.mu.Lock()
+		s.got = append(s.got, e)
+		s.mu.Unlock()
+	})
+	r.t.Cleanup(cancel)
+	return s
+}
+
+func (s *saves) all() []settings.Effective {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]settings.Effective(nil), s.got...)
 }

@@ -21,7 +21,7 @@ func BenchmarkJobListFrame(b *testing.B) {
 	eng := engine.New(engine.Config{Store: s})
 	a := test.NewTempApp(b)
 	w := test.NewTempWindow(b, nil)
-	u := New(a, w, Config{Backend: eng, Home: b.TempDir(), Settings: settings.Default(), Sandbox: true, SandboxForced: true})
+	u := New(a, w, Config{Backend: eng, Settings: benchSettings(b), Sandbox: true, SandboxForced: true})
 	b.Cleanup(u.Close)
 	w.Resize(fyne.NewSize(1000, 700))
 	deadline := time.Now().Add(30 * time.Second)
@@ -49,4 +49,12 @@ func BenchmarkJobListFrame(b *testing.B) {
 	if r := u.list.rowAt(i); r == nil || r.name.Text == "…" {
 		b.Fatalf("row %d not drawn from the cache", i)
 	}
+}
+
+func benchSettings(b *testing.B) *settings.Service {
+	svc, err := settings.NewService(settings.ServiceConfig{Home: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return svc
 }

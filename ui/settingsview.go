@@ -149,11 +149,11 @@ func (v *SettingsView) fill(s settings.Settings) {
 func (v *SettingsView) reloadSecrets() { v.u.goBg(func(context.Context) { v.loadSecrets() }) }
 
 func (v *SettingsView) loadSecrets() {
-	if v.u.cfg.Secrets == nil {
+	if v.u.cfg.Settings == nil {
 		return
 	}
-	key, kerr := v.u.cfg.Secrets.Get(settings.SecretAPIKey)
-	secret, serr := v.u.cfg.Secrets.Get(settings.SecretWebhook)
+	key, kerr := v.u.cfg.Settings.Secret(settings.SecretAPIKey)
+	secret, serr := v.u.cfg.Settings.Secret(settings.SecretWebhook)
 	v.u.do(func() {
 		v.APIKeyShown.SetText(maskedText(key, kerr, os.Getenv("REDUCTO_API_KEY") != ""))
 		v.SecretShown.SetText(maskedText(secret, serr, os.Getenv("REDUCTO_WEBHOOK_SECRET") != ""))
@@ -249,9 +249,6 @@ func (v *SettingsView) save() {
 			v.APIKey.SetText("")
 			v.WebhookSecret.SetText("")
 			v.u.submit.fill(s.Defaults)
-			if v.u.cfg.OnSettingsChanged != nil {
-				v.u.cfg.OnSettingsChanged(s)
-			}
 			if restart {
 				v.u.setStatus("Settings saved; restart Reducto Tray to apply the receiver changes")
 			} else {
@@ -264,18 +261,18 @@ func (v *SettingsView) save() {
 
 // persist writes everything save changes; it may block on the keyring.
 func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) error {
-	if err := settings.Save(v.u.cfg.Home, s); err != nil {
+	if err := v.u.cfg.Settings.Save(s); err != nil {
 		return err
 	}
 	var errs []error
-	if v.u.cfg.Secrets != nil {
+	if v.u.cfg.Settings != nil {
 		if key != "" {
-			if err := v.u.cfg.Secrets.Set(settings.SecretAPIKey, key); err != nil {
+			if err := v.u.cfg.Settings.SetSecret(settings.SecretAPIKey, key); err != nil {
 				errs = append(errs, fmt.Errorf("store the API key: %w", err))
 			}
 		}
 		if secret != "" {
-			if err := v.u.cfg.Secrets.Set(settings.SecretWebhook, secret); err != nil {
+			if err := v.u.cfg.Settings.SetSecret(settings.SecretWebhook, secret); err != nil {
 				errs = append(errs, fmt.Errorf("store the Svix secret: %w", err))
 			}
 		}

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/intake"
 )
 
 // SubmitForm is the submit panel: the options new jobs get, and files
@@ -301,16 +301,13 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 	}
 	s := f.u.settings
 	s.Defaults = opts
-	if err := settings.Save(f.u.cfg.Home, s); err != nil {
+	if err := f.u.cfg.Settings.Save(s); err != nil {
 		f.u.showError("Save defaults", err)
 		return
 	}
 	f.u.settings = s
 	f.u.defaults = opts
 	f.u.prefs.fill(s)
-	if f.u.cfg.OnSettingsChanged != nil {
-		f.u.cfg.OnSettingsChanged(s)
-	}
 }
 
 // PickFiles opens the file dialog; Fyne's picks one file, so after each
@@ -352,7 +349,7 @@ func (f *SubmitForm) PickFolder() {
 		}
 		path := dir.Path()
 		f.u.goBg(func(context.Context) {
-			files, skipped := collectFiles([]string{path})
+			files, skipped := intake.Collect([]string{path})
 			f.u.do(func() {
 				f.u.reportSkipped(skipped)
 				f.stage(files)

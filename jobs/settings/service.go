@@ -78,6 +78,9 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	return s, err
 }
 
+// Getenv reads the environment the service was given.
+func (s *Service) Getenv(name string) string { return s.getenv(name) }
+
 // Home is the data folder the settings belong to.
 func (s *Service) Home() string { return s.home }
 

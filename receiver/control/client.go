@@ -58,6 +58,9 @@ func Send(ctx context.Context, home string, req Request) (Response, error) {
 	if err := json.Unmarshal(line, &resp); err != nil {
 		return Response{}, fmt.Errorf("decode control reply: %w", err)
 	}
+	if resp.Error == ErrQuitting.Error() {
+		return resp.Response, ErrQuitting
+	}
 	if resp.Error != "" {
 		return resp.Response, &RemoteError{Msg: resp.Error}
 	}

@@ -49,6 +49,11 @@ var ErrNoInstance = errors.New("control: no running instance")
 // owns the data folder's control channel.
 var ErrAlreadyRunning = errors.New("control: another instance is already running on this data folder")
 
+// ErrQuitting is what a handler returns while its instance shuts down; Send
+// returns an error matching it, and the caller waits for the data folder to
+// be free and claims it itself rather than starting beside a quitting app.
+var ErrQuitting = errors.New("control: the running instance is quitting")
+
 // Request is what a second process asks the running instance to do.
 type Request struct {
 	// Open lists absolute paths of files to submit with the saved defaults.

@@ -201,6 +201,9 @@ func (s *Server) call(req Request) (out wireResponse) {
 		}
 	}()
 	resp, err := s.handle(ctx, req)
+	if errors.Is(err, ErrQuitting) {
+		return wireResponse{Error: ErrQuitting.Error()}
+	}
 	if err != nil {
 		return wireResponse{Response: resp, Error: err.Error()}
 	}

@@ -1,0 +1,156 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/store"
+)
+
+// jobsPage is how many jobs `jobs --json` reads at a time: a history of a
+// million jobs never sits in memory whole.
+const jobsPage = 1000
+
+// RunJobs is `reducto-tray jobs [--json] [--limit N]`: the history, newest
+// first, read from the database even while the app runs. With --json it
+// prints the contract's JSON array of every job; without, a table of the
+// most recent ones for a person.
+func RunJobs(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("reducto-tray jobs", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print the whole history as a JSON array, newest first")
+	limit := fs.Int("limit", 20, "how many recent jobs the table shows")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "usage: reducto-tray jobs [--json] [--limit N]")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "reducto-tray jobs: %v (allowed: --json, --limit N)\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "reducto-tray jobs: unexpected argument %q (allowed: --json, --limit N)\n", fs.Arg(0))
+		return 2
+	}
+	if *limit < 1 {
+		fmt.Fprintf(stderr, "reducto-tray jobs: --limit %d must be at least 1\n", *limit)
+		return 2
+	}
+	home, err := settings.Home()
+	if err != nil {
+		fmt.Fprintln(stderr, "reducto-tray:", err)
+		return 1
+	}
+	path := settings.DatabasePath(home)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if *asJSON {
+			fmt.Fprintln(stdout, "[]")
+		} else {
+			fmt.Fprintln(stdout, "No jobs yet. Submit documents with: reducto-tray FILE...")
+		}
+		return 0
+	}
+	st, err := store.OpenReadOnly(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "reducto-tray:", err)
+		return 1
+	}
+	defer st.Close()
+	if *asJSON {
+		err = printJSON(st, stdout)
+	} else {
+		err = printTable(st, stdout, *limit, time.Now())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "reducto-tray:", err)
+		return 1
+	}
+	return 0
+}
+
+// printJSON writes every job page by page, each page printed before the
+// next is read.
+func printJSON(st *store.Store, w io.Writer) error {
+	out := jobs.NewJSONArrayWriter(w)
+	for before := int64(0); ; {
+		page, err := st.List(context.Background(), jobs.Query{BeforeID: before, Limit: jobsPage})
+		if err != nil {
+			return fmt.Errorf("read history: %w", err)
+		}
+		if err := out.Write(page); err != nil {
+			return err
+		}
+		if len(page) < jobsPage {
+			break
+		}
+		before = page[len(page)-1].ID
+	}
+	return out.Close()
+}
+
+// printTable writes the newest jobs as aligned columns.
+func printTable(st *store.Store, w io.Writer, limit int, now time.Time) error {
+	page, err := st.List(context.Background(), jobs.Query{Limit: limit})
+	if err != nil {
+		return fmt.Errorf("read history: %w", err)
+	}
+	if len(page) == 0 {
+		_, err := fmt.Fprintln(w, "No jobs yet. Submit documents with: reducto-tray FILE...")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tKIND\tUPDATED\tFILE\tJOB ID\tERROR")
+	for _, j := range page {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", j.ID, j.Status, j.Kind, Ago(now, j.UpdatedAt),
+			clip(filepath.Base(j.File), 40), orDash(j.JobID), clip(orDash(j.Error), 60))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(page) == limit {
+		fmt.Fprintf(w, "(the %d most recent; --limit N for more, --json for all)\n", limit)
+	}
+	return nil
+}
+
+// Ago says how long before now t was, in the largest whole unit.
+func Ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	default:
+		return t.Local().Format("2006-01-02")
+	}
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,185 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/receiver"
+	"github.com/reductotray/reducto-tray/receiver/control"
+)
+
+// Desktop runs a window until the user quits; it calls ready once the UI
+// can take files handed over by another launch. The headless mode needs
+// none.
+type Desktop func(a *App, files []string, ready func()) int
+
+// Options are what main hands Main besides the command line.
+type Options struct {
+	Stdout, Stderr io.Writer
+	// Desktop runs the UI; nil runs headless whatever the flags say.
+	Desktop Desktop
+	// NewNotifier builds the notifier with the app's logger; nil: none.
+	NewNotifier func(log *slog.Logger) Notifier
+}
+
+// Main runs reducto-tray with args (without the program name) and returns
+// the exit code: 0 done, 1 failed, 2 bad usage.
+func Main(args []string, o Options) int {
+	if len(args) > 0 && args[0] == "jobs" {
+		return RunJobs(args[1:], o.Stdout, o.Stderr)
+	}
+	f, err := ParseFlags(args, o.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err == nil {
+		err = checkArgs(f.Files)
+	}
+	if err != nil {
+		fmt.Fprintln(o.Stderr, err)
+		return 2
+	}
+	home, err := settings.Home()
+	if err != nil {
+		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
+		return 1
+	}
+	svc, loadErr := settings.NewService(settings.ServiceConfig{
+		Home: home, Secrets: settings.NewSecrets(home, true), CheckSecret: receiver.ValidateSecret,
+	})
+	if err := svc.CheckEnv(); err != nil {
+		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
+		return 2
+	}
+
+	inst := &instance{ready: make(chan struct{})}
+	srv, handed, err := Claim(context.Background(), home, f.Files, inst.handle)
+	if err != nil {
+		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
+		return 1
+	}
+	if handed != nil {
+		if len(f.Files) == 0 {
+			fmt.Fprintln(o.Stdout, "Reducto Tray is already running; its window was brought forward.")
+		} else {
+			fmt.Fprintf(o.Stdout, "Handed %d file(s) to the running Reducto Tray. %s\n", handed.Accepted, handed.Message)
+		}
+		return 0
+	}
+	// Released last, after everything stopped: no second engine can start
+	// on this folder while this one still runs.
+	defer srv.Close()
+	defer inst.markReady() // a failed start turns hand-offs away, not waiting
+
+	logFile, logErr := OpenLog(home)
+	if logErr != nil {
+		logFile = nil
+	}
+	logger := NewLogger(o.Stderr, logFile)
+	if logFile != nil {
+		defer logFile.Close()
+	} else {
+		logger.Warn("no log file", "err", logErr)
+	}
+	if loadErr != nil {
+		logger.Warn("settings", "err", loadErr)
+	}
+	cfg := Config{Home: home, Flags: f, Settings: svc, Logger: logger}
+	if o.NewNotifier != nil {
+		cfg.Notifier = o.NewNotifier(logger)
+	}
+	a, err := Start(cfg)
+	if err != nil {
+		logger.Error("start", "err", err)
+		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
+		return 1
+	}
+	defer a.Close()
+	inst.setApp(a)
+	if f.Headless || o.Desktop == nil {
+		return a.runHeadless(f.Files, inst.markReady)
+	}
+	return o.Desktop(a, f.Files, inst.markReady)
+}
+
+// checkArgs refuses a file argument that is missing or not a document,
+// with one line saying what is wrong and what is allowed. Folders are
+// walked later, as a drop is.
+func checkArgs(args []string) error {
+	for _, p := range args {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			continue
+		}
+		if _, _, err := intake.CheckFile(p); err != nil {
+			return &UsageError{Msg: "reducto-tray: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// instance answers the control channel: requests wait until the app is
+// ready and are turned away once it quits.
+type instance struct {
+	ready chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	app   *App
+}
+
+func (i *instance) markReady() { i.once.Do(func() { close(i.ready) }) }
+
+func (i *instance) setApp(a *App) {
+	i.mu.Lock()
+	i.app = a
+	i.mu.Unlock()
+}
+
+func (i *instance) handle(ctx context.Context, req control.Request) (control.Response, error) {
+	select {
+	case <-i.ready:
+	case <-ctx.Done():
+		return control.Response{}, ctx.Err()
+	}
+	i.mu.Lock()
+	a := i.app
+	i.mu.Unlock()
+	if a == nil {
+		return control.Response{}, control.ErrQuitting
+	}
+	return a.HandleControl(ctx, req)
+}
+
+// runHeadless submits the command line's files and serves until a signal.
+func (a *App) runHeadless(files []string, ready func()) int {
+	ready()
+	if len(files) > 0 {
+		queued, skipped, err := a.Submit(a.ctx, files, a.Defaults())
+		if note := intake.SkippedNote(skipped); note != "" {
+			a.log.Warn(note)
+		}
+		if err != nil {
+			a.log.Error("submit", "err", err)
+		}
+		for _, j := range queued {
+			a.log.Info("queued", "id", j.ID, "file", j.File, "kind", j.Kind, "webhook", j.Webhook)
+		}
+		if len(queued) == 0 {
+			return 1
+		}
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+	a.log.Info("shutting down")
+	return 0
+}

@@ -226,6 +226,48 @@ func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (
 	return next, true, nil
 }
 
+// Claim moves job id from queued to uploading if, and only if, it is still
+// queued, and records the transition with detail. The UPDATE's WHERE clause
+// makes the claim exclusive in SQL: of two engines sharing one database (a
+// relaunch while the first is still quitting) exactly one changes the row,
+// so a document is never uploaded twice. ok is false when the job was not
+// queued (claimed elsewhere, cancelled); job is then the row as it stands.
+func (s *Store) Claim(ctx context.Context, id int64, detail string) (job jobs.Job, ok bool, err error) {
+	w, err := s.writer()
+	if err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claim job %d: %w", id, err)
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claim job %d: begin: %w", id, err)
+	}
+	defer tx.Rollback()
+	// The write comes first, so the transaction takes the write lock at
+	// once instead of upgrading a read snapshot another writer outdated.
+	now := nowMS()
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+		jobs.StatusUploading, unixMS(now), id, jobs.StatusQueued)
+	if err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claim job %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claim job %d: %w", id, err)
+	}
+	if n == 1 {
+		if _, err := tx.StmtContext(ctx, s.insTrans).ExecContext(ctx, id, jobs.StatusQueued, jobs.StatusUploading, unixMS(now), detail); err != nil {
+			return jobs.Job{}, false, fmt.Errorf("claim job %d: record transition: %w", id, err)
+		}
+	}
+	if job, err = getJob(ctx, tx, id); err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claim job %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claim job %d: commit: %w", id, err)
+	}
+	return job, n == 1, nil
+}
+
 // applyPatch returns j with p's fields set and whether any of them differed.
 func applyPatch(j jobs.Job, p Patch) (jobs.Job, bool) {
 	changed := false

@@ -24,6 +24,11 @@ type Event struct {
 	Sent, Total int64
 	// Progress of a running job in [0,1], or -1 when unknown.
 	Progress float64
+	// Note is a passing state worth showing beside the status, e.g.
+	// "waiting for the API (503), next try in 20 s" or a history write
+	// that failed and is being retried; empty when there is none (a later
+	// event with an empty Note clears an earlier one).
+	Note string
 }
 
 // Stats is a snapshot of the engine for /healthz and the tray.

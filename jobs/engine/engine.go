@@ -31,11 +31,13 @@ type Config struct {
 
 // PollPolicy shapes adaptive polling. Zero fields take the defaults.
 type PollPolicy struct {
-	First     time.Duration // first check after submission (default 1s)
-	Max       time.Duration // longest gap between checks of one job (default 15s)
+	First     time.Duration // first sweep after a submission (default 1s)
+	Interval  time.Duration // sweep cadence while polling-mode jobs change (default 2s)
+	Max       time.Duration // longest gap between sweeps or checks of one job (default 15s)
 	Reconcile time.Duration // background check of webhook-mode jobs (default 2m)
 	// ListThreshold is how many jobs in flight make the engine poll with
-	// GET /jobs pages instead of one GET /job per job (default 8).
+	// GET /jobs pages instead of one GET /job per job (default 2: one job
+	// is cheaper alone, as its GET /job also brings the result).
 	ListThreshold int
 	// JobRate caps GET /job requests per second (default 100; Reducto's
 	// limit is 200).
@@ -67,7 +69,12 @@ type Engine struct {
 	inFlight      map[int64]struct{}           // local ids of jobs not final
 	finishing     map[int64]struct{}           // jobs whose result is being fetched
 	cancelUploads map[int64]context.CancelFunc // jobs still uploading
-	early         map[string]struct{}          // Reducto ids whose webhook came before their id was stored
+	early         map[string]time.Time         // Reducto ids whose webhook came before their id was stored, and when
+	earlyTTL      time.Duration                // how long an early webhook is remembered
+	// unrecorded holds the Reducto ids of submitted jobs whose id the
+	// store refused to write (a full disk): every later write of the job
+	// carries the id, whichever lands first.
+	unrecorded map[int64]string
 }
 
 // New returns an engine; call Start to resume unfinished jobs and begin
@@ -100,7 +107,9 @@ func New(cfg Config) *Engine {
 		inFlight:      make(map[int64]struct{}),
 		finishing:     make(map[int64]struct{}),
 		cancelUploads: make(map[int64]context.CancelFunc),
-		early:         make(map[string]struct{}),
+		early:         make(map[string]time.Time),
+		earlyTTL:      earlyTTL,
+		unrecorded:    make(map[int64]string),
 	}
 	e.poller = newPoller(e)
 	return e
@@ -120,8 +129,11 @@ func (p PollPolicy) withDefaults() PollPolicy {
 	if p.Reconcile <= 0 {
 		p.Reconcile = 2 * time.Minute
 	}
+	if p.Interval <= 0 {
+		p.Interval = min(2*time.Second, p.Max)
+	}
 	if p.ListThreshold <= 0 {
-		p.ListThreshold = 8
+		p.ListThreshold = 2
 	}
 	if p.JobRate <= 0 {
 		p.JobRate = 100
@@ -275,14 +287,24 @@ func (e *Engine) update(ctx context.Context, id int64, to jobs.Status, p store.P
 	// the store's single writer anyway).
 	e.pubMu.Lock()
 	defer e.pubMu.Unlock()
+	e.mu.Lock()
+	if jobID, ok := e.unrecorded[id]; ok && p.JobID == nil {
+		p.JobID = &jobID
+	}
+	e.mu.Unlock()
 	job, changed, err := e.store.Update(ctx, id, to, p)
 	if err != nil {
 		return job, false, fmt.Errorf("job %d -> %s: %w", id, to, err)
 	}
+	e.mu.Lock()
+	if job.JobID != "" {
+		delete(e.unrecorded, id)
+	}
 	if job.Status.Final() {
-		e.mu.Lock()
 		delete(e.inFlight, id)
-		e.mu.Unlock()
+	}
+	e.mu.Unlock()
+	if job.Status.Final() {
 		e.poller.untrack(id)
 	}
 	if changed {
@@ -296,7 +318,41 @@ func (e *Engine) update(ctx context.Context, id int64, to jobs.Status, p store.P
 
 // fail moves a job to failed with a reason a person can act on.
 func (e *Engine) fail(id int64, reason string) {
-	if _, _, err := e.update(e.ctx, id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: reason}); err != nil {
-		e.log.Error("record failure", "job", id, "reason", reason, "err", err)
+	e.record(id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: reason})
+}
+
+// record applies a transition; when the store refuses it, it is retried
+// in the background (recordLater) rather than lost.
+func (e *Engine) record(id int64, to jobs.Status, p store.Patch) {
+	if _, _, err := e.update(e.ctx, id, to, p); err != nil && e.ctx.Err() == nil {
+		mem, gerr := e.store.Get(e.ctx, id)
+		if gerr != nil {
+			mem = jobs.Job{ID: id}
+		}
+		e.recordLater(mem, to, p, err, nil)
 	}
+}
+
+// claim takes a queued job for upload (queued -> uploading), exclusively:
+// false when it was not queued any more (cancelled, or claimed by another
+// engine on the same database, which then follows it).
+func (e *Engine) claim(ctx context.Context, id int64) (jobs.Job, bool) {
+	e.pubMu.Lock()
+	defer e.pubMu.Unlock()
+	job, ok, err := e.store.Claim(ctx, id, "uploading")
+	if err != nil {
+		if ctx.Err() == nil {
+			e.log.Error("claim job for upload", "job", id, "err", err)
+		}
+		return job, false
+	}
+	if !ok {
+		e.mu.Lock()
+		delete(e.inFlight, id)
+		e.mu.Unlock()
+		e.log.Info("job not claimed for upload: no longer queued", "job", id, "status", job.Status)
+		return job, false
+	}
+	e.bus.Publish(jobs.Event{Kind: jobs.EventChanged, Job: job, Progress: -1})
+	return job, true
 }

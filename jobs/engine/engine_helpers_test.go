@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,6 +36,14 @@ const speed = 100
 
 func newRig(t *testing.T, simCfg reductotest.Config, pol engine.PollPolicy) *rig {
 	t.Helper()
+	return newRigFront(t, simCfg, pol, nil)
+}
+
+// newRigFront is newRig with the client talking to front(sim) instead of
+// the simulator itself, e.g. a front that answers 503 during an outage.
+// front gets the rig's clock.
+func newRigFront(t *testing.T, simCfg reductotest.Config, pol engine.PollPolicy, front func(clock.Clock, http.Handler) http.Handler) *rig {
+	t.Helper()
 	clk := clock.NewScaled(speed)
 	if simCfg.Clock == nil {
 		simCfg.Clock = clk
@@ -42,7 +52,13 @@ func newRig(t *testing.T, simCfg reductotest.Config, pol engine.PollPolicy) *rig
 	t.Cleanup(sim.Close)
 	r := &rig{t: t, sim: sim, clk: clk, dir: t.TempDir()}
 	r.dbPath = filepath.Join(r.dir, "history.db")
-	r.client = reducto.New(sim.URL, simCfg.APIKey, reducto.WithClock(clk), reducto.WithBackoff(time.Millisecond, 20*time.Millisecond))
+	base := sim.URL
+	if front != nil {
+		srv := httptest.NewServer(front(clk, sim.Handler()))
+		t.Cleanup(srv.Close)
+		base = srv.URL
+	}
+	r.client = reducto.New(base, simCfg.APIKey, reducto.WithClock(clk), reducto.WithBackoff(time.Millisecond, 20*time.Millisecond))
 	r.open(pol)
 	return r
 }
@@ -50,20 +66,27 @@ func newRig(t *testing.T, simCfg reductotest.Config, pol engine.PollPolicy) *rig
 // open (re)opens the store and starts an engine on it, as an app start does.
 func (r *rig) open(pol engine.PollPolicy) {
 	r.t.Helper()
-	store, err := store.Open(r.dbPath)
+	r.store, r.engine = r.startEngine(pol)
+	r.t.Cleanup(r.close)
+}
+
+// startEngine opens another store on the rig's database and starts an
+// engine on it (closed at the end of the test).
+func (r *rig) startEngine(pol engine.PollPolicy) (*store.Store, *engine.Engine) {
+	r.t.Helper()
+	st, err := store.Open(r.dbPath)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.store = store
-	r.engine = engine.New(engine.Config{
-		Client: r.client, Store: store, Clock: r.clk, Poll: pol,
+	e := engine.New(engine.Config{
+		Client: r.client, Store: st, Clock: r.clk, Poll: pol,
 		DirectWebhookURL: "http://127.0.0.1:1/webhooks/direct/token",
 		Logger:           slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	})
-	if err := r.engine.Start(context.Background()); err != nil {
+	if err := e.Start(context.Background()); err != nil {
 		r.t.Fatal(err)
 	}
-	r.t.Cleanup(r.close)
+	return st, e
 }
 
 func (r *rig) close() {

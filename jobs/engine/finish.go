@@ -16,6 +16,12 @@ import (
 // not been recorded yet.
 const earlyLimit = 4096
 
+// earlyTTL is how long such a webhook is remembered: the answer to a
+// submission follows its webhook by seconds, so an entry older than this
+// belongs to a submission that never got its id recorded (the app was
+// closing) and only takes room.
+const earlyTTL = 10 * time.Minute
+
 // getJob is GET /job/{id} under the engine's rate limit; a 429 holds every
 // caller back for the time the server asked.
 func (e *Engine) getJob(ctx context.Context, jobID string) (*reducto.Job, error) {
@@ -125,11 +131,18 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 	switch rj.Status {
 	case reducto.JobCompleted:
 		result, err := e.client.ResolveResult(e.ctx, rj)
-		if err != nil {
-			if e.ctx.Err() == nil {
-				e.log.Warn("download result", "job", id, "err", err)
-				e.poller.soon(id)
-			}
+		switch {
+		case err == nil:
+		case e.ctx.Err() != nil:
+			return
+		case reducto.IsGone(err):
+			// Deleted or expired at Reducto between its end and our fetch:
+			// asking again would get the same answer for ever.
+			e.fail(id, fmt.Sprintf("the result is no longer available at Reducto: %v", err))
+			return
+		default:
+			e.log.Warn("download result", "job", id, "err", err)
+			e.poller.soon(id)
 			return
 		}
 		p := store.Patch{Result: result, Detail: "completed, noticed by " + via}
@@ -143,21 +156,15 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		if summary.StudioLink != "" {
 			p.StudioLink = &summary.StudioLink
 		}
-		if _, _, err := e.update(e.ctx, id, jobs.StatusCompleted, p); err != nil {
-			e.log.Error("record completion", "job", id, "err", err)
-		}
+		e.record(id, jobs.StatusCompleted, p)
 	case reducto.JobFailed:
 		reason := rj.Reason
 		if reason == "" {
 			reason = "Reducto reported the job failed without a reason"
 		}
-		if _, _, err := e.update(e.ctx, id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: "failed, noticed by " + via}); err != nil {
-			e.log.Error("record failure", "job", id, "err", err)
-		}
+		e.record(id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: "failed, noticed by " + via})
 	default:
-		if _, _, err := e.update(e.ctx, id, jobs.StatusCancelled, store.Patch{Detail: "cancelled at Reducto, noticed by " + via}); err != nil {
-			e.log.Error("record cancellation", "job", id, "err", err)
-		}
+		e.record(id, jobs.StatusCancelled, store.Patch{Detail: "cancelled at Reducto, noticed by " + via})
 	}
 }
 
@@ -198,11 +205,7 @@ func (e *Engine) HandleWebhook(ctx context.Context, d jobs.Delivery) error {
 		if err != nil || mine.Status.Final() {
 			return jobs.ErrUnknownJob
 		}
-		e.mu.Lock()
-		if len(e.early) < earlyLimit {
-			e.early[d.JobID] = struct{}{}
-		}
-		e.mu.Unlock()
+		e.rememberEarly(d.JobID)
 		// The id may have been stored while we looked.
 		if job, err = e.store.GetByJobID(ctx, d.JobID); err != nil {
 			return nil
@@ -216,6 +219,23 @@ func (e *Engine) HandleWebhook(ctx context.Context, d jobs.Delivery) error {
 	e.log.Info("webhook", "job", job.ID, "job_id", d.JobID, "status", d.Status, "via", d.Source)
 	e.requestFinish(job.ID, d.JobID, string(d.Source)+" webhook")
 	return nil
+}
+
+// rememberEarly notes a webhook that came before its job's id was stored,
+// forgetting entries older than earlyTTL so the map stays small however
+// long the app runs; at most earlyLimit are kept.
+func (e *Engine) rememberEarly(jobID string) {
+	now := e.clk.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for id, at := range e.early {
+		if now.Sub(at) > e.earlyTTL {
+			delete(e.early, id)
+		}
+	}
+	if len(e.early) < earlyLimit {
+		e.early[jobID] = now
+	}
 }
 
 // Cancel stops a job: before submission locally, afterwards at Reducto.

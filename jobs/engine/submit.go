@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/backoff"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
@@ -23,12 +23,18 @@ import (
 // ambiguous network error instead of submitting the document twice.
 const RefKey = "reducto_tray_ref"
 
-// submitAttempts bounds how often one document is sent after ambiguous
-// failures that a lookup showed did not create a job.
-const submitAttempts = 3
+// apiPatience is how long transient trouble at the API (5xx, resets, 429,
+// timeouts) is waited out before an upload or a submission fails: an
+// outage of a minute or two must delay documents, never lose them.
+const apiPatience = 15 * time.Minute
 
-// lookupPages bounds how far back GET /jobs is searched for a reference.
-const lookupPages = 20
+// apiRetry spaces the tries while the API is in trouble; a Retry-After
+// from the server is honoured on top.
+var apiRetry = backoff.Default
+
+// lookupRetry spaces the lookups of an interrupted submission once a whole
+// apiPatience of tries has not reached Reducto.
+var lookupRetry = backoff.Policy{Min: time.Minute, Max: 30 * time.Minute}
 
 // progressStep is the least upload progress worth an event (bytes); smaller
 // steps would flood subscribers when 500 documents upload at once.
@@ -212,12 +218,22 @@ func (e *Engine) submit(ctx context.Context, job jobs.Job, lookupFirst bool) {
 	}
 	defer e.uploads.release()
 
-	job, changed, err := e.update(ctx, job.ID, jobs.StatusUploading, store.Patch{Detail: "uploading"})
-	if err != nil || (!changed && job.Status != jobs.StatusUploading) {
-		return // cancelled meanwhile, or the store refused
+	if lookupFirst {
+		// Already uploading when the last run stopped: this engine resumed it.
+		current, err := e.store.Get(ctx, job.ID)
+		if err != nil || current.Status != jobs.StatusUploading {
+			return // cancelled meanwhile, or the store refused
+		}
+		job = current
+	} else {
+		claimed, ok := e.claim(ctx, job.ID)
+		if !ok {
+			return // cancelled meanwhile, claimed by another engine, or the store refused
+		}
+		job = claimed
 	}
 	var up reducto.Upload
-	err = e.persist(ctx, func() error {
+	err := e.persist(ctx, job, func() error {
 		var err error
 		up, err = e.client.UploadFile(ctx, job.File, e.uploadProgress(job))
 		return err
@@ -254,35 +270,43 @@ func (e *Engine) uploadProgress(job jobs.Job) reducto.Progress {
 	}
 }
 
-// send submits the uploaded document. An ambiguous failure (the request
-// may have created the job) is followed by a lookup of the client
-// reference; only when Reducto has no such job is the document sent again.
+// send submits the uploaded document. Transient trouble is waited out for
+// up to apiPatience. An ambiguous failure (the request may have created
+// the job) is followed by a lookup of the client reference before any
+// resend; only when Reducto has no such job is the document sent again.
 func (e *Engine) send(ctx context.Context, job jobs.Job, fileID string) (string, error) {
-	var lastErr error
-	for attempt := 0; attempt < submitAttempts; attempt++ {
-		var jobID string
-		err := e.persist(ctx, func() error {
-			var err error
-			jobID, err = e.post(ctx, job, fileID)
-			return err
-		})
+	start := e.clk.Now()
+	for attempt := 0; ; attempt++ {
+		jobID, err := e.post(ctx, job, fileID)
 		if err == nil {
+			if attempt > 0 {
+				e.note(job, "")
+			}
 			return jobID, nil
 		}
-		lastErr = err
-		if !reducto.IsAmbiguous(err) {
+		if !reducto.IsTransient(err) || ctx.Err() != nil || e.clk.Now().Sub(start) >= apiPatience {
 			return "", err
 		}
-		e.log.Warn("ambiguous submission, looking it up", "job", job.ID, "err", err)
+		wait := apiRetry.After(attempt, reducto.RetryAfter(err))
+		e.log.Warn("submission not accepted yet; trying again", "job", job.ID, "in", wait, "err", err)
+		e.waiting(job, err, wait)
+		select {
+		case <-e.clk.After(wait):
+		case <-ctx.Done():
+			return "", err
+		}
+		if !reducto.IsAmbiguous(err) {
+			continue // refused before it could create anything
+		}
 		found, ok, lerr := e.lookUp(ctx, job)
 		if lerr != nil {
 			return "", fmt.Errorf("%w (and the lookup failed: %v)", err, lerr)
 		}
 		if ok {
+			e.note(job, "")
 			return found, nil
 		}
 	}
-	return "", lastErr
 }
 
 // post sends the one request that creates the job at Reducto.
@@ -374,13 +398,12 @@ const lookupPatience = 12 * time.Hour
 // since failing the job now could leave a running job nobody follows — and
 // a Retry would then make the document two jobs.
 func (e *Engine) lookUp(ctx context.Context, job jobs.Job) (string, bool, error) {
-	wait := time.Minute
-	for {
+	for attempt := 0; ; attempt++ {
 		var (
 			jobID string
 			found bool
 		)
-		err := e.persist(ctx, func() error {
+		err := e.persist(ctx, job, func() error {
 			var err error
 			jobID, found, err = e.findByRef(ctx, job)
 			return err
@@ -388,27 +411,30 @@ func (e *Engine) lookUp(ctx context.Context, job jobs.Job) (string, bool, error)
 		if err == nil || ctx.Err() != nil || e.clk.Now().Sub(job.CreatedAt) > lookupPatience {
 			return jobID, found, err
 		}
+		wait := lookupRetry.After(attempt, reducto.RetryAfter(err))
 		e.log.Warn("cannot look up an interrupted submission yet; trying again", "job", job.ID, "in", wait, "err", err)
+		e.waiting(job, err, wait)
 		select {
-		case <-e.clk.After(e.poller.jitter(wait)):
+		case <-e.clk.After(wait):
 		case <-ctx.Done():
 			return "", false, ctx.Err()
 		}
-		wait = min(wait*2, 30*time.Minute)
 	}
 }
 
-// findByRef pages through GET /jobs, newest first, for a job whose
-// submitted config carries job's client reference. It stops at jobs
-// created well before this one was queued.
+// findByRef pages through GET /jobs, newest first and 500 at a time, for a
+// job whose submitted config carries job's client reference, until the
+// pages are past this job's own creation (with an hour's margin for the
+// server's clock): however many jobs the account ran since, the search
+// reaches the ones that could be this job's.
 func (e *Engine) findByRef(ctx context.Context, job jobs.Job) (string, bool, error) {
-	oldest := job.CreatedAt.Add(-time.Hour) // generous: the server's clock is not ours
+	oldest := job.CreatedAt.Add(-time.Hour)
 	cursor := ""
-	for page := 0; page < lookupPages; page++ {
+	for {
 		if err := e.listLimit.wait(ctx); err != nil {
 			return "", false, err
 		}
-		res, err := e.client.ListJobs(ctx, reducto.ListJobsParams{Cursor: cursor, Limit: 100})
+		res, err := e.client.ListJobs(ctx, reducto.ListJobsParams{Cursor: cursor, Limit: listPageSize})
 		if err != nil {
 			return "", false, fmt.Errorf("list jobs: %w", err)
 		}
@@ -426,7 +452,6 @@ func (e *Engine) findByRef(ctx context.Context, job jobs.Job) (string, bool, err
 		}
 		cursor = *res.NextCursor
 	}
-	return "", false, nil
 }
 
 // refOf returns the client reference inside submitted metadata.
@@ -440,15 +465,36 @@ func refOf(meta json.RawMessage) string {
 	return m.Ref
 }
 
-// submitted records Reducto's job id and starts following the job. A job
-// the user cancelled while its submission was on the wire is cancelled at
-// Reducto too, so nothing runs that nobody wants.
+// submitted records Reducto's job id and starts following the job. When
+// the store refuses the write (a full disk), the job is followed from
+// memory while the write is retried, so the job is never left running with
+// nobody watching it.
 func (e *Engine) submitted(job jobs.Job, jobID string) {
-	updated, changed, err := e.update(e.ctx, job.ID, jobs.StatusPending, store.Patch{JobID: &jobID, Detail: "submitted as " + jobID})
+	p := store.Patch{JobID: &jobID, Detail: "submitted as " + jobID}
+	updated, changed, err := e.update(e.ctx, job.ID, jobs.StatusPending, p)
 	if err != nil {
-		e.log.Error("record submission", "job", job.ID, "job_id", jobID, "err", err)
+		if e.ctx.Err() != nil {
+			return // closing: the next start looks the reference up
+		}
+		mem := job
+		mem.Status, mem.JobID = jobs.StatusPending, jobID
+		e.mu.Lock()
+		e.unrecorded[job.ID] = jobID
+		e.mu.Unlock()
+		e.poller.track(mem, false)
+		e.recordLater(mem, jobs.StatusPending, p, err, func(updated jobs.Job, changed bool) {
+			e.followSubmitted(updated, changed, jobID)
+		})
+		e.takeEarly(mem, jobID)
 		return
 	}
+	e.followSubmitted(updated, changed, jobID)
+}
+
+// followSubmitted follows a job whose submission is recorded. A job the
+// user cancelled while its submission was on the wire is cancelled at
+// Reducto too, so nothing runs that nobody wants.
+func (e *Engine) followSubmitted(updated jobs.Job, changed bool, jobID string) {
 	if !changed && updated.Status.Final() {
 		if updated.Status == jobs.StatusCancelled {
 			if err := e.client.Cancel(e.ctx, jobID); err != nil {
@@ -458,51 +504,52 @@ func (e *Engine) submitted(job jobs.Job, jobID string) {
 		return
 	}
 	e.poller.track(updated, false)
+	e.takeEarly(updated, jobID)
+}
+
+// takeEarly finishes job at once if its webhook came before its id was
+// stored.
+func (e *Engine) takeEarly(job jobs.Job, jobID string) {
 	e.mu.Lock()
-	_, early := e.early[jobID]
+	at, early := e.early[jobID]
 	delete(e.early, jobID)
 	e.mu.Unlock()
-	if early {
-		e.requestFinish(updated.ID, jobID, "an early webhook")
+	if early && e.clk.Now().Sub(at) <= e.earlyTTL {
+		e.requestFinish(job.ID, jobID, "an early webhook")
 	}
 }
 
-// persistAttempts bounds how often persist runs an operation; with the
-// client's own retries and the growing waits this rides out about a minute
-// of 429s or 5xx before a job is failed.
-const persistAttempts = 6
-
-// persist runs f until it succeeds or fails for good. Transient failures
+// persist runs f until it succeeds, fails for good, or transient trouble
 // (rate limits, overload, network trouble that certainly created nothing)
-// wait with capped, jittered backoff, at least as long as the server asked.
-func (e *Engine) persist(ctx context.Context, f func() error) error {
-	delay := time.Second
-	for attempt := 1; ; attempt++ {
+// has lasted apiPatience. Meanwhile it waits with capped, jittered
+// backoff, at least as long as the server asked, and tells subscribers
+// that job is waiting for the API.
+func (e *Engine) persist(ctx context.Context, job jobs.Job, f func() error) error {
+	start := e.clk.Now()
+	for attempt := 0; ; attempt++ {
 		err := f()
-		if err == nil || !transient(err) || attempt >= persistAttempts {
+		if err == nil {
+			if attempt > 0 {
+				e.note(job, "")
+			}
+			return nil
+		}
+		if !transient(err) || ctx.Err() != nil || e.clk.Now().Sub(start) >= apiPatience {
 			return err
 		}
-		wait := max(reducto.RetryAfter(err), e.poller.jitter(delay))
-		e.log.Info("transient API error, waiting", "wait", wait, "err", err)
+		wait := apiRetry.After(attempt, reducto.RetryAfter(err))
+		e.log.Info("transient API error, waiting", "job", job.ID, "wait", wait, "err", err)
+		e.waiting(job, err, wait)
 		select {
 		case <-e.clk.After(wait):
 		case <-ctx.Done():
 			return err
 		}
-		delay = min(delay*2, 30*time.Second)
 	}
 }
 
 // transient reports whether repeating the request is safe and may succeed.
 // An ambiguous submission is not: it must be looked up first.
 func transient(err error) bool {
-	if reducto.IsAmbiguous(err) {
-		return false
-	}
-	var api *reducto.APIError
-	if errors.As(err, &api) {
-		return api.Retryable
-	}
-	var ne net.Error
-	return errors.As(err, &ne)
+	return reducto.IsTransient(err) && !reducto.IsAmbiguous(err)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func (r *rig) files(names ...string) []string {
 	paths := make([]string, len(names))
 	for i, n := range names {
 		paths[i] = filepath.Join(r.dir, n)
-		if err := os.WriteFile(paths[i], []byte(fmt.Sprintf("%%PDF-1.4 %s", n)), 0o600); err != nil {
+		if err := os.WriteFile(paths[i], docContent(n), 0o600); err != nil {
 			r.t.Fatal(err)
 		}
 	}
@@ -185,4 +186,18 @@ func (s *saves) all() []settings.Effective {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]settings.Effective(nil), s.got...)
+}
+
+// docContent is content of the type n's extension names, so intake's
+// content check takes it.
+func docContent(n string) []byte {
+	switch strings.ToLower(filepath.Ext(n)) {
+	case ".png":
+		return []byte("\x89PNG\r\n\x1a\n" + n)
+	case ".docx", ".xlsx", ".pptx":
+		return []byte("PK\x03\x04" + n)
+	case ".txt", ".csv":
+		return []byte(n)
+	}
+	return []byte(fmt.Sprintf("%%PDF-1.4 %s", n))
 }

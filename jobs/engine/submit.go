@@ -32,6 +32,9 @@ const apiPatience = 15 * time.Minute
 // from the server is honoured on top.
 var apiRetry = backoff.Default
 
+// lookupPageSize is the largest page GET /jobs serves.
+const lookupPageSize = 500
+
 // lookupRetry spaces the lookups of an interrupted submission once a whole
 // apiPatience of tries has not reached Reducto.
 var lookupRetry = backoff.Policy{Min: time.Minute, Max: 30 * time.Minute}
@@ -434,7 +437,7 @@ func (e *Engine) findByRef(ctx context.Context, job jobs.Job) (string, bool, err
 		if err := e.listLimit.wait(ctx); err != nil {
 			return "", false, err
 		}
-		res, err := e.client.ListJobs(ctx, reducto.ListJobsParams{Cursor: cursor, Limit: listPageSize})
+		res, err := e.client.ListJobs(ctx, reducto.ListJobsParams{Cursor: cursor, Limit: lookupPageSize})
 		if err != nil {
 			return "", false, fmt.Errorf("list jobs: %w", err)
 		}

@@ -2,10 +2,7 @@ package relay
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -55,37 +52,15 @@ func validToken(tok string) bool {
 }
 
 // loadOrCreateToken returns the folder's relay token (without the c_ wire
-// prefix), creating it on first use. An unreadable or corrupt file is an
-// error, never a reason to mint a new token: that would silently change the
-// public URL registered with senders.
+// prefix), creating it on first use. A corrupt file is an error, never a
+// reason to mint a new token: that would silently change the public URL
+// registered with senders.
 func loadOrCreateToken(home string) (string, error) {
-	path := filepath.Join(home, TokenFile)
-	tok, err := readToken(path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return tok, err
-	}
-	tok, err = generateToken()
-	if err != nil {
-		return "", err
-	}
-	if err := settings.CreateFileExclusive(path, []byte(tok+"\n")); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			// Another process created it first; theirs wins.
-			return readToken(path)
-		}
-		return "", fmt.Errorf("write relay token: %w", err)
-	}
-	return tok, nil
-}
-
-func readToken(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read relay token: %w", err)
-	}
-	tok := strings.TrimPrefix(strings.TrimSpace(string(b)), "c_")
-	if !validToken(tok) {
-		return "", fmt.Errorf("relay token in %s is not base62; fix or delete the file (deleting it changes the public URL)", path)
-	}
-	return tok, nil
+	return settings.Token{
+		Path:      filepath.Join(home, TokenFile),
+		What:      "relay token",
+		New:       generateToken,
+		Valid:     validToken,
+		Normalize: func(s string) string { return strings.TrimPrefix(s, "c_") },
+	}.LoadOrCreate()
 }

@@ -31,8 +31,8 @@ type Server struct {
 	batcher  *batcher
 	queue    *queue
 	counters *counters
-	// limit caps webhook requests in progress; bodies reads into buffers
-	// from a bounded free list.
+	// limit caps webhook requests in progress; bodies is the bounded free
+	// list their bodies are read into.
 	limit  *limiter
 	bodies *bodyPool
 	// addrs are the hosts of the listen addresses, for the Host check.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -86,6 +87,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
 	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, openError(abs, err)
+	}
+	if err := setWAL(context.Background(), w); err != nil {
 		w.Close()
 		return nil, openError(abs, err)
 	}
@@ -168,6 +173,39 @@ func makePrivate(abs string) {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			slog.Warn("could not make the history private", "file", p, "err", err)
 		}
+	}
+}
+
+// setWAL switches the database to WAL, where readers never block the
+// writer. The switch needs an exclusive lock, and SQLite answers
+// SQLITE_BUSY at once, without waiting out busy_timeout, while another
+// opener of a fresh file holds any lock on it: so it is retried here, with
+// a short growing pause, up to the busy timeout. (On a file already in WAL
+// mode the pragma is a no-op that answers "wal" at once.)
+func setWAL(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	pause := time.Millisecond
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil && strings.EqualFold(mode, "wal") {
+			return nil
+		}
+		if err == nil {
+			// SQLite answers the old mode when it could not change it.
+			err = fmt.Errorf("journal mode stayed %q", mode)
+		} else if c := sqliteCode(err); c != sqlite3.SQLITE_BUSY && c != sqlite3.SQLITE_LOCKED {
+			return fmt.Errorf("set WAL mode: %w", err)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("set WAL mode: still locked after %v: %w", busyTimeoutMS*time.Millisecond, err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("set WAL mode: %w", ctx.Err())
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 50*time.Millisecond)
 	}
 }
 
@@ -271,14 +309,12 @@ func openReadPool(abs string) (*sql.DB, error) {
 func dsn(abs string, readOnly bool, opts ...Option) string {
 	o := newOptions(opts)
 	q := url.Values{}
-	// First: the pragmas below (journal_mode on a fresh file, while another
-	// opener migrates it) may need to wait for a lock.
+	// First, so that the pragmas below wait for a lock another opener holds.
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Add("_pragma", "cache_size(-8000)")
 	} else {
-		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous("+o.sync.pragma()+")")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "cache_size(-8000)")

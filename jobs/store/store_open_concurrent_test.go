@@ -82,7 +82,7 @@ func checkRacedHistory(t *testing.T, path string, n int) {
 // in one process at the same instant: every open must succeed and migrate
 // the schema once (issue 7, fault 3: "table jobs already exists").
 func TestConcurrentOpenSameProcess(t *testing.T) {
-	for round := range 5 { // the race is narrow: give it a few chances
+	for round := range 3 { // the race is narrow: give it a few chances
 		path := filepath.Join(t.TempDir(), fmt.Sprint("round", round), "history.db")
 		start := make(chan struct{})
 		errs := make(chan error, openers)
@@ -147,7 +147,7 @@ func TestConcurrentOpenProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
-	for round := range 3 {
+	for round := range 2 {
 		path := filepath.Join(t.TempDir(), fmt.Sprint("round", round), "history.db")
 		type child struct {
 			cmd    *exec.Cmd

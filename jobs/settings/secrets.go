@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -87,7 +86,7 @@ func (s *Secrets) Set(name, value string) error {
 	return nil
 }
 
-func (s *Secrets) file(name string) string { return filepath.Join(s.home, name) }
+func (s *Secrets) file(name string) string { return SecretPath(s.home, name) }
 
 func withTimeout(f func() (string, error)) (string, error) {
 	type result struct {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -119,7 +118,7 @@ func (s Settings) Validate() error {
 // Fields missing from an older file keep their defaults.
 func Load(home string) (Settings, error) {
 	s := Default()
-	data, err := os.ReadFile(filepath.Join(home, fileName))
+	data, err := os.ReadFile(SettingsPath(home))
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
@@ -127,7 +126,7 @@ func Load(home string) (Settings, error) {
 		return s, fmt.Errorf("read settings: %w", err)
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Default(), fmt.Errorf("settings file %s is corrupt (using defaults): %w", filepath.Join(home, fileName), err)
+		return Default(), fmt.Errorf("settings file %s is corrupt (using defaults): %w", SettingsPath(home), err)
 	}
 	return s, nil
 }
@@ -142,7 +141,7 @@ func Save(home string, s Settings) error {
 	if err != nil {
 		return fmt.Errorf("encode settings: %w", err)
 	}
-	if err := WriteFileAtomic(filepath.Join(home, fileName), data); err != nil {
+	if err := WriteFileAtomic(SettingsPath(home), data); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil

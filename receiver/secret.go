@@ -1,43 +1,16 @@
 package receiver
 
-import (
-	"encoding/base64"
-	"errors"
-	"fmt"
-	"strings"
-)
+import "github.com/reductotray/reducto-tray/jobs/settings"
 
 // MinSecretBytes is the shortest Svix signing key accepted, in decoded
-// bytes. Svix issues 24- or 32-byte keys; an empty or short key is one an
-// attacker can guess, and with it forge any delivery.
-const MinSecretBytes = 16
+// bytes (settings.MinWebhookSecretBytes: the rule lives there, so Settings
+// refuses what the verifier would).
+const MinSecretBytes = settings.MinWebhookSecretBytes
 
-// secretPrefix is how Svix prints a signing secret: "whsec_" + base64(key).
-const secretPrefix = "whsec_"
+// ErrWeakSecret is wrapped by every ValidateSecret error.
+var ErrWeakSecret = settings.ErrWeakWebhookSecret
 
-// ErrWeakSecret is wrapped by every ValidateSecret error, so callers can
-// tell a bad secret from other failures with errors.Is.
-var ErrWeakSecret = errors.New("invalid Svix signing secret")
-
-// ValidateSecret checks a Svix signing secret as the verifier will use it:
-// "whsec_" (optional, as in the Svix libraries) followed by standard base64
-// of at least MinSecretBytes bytes. The error says what is wrong and what
-// is expected, and never contains the secret. An empty secret is an error
-// too; a caller for which empty means "Svix off" checks for that first.
-func ValidateSecret(s string) error {
-	const want = `expected "whsec_" followed by the base64 key shown in the Svix portal`
-	key := strings.TrimPrefix(s, secretPrefix)
-	if key == "" {
-		return fmt.Errorf("%w: the key is empty (%s)", ErrWeakSecret, want)
-	}
-	raw, err := base64.StdEncoding.DecodeString(key)
-	if err != nil {
-		// The decoder's error names a byte offset, which is safe to show.
-		return fmt.Errorf("%w: the key is not valid base64 (%v); %s", ErrWeakSecret, err, want)
-	}
-	if len(raw) < MinSecretBytes {
-		return fmt.Errorf("%w: the key is %d bytes, at least %d are needed (%s)",
-			ErrWeakSecret, len(raw), MinSecretBytes, want)
-	}
-	return nil
-}
+// ValidateSecret checks a Svix signing secret as the verifier uses it
+// (settings.ValidateWebhookSecret). An empty secret is an error too; a
+// caller for which empty means "Svix off" checks for that first.
+func ValidateSecret(s string) error { return settings.ValidateWebhookSecret(s) }

@@ -70,8 +70,8 @@ type App struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	notifySub  *jobs.Subscription
-	notifyDone chan struct{}
+	notifySub   *jobs.Subscription
+	notifyDone  chan struct{}
 	unsubscribe func()
 
 	mu        sync.Mutex

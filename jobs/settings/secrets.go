@@ -106,17 +106,6 @@ func withTimeout(f func() (string, error)) (string, error) {
 	}
 }
 
-// ValidateWebhookSecret checks the shape of a Svix signing secret.
-func ValidateWebhookSecret(secret string) error {
-	if secret == "" {
-		return nil
-	}
-	if !strings.HasPrefix(secret, "whsec_") || len(secret) < len("whsec_")+16 {
-		return errors.New(`a Svix signing secret starts with "whsec_" followed by base64`)
-	}
-	return nil
-}
-
 // Mask shows enough of a secret to recognise it, never the whole of it.
 func Mask(secret string) string {
 	if secret == "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // benchClients is how many concurrent senders the benchmark uses.
@@ -59,8 +61,11 @@ func BenchmarkReceiver(b *testing.B) {
 	}{{"persisted", 0}, {"persisted-nolinger", -1}} {
 		b.Run(v.name, func(b *testing.B) {
 			secret := newSecret(b)
-			log, closeLog := openDeliveryLog(b, b.TempDir()+"/history.db")
-			defer closeLog()
+			log, err := store.Open(b.TempDir()+"/history.db", benchStoreOptions()...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer log.Close()
 			var handled atomic.Int64
 			s := New(Config{
 				Addr:        "127.0.0.1:0",
@@ -88,6 +93,18 @@ func BenchmarkReceiver(b *testing.B) {
 			b.ReportMetric(float64(b.N)/float64(st.Batches), "ids/batch")
 		})
 	}
+}
+
+// benchStoreOptions lets the benchmark compare the writer's durability:
+// REDUCTO_BENCH_SYNC=full or normal (unset: the store's default).
+func benchStoreOptions() []store.Option {
+	switch os.Getenv("REDUCTO_BENCH_SYNC") {
+	case "full":
+		return []store.Option{store.WithSync(store.SyncFull)}
+	case "normal":
+		return []store.Option{store.WithSync(store.SyncNormal)}
+	}
+	return nil
 }
 
 type sinkFunc func(context.Context, jobs.Delivery) error

@@ -34,9 +34,6 @@ func TestOpenStoreCreatesMigratesAndReopens(t *testing.T) {
 	if got := pragmaString(t, s.w, "journal_mode"); got != "wal" {
 		t.Fatalf("journal_mode = %s, want wal", got)
 	}
-	if got := pragmaString(t, s.w, "synchronous"); got != "1" {
-		t.Fatalf("synchronous = %s, want 1 (NORMAL)", got)
-	}
 	if got := pragmaString(t, s.w, "foreign_keys"); got != "1" {
 		t.Fatalf("foreign_keys = %s, want 1", got)
 	}
@@ -304,5 +301,30 @@ func TestCorruptDatabaseSurfaces(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "list jobs") {
 		t.Fatalf("error lacks context: %v", err)
+	}
+}
+
+// TestWithSync: the writer's durability is an option; the read pool is
+// never affected.
+func TestWithSync(t *testing.T) {
+	for _, c := range []struct {
+		opts []Option
+		want string
+	}{
+		{nil, map[Sync]string{SyncNormal: "1", SyncFull: "2"}[DefaultSync]},
+		{[]Option{WithSync(SyncFull)}, "2"},
+		{[]Option{WithSync(SyncNormal)}, "1"},
+	} {
+		s, err := Open(filepath.Join(t.TempDir(), "history.db"), c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pragmaString(t, s.w, "synchronous"); got != c.want {
+			t.Errorf("Open(%d options): synchronous = %s, want %s", len(c.opts), got, c.want)
+		}
+		mustCreate(t, s, testJob(1))
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -229,6 +229,15 @@ func (d *DetailView) apply(batch []jobs.Event) {
 		return
 	}
 	for _, ev := range batch {
+		if ev.Job.ID == d.job.ID && ev.Kind == jobs.EventProgress && ev.Total == 0 && ev.Progress < 0 && !d.job.Status.Final() {
+			// A passing state such as "waiting for the API (503), next try
+			// in 20 s"; an empty note puts the plain status back.
+			status := string(d.job.Status)
+			if ev.Note != "" {
+				status += " — " + ev.Note
+			}
+			d.values["Status"].SetText(status)
+		}
 		if ev.Job.ID == d.job.ID && ev.Kind != jobs.EventProgress && ev.Job.Status != d.job.Status {
 			d.Show(d.job.ID)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ type JobList struct {
 	// written by the event goroutine, read when rows draw.
 	progMu   sync.Mutex
 	progress map[int64]float64
+	notes    map[int64]string // a passing state, e.g. "waiting for the API (503), next try in 20 s"
 
 	// visible maps list positions to the row widgets last drawn there;
 	// main goroutine only. Tests read what the user would see from it.
@@ -58,7 +60,7 @@ type JobList struct {
 }
 
 func newJobList(u *App) *JobList {
-	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, visible: map[int]*jobRow{}, rowPos: map[*jobRow]int{}}
+	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, notes: map[int64]string{}, visible: map[int]*jobRow{}, rowPos: map[*jobRow]int{}}
 	l.List = &widget.List{Length: l.length, CreateItem: l.createItem, UpdateItem: l.updateItem}
 	l.List.OnSelected = l.onSelected
 	l.Search = &widget.Entry{PlaceHolder: "Search by file name", OnChanged: l.onSearch}
@@ -142,6 +144,11 @@ func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
 		switch {
 		case ev.Job.Status.Final():
 			delete(l.progress, ev.Job.ID)
+			delete(l.notes, ev.Job.ID)
+		case ev.Note != "":
+			l.notes[ev.Job.ID] = ev.Note
+		case ev.Kind == jobs.EventProgress && ev.Total == 0 && ev.Progress < 0:
+			delete(l.notes, ev.Job.ID) // a note cleared: the trouble is over
 		case ev.Kind == jobs.EventProgress && ev.Job.Status == jobs.StatusUploading && ev.Total > 0:
 			l.progress[ev.Job.ID] = float64(ev.Sent) / float64(ev.Total)
 		case ev.Kind == jobs.EventProgress && ev.Progress >= 0:
@@ -217,8 +224,16 @@ func (l *JobList) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	l.progMu.Lock()
 	p, hasProgress := l.progress[j.ID]
+	note := l.notes[j.ID]
 	l.progMu.Unlock()
 	row.show(j, p, hasProgress, l.u.cfg.Now())
+	if note != "" && !j.Status.Final() {
+		// The short form ("waiting for the API"); the detail view has it all.
+		short, _, _ := strings.Cut(note, " (")
+		row.progress.Hide()
+		row.status.SetText(short)
+		row.status.Show()
+	}
 }
 
 func (l *JobList) onSelected(id widget.ListItemID) {

@@ -22,7 +22,7 @@ import (
 )
 
 // errReadOnly is returned by writing methods of a store opened with
-// OpenStoreReadOnly.
+// OpenReadOnly.
 var errReadOnly = errors.New("store is open read-only")
 
 // busyTimeoutMS bounds how long a connection waits for a lock held by another
@@ -213,7 +213,7 @@ func setWAL(ctx context.Context, db *sql.DB) error {
 	}
 }
 
-// OpenStoreReadOnly opens an existing database for reading while the app runs
+// OpenReadOnly opens an existing database for reading while the app runs
 // (another process may be writing it). It never creates nor migrates the
 // file; writing methods return an error.
 func OpenReadOnly(path string) (*Store, error) {

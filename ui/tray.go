@@ -51,19 +51,25 @@ type Tray struct {
 	unseenFails int
 	hidden      bool
 	state       TrayState
+
+	// host says a tray host shows the icon (see trayHostWatch); assumed
+	// until the watch says otherwise.
+	host bool
+	// noHost is the "where did the window go" explanation, once shown.
+	noHost *noHostNotice
 }
 
 func newTray(u *App) *Tray {
-	t := &Tray{u: u}
+	t := &Tray{u: u, host: true}
 	t.menu = fyne.NewMenu("Reducto Tray")
 	t.menu.Items = t.items()
 	return t
 }
 
-// SetupTray installs the tray icon and menu and makes closing the window
-// hide it. Call it before the app runs: the driver starts the tray only
-// inside Run. Without a tray (the test app, -tags ci) closing the window
-// closes it as usual.
+// SetupTray installs the tray icon and menu, makes closing the window run
+// CloseWindow, and starts watching for a tray host. Call it before the app
+// runs: the driver starts the tray only inside Run. Without a tray (the
+// test app, -tags ci) closing the window closes it as usual.
 func (u *App) SetupTray() {
 	desk, ok := u.app.(desktop.App)
 	if !ok {
@@ -77,10 +83,30 @@ func (u *App) SetupTray() {
 	// Fyne 2.7.1 shows the window from the D-Bus goroutine on a left click;
 	// route it through the main goroutine (fixed upstream after 2.7.1).
 	systray.SetOnTapped(func() { u.ShowWindow() })
-	u.win.SetCloseIntercept(func() {
-		t.hidden = true
-		u.win.Hide()
+	// After SetSystemTrayWindow, which installs a plain Hide.
+	u.win.SetCloseIntercept(u.CloseWindow)
+	// The icon is installed even without a host: systray registers it
+	// when one appears (it watches for the watcher too).
+	u.goBg(func(ctx context.Context) {
+		err := watchTrayHost(ctx, func(present bool) { u.do(func() { t.setHost(present) }) })
+		if err != nil {
+			u.log.Warn("tray: cannot tell whether the desktop shows tray icons", "err", err)
+		}
 	})
+}
+
+// setHost records whether a tray host shows the icon. Main goroutine.
+func (t *Tray) setHost(present bool) {
+	if present != t.host {
+		t.u.log.Info("tray: host changed", "present", present)
+	}
+	t.host = present
+}
+
+// hide hides the window to the tray. Main goroutine.
+func (t *Tray) hide() {
+	t.hidden = true
+	t.u.win.Hide()
 }
 
 // TrayMenu is the tray's menu as it stands; tests call its items' actions.

@@ -162,8 +162,9 @@ func (d *Desktop) kill() {
 	_ = d.cmd.Wait()
 }
 
-// Reset forgets recorded notifications and tray registrations and turns
-// hang mode off, so tests sharing one desktop start clean.
+// Reset forgets recorded notifications and tray registrations, turns hang
+// mode off and brings back a watcher SetWatcher took away, so tests sharing
+// one desktop start clean.
 func (d *Desktop) Reset() {
 	d.notifications.reset()
 	d.watcher.reset()

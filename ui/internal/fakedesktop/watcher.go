@@ -27,6 +27,7 @@ type watcher struct {
 	changed chan struct{}
 	props   *prop.Properties
 	conn    *dbus.Conn
+	gone    bool // the name is released: a desktop without a tray host
 }
 
 func exportWatcher(conn *dbus.Conn) (*watcher, error) {
@@ -81,8 +82,41 @@ func (w *watcher) RegisterStatusNotifierHost(service string) *dbus.Error { retur
 
 func (w *watcher) reset() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.items = nil
+	w.mu.Unlock()
+	// Claiming a released name on our own connection cannot fail short of
+	// a dead bus, which every later call would report anyway.
+	_ = w.setPresent(true)
+}
+
+// SetWatcher makes the desktop one with a tray host (present, the default:
+// org.kde.StatusNotifierWatcher is owned) or without one (the name is
+// released, as on GNOME without the AppIndicator extension). Each change
+// is a NameOwnerChanged signal on the bus, as when a panel starts or
+// stops. Reset restores the watcher.
+func (d *Desktop) SetWatcher(present bool) error { return d.watcher.setPresent(present) }
+
+func (w *watcher) setPresent(present bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if present != w.gone {
+		return nil
+	}
+	if present {
+		if err := claim(w.conn, watcherName); err != nil {
+			return err
+		}
+	} else {
+		reply, err := w.conn.ReleaseName(watcherName)
+		if err != nil {
+			return fmt.Errorf("release name %s: %w", watcherName, err)
+		}
+		if reply != dbus.ReleaseNameReplyReleased {
+			return fmt.Errorf("release name %s: not released (reply %d)", watcherName, reply)
+		}
+	}
+	w.gone = !present
+	return nil
 }
 
 // TrayItems returns every registration so far.

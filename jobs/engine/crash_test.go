@@ -77,7 +77,7 @@ func TestKilledMidSubmissionLeavesOneJobPerFile(t *testing.T) {
 	var files []string
 	for i := range 20 {
 		p := filepath.Join(dir, fmt.Sprintf("scan-%02d.pdf", i))
-		if err := os.WriteFile(p, []byte(strings.Repeat("x", 64<<10)), 0o600); err != nil {
+		if err := os.WriteFile(p, []byte("%PDF-1.4\n"+strings.Repeat("x", 64<<10)), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, p)

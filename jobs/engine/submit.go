@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/backoff"
+	"github.com/reductotray/reducto-tray/jobs/intake"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
@@ -55,7 +55,7 @@ func (e *Engine) Submit(ctx context.Context, files []string, opts jobs.Options) 
 	var problems []error
 	rows := make([]jobs.Job, 0, len(files))
 	for _, f := range files {
-		abs, size, err := checkFile(f)
+		abs, size, err := intake.CheckFile(f)
 		if err != nil {
 			problems = append(problems, err)
 			continue
@@ -93,7 +93,7 @@ func (e *Engine) Retry(ctx context.Context, id int64) (jobs.Job, error) {
 	if !old.Status.Final() {
 		return jobs.Job{}, fmt.Errorf("retry job %d: it is still %s", id, old.Status)
 	}
-	if _, _, err := checkFile(old.File); err != nil {
+	if _, _, err := intake.CheckFile(old.File); err != nil {
 		return jobs.Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
 	if _, err := e.checkOptions(old.Options); err != nil {
@@ -153,29 +153,6 @@ func (e *Engine) checkOptions(o jobs.Options) (jobs.Options, error) {
 func isJSONObject(raw json.RawMessage) bool {
 	var m map[string]json.RawMessage
 	return json.Unmarshal(raw, &m) == nil && m != nil
-}
-
-// checkFile returns the absolute path and size of a document that can be
-// uploaded, or says why it cannot.
-func checkFile(path string) (string, int64, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", 0, fmt.Errorf("%s: %w", path, err)
-	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		return "", 0, fmt.Errorf("%s: %w", abs, err)
-	}
-	if info.IsDir() {
-		return "", 0, fmt.Errorf("%s is a folder, not a document", abs)
-	}
-	if !info.Mode().IsRegular() {
-		return "", 0, fmt.Errorf("%s is not a regular file", abs)
-	}
-	if info.Size() == 0 {
-		return "", 0, fmt.Errorf("%s is empty", abs)
-	}
-	return abs, info.Size(), nil
 }
 
 // startSubmission uploads and submits job in the background. With

@@ -28,6 +28,7 @@ func BenchmarkDrop500(b *testing.B) {
 	dir := b.TempDir()
 	files := make([]string, n)
 	data := make([]byte, size)
+	copy(data, "%PDF-1.4\n")
 	for i := range files {
 		files[i] = filepath.Join(dir, fmt.Sprintf("drop-%03d.pdf", i))
 		if err := os.WriteFile(files[i], data, 0o600); err != nil {

@@ -3,14 +3,10 @@ package receiver
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"path/filepath"
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
-
-// TokenFile is the name of the direct-mode token file in the data folder.
-const TokenFile = "direct_token"
 
 // tokenBytes is the token's entropy; it is stored and used as hex.
 const tokenBytes = 32
@@ -21,7 +17,7 @@ const tokenBytes = 32
 // Errors never contain the token.
 func LoadOrCreateToken(home string) (string, error) {
 	return settings.Token{
-		Path:           filepath.Join(home, TokenFile),
+		Path:           settings.DirectTokenPath(home),
 		What:           "direct token",
 		New:            newToken,
 		Valid:          validToken,

@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -225,7 +224,7 @@ func (a *App) startSandbox() (baseURL, apiKey string, err error) {
 	a.mu.Unlock()
 	cfg := reductotest.Config{
 		SvixSecret: secret,
-		StatePath:  filepath.Join(a.home, "sandbox.json"),
+		StatePath:  settings.SandboxStatePath(a.home),
 		Log:        a.log.With("component", "sandbox"),
 	}
 	if a.recvAddr != "" {

@@ -254,7 +254,7 @@ func TestBadFlagsSayWhatIsAllowed(t *testing.T) {
 
 func TestLogIsPrivateAndRotates(t *testing.T) {
 	home := t.TempDir()
-	path := filepath.Join(home, LogName)
+	path := settings.LogPath(home)
 	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -5,14 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
-// LogName is the log file inside the data folder.
-const LogName = "reducto-tray.log"
-
-// maxLogBytes is the size at which the log is rotated to LogName + ".1"
+// maxLogBytes is the size at which the log is rotated to its name + ".1"
 // (one old log is kept): an app that runs for months stays bounded.
 const maxLogBytes = 10 << 20
 
@@ -28,7 +26,7 @@ type LogFile struct {
 
 // OpenLog opens (creating) the log in home.
 func OpenLog(home string) (*LogFile, error) {
-	l := &LogFile{path: filepath.Join(home, LogName)}
+	l := &LogFile{path: settings.LogPath(home)}
 	if err := l.open(); err != nil {
 		return nil, err
 	}

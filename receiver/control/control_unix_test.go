@@ -7,14 +7,15 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 func TestSocketIsPrivate(t *testing.T) {
 	home := t.TempDir()
 	listen(t, home, (&recorder{}).handle)
-	fi, err := os.Lstat(filepath.Join(home, SocketName))
+	fi, err := os.Lstat(settings.ControlSocketPath(home))
 	if err != nil {
 		t.Fatalf("stat socket: %v", err)
 	}
@@ -38,7 +39,7 @@ func TestSocketIsPrivate(t *testing.T) {
 
 func TestStaleSocketIsReplaced(t *testing.T) {
 	home := t.TempDir()
-	sock := filepath.Join(home, SocketName)
+	sock := settings.ControlSocketPath(home)
 	// What a crashed instance leaves: a socket file nobody listens on.
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
 	if err != nil {
@@ -63,7 +64,7 @@ func TestStaleSocketIsReplaced(t *testing.T) {
 
 func TestNonSocketInTheWayIsNotDeleted(t *testing.T) {
 	home := t.TempDir()
-	sock := filepath.Join(home, SocketName)
+	sock := settings.ControlSocketPath(home)
 	if err := os.WriteFile(sock, []byte("precious"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -12,23 +12,16 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
-
-// SocketName is the control socket's file name inside the data folder.
-const SocketName = "control.sock"
-
-// lockName is the file whose flock marks the folder's owner. flock is
-// released by the kernel when a process dies, so a crash never leaves the
-// folder claimed, and it closes the race of two launches that both find a
-// stale socket and would otherwise each delete the other's.
-const lockName = "control.lock"
 
 // maxSocketPath is the smallest sun_path limit of the supported systems
 // (104 bytes on macOS and the BSDs, 108 on Linux) minus the NUL.
 const maxSocketPath = 103
 
 func listenPlatform(home string) (net.Listener, []byte, func(), error) {
-	sock := filepath.Join(home, SocketName)
+	sock := settings.ControlSocketPath(home)
 	if len(sock) > maxSocketPath {
 		return nil, nil, nil, fmt.Errorf("control socket path %s is longer than %d bytes; choose a shorter REDUCTO_TRAY_HOME", sock, maxSocketPath)
 	}
@@ -50,8 +43,13 @@ func listenPlatform(home string) (net.Listener, []byte, func(), error) {
 	return ln, nil, cleanup, nil
 }
 
+// lockHome takes the flock of settings.ControlLockPath, which marks the
+// folder's owner. flock is released by the kernel when a process dies, so
+// a crash never leaves the folder claimed, and it closes the race of two
+// launches that both find a stale socket and would otherwise each delete
+// the other's.
 func lockHome(home string) (*os.File, error) {
-	path := filepath.Join(home, lockName)
+	path := settings.ControlLockPath(home)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open control lock: %w", err)
@@ -126,7 +124,7 @@ func removeStale(sock string) error {
 }
 
 func dialPlatform(ctx context.Context, home string) (net.Conn, []byte, error) {
-	sock := filepath.Join(home, SocketName)
+	sock := settings.ControlSocketPath(home)
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "unix", sock)
 	if err != nil {

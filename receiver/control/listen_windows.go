@@ -19,14 +19,8 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
-// AddrName is the file inside the data folder that holds the control
-// listener's loopback address and its token. It lives in the user's private
-// profile folder, whose ACL keeps other users out.
-const AddrName = "control.addr"
-
-// lockName is the file whose exclusive lock marks the folder's owner; Windows
+// The lock file (settings.ControlLockPath) is the file whose exclusive lock marks the folder's owner; Windows
 // releases it when the process dies.
-const lockName = "control.lock"
 
 // addrFile is the content of control.addr.
 type addrFile struct {
@@ -56,14 +50,14 @@ func listenPlatform(home string) (net.Listener, []byte, func(), error) {
 		return nil, nil, nil, err
 	}
 	cleanup := func() {
-		os.Remove(filepath.Join(home, AddrName))
+		os.Remove(settings.ControlAddrPath(home))
 		lock.Close()
 	}
 	return ln, token, cleanup, nil
 }
 
 func lockHome(home string) (*os.File, error) {
-	path := filepath.Join(home, lockName)
+	path := settings.ControlLockPath(home)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open control lock: %w", err)
@@ -87,14 +81,14 @@ func writeAddr(home string, a addrFile) error {
 	if err != nil {
 		return fmt.Errorf("encode control address: %w", err)
 	}
-	if err := settings.WriteFileAtomic(filepath.Join(home, AddrName), b); err != nil {
+	if err := settings.WriteFileAtomic(settings.ControlAddrPath(home), b); err != nil {
 		return fmt.Errorf("write control address: %w", err)
 	}
 	return nil
 }
 
 func dialPlatform(ctx context.Context, home string) (net.Conn, []byte, error) {
-	b, err := os.ReadFile(filepath.Join(home, AddrName))
+	b, err := os.ReadFile(settings.ControlAddrPath(home))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("%w on %s", ErrNoInstance, home)
 	}
@@ -103,11 +97,11 @@ func dialPlatform(ctx context.Context, home string) (net.Conn, []byte, error) {
 	}
 	var a addrFile
 	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, nil, fmt.Errorf("%w on %s: unreadable %s: %v", ErrNoInstance, home, AddrName, err)
+		return nil, nil, fmt.Errorf("%w on %s: unreadable %s: %v", ErrNoInstance, home, filepath.Base(settings.ControlAddrPath(home)), err)
 	}
 	token, err := hex.DecodeString(a.Token)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w on %s: bad token in %s", ErrNoInstance, home, AddrName)
+		return nil, nil, fmt.Errorf("%w on %s: bad token in %s", ErrNoInstance, home, filepath.Base(settings.ControlAddrPath(home)))
 	}
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", a.Addr)

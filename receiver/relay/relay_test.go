@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +19,8 @@ import (
 
 	"github.com/coder/websocket"
 	svix "github.com/svix/svix-webhooks/go"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // stateLog keeps every status a client reported through OnState.
@@ -99,7 +100,7 @@ func startClient(t testing.TB, cfg Config) (*Client, *stateLog, context.CancelFu
 
 func readTokenFile(t *testing.T, home string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(home, TokenFile))
+	b, err := os.ReadFile(settings.RelayTokenPath(home))
 	if err != nil {
 		t.Fatalf("read token file: %v", err)
 	}
@@ -365,7 +366,7 @@ func TestTokenInUseFailsAndKeepsToken(t *testing.T) {
 	relay := newFakeRelay(t)
 	home := t.TempDir()
 	const tok = "AbCdEfGhIjKlMnOpQrStUvWxYz0"
-	if err := os.WriteFile(filepath.Join(home, TokenFile), []byte(tok+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(settings.RelayTokenPath(home), []byte(tok+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	relay.inUse.Store(true)
@@ -409,7 +410,7 @@ func TestTokenPersistsAcrossClients(t *testing.T) {
 	first := relay.next(t)
 	stop()
 
-	fi, err := os.Stat(filepath.Join(home, TokenFile))
+	fi, err := os.Stat(settings.RelayTokenPath(home))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +434,7 @@ func TestTokenPersistsAcrossClients(t *testing.T) {
 
 func TestCorruptTokenFileIsNotReplaced(t *testing.T) {
 	home := t.TempDir()
-	path := filepath.Join(home, TokenFile)
+	path := settings.RelayTokenPath(home)
 	if err := os.WriteFile(path, []byte("not a token!\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

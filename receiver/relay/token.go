@@ -3,15 +3,10 @@ package relay
 import (
 	"crypto/rand"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
-
-// TokenFile is the file in the data folder that keeps the relay token, so
-// the public URL stays the same across restarts.
-const TokenFile = "relay_token"
 
 // tokenLen and base62 match the Svix CLI's generate_token, so a token copied
 // from the CLI's config works here and vice versa.
@@ -57,7 +52,7 @@ func validToken(tok string) bool {
 // registered with senders.
 func loadOrCreateToken(home string) (string, error) {
 	return settings.Token{
-		Path:      filepath.Join(home, TokenFile),
+		Path:      settings.RelayTokenPath(home),
 		What:      "relay token",
 		New:       generateToken,
 		Valid:     validToken,

@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/backoff"
 )
 
 // DefaultURL is the Svix relay's websocket endpoint.
@@ -32,9 +34,9 @@ const DefaultKeepAlive = 31500 * time.Millisecond
 // is in use again: another client holds it, which will not change quickly.
 const DefaultInUseRetry = time.Minute
 
-// DefaultBackoff is the wait before each reconnection attempt in turn, the
-// last one repeating (the Svix CLI's schedule).
-var DefaultBackoff = []time.Duration{0, 100 * time.Millisecond, time.Second, 5 * time.Second}
+// DefaultBackoff paces reconnections like the Svix CLI (at once, then
+// about 100 ms, 1 s, 5 s, 5 s, ...), with the app's one backoff rule.
+var DefaultBackoff = backoff.Policy{Min: 100 * time.Millisecond, Max: 5 * time.Second, Factor: 10}
 
 // The states a Client reports.
 const (
@@ -63,9 +65,9 @@ type Config struct {
 	// largest wall-clock jump (a sleeping laptop) survived without
 	// reconnecting (default DefaultKeepAlive).
 	KeepAlive time.Duration
-	// Backoff is the wait before each reconnection attempt (default
-	// DefaultBackoff); the last entry repeats.
-	Backoff []time.Duration
+	// Backoff paces reconnection attempts after the first, which is
+	// immediate (default DefaultBackoff).
+	Backoff backoff.Policy
 	// InUseRetry is the wait after the relay said the token is in use
 	// (default DefaultInUseRetry).
 	InUseRetry time.Duration
@@ -128,7 +130,7 @@ func New(cfg Config) *Client {
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = DefaultKeepAlive
 	}
-	if len(cfg.Backoff) == 0 {
+	if cfg.Backoff == (backoff.Policy{}) {
 		cfg.Backoff = DefaultBackoff
 	}
 	if cfg.InUseRetry <= 0 {
@@ -196,10 +198,12 @@ func (c *Client) Run(ctx context.Context) error {
 		} else {
 			// A connection that held for a while starts the schedule over;
 			// one that keeps dying at once walks up to the slowest step.
-			if time.Since(began) > 2*c.cfg.Backoff[len(c.cfg.Backoff)-1] {
+			if time.Since(began) > 2*c.cfg.Backoff.Max {
 				attempt = 0
 			}
-			wait = c.cfg.Backoff[min(attempt, len(c.cfg.Backoff)-1)]
+			if attempt > 0 {
+				wait = c.cfg.Backoff.Delay(attempt - 1)
+			}
 			attempt++
 			c.log.Warn("relay disconnected", "err", err, "retry_in", wait)
 			c.setStatus(func(s *Status) {

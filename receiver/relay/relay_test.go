@@ -20,6 +20,7 @@ import (
 	"github.com/coder/websocket"
 	svix "github.com/svix/svix-webhooks/go"
 
+	"github.com/reductotray/reducto-tray/jobs/backoff"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
@@ -256,7 +257,7 @@ func TestDroppedSocketReconnectsWithSameToken(t *testing.T) {
 	})
 	c, states, _ := startClient(t, Config{
 		URL: relay.url, Home: t.TempDir(), Handler: handler,
-		KeepAlive: time.Minute, Backoff: []time.Duration{0, 10 * time.Millisecond},
+		KeepAlive: time.Minute, Backoff: backoff.Policy{Min: 10 * time.Millisecond, Max: 10 * time.Millisecond},
 	})
 	first := relay.next(t)
 	waitFor(t, "first connection", func() bool { return c.Status().State == StateConnected })
@@ -285,7 +286,7 @@ func TestSilentRelayIsDropped(t *testing.T) {
 	relay := newFakeRelay(t)
 	_, states, _ := startClient(t, Config{
 		URL: relay.url, Home: t.TempDir(),
-		KeepAlive: 150 * time.Millisecond, Backoff: []time.Duration{0},
+		KeepAlive: 150 * time.Millisecond, Backoff: backoff.Policy{Min: time.Millisecond, Max: time.Millisecond},
 	})
 	first := relay.next(t)
 	// The fake relay never pings: the client must give up and come back.
@@ -337,7 +338,7 @@ func TestWallClockJumpReconnects(t *testing.T) {
 	c := New(Config{
 		URL: relay.url, Home: t.TempDir(), Logger: quietLog, OnState: states.add,
 		Handler:   http.NotFoundHandler(),
-		KeepAlive: 2 * time.Second, Backoff: []time.Duration{0},
+		KeepAlive: 2 * time.Second, Backoff: backoff.Policy{Min: time.Millisecond, Max: time.Millisecond},
 	})
 	start := time.Now()
 	c.now = func() (time.Time, time.Duration) {

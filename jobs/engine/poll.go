@@ -2,22 +2,31 @@ package engine
 
 import (
 	"context"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/backoff"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
-// pollWorkers bounds concurrent GET /job checks when few jobs are in flight.
+// pollWorkers bounds concurrent GET /job checks.
 const pollWorkers = 8
 
 // listPageSize is the largest page GET /jobs serves.
-const listPageSize = 500
+const listPageSize = reducto.WalkPageSize
 
-// sweepPages bounds one sweep of GET /jobs pages.
+// sweepPages bounds one sweep: 10,000 jobs, far more than anyone follows
+// at once; jobs beyond it are checked one by one.
 const sweepPages = 20
+
+// skewMargin is how far before the oldest followed job's local creation a
+// sweep reads: Reducto's created_at is the server's clock, not ours.
+const skewMargin = 10 * time.Minute
+
+// missesBeforeCheck is how many complete sweeps must miss a job before it
+// is checked on its own (GET /job): a listing may lag a submission.
+const missesBeforeCheck = 2
 
 // tracked is a submitted job the poller follows.
 type tracked struct {
@@ -26,46 +35,80 @@ type tracked struct {
 	status    jobs.Status
 	webhook   jobs.WebhookMode
 	createdAt time.Time
-	next      time.Time     // when to check next
-	gap       time.Duration // the current distance between checks
+	// next, when set, is when this job's own GET /job is due: the slow
+	// reconciliation of a webhook-mode job, the retry of a result fetch
+	// that failed (soon), or a job the listing does not show. A
+	// polling-mode job without it is covered by the sweeps.
+	next time.Time
+	gap  time.Duration // the distance between its own checks
+	// ended is when a sweep saw the job end: its result fetch is under
+	// way, and sweeps leave it alone for a while (Max) unless the fetch
+	// asks for another look (soon).
+	ended  time.Time
+	misses int // complete sweeps in a row that did not list it
 }
 
-// poller follows submitted jobs to their end. Each job has its own
-// schedule, quick at first and backing off with jitter; in webhook modes it
-// only reconciles slowly, in case a webhook is lost. When many jobs are in
-// flight one GET /jobs page answers for up to 500 of them, so the cost per
-// job stays near one request (the result fetch) however long jobs run.
+// own reports whether the job is checked on its own schedule rather than
+// by the sweeps.
+func (t *tracked) own() bool { return t.webhook != jobs.WebhookNone || !t.next.IsZero() }
+
+// poller follows submitted jobs to their end. While polling-mode jobs are
+// in flight it sweeps: one GET /jobs page (500 jobs, newest first, only as
+// many pages as reach back to the oldest of them) answers for all of them
+// at once, every Interval (sooner right after a submission, slower when
+// nothing changes for long, later when Reducto asks to wait), and GET
+// /job/{id} is spent only on the result of a job the sweep saw end, so a
+// job costs about one request however long it runs and is noticed within
+// one Interval of its end. Below ListThreshold jobs a sweep is one GET
+// /job per job instead, which then also brings the result. Webhook-mode
+// jobs are only reconciled, slowly, in case a webhook is lost.
 type poller struct {
 	e    *Engine
 	kick chan struct{}
 
 	mu   sync.Mutex
 	jobs map[int64]*tracked
+	cad  cadence
 }
 
 func newPoller(e *Engine) *poller {
-	return &poller{e: e, kick: make(chan struct{}, 1), jobs: make(map[int64]*tracked)}
+	return &poller{e: e, kick: make(chan struct{}, 1), jobs: make(map[int64]*tracked), cad: cadence{gap: e.cfg.Poll.Interval}}
 }
 
 // track starts following job. resumed jobs (after a restart) are checked
-// at once: they may have ended while the app was closed.
+// at once: they may have ended while the app was closed. A new polling-mode
+// job brings the next sweep forward to First.
 func (p *poller) track(job jobs.Job, resumed bool) {
 	pol := p.e.cfg.Poll
-	t := &tracked{id: job.ID, jobID: job.JobID, status: job.Status, webhook: job.Webhook, createdAt: job.CreatedAt, gap: pol.First}
+	t := &tracked{id: job.ID, jobID: job.JobID, status: job.Status, webhook: job.Webhook, createdAt: job.CreatedAt}
 	now := p.e.clk.Now()
+	p.mu.Lock()
 	switch {
-	case resumed:
-		t.next = now
 	case job.Webhook != jobs.WebhookNone:
 		t.gap = pol.Reconcile
 		t.next = now.Add(p.jitter(pol.Reconcile))
+		if resumed {
+			t.next = now
+		}
+	case resumed:
+		p.cad.next = now
 	default:
-		t.next = now.Add(pol.First)
+		p.cad.submitted(now, pol, p.pollingLocked())
 	}
-	p.mu.Lock()
 	p.jobs[job.ID] = t
 	p.mu.Unlock()
 	p.wake()
+}
+
+// pollingLocked reports whether any polling-mode job is followed by the
+// sweeps; p.mu is held.
+func (p *poller) pollingLocked() bool {
+	for _, t := range p.jobs {
+		if !t.own() {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *poller) untrack(id int64) {
@@ -74,16 +117,34 @@ func (p *poller) untrack(id int64) {
 	p.mu.Unlock()
 }
 
-// soon schedules a quick check of a job, e.g. after a webhook said it ended
-// but GET /job did not agree yet.
+// soon schedules a check of a job on its own, e.g. after a webhook or a
+// sweep said it ended but its result could not be fetched yet. Repeated
+// calls back off, so an outage costs a few requests per job, not one a
+// second.
 func (p *poller) soon(id int64) {
+	pol := p.e.cfg.Poll
 	p.mu.Lock()
 	if t, ok := p.jobs[id]; ok {
-		t.gap = p.e.cfg.Poll.First
-		t.next = p.e.clk.Now().Add(t.gap)
+		switch {
+		case t.next.IsZero() || t.gap <= 0:
+			t.gap = pol.First
+		case t.webhook == jobs.WebhookNone:
+			t.gap = min(t.gap*2, pol.Max)
+		}
+		t.ended = time.Time{}
+		t.next = p.e.clk.Now().Add(p.jitter(min(t.gap, pol.Max)))
 	}
 	p.mu.Unlock()
 	p.wake()
+}
+
+// setStatus keeps the poller's copy of a job's status current.
+func (p *poller) setStatus(id int64, s jobs.Status) {
+	p.mu.Lock()
+	if t, ok := p.jobs[id]; ok {
+		t.status = s
+	}
+	p.mu.Unlock()
 }
 
 func (p *poller) wake() {
@@ -93,31 +154,25 @@ func (p *poller) wake() {
 	}
 }
 
-// jitter spreads checks by ±20% so jobs submitted together do not poll in
-// lockstep.
-func (p *poller) jitter(d time.Duration) time.Duration {
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-}
+// pollJitter spreads the checks of single jobs by ±20% so that they do
+// not come in lockstep.
+var pollJitter = backoff.Policy{Jitter: 0.2}
 
-// backoff is the next gap after a check that found the job still running.
-func (p *poller) backoff(t *tracked) time.Duration {
-	pol := p.e.cfg.Poll
-	if t.webhook != jobs.WebhookNone {
-		return pol.Reconcile
-	}
-	return min(t.gap*2, pol.Max)
+func (p *poller) jitter(d time.Duration) time.Duration { return pollJitter.Spread(d) }
+
+// round is what one pass of the loop does.
+type round struct {
+	sweep  bool      // a sweep is due: its outcome sets the cadence
+	listed []tracked // jobs to look for in GET /jobs pages
+	each   []tracked // jobs to check with GET /job
 }
 
 // run is the poller's loop; idle (no jobs) it waits without waking.
 func (p *poller) run(ctx context.Context) {
 	for {
-		due, total, wait := p.due()
-		if len(due) > 0 {
-			if total >= p.e.cfg.Poll.ListThreshold {
-				p.sweep(ctx, due)
-			} else {
-				p.checkEach(ctx, due)
-			}
+		r, wait := p.plan()
+		if r.sweep || len(r.each) > 0 {
+			p.do(ctx, r)
 			if ctx.Err() != nil {
 				return
 			}
@@ -142,153 +197,79 @@ func (p *poller) run(ctx context.Context) {
 	}
 }
 
-// due returns copies of the jobs whose check is due, how many are
-// followed in all, and how long until the next one is due (-1: none).
-func (p *poller) due() ([]tracked, int, time.Duration) {
+// plan picks what is due now and how long to wait otherwise (-1: until
+// kicked). Jobs it hands out are not due again until their check
+// reschedules them.
+func (p *poller) plan() (round, time.Duration) {
+	pol := p.e.cfg.Poll
 	now := p.e.clk.Now()
+	var r round
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []tracked
+	var polling []tracked
 	wait := time.Duration(-1)
-	for _, t := range p.jobs {
-		if !t.next.After(now) {
-			out = append(out, *t)
-			// Not due again until this check reschedules it.
-			t.next = now.Add(time.Hour)
-			continue
-		}
-		if d := t.next.Sub(now); wait < 0 || d < wait {
+	soonest := func(at time.Time) {
+		if d := max(at.Sub(now), 0); wait < 0 || d < wait {
 			wait = d
 		}
 	}
-	return out, len(p.jobs), wait
-}
-
-// reschedule sets a job's next check after one that found it running.
-func (p *poller) reschedule(id int64, grow bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	t, ok := p.jobs[id]
-	if !ok {
-		return
-	}
-	if grow {
-		t.gap = p.backoff(t)
-	}
-	t.next = p.e.clk.Now().Add(p.jitter(t.gap))
-}
-
-// checkEach asks GET /job for each due job, a few at a time.
-func (p *poller) checkEach(ctx context.Context, due []tracked) {
-	sem := make(chan struct{}, pollWorkers)
-	var wg sync.WaitGroup
-	for _, t := range due {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			p.checkOne(ctx, t)
-		}()
-	}
-	wg.Wait()
-}
-
-func (p *poller) checkOne(ctx context.Context, t tracked) {
-	rj, err := p.e.getJob(ctx, t.jobID)
-	if err != nil {
-		if reducto.IsNotFound(err) {
-			p.e.gone(t.id, t.jobID)
-			return
-		}
-		if ctx.Err() == nil {
-			p.e.log.Warn("check job", "job", t.id, "job_id", t.jobID, "err", err)
-		}
-		p.reschedule(t.id, true)
-		return
-	}
-	if reducto.IsTerminal(rj.Status) {
-		p.e.finishWith(t.id, rj, "polling")
-		return
-	}
-	p.e.observe(t.id, t.status, rj.Status, rj.Progress)
-	p.reschedule(t.id, true)
-}
-
-// sweep reads GET /jobs pages, newest first, until it has seen every job
-// it follows or passed the oldest of them, and applies what they say. Jobs
-// the pages did not show are checked one by one if they were due.
-func (p *poller) sweep(ctx context.Context, due []tracked) {
-	p.mu.Lock()
-	want := make(map[string]tracked, len(p.jobs))
-	var oldest time.Time
+	var dueOwn []*tracked
 	for _, t := range p.jobs {
-		want[t.jobID] = *t
-		if oldest.IsZero() || t.createdAt.Before(oldest) {
-			oldest = t.createdAt
-		}
-	}
-	p.mu.Unlock()
-	for _, t := range due {
-		want[t.jobID] = t
-	}
-	isDue := make(map[int64]bool, len(due))
-	for _, t := range due {
-		isDue[t.id] = true
-	}
-	oldest = oldest.Add(-time.Hour) // the server's clock is not ours
-
-	cursor := ""
-	for page := 0; page < sweepPages && len(want) > 0; page++ {
-		if err := p.e.listLimit.wait(ctx); err != nil {
-			return
-		}
-		res, err := p.e.client.ListJobs(ctx, reducto.ListJobsParams{Cursor: cursor, Limit: listPageSize, ExcludeConfigs: true})
-		if err != nil {
-			if ctx.Err() != nil {
-				return
+		switch {
+		case !t.own():
+			if t.ended.IsZero() || now.Sub(t.ended) > pol.Max {
+				polling = append(polling, *t)
 			}
-			if reducto.IsRateLimited(err) {
-				p.e.listLimit.backOff(max(reducto.RetryAfter(err), time.Second))
-			}
-			p.e.log.Warn("list jobs", "err", err)
-			break
-		}
-		for _, lj := range res.Jobs {
-			t, ok := want[lj.JobID]
-			if !ok {
-				continue
-			}
-			delete(want, lj.JobID)
-			if reducto.IsTerminal(lj.Status) {
-				p.e.requestFinish(t.id, t.jobID, "polling (job list)")
-				continue
-			}
-			p.e.observe(t.id, t.status, lj.Status, nil)
-			p.reschedule(t.id, isDue[t.id])
-		}
-		n := len(res.Jobs)
-		if res.NextCursor == nil || *res.NextCursor == "" || n == 0 {
-			break
-		}
-		if last := res.Jobs[n-1].CreatedAt; last != nil && last.Before(oldest) {
-			break
-		}
-		cursor = *res.NextCursor
-	}
-	var rest []tracked
-	for _, t := range want {
-		if isDue[t.id] {
-			rest = append(rest, t)
+		case t.next.After(now):
+			soonest(t.next)
+		default:
+			dueOwn = append(dueOwn, t)
 		}
 	}
-	p.checkEach(ctx, rest)
+	sweepDue := len(polling) > 0 && !p.cad.next.After(now)
+	if len(polling) > 0 && !sweepDue {
+		soonest(p.cad.next)
+	}
+	if !sweepDue && len(dueOwn) == 0 {
+		return r, wait
+	}
+	// Reducto asked this client to wait (a 429 or 503 on any endpoint):
+	// the client holds every request anyway; the cadence moves with it
+	// instead of queueing requests behind the hold.
+	if until := p.e.client.HeldUntil(); until.After(now) {
+		if sweepDue {
+			p.cad.held(until, pol)
+		}
+		return round{}, until.Sub(now)
+	}
+	for _, t := range dueOwn {
+		t.next = now.Add(time.Hour) // until its check reschedules it
+	}
+	switch {
+	case sweepDue && len(polling) < pol.ListThreshold:
+		// Too few for a page to pay: GET /job each, which also brings the
+		// result of a job that ended.
+		r.sweep, r.each = true, polling
+		r.each = appendOwn(r.each, dueOwn)
+	case sweepDue:
+		r.sweep, r.listed = true, polling
+		r.listed = appendOwn(r.listed, dueOwn)
+	case len(dueOwn) >= pol.ListThreshold:
+		r.listed = appendOwn(nil, dueOwn) // a reconciliation sweep
+	default:
+		r.each = appendOwn(nil, dueOwn)
+	}
+	if sweepDue {
+		// Zero while the sweep runs: a submission meanwhile sets the
+		// earliest next one (track), afterSweep the rest.
+		p.cad.next = time.Time{}
+	}
+	return r, wait
 }
 
-// setStatus keeps the poller's copy of a job's status current.
-func (p *poller) setStatus(id int64, s jobs.Status) {
-	p.mu.Lock()
-	if t, ok := p.jobs[id]; ok {
-		t.status = s
+func appendOwn(dst []tracked, ts []*tracked) []tracked {
+	for _, t := range ts {
+		dst = append(dst, *t)
 	}
-	p.mu.Unlock()
+	return dst
 }

@@ -20,7 +20,8 @@ const flakyTimeout = 4 * time.Minute
 // TestFlakyAPIEveryDocumentOnce runs the real binary headless against a
 // simulated API that answers 503 bursts, resets connections (before and
 // after the request took effect) and rate-limits with 429 + Retry-After on
-// every endpoint, upload and submission included, for a minute. Every
+// every endpoint, upload and submission included, for a minute, starting
+// with a 20-second outage. Every
 // document must still complete, and exactly once: one job per file and
 // per client reference at the simulated Reducto, all completed in
 // `jobs --json`. Headless needs neither Xvfb nor D-Bus.
@@ -31,8 +32,10 @@ func TestFlakyAPIEveryDocumentOnce(t *testing.T) {
 	srv := reductotest.NewServer(reductotest.Config{
 		APIKey:      key,
 		JobDuration: func(reductotest.Submission) time.Duration { return 2 * time.Second },
-		Flaky: &reductotest.Flaky{Rate: 0.25, Burst: 3, RetryAfter: time.Second, For: time.Minute,
-			Kinds: reductotest.AllFaultKinds},
+		// A 20-second outage (every request fails), then random faults
+		// on a quarter of the requests, for a minute in all.
+		Flaky: &reductotest.Flaky{Outage: 20 * time.Second, Rate: 0.25, Burst: 3, RetryAfter: time.Second,
+			For: time.Minute, Kinds: reductotest.AllFaultKinds},
 	})
 	t.Cleanup(srv.Close)
 	// Faults the random mode might miss, so each kind surely hits upload

@@ -38,6 +38,10 @@ type Flaky struct {
 	// For is how long (on the simulator's clock, from SetFlaky or the
 	// server's creation) the API stays flaky; 0 = until SetFlaky(Flaky{}).
 	For time.Duration
+	// Outage, when set, is a first stretch of the flaky period during
+	// which every API request faults (an outage of a minute, say), before
+	// Rate applies.
+	Outage time.Duration
 	// Kinds are the faults chosen from, uniformly; empty = AllFaultKinds.
 	Kinds []FaultKind
 	// Burst is how many consecutive API requests a 503 lasts (an outage,
@@ -54,6 +58,7 @@ type Flaky struct {
 type flakyState struct {
 	cfg      Flaky
 	until    time.Time // zero: no end
+	outage   time.Time // every request faults before this
 	rng      *rand.Rand
 	burst    int // 503s still owed to the current burst
 	injected int // faults flaky mode has caused
@@ -85,6 +90,9 @@ func (s *Server) setFlakyLocked(f Flaky, now time.Time) {
 	if f.For > 0 {
 		st.until = now.Add(f.For)
 	}
+	if f.Outage > 0 {
+		st.outage = now.Add(f.Outage)
+	}
 	s.flaky = st
 }
 
@@ -98,11 +106,11 @@ func (s *Server) FlakyFaults() int {
 // flakyFaultLocked decides whether flaky mode hits this request, and how.
 func (s *Server) flakyFaultLocked(r *http.Request, now time.Time) *Fault {
 	fl := &s.flaky
-	if fl.cfg.Rate <= 0 || isSideChannel(r.URL.Path) {
+	if (fl.cfg.Rate <= 0 && fl.outage.IsZero()) || isSideChannel(r.URL.Path) {
 		return nil
 	}
 	if !fl.until.IsZero() && !now.Before(fl.until) {
-		fl.cfg.Rate = 0 // the flaky period is over
+		fl.cfg.Rate, fl.outage = 0, time.Time{} // the flaky period is over
 		return nil
 	}
 	ra := max(fl.cfg.RetryAfter, 0)
@@ -111,7 +119,9 @@ func (s *Server) flakyFaultLocked(r *http.Request, now time.Time) *Fault {
 		fl.injected++
 		return &Fault{Status: http.StatusServiceUnavailable, RetryAfter: ra}
 	}
-	if fl.rng.Float64() >= fl.cfg.Rate {
+	if now.Before(fl.outage) {
+		// An outage: every request faults.
+	} else if fl.rng.Float64() >= fl.cfg.Rate {
 		return nil
 	}
 	fl.injected++

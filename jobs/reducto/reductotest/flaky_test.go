@@ -204,3 +204,23 @@ func TestFailedJobErrorObject(t *testing.T) {
 		t.Errorf("failed job: %s", b)
 	}
 }
+
+// An outage makes every API request fault for its length, then Rate
+// applies until the period ends.
+func TestFlakyOutage(t *testing.T) {
+	clk := newFakeClock()
+	s := newTest(t, Config{Clock: clk, Flaky: &Flaky{Rate: 1e-12, Outage: 10 * time.Second, For: time.Minute, Seed: 3}})
+	for i := range 20 {
+		code, err := try(t, s, http.MethodGet, "/jobs", "")
+		if err == nil && code == 200 {
+			t.Fatalf("request %d during the outage answered 200", i)
+		}
+	}
+	clk.Advance(10 * time.Second)
+	if code, err := try(t, s, http.MethodGet, "/jobs", ""); err != nil || code != 200 {
+		t.Fatalf("after the outage: %d %v", code, err)
+	}
+	if s.FlakyFaults() != 20 {
+		t.Errorf("FlakyFaults = %d, want 20", s.FlakyFaults())
+	}
+}

@@ -96,7 +96,48 @@ type Options struct {
 	Parse   ParseOptions   `json:"parse,omitempty"`
 	Extract ExtractOptions `json:"extract,omitempty"`
 	Split   SplitOptions   `json:"split,omitempty"`
+
+	// Request holds Reducto request fields with the API's own names and
+	// nesting (a preset's "request"), merged into the request the form
+	// options build, so every option the API has is reachable. The app
+	// sets "input" and "async" itself.
+	Request json.RawMessage `json:"request,omitempty"`
+	// Outputs says whether results are written beside the document.
+	Outputs OutputRule `json:"outputs,omitempty"`
+	// Then names an extract or split preset to run on this parse's result
+	// (jobid://), once it completes.
+	Then string `json:"then,omitempty"`
+
+	// Origin: where the submission came from, kept in the history.
+	Source   Source `json:"source,omitempty"`
+	Preset   string `json:"preset,omitempty"`    // the preset's name, if any
+	ParentID int64  `json:"parent_id,omitempty"` // the parse a chained job ran on
 }
+
+// Source says what started a job (contract: jobs --json "source").
+type Source string
+
+// The sources of jobs.
+const (
+	SourceDrop  Source = "drop"  // dropped on the window, or Add files
+	SourceCLI   Source = "cli"   // the command line, or handed over by a second launch
+	SourceWatch Source = "watch" // a watched folder
+	SourceChain Source = "chain" // run on a completed parse with jobid://
+)
+
+// Valid reports whether s is one of the contract's sources.
+func (s Source) Valid() bool {
+	return s == SourceDrop || s == SourceCLI || s == SourceWatch || s == SourceChain
+}
+
+// OutputRule says where a job's results are written.
+type OutputRule string
+
+// The output rules of presets.
+const (
+	OutputsNone   OutputRule = "none"   // only in the history
+	OutputsBeside OutputRule = "beside" // invoice.parse.md etc. next to the document
+)
 
 // ParseOptions are the essential parse settings the submit form offers.
 type ParseOptions struct {
@@ -139,6 +180,11 @@ type Job struct {
 	Pages       int        // pages Reducto reported, once known
 	StudioLink  string     // Reducto Studio link, once known
 	RetryOf     int64      // local id of the job this one retries; 0 if none
+	Source      Source     // what started it; "" for jobs older than sources
+	Preset      string     // the preset it was submitted with; "" if none
+	ParentID    int64      // the parse a chained job ran on; 0 if none
+	Outputs     []string   // absolute paths of the result files written for it
+	Credits     *float64   // credits Reducto charged, once known
 	CreatedAt   time.Time  //
 	UpdatedAt   time.Time  //
 	CompletedAt *time.Time // set when the job reaches a final status

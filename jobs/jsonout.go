@@ -8,19 +8,24 @@ import (
 // jsonJob is one element of `reducto-tray jobs --json`: the contract's keys,
 // spelled and typed exactly, plus a few extras scripts find useful.
 type jsonJob struct {
-	ID          int64   `json:"id"`
-	JobID       string  `json:"job_id"`
-	File        string  `json:"file"`
-	Kind        Kind    `json:"kind"`
-	Status      Status  `json:"status"`
-	Webhook     string  `json:"webhook"`
-	CreatedAt   string  `json:"created_at"`
-	UpdatedAt   string  `json:"updated_at"`
-	CompletedAt *string `json:"completed_at"`
-	Error       *string `json:"error"`
-	RetryOf     *int64  `json:"retry_of"`
-	Pages       int     `json:"pages"`
-	StudioLink  string  `json:"studio_link"`
+	ID          int64    `json:"id"`
+	JobID       string   `json:"job_id"`
+	File        string   `json:"file"`
+	Kind        Kind     `json:"kind"`
+	Status      Status   `json:"status"`
+	Webhook     string   `json:"webhook"`
+	CreatedAt   string   `json:"created_at"`
+	UpdatedAt   string   `json:"updated_at"`
+	CompletedAt *string  `json:"completed_at"`
+	Error       *string  `json:"error"`
+	RetryOf     *int64   `json:"retry_of"`
+	Source      *string  `json:"source"`
+	Preset      *string  `json:"preset"`
+	ParentID    *int64   `json:"parent_id"`
+	Outputs     []string `json:"outputs"`
+	Pages       *int     `json:"pages"`
+	Credits     *float64 `json:"credits"`
+	StudioLink  string   `json:"studio_link"`
 }
 
 // WriteJSON prints js (newest first, as given) as the JSON array of
@@ -50,7 +55,8 @@ func jsonOf(j Job) jsonJob {
 		Webhook:    webhook,
 		CreatedAt:  rfc3339(j.CreatedAt),
 		UpdatedAt:  rfc3339(j.UpdatedAt),
-		Pages:      j.Pages,
+		Outputs:    j.Outputs,
+		Credits:    j.Credits,
 		StudioLink: j.StudioLink,
 	}
 	if j.CompletedAt != nil {
@@ -65,7 +71,28 @@ func jsonOf(j Job) jsonJob {
 		r := j.RetryOf
 		o.RetryOf = &r
 	}
+	if o.Outputs == nil {
+		o.Outputs = []string{}
+	}
+	o.Source = nonEmpty(string(j.Source))
+	o.Preset = nonEmpty(j.Preset)
+	if j.ParentID != 0 {
+		p := j.ParentID
+		o.ParentID = &p
+	}
+	if j.Pages > 0 {
+		p := j.Pages
+		o.Pages = &p
+	}
 	return o
+}
+
+// nonEmpty is nil for "", so the contract's null.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -10,9 +10,11 @@ import (
 func TestWriteJSONGolden(t *testing.T) {
 	created := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 	done := created.Add(90 * time.Second)
+	credits := 4.5
 	js := []Job{
 		{ID: 2, File: "/home/ann/b <&>.pdf", Kind: KindSplit, Status: StatusFailed, Webhook: WebhookDirect,
-			JobID: "rj-2", Error: "Parse failed: bad PDF", CreatedAt: created, UpdatedAt: done, CompletedAt: &done, RetryOf: 1},
+			JobID: "rj-2", Error: "Parse failed: bad PDF", CreatedAt: created, UpdatedAt: done, CompletedAt: &done, RetryOf: 1,
+			Source: SourceWatch, Preset: "invoices", ParentID: 7, Outputs: []string{"/home/ann/b <&>.split.json"}, Pages: 3, Credits: &credits},
 		{ID: 1, File: "/home/ann/a.pdf", Kind: KindParse, Status: StatusQueued, Webhook: WebhookNone,
 			CreatedAt: created, UpdatedAt: created.Add(123 * time.Millisecond)},
 	}
@@ -33,7 +35,14 @@ func TestWriteJSONGolden(t *testing.T) {
     "completed_at": "2025-03-04T05:07:37Z",
     "error": "Parse failed: bad PDF",
     "retry_of": 1,
-    "pages": 0,
+    "source": "watch",
+    "preset": "invoices",
+    "parent_id": 7,
+    "outputs": [
+      "/home/ann/b <&>.split.json"
+    ],
+    "pages": 3,
+    "credits": 4.5,
     "studio_link": ""
   },
   {
@@ -48,7 +57,12 @@ func TestWriteJSONGolden(t *testing.T) {
     "completed_at": null,
     "error": null,
     "retry_of": null,
-    "pages": 0,
+    "source": null,
+    "preset": null,
+    "parent_id": null,
+    "outputs": [],
+    "pages": null,
+    "credits": null,
     "studio_link": ""
   }
 ]

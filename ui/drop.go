@@ -41,7 +41,7 @@ func (u *App) OpenFiles(paths []string) {
 				u.reportSkipped(skipped)
 				return
 			}
-			u.submitFiles(files, u.defaults, skipped)
+			u.submitFiles(files, withSource(u.defaults, jobs.SourceCLI), skipped)
 		})
 	})
 }
@@ -61,7 +61,7 @@ func (u *App) submitFromPanel(files []string, skipped []intake.Skip) {
 		return
 	}
 	u.submit.rememberIfAsked(opts)
-	u.submitFiles(files, opts, skipped)
+	u.submitFiles(files, withSource(opts, jobs.SourceDrop), skipped)
 }
 
 // submitFiles hands files to the engine in the background; the status
@@ -85,6 +85,12 @@ func (u *App) submitFiles(files []string, opts jobs.Options, skipped []intake.Sk
 			u.setStatus(msg)
 		})
 	})
+}
+
+// withSource returns opts recording where the submission came from.
+func withSource(opts jobs.Options, s jobs.Source) jobs.Options {
+	opts.Source = s
+	return opts
 }
 
 // reportSkipped says which dropped items were not documents.

@@ -289,7 +289,7 @@ func (f *SubmitForm) Submit() {
 	f.files = nil
 	f.showStaged()
 	f.rememberIfAsked(opts)
-	f.u.submitFiles(files, opts, nil)
+	f.u.submitFiles(files, withSource(opts, jobs.SourceDrop), nil)
 	f.u.tabs.SelectIndex(0)
 }
 

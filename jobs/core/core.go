@@ -365,6 +365,13 @@ func (a *App) Submit(ctx context.Context, paths []string, opts jobs.Options) ([]
 	return queued, skipped, err
 }
 
+// cliDefaults are the defaults for files named on a command line.
+func (a *App) cliDefaults() jobs.Options {
+	d := a.Defaults()
+	d.Source = jobs.SourceCLI
+	return d
+}
+
 // HandleControl takes a request from a second launch: files are opened as
 // a drop would (through the UI when there is one) and the window shown.
 func (a *App) HandleControl(ctx context.Context, req control.Request) (control.Response, error) {
@@ -387,7 +394,7 @@ func (a *App) HandleControl(ctx context.Context, req control.Request) (control.R
 		}
 		return control.Response{Accepted: n, Message: fmt.Sprintf("%d queued", n)}, nil
 	}
-	queued, skipped, err := a.Submit(ctx, req.Open, a.Defaults())
+	queued, skipped, err := a.Submit(ctx, req.Open, a.cliDefaults())
 	if err != nil && len(queued) == 0 {
 		return control.Response{}, err
 	}

@@ -163,7 +163,7 @@ func (i *instance) handle(ctx context.Context, req control.Request) (control.Res
 func (a *App) runHeadless(files []string, ready func()) int {
 	ready()
 	if len(files) > 0 {
-		queued, skipped, err := a.Submit(a.ctx, files, a.Defaults())
+		queued, skipped, err := a.Submit(a.ctx, files, a.cliDefaults())
 		if note := intake.SkippedNote(skipped); note != "" {
 			a.log.Warn(note)
 		}

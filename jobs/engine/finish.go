@@ -156,6 +156,9 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		if summary.StudioLink != "" {
 			p.StudioLink = &summary.StudioLink
 		}
+		if summary.Usage.Credits != nil {
+			p.Credits = summary.Usage.Credits
+		}
 		e.record(id, jobs.StatusCompleted, p)
 	case reducto.JobFailed:
 		reason := rj.Reason
@@ -172,7 +175,8 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 type resultSummary struct {
 	StudioLink string `json:"studio_link"`
 	Usage      struct {
-		NumPages int `json:"num_pages"`
+		NumPages int      `json:"num_pages"`
+		Credits  *float64 `json:"credits"`
 	} `json:"usage"`
 }
 

@@ -104,6 +104,37 @@ CREATE TRIGGER job_counts_au AFTER UPDATE OF status, kind ON jobs
 		ON CONFLICT(status, kind) DO UPDATE SET n = n + 1;
 END;
 `},
+	{name: "sources, chains, outputs, credits and the watched-folder ledger", sql: `
+ALTER TABLE jobs ADD COLUMN source    TEXT NOT NULL DEFAULT '';  -- drop|cli|watch|chain
+ALTER TABLE jobs ADD COLUMN preset    TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN parent_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
+ALTER TABLE jobs ADD COLUMN outputs   TEXT NOT NULL DEFAULT '';  -- JSON array of paths
+ALTER TABLE jobs ADD COLUMN credits   REAL;
+CREATE INDEX jobs_parent ON jobs(parent_id) WHERE parent_id IS NOT NULL;
+
+-- What each watched folder has seen: one row per file content per folder
+-- and preset, so a file is submitted at most once across restarts.
+CREATE TABLE watch_ledger (
+	id         INTEGER PRIMARY KEY,
+	folder     TEXT    NOT NULL,            -- the watched folder (absolute)
+	preset     TEXT    NOT NULL,            -- '' = the saved defaults
+	path       TEXT    NOT NULL,            -- the file (absolute)
+	size       INTEGER NOT NULL,
+	mtime_ns   INTEGER NOT NULL,
+	hash       TEXT    NOT NULL,            -- SHA-256 of the content, hex
+	client_ref TEXT    NOT NULL DEFAULT '', -- the job's reference, written before the job
+	job        INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+	state      TEXT    NOT NULL,            -- claimed|submitted|duplicate|done|failed
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	next_try   INTEGER,                     -- unix ms of the next retry of a failed file
+	reason     TEXT    NOT NULL DEFAULT '',
+	updated_at INTEGER NOT NULL,
+	UNIQUE(folder, preset, path, hash)
+);
+CREATE INDEX watch_ledger_content ON watch_ledger(folder, preset, hash);
+CREATE INDEX watch_ledger_path ON watch_ledger(path);
+CREATE INDEX watch_ledger_job ON watch_ledger(job);
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

@@ -52,6 +52,7 @@ type Patch struct {
 	Error      *string
 	Pages      *int
 	StudioLink *string
+	Credits    *float64
 	Result     []byte // stored compressed, outside the listing rows
 	Detail     string // shown in the timeline
 }
@@ -273,8 +274,8 @@ func (s *Store) prepare() error {
 	if s.insDelivery, err = s.w.Prepare(`INSERT OR IGNORE INTO deliveries(id, received_at) VALUES (?, ?)`); err != nil {
 		return fmt.Errorf("prepare delivery insert: %w", err)
 	}
-	if s.insJob, err = s.w.Prepare(`INSERT INTO jobs(job_id, file, name, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+	if s.insJob, err = s.w.Prepare(`INSERT INTO jobs(job_id, file, name, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, source, preset, parent_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("prepare job insert: %w", err)
 	}
 	if s.insTrans, err = s.w.Prepare(`INSERT INTO transitions(job, from_status, to_status, at, detail) VALUES (?, ?, ?, ?, ?)`); err != nil {

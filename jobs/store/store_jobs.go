@@ -14,7 +14,7 @@ import (
 
 // jobColumns is the column list every job query reads, in scanJob's order.
 // It leaves out results on purpose: they live in their own table.
-const jobColumns = `id, job_id, file, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, completed_at`
+const jobColumns = `id, job_id, file, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, completed_at, source, preset, parent_id, outputs, credits`
 
 // unfinishedSQL lists the non-final statuses for SQL, kept in one place with
 // Status.Final.
@@ -30,15 +30,29 @@ func scanJob(sc scanner) (jobs.Job, error) {
 		created   int64
 		updated   int64
 		completed sql.NullInt64
+		parent    sql.NullInt64
+		outputs   string
+		credits   sql.NullFloat64
 	)
 	if err := sc.Scan(&j.ID, &j.JobID, &j.File, &j.Kind, &j.Status, &j.Webhook, &j.ClientRef, &opts,
-		&j.Error, &j.Size, &j.Pages, &j.StudioLink, &retryOf, &created, &updated, &completed); err != nil {
+		&j.Error, &j.Size, &j.Pages, &j.StudioLink, &retryOf, &created, &updated, &completed,
+		&j.Source, &j.Preset, &parent, &outputs, &credits); err != nil {
 		return jobs.Job{}, err
 	}
 	if err := json.Unmarshal([]byte(opts), &j.Options); err != nil {
 		return jobs.Job{}, fmt.Errorf("job %d: decode options: %w", j.ID, err)
 	}
 	j.RetryOf = retryOf.Int64
+	j.ParentID = parent.Int64
+	if outputs != "" {
+		if err := json.Unmarshal([]byte(outputs), &j.Outputs); err != nil {
+			return jobs.Job{}, fmt.Errorf("job %d: decode outputs: %w", j.ID, err)
+		}
+	}
+	if credits.Valid {
+		c := credits.Float64
+		j.Credits = &c
+	}
 	j.CreatedAt = fromMS(created)
 	j.UpdatedAt = fromMS(updated)
 	if completed.Valid {
@@ -64,6 +78,13 @@ func getJob(ctx context.Context, q queryer, id int64) (jobs.Job, error) {
 // nowMS is the current time at the store's precision, so that what Create
 // and Update return equals what a later Get reads.
 func nowMS() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
 
 func nullID(id int64) any {
 	if id == 0 {
@@ -107,6 +128,7 @@ func (s *Store) Create(ctx context.Context, js []jobs.Job) ([]jobs.Job, error) {
 		}
 		j.Status = jobs.StatusQueued
 		j.CompletedAt = nil
+		j.Source, j.Preset, j.ParentID = j.Options.Source, j.Options.Preset, j.Options.ParentID
 		if j.CreatedAt.IsZero() {
 			j.CreatedAt = now
 		}
@@ -132,7 +154,7 @@ func (s *Store) Create(ctx context.Context, js []jobs.Job) ([]jobs.Job, error) {
 		j := &out[i]
 		res, err := ins.ExecContext(ctx, j.JobID, j.File, filepath.Base(j.File), j.Kind, j.Status, j.Webhook,
 			j.ClientRef, opts[i], j.Error, j.Size, j.Pages, j.StudioLink, nullID(j.RetryOf),
-			unixMS(j.CreatedAt), unixMS(j.UpdatedAt))
+			unixMS(j.CreatedAt), unixMS(j.UpdatedAt), j.Source, j.Preset, nullID(j.ParentID))
 		if err != nil {
 			return nil, fmt.Errorf("create job for %s: %w", j.File, err)
 		}
@@ -204,8 +226,8 @@ func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (
 		next.CompletedAt = &now
 		completed = unixMS(now)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET job_id = ?, status = ?, error = ?, pages = ?, studio_link = ?, updated_at = ?, completed_at = ? WHERE id = ?`,
-		next.JobID, next.Status, next.Error, next.Pages, next.StudioLink, unixMS(now), completed, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET job_id = ?, status = ?, error = ?, pages = ?, studio_link = ?, updated_at = ?, completed_at = ?, credits = ? WHERE id = ?`,
+		next.JobID, next.Status, next.Error, next.Pages, next.StudioLink, unixMS(now), completed, nullFloat(next.Credits), id); err != nil {
 		return jobs.Job{}, false, fmt.Errorf("update job %d to %s: %w", id, to, err)
 	}
 	if statusChange {
@@ -282,6 +304,10 @@ func applyPatch(j jobs.Job, p Patch) (jobs.Job, bool) {
 	}
 	if p.StudioLink != nil && *p.StudioLink != j.StudioLink {
 		j.StudioLink, changed = *p.StudioLink, true
+	}
+	if p.Credits != nil && (j.Credits == nil || *p.Credits != *j.Credits) {
+		c := *p.Credits
+		j.Credits, changed = &c, true
 	}
 	return j, changed
 }
@@ -374,4 +400,42 @@ func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]job
 		js = append(js, j)
 	}
 	return js, rows.Err()
+}
+
+// SetOutputs records the result files written for job id, whatever its
+// status: outputs are written after a job completed, and a final job
+// otherwise never changes. It returns the job as stored.
+func (s *Store) SetOutputs(ctx context.Context, id int64, outputs []string) (jobs.Job, error) {
+	w, err := s.writer()
+	if err != nil {
+		return jobs.Job{}, fmt.Errorf("record outputs of job %d: %w", id, err)
+	}
+	enc := ""
+	if len(outputs) > 0 {
+		b, err := json.Marshal(outputs)
+		if err != nil {
+			return jobs.Job{}, fmt.Errorf("record outputs of job %d: %w", id, err)
+		}
+		enc = string(b)
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return jobs.Job{}, fmt.Errorf("record outputs of job %d: begin: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET outputs = ?, updated_at = ? WHERE id = ?`, enc, unixMS(nowMS()), id)
+	if err != nil {
+		return jobs.Job{}, fmt.Errorf("record outputs of job %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return jobs.Job{}, fmt.Errorf("record outputs of job %d: %w", id, jobs.ErrNotFound)
+	}
+	j, err := getJob(ctx, tx, id)
+	if err != nil {
+		return jobs.Job{}, fmt.Errorf("record outputs of job %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return jobs.Job{}, fmt.Errorf("record outputs of job %d: commit: %w", id, err)
+	}
+	return j, nil
 }

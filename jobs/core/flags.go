@@ -21,7 +21,12 @@ type Flags struct {
 	Headless  bool
 	Sandbox   bool
 	Relay     bool
-	Files     []string
+	// Watch lists folders watched for this run (--watch, repeatable).
+	Watch []string
+	// Preset names the preset this run's files, --watch folders and
+	// hand-offs are submitted with ("" = the saved defaults).
+	Preset string
+	Files  []string
 }
 
 // UsageError is a bad flag value or argument: one line saying what is
@@ -54,6 +59,14 @@ func ParseFlags(args []string, out io.Writer) (Flags, error) {
 	fs.BoolVar(&f.Headless, "headless", false, "run engine, receiver and notifications without any window or tray")
 	fs.BoolVar(&f.Sandbox, "sandbox", false, "use the built-in simulated Reducto API (no key, no network)")
 	fs.BoolVar(&f.Relay, "relay", false, "receive Svix deliveries through the built-in Svix relay client")
+	fs.Func("watch", "watch DIR and its subfolders for this run; repeatable", func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("empty folder")
+		}
+		f.Watch = append(f.Watch, s)
+		return nil
+	})
+	fs.StringVar(&f.Preset, "preset", "", "submit this run's files and --watch folders with the preset NAME (a file in presets/ of the data folder)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(out, usage)

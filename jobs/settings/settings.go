@@ -47,6 +47,8 @@ type Settings struct {
 	Notifications     string       `json:"notifications"`
 	StartAtLogin      bool         `json:"start_at_login,omitempty"`
 	UploadConcurrency int          `json:"upload_concurrency"`
+	// WatchFolders are watched on every run (hot folders).
+	WatchFolders []jobs.WatchFolder `json:"watch_folders,omitempty"`
 	// Sandbox records the first-run choice to try the app with the
 	// simulated API instead of entering a key.
 	Sandbox bool `json:"sandbox,omitempty"`

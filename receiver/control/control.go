@@ -60,6 +60,9 @@ type Request struct {
 	Open []string `json:"open,omitempty"`
 	// Show asks the instance to bring its window forward.
 	Show bool `json:"show,omitempty"`
+	// Preset names the preset the files are submitted with (--preset);
+	// "" = the instance's defaults.
+	Preset string `json:"preset,omitempty"`
 }
 
 // Response is the running instance's answer.

@@ -32,9 +32,6 @@ const apiPatience = 15 * time.Minute
 // from the server is honoured on top.
 var apiRetry = backoff.Default
 
-// lookupPageSize is the largest page GET /jobs serves.
-const lookupPageSize = 500
-
 // lookupRetry spaces the lookups of an interrupted submission once a whole
 // apiPatience of tries has not reached Reducto.
 var lookupRetry = backoff.Policy{Min: time.Minute, Max: 30 * time.Minute}
@@ -408,30 +405,16 @@ func (e *Engine) lookUp(ctx context.Context, job jobs.Job) (string, bool, error)
 // server's clock): however many jobs the account ran since, the search
 // reaches the ones that could be this job's.
 func (e *Engine) findByRef(ctx context.Context, job jobs.Job) (string, bool, error) {
-	oldest := job.CreatedAt.Add(-time.Hour)
-	cursor := ""
-	for {
-		if err := e.listLimit.wait(ctx); err != nil {
-			return "", false, err
-		}
-		res, err := e.client.ListJobs(ctx, reducto.ListJobsParams{Cursor: cursor, Limit: lookupPageSize})
-		if err != nil {
-			return "", false, fmt.Errorf("list jobs: %w", err)
-		}
-		for _, lj := range res.Jobs {
-			if refOf(lj.AsyncMetadata()) == job.ClientRef {
-				return lj.JobID, true, nil
-			}
-		}
-		n := len(res.Jobs)
-		if res.NextCursor == nil || *res.NextCursor == "" || n == 0 {
-			return "", false, nil
-		}
-		if last := res.Jobs[n-1].CreatedAt; last != nil && last.Before(oldest) {
-			return "", false, nil
-		}
-		cursor = *res.NextCursor
+	lj, found, err := e.client.FindJob(ctx, reducto.WalkJobsParams{
+		// Reducto's clock and queueing may put the job a little before
+		// our own creation time: an hour of margin.
+		Since:      job.CreatedAt.Add(-time.Hour),
+		BeforePage: e.listLimit.wait,
+	}, func(lj reducto.ListedJob) bool { return refOf(lj.AsyncMetadata()) == job.ClientRef })
+	if err != nil {
+		return "", false, fmt.Errorf("list jobs: %w", err)
 	}
+	return lj.JobID, found, nil
 }
 
 // refOf returns the client reference inside submitted metadata.

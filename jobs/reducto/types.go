@@ -94,6 +94,9 @@ type ParseRequest struct {
 	Formatting *Formatting    `json:"formatting,omitempty"`
 	Retrieval  *Retrieval     `json:"retrieval,omitempty"`
 	Settings   *ParseSettings `json:"settings,omitempty"`
+	// RawFields are more request fields with the API's own names (see
+	// raw.go), merged over the typed ones when the request is encoded.
+	RawFields json.RawMessage `json:"-"`
 }
 
 // Instructions tell an extract job what to pull out.
@@ -108,6 +111,9 @@ type ExtractRequest struct {
 	Async        *AsyncConfig  `json:"async,omitempty"`
 	Instructions *Instructions `json:"instructions,omitempty"`
 	Parsing      *ParseOptions `json:"parsing,omitempty"`
+	// RawFields are more request fields with the API's own names (see
+	// raw.go), merged over the typed ones when the request is encoded.
+	RawFields json.RawMessage `json:"-"`
 }
 
 // SplitDescription is one entry of a split job's split_description.
@@ -124,6 +130,9 @@ type SplitRequest struct {
 	SplitDescription []SplitDescription `json:"split_description"`
 	SplitRules       string             `json:"split_rules,omitempty"`
 	Parsing          *ParseOptions      `json:"parsing,omitempty"`
+	// RawFields are more request fields with the API's own names (see
+	// raw.go), merged over the typed ones when the request is encoded.
+	RawFields json.RawMessage `json:"-"`
 }
 
 // AsyncResponse is the answer of every *_async submission.

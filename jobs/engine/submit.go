@@ -131,15 +131,8 @@ func (e *Engine) checkOptions(o jobs.Options) (jobs.Options, error) {
 	if len(bytes.TrimSpace(o.Metadata)) > 0 && !isJSONObject(o.Metadata) {
 		return o, errors.New("metadata must be a JSON object")
 	}
-	switch o.Kind {
-	case jobs.KindExtract:
-		if !isJSONObject(o.Extract.Schema) {
-			return o, errors.New("extract needs a JSON schema object")
-		}
-	case jobs.KindSplit:
-		if len(o.Split.Descriptions) == 0 {
-			return o, errors.New("split needs at least one split description")
-		}
+	if err := checkRequest(o); err != nil {
+		return o, err
 	}
 	if o.Parse.PageEnd > 0 && o.Parse.PageStart > o.Parse.PageEnd {
 		return o, fmt.Errorf("page range %d-%d is backwards", o.Parse.PageStart, o.Parse.PageEnd)
@@ -293,12 +286,16 @@ func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string,
 	if err != nil {
 		return "", err
 	}
+	raw, err := rawFields(o)
+	if err != nil {
+		return "", err
+	}
 	switch o.Kind {
 	case jobs.KindExtract:
 		return e.client.ExtractAsync(ctx, reducto.ExtractRequest{
 			Input: fileID, Async: async,
 			Instructions: &reducto.Instructions{Schema: o.Extract.Schema, SystemPrompt: o.Extract.SystemPrompt},
-			Parsing:      parsingOf(o.Parse),
+			Parsing:      parsingOf(o.Parse), RawFields: raw,
 		})
 	case jobs.KindSplit:
 		descs := make([]reducto.SplitDescription, len(o.Split.Descriptions))
@@ -307,11 +304,11 @@ func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string,
 		}
 		return e.client.SplitAsync(ctx, reducto.SplitRequest{
 			Input: fileID, Async: async, SplitDescription: descs, SplitRules: o.Split.Rules,
-			Parsing: parsingOf(o.Parse),
+			Parsing: parsingOf(o.Parse), RawFields: raw,
 		})
 	default:
 		p := parsingOf(o.Parse)
-		req := reducto.ParseRequest{Input: fileID, Async: async}
+		req := reducto.ParseRequest{Input: fileID, Async: async, RawFields: raw}
 		if p != nil {
 			req.Formatting, req.Retrieval, req.Settings = p.Formatting, p.Retrieval, p.Settings
 		}

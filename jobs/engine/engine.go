@@ -75,6 +75,8 @@ type Engine struct {
 	// store refused to write (a full disk): every later write of the job
 	// carries the id, whichever lands first.
 	unrecorded map[int64]string
+
+	out outputState // results being written beside documents (outputs.go)
 }
 
 // New returns an engine; call Start to resume unfinished jobs and begin
@@ -197,6 +199,7 @@ func (e *Engine) resume(upTo int64) {
 	if n > 0 {
 		e.log.Info("resumed unfinished jobs", "count", n)
 	}
+	e.resumeOutputs()
 	// Delivery ids only matter while Svix may still retry (about 27 h).
 	if pruned, err := e.store.PruneDeliveries(e.ctx, time.Now().Add(-store.DeliveryRetention)); err != nil {
 		e.log.Warn("prune webhook delivery ids", "err", err)

@@ -159,7 +159,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		if summary.Usage.Credits != nil {
 			p.Credits = summary.Usage.Credits
 		}
-		e.record(id, jobs.StatusCompleted, p)
+		e.complete(id, p) // and the results beside the document (outputs.go)
 	case reducto.JobFailed:
 		reason := rj.Reason
 		if reason == "" {

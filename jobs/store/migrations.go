@@ -135,6 +135,25 @@ CREATE INDEX watch_ledger_content ON watch_ledger(folder, preset, hash);
 CREATE INDEX watch_ledger_path ON watch_ledger(path);
 CREATE INDEX watch_ledger_job ON watch_ledger(job);
 `},
+	{name: "result files the app wrote", sql: `
+-- Every result file written beside a document, so the app replaces its own
+-- files and never someone else's (jobs/store/store_outputs.go). One row a
+-- path: the latest write owns it.
+CREATE TABLE output_files (
+	path     TEXT    PRIMARY KEY,         -- absolute
+	doc      TEXT    NOT NULL,            -- the document it was written beside
+	job      INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+	size     INTEGER NOT NULL,            -- as written, to notice a file changed since
+	mtime_ns INTEGER NOT NULL,
+	written  INTEGER NOT NULL             -- unix ms
+) WITHOUT ROWID;
+
+-- Completed jobs whose results are still to be written beside their
+-- document (the app stopped first, or the folder refused them): found on
+-- start without reading every completed job.
+CREATE INDEX jobs_outputs_due ON jobs(id)
+	WHERE status = 'completed' AND outputs = '' AND json_extract(options, '$.outputs') = 'beside';
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

@@ -1,0 +1,77 @@
+// Package outputs writes a job's results beside its document, as the
+// contract's "Results beside the documents" says: for invoice.pdf a parse
+// writes invoice.parse.md and invoice.parse.json, an extract
+// invoice.extract.json and a split invoice.split.json. Files are written
+// atomically and never over a file the app did not write (the caller says
+// which files those are); a name taken by someone else's file becomes
+// "invoice (2).parse.md", "invoice (3).parse.md", ...
+package outputs
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// The suffixes of the contract's output files, after the document's stem.
+const (
+	SuffixParseMD     = ".parse.md"
+	SuffixParseJSON   = ".parse.json"
+	SuffixExtractJSON = ".extract.json"
+	SuffixSplitJSON   = ".split.json"
+)
+
+// suffixes lists, per kind, the files a job of that kind writes, in the
+// order they are written and returned.
+func suffixes(kind jobs.Kind) []string {
+	switch kind {
+	case jobs.KindParse:
+		return []string{SuffixParseMD, SuffixParseJSON}
+	case jobs.KindExtract:
+		return []string{SuffixExtractJSON}
+	case jobs.KindSplit:
+		return []string{SuffixSplitJSON}
+	}
+	return nil
+}
+
+// Names returns the contract's output file paths for doc and a job of
+// kind (beside doc, in doc's folder): for /d/invoice.pdf and a parse,
+// /d/invoice.parse.md and /d/invoice.parse.json. An unknown kind has none.
+func Names(doc string, kind jobs.Kind) []string {
+	return numbered(doc, kind, 1)
+}
+
+// numbered is Names with the stem numbered n the way a file manager
+// numbers copies: n == 1 is the plain name, n == 2 "invoice (2).parse.md".
+func numbered(doc string, kind jobs.Kind, n int) []string {
+	sfx := suffixes(kind)
+	if len(sfx) == 0 {
+		return nil
+	}
+	dir, base := filepath.Split(doc)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	if n > 1 {
+		stem = fmt.Sprintf("%s (%d)", stem, n)
+	}
+	out := make([]string, len(sfx))
+	for i, s := range sfx {
+		out[i] = filepath.Join(dir, stem+s)
+	}
+	return out
+}
+
+// IsOutput reports whether name (a base name or a path) is named like a
+// result file the app writes ("invoice.parse.md", "invoice (2).split.json"),
+// so that a watched folder never submits the app's own outputs.
+func IsOutput(name string) bool {
+	base := strings.ToLower(filepath.Base(name))
+	for _, s := range []string{SuffixParseMD, SuffixParseJSON, SuffixExtractJSON, SuffixSplitJSON} {
+		if strings.HasSuffix(base, s) && len(base) > len(s) {
+			return true
+		}
+	}
+	return false
+}

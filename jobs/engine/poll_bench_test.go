@@ -45,11 +45,11 @@ func (c pollCase) duration(s reductotest.Submission) time.Duration {
 
 var (
 	// The measurement: 20 jobs of 3-15 s.
-	pollFew = pollCase{n: 20, lo: 3 * time.Second, hi: 15 * time.Second, speed: 10}
+	pollFew = pollCase{n: 20, lo: 3 * time.Second, hi: 15 * time.Second, speed: 4}
 	// Many long jobs: 200 of 5-120 s.
-	pollMany = pollCase{n: 200, lo: 5 * time.Second, hi: 120 * time.Second, speed: 20}
+	pollMany = pollCase{n: 200, lo: 5 * time.Second, hi: 120 * time.Second, speed: 5}
 	// Against the simulator's rate limits: 1,000 of 5-120 s.
-	pollFlood = pollCase{n: 1000, lo: 5 * time.Second, hi: 120 * time.Second, speed: 20}
+	pollFlood = pollCase{n: 1000, lo: 5 * time.Second, hi: 120 * time.Second, speed: 5}
 )
 
 func benchFiles(b *testing.B, n int) []string {
@@ -57,7 +57,7 @@ func benchFiles(b *testing.B, n int) []string {
 	files := make([]string, n)
 	for i := range files {
 		files[i] = filepath.Join(dir, fmt.Sprintf("bench-%04d.pdf", i))
-		if err := os.WriteFile(files[i], []byte(fmt.Sprintf("%%PDF %d", i)), 0o600); err != nil {
+		if err := os.WriteFile(files[i], []byte(fmt.Sprintf("%%PDF-1.4 document %d", i)), 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -127,13 +127,34 @@ func BenchmarkPollingEngine(b *testing.B) {
 	for _, c := range []pollCase{pollFew, pollMany, pollFlood} {
 		b.Run(c.name(), func(b *testing.B) {
 			for range b.N {
-				runPollingEngine(b, c)
+				runPollingEngine(b, c, engine.PollPolicy{})
 			}
 		})
 	}
 }
 
-func runPollingEngine(b *testing.B, c pollCase) {
+// BenchmarkPollingFewJobs decides ListThreshold: for 1, 2 and 4 jobs of
+// 3-15 s it compares always sweeping (threshold 1) with always checking
+// each job (GET /job, which also brings the result of a job that ended).
+func BenchmarkPollingFewJobs(b *testing.B) {
+	for _, n := range []int{1, 2, 4} {
+		c := pollFew
+		c.n = n
+		for _, th := range []int{1, 1000} {
+			mode := "sweep"
+			if th > n {
+				mode = "per-job"
+			}
+			b.Run(fmt.Sprintf("jobs=%d/%s", n, mode), func(b *testing.B) {
+				for range b.N {
+					runPollingEngine(b, c, engine.PollPolicy{ListThreshold: th})
+				}
+			})
+		}
+	}
+}
+
+func runPollingEngine(b *testing.B, c pollCase, pol engine.PollPolicy) {
 	clk := clock.NewScaled(c.speed)
 	sim := reductotest.NewServer(reductotest.Config{Clock: clk, JobDuration: c.duration})
 	defer sim.Close()
@@ -144,8 +165,8 @@ func runPollingEngine(b *testing.B, c pollCase) {
 	defer st.Close()
 	e := engine.New(engine.Config{
 		Client: reducto.New(sim.URL, "", reducto.WithClock(clk)), Store: st, Clock: clk,
-		UploadConcurrency: 16,
-		Logger:            slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		UploadConcurrency: 16, Poll: pol,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	})
 	defer e.Close()
 	var notices noticeLog

@@ -12,11 +12,13 @@ import (
 //   - right after a submission the first sweep comes after First;
 //   - while jobs end now and then, sweeps come every Interval, so a job
 //     is noticed within about one Interval of its end;
-//   - while many jobs end, the gap stretches (up to busyStretch times
-//     Interval) until a sweep shares its page with about busyYield
+//   - while many jobs are followed and end often, the gap stretches (up
+//     to busyStretch times Interval, in proportion to the jobs followed up
+//     to busyJobs) until a sweep shares its page with about busyYield
 //     results: the latency stays bounded and the list pages stay a small
-//     part of the cost (0.2 requests per job instead of 0.3 with 200
-//     jobs of 5-120 s, see poll_bench_test.go);
+//     part of the cost (0.2 requests per job instead of 0.3 with 200 jobs
+//     of 5-120 s, see poll_bench_test.go). With few jobs followed the
+//     pages cost little in all and stretching would only add latency;
 //   - after quietSweeps sweeps in a row in which nothing changed, the gap
 //     grows by half each time up to Max (long jobs, nothing to notice);
 //   - a failed sweep backs off from Interval to Max, and a Retry-After
@@ -32,6 +34,9 @@ const busyYield = 6
 
 // busyStretch bounds the stretched gap: 3.5 s for the default 2 s Interval.
 const busyStretch = 1.75
+
+// busyJobs is how many jobs followed allow the full stretch.
+const busyJobs = 50
 
 // rateWindow is how many recent sweeps estimate how often jobs end.
 const rateWindow = 8
@@ -82,8 +87,9 @@ func (c *cadence) held(until time.Time, pol PollPolicy) {
 	c.gap = min(c.gap*2, pol.Max)
 }
 
-// done schedules the next sweep after one that saw o or failed with err.
-func (c *cadence) done(now time.Time, pol PollPolicy, o outcome, err error) {
+// done schedules the next sweep after one over followed jobs that saw o
+// or failed with err.
+func (c *cadence) done(now time.Time, pol PollPolicy, followed int, o outcome, err error) {
 	var d time.Duration
 	switch {
 	case err != nil:
@@ -96,7 +102,7 @@ func (c *cadence) done(now time.Time, pol PollPolicy, o outcome, err error) {
 		if len(c.recent) > rateWindow {
 			c.recent = c.recent[1:]
 		}
-		c.gap = c.busyGap(now, pol)
+		c.gap = c.busyGap(now, pol, followed)
 		d = c.gap
 	default:
 		c.failures = 0
@@ -117,10 +123,10 @@ func (c *cadence) done(now time.Time, pol PollPolicy, o outcome, err error) {
 	}
 }
 
-// busyGap is Interval, stretched while jobs end often enough that a
-// longer gap still finds busyYield of them (see the package comment
-// above).
-func (c *cadence) busyGap(now time.Time, pol PollPolicy) time.Duration {
+// busyGap is Interval, stretched while many jobs are followed and end
+// often enough that a longer gap still finds busyYield of them (see the
+// comment at the top).
+func (c *cadence) busyGap(now time.Time, pol PollPolicy, followed int) time.Duration {
 	if len(c.recent) < 2 {
 		return pol.Interval
 	}
@@ -134,5 +140,6 @@ func (c *cadence) busyGap(now time.Time, pol PollPolicy) time.Duration {
 	}
 	perSecond := float64(ended) / span.Seconds()
 	want := time.Duration(busyYield / perSecond * float64(time.Second))
-	return min(max(want, pol.Interval), time.Duration(float64(pol.Interval)*busyStretch), pol.Max)
+	stretch := 1 + (busyStretch-1)*min(1, float64(followed)/busyJobs)
+	return min(max(want, pol.Interval), time.Duration(float64(pol.Interval)*stretch), pol.Max)
 }

@@ -28,7 +28,7 @@ func (p *poller) do(ctx context.Context, r round) {
 	}
 	if r.sweep && ctx.Err() == nil {
 		p.mu.Lock()
-		p.cad.done(p.e.clk.Now(), p.e.cfg.Poll, seen, err)
+		p.cad.done(p.e.clk.Now(), p.e.cfg.Poll, len(r.listed)+len(r.each), seen, err)
 		p.mu.Unlock()
 	}
 }

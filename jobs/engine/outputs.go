@@ -211,10 +211,12 @@ func (e *Engine) writeOutputs(ctx context.Context, job jobs.Job, doc string) ([]
 	if err != nil {
 		msg := fmt.Sprintf("results not written beside %s: %v", filepath.Base(doc), err)
 		e.log.Error("write results beside the document", "job", job.ID, "doc", doc, "err", err)
-		e.note(job, msg)
+		// The timeline first: whoever the note sends to the detail view
+		// finds the line there.
 		if terr := e.store.AddTimeline(ctx, job.ID, msg); terr != nil {
 			e.log.Error("record a failed write of results in the timeline", "job", job.ID, "err", terr)
 		}
+		e.note(job, msg)
 		return paths, err
 	}
 	e.log.Info("results written beside the document", "job", job.ID, "doc", doc, "files", len(paths))

@@ -21,6 +21,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
@@ -51,19 +52,21 @@ type Config struct {
 
 // App is the running core. Its methods are safe for concurrent use.
 type App struct {
-	cfg      Config
-	home     string
-	log      *slog.Logger
-	settings *settings.Service
-	store    *store.Store
-	engine   *engine.Engine
-	client   *reducto.Client
-	receiver *receiver.Server
-	recvAddr string
-	token    string // the direct endpoint's secret path segment
-	relay    *relay.Client
-	sim      *reductotest.Server
-	forced   bool // --sandbox: settings never leave the sandbox
+	cfg       Config
+	home      string
+	log       *slog.Logger
+	settings  *settings.Service
+	store     *store.Store
+	engine    *engine.Engine
+	client    *reducto.Client
+	receiver  *receiver.Server
+	recvAddr  string
+	token     string // the direct endpoint's secret path segment
+	relay     *relay.Client
+	sim       *reductotest.Server
+	forced    bool // --sandbox: settings never leave the sandbox
+	presets   *presets.Store
+	runPreset *presets.Preset // --preset, read at start; nil if none
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -95,14 +98,20 @@ func Start(cfg Config) (a *App, err error) {
 	}
 	a = &App{cfg: cfg, home: cfg.Home, log: cfg.Logger, settings: cfg.Settings, forced: cfg.Flags.Sandbox}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
+	// A failed start returns nil, which clears a before this runs: stop
+	// what was started through its own pointer.
+	started := a
 	defer func() {
 		if err != nil {
-			a.Close()
+			started.Close()
 			a = nil
 		}
 	}()
-	eff := cfg.Settings.Effective()
 	f := cfg.Flags
+	if err := a.loadRunPreset(f.Preset); err != nil {
+		return nil, err
+	}
+	eff := cfg.Settings.Effective()
 	a.defaults = eff.Defaults
 	if f.Webhook != "" {
 		a.defaults.Webhook, a.session = f.Webhook, true
@@ -365,15 +374,22 @@ func (a *App) Submit(ctx context.Context, paths []string, opts jobs.Options) ([]
 	return queued, skipped, err
 }
 
-// cliDefaults are the defaults for files named on a command line.
+// cliDefaults are the options for files named on this run's command line:
+// its --preset applied to the defaults, or the defaults.
 func (a *App) cliDefaults() jobs.Options {
 	d := a.Defaults()
+	if p, ok := a.RunPreset(); ok {
+		d = p.Apply(d, false)
+	}
 	d.Source = jobs.SourceCLI
 	return d
 }
 
 // HandleControl takes a request from a second launch: files are opened as
 // a drop would (through the UI when there is one) and the window shown.
+// With a preset (the launch's --preset) the files are submitted with it,
+// read from this instance's presets folder; an unknown or invalid one
+// refuses the files with the file and the field.
 func (a *App) HandleControl(ctx context.Context, req control.Request) (control.Response, error) {
 	a.mu.Lock()
 	quitting, open, show := a.quitting, a.onOpen, a.onShow
@@ -387,6 +403,19 @@ func (a *App) HandleControl(ctx context.Context, req control.Request) (control.R
 	if len(req.Open) == 0 {
 		return control.Response{Message: "window shown"}, nil
 	}
+	// A launch without --preset hands its files over for the defaults,
+	// not for this run's preset.
+	opts := a.Defaults()
+	opts.Source = jobs.SourceCLI
+	if req.Preset != "" {
+		var err error
+		if opts, err = a.PresetOptions(req.Preset, jobs.SourceCLI, false); err != nil {
+			return control.Response{}, fmt.Errorf("--preset %s: %w", req.Preset, err)
+		}
+		// The UI's open takes no options: submit here; its list shows
+		// the jobs through the engine's events all the same.
+		open = nil
+	}
 	if open != nil {
 		n, err := open(req.Open)
 		if err != nil && n == 0 {
@@ -394,7 +423,7 @@ func (a *App) HandleControl(ctx context.Context, req control.Request) (control.R
 		}
 		return control.Response{Accepted: n, Message: fmt.Sprintf("%d queued", n)}, nil
 	}
-	queued, skipped, err := a.Submit(ctx, req.Open, a.cliDefaults())
+	queued, skipped, err := a.Submit(ctx, req.Open, opts)
 	if err != nil && len(queued) == 0 {
 		return control.Response{}, err
 	}

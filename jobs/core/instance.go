@@ -21,9 +21,14 @@ const claimPatience = 60 * time.Second
 // handed over. Five launches at the same instant end with one instance and
 // four hand-offs; a launch during a quit waits for the folder to be free.
 func Claim(ctx context.Context, home string, files []string, handle control.Handler) (srv *control.Server, resp *control.Response, err error) {
+	return ClaimWith(ctx, home, control.Request{Open: files, Show: len(files) == 0}, handle)
+}
+
+// ClaimWith is Claim handing over req, e.g. files with the launch's
+// --preset, which the running instance reads from its presets folder.
+func ClaimWith(ctx context.Context, home string, req control.Request, handle control.Handler) (srv *control.Server, resp *control.Response, err error) {
 	ctx, cancel := context.WithTimeout(ctx, claimPatience)
 	defer cancel()
-	req := control.Request{Open: files, Show: len(files) == 0}
 	wait := 20 * time.Millisecond
 	for {
 		r, err := control.Send(ctx, home, req)

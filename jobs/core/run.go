@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/intake"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/receiver"
@@ -54,6 +55,11 @@ func Main(args []string, o Options) int {
 		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
 		return 1
 	}
+	// Before anything else: an unknown or invalid preset is bad usage.
+	if err := CheckPreset(home, f.Preset); err != nil {
+		fmt.Fprintln(o.Stderr, err)
+		return 2
+	}
 	svc, loadErr := settings.NewService(settings.ServiceConfig{
 		Home: home, Secrets: settings.NewSecrets(home, true), CheckSecret: receiver.ValidateSecret,
 	})
@@ -63,7 +69,8 @@ func Main(args []string, o Options) int {
 	}
 
 	inst := &instance{ready: make(chan struct{})}
-	srv, handed, err := Claim(context.Background(), home, f.Files, inst.handle)
+	srv, handed, err := ClaimWith(context.Background(), home,
+		control.Request{Open: f.Files, Show: len(f.Files) == 0, Preset: f.Preset}, inst.handle)
 	if err != nil {
 		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
 		return 1
@@ -109,7 +116,14 @@ func Main(args []string, o Options) int {
 	if f.Headless || o.Desktop == nil {
 		return a.runHeadless(f.Files, inst.markReady)
 	}
-	return o.Desktop(a, f.Files, inst.markReady)
+	files := f.Files
+	if _, ok := a.RunPreset(); ok && len(files) > 0 {
+		// The UI submits files with its form's options: with --preset
+		// the core submits them, and the window shows them as they go.
+		a.submitCLI(files)
+		files = nil
+	}
+	return o.Desktop(a, files, inst.markReady)
 }
 
 // checkArgs refuses a file argument that is missing or not a document,
@@ -159,23 +173,27 @@ func (i *instance) handle(ctx context.Context, req control.Request) (control.Res
 	return a.HandleControl(ctx, req)
 }
 
+// submitCLI submits the command line's files with cliDefaults and logs
+// what was queued and skipped.
+func (a *App) submitCLI(files []string) []jobs.Job {
+	queued, skipped, err := a.Submit(a.ctx, files, a.cliDefaults())
+	if note := intake.SkippedNote(skipped); note != "" {
+		a.log.Warn(note)
+	}
+	if err != nil {
+		a.log.Error("submit", "err", err)
+	}
+	for _, j := range queued {
+		a.log.Info("queued", "id", j.ID, "file", j.File, "kind", j.Kind, "webhook", j.Webhook, "preset", j.Preset)
+	}
+	return queued
+}
+
 // runHeadless submits the command line's files and serves until a signal.
 func (a *App) runHeadless(files []string, ready func()) int {
 	ready()
-	if len(files) > 0 {
-		queued, skipped, err := a.Submit(a.ctx, files, a.cliDefaults())
-		if note := intake.SkippedNote(skipped); note != "" {
-			a.log.Warn(note)
-		}
-		if err != nil {
-			a.log.Error("submit", "err", err)
-		}
-		for _, j := range queued {
-			a.log.Info("queued", "id", j.ID, "file", j.File, "kind", j.Kind, "webhook", j.Webhook)
-		}
-		if len(queued) == 0 {
-			return 1
-		}
+	if len(files) > 0 && len(a.submitCLI(files)) == 0 {
+		return 1
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -13,6 +13,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -47,6 +48,9 @@ type Backend interface {
 type SettingsService interface {
 	Settings() settings.Settings
 	Save(settings.Settings) error
+	// Update changes the saved settings in place (the watched folders),
+	// so an edit never undoes another made meanwhile.
+	Update(change func(*settings.Settings)) (settings.Settings, error)
 	Secret(name string) (string, error)
 	SetSecret(name, value string) error
 	Effective() settings.Effective
@@ -85,6 +89,14 @@ type Config struct {
 	// RelayStatus returns the Svix relay's state and public URL; nil when
 	// the relay is not running.
 	RelayStatus func() (state, url string)
+	// Presets are the saved presets; nil: no preset picker.
+	Presets Presets
+	// Folders reports the watched folders' live status and pauses them;
+	// nil: the folders are listed without a status.
+	Folders Folders
+	// OpenURL opens a file or folder (file://) with the desktop's
+	// default application; nil = the Fyne app's OpenURL.
+	OpenURL func(*url.URL) error
 	// Executable is the command the autostart entry runs; "" = os.Executable.
 	Executable string
 	// Now is the clock for ages and pauses; nil = time.Now.
@@ -119,6 +131,14 @@ type App struct {
 	// defaults are what new submissions use: the saved defaults, or this
 	// run's SessionDefaults until the user saves new ones. Main goroutine.
 	defaults jobs.Options
+	// presetNames are the presets the pickers and the tray offer, sorted.
+	// Main goroutine.
+	presetNames []string
+	// folders are the watched folders' statuses as last reported. Main
+	// goroutine.
+	folders []jobs.FolderStatus
+	// lastDir is where the file dialog opened last. Main goroutine.
+	lastDir fyne.ListableURI
 
 	sub      *jobs.Subscription
 	firstRun *firstRunPrompt // the first-run dialog once shown
@@ -139,6 +159,9 @@ type App struct {
 func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.OpenURL == nil {
+		cfg.OpenURL = a.OpenURL
 	}
 	if cfg.DirectURL == nil {
 		cfg.DirectURL = func() string { return "" }
@@ -165,6 +188,8 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	u.list.Reload()
 	u.tray.reloadRecent()
+	u.reloadPresets()
+	u.followFolders()
 	if !cfg.SandboxForced && !u.settings.Sandbox {
 		u.goBg(u.checkFirstRun)
 	}
@@ -342,6 +367,8 @@ func (u *App) follow(ctx context.Context) {
 			return
 		case <-tick.C:
 			u.do(u.list.refreshVisible)
+			// Presets copied into the folder by hand show up too.
+			u.do(u.reloadPresets)
 		case ev, ok := <-c:
 			if !ok {
 				return

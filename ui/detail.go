@@ -32,6 +32,7 @@ type DetailView struct {
 	Timeline *widget.Label
 	Result   *widget.RichText
 	JSON     *widget.TextGrid
+	Outputs  *OutputsView
 
 	Cancel, Retry, CopyID, Export, Studio, Folder *widget.Button
 
@@ -45,7 +46,7 @@ type DetailView struct {
 	values map[string]*widget.Label
 }
 
-var detailFields = []string{"Status", "Kind", "File", "Reducto job", "Webhook", "Size", "Pages", "Created", "Updated", "Completed", "Retry of"}
+var detailFields = []string{"Status", "Kind", "File", "Source", "Preset", "Reducto job", "Webhook", "Size", "Pages", "Created", "Updated", "Completed", "Retry of"}
 
 func newDetailView(u *App) *DetailView {
 	d := &DetailView{u: u, values: map[string]*widget.Label{}}
@@ -61,6 +62,7 @@ func newDetailView(u *App) *DetailView {
 	d.Result = widget.NewRichText()
 	d.Result.Wrapping = fyne.TextWrapWord
 	d.JSON = widget.NewTextGrid()
+	d.Outputs = newOutputsView(u)
 	d.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.doCancel)
 	d.Retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), d.doRetry)
 	d.CopyID = widget.NewButtonWithIcon("Copy ID", theme.ContentCopyIcon(), d.copyID)
@@ -75,7 +77,7 @@ func newDetailView(u *App) *DetailView {
 		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
-	d.body = container.NewBorder(container.NewVBox(d.Title, d.Error, actions), nil, nil, nil, tabs)
+	d.body = container.NewBorder(container.NewVBox(d.Title, d.Error, actions, d.Outputs.Object()), nil, nil, nil, tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -136,6 +138,8 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	set("Status", string(j.Status))
 	set("Kind", string(j.Kind))
 	set("File", j.File)
+	set("Source", sourceText(j.Source))
+	set("Preset", orDash(j.Preset))
 	set("Reducto job", orDash(j.JobID))
 	webhook := string(j.Webhook)
 	if len(j.Options.Channels) > 0 {
@@ -154,6 +158,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	set("Retry of", orDash(intText(int(j.RetryOf))))
 	d.Error.SetText(j.Error)
 	show(d.Error, j.Error != "")
+	d.Outputs.show(j, tl, "")
 
 	var b strings.Builder
 	for _, t := range tl {
@@ -184,6 +189,21 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	enable(d.CopyID, j.JobID != "")
 	enable(d.Export, res != nil)
 	enable(d.Studio, j.StudioLink != "")
+}
+
+// sourceText says what started a job.
+func sourceText(s jobs.Source) string {
+	switch s {
+	case jobs.SourceDrop:
+		return "dropped or added in the window"
+	case jobs.SourceCLI:
+		return "command line"
+	case jobs.SourceWatch:
+		return "watched folder"
+	case jobs.SourceChain:
+		return "run on a parse (then)"
+	}
+	return "—"
 }
 
 func waitingText(s jobs.Status) string {
@@ -238,7 +258,12 @@ func (d *DetailView) apply(batch []jobs.Event) {
 			}
 			d.values["Status"].SetText(status)
 		}
-		if ev.Job.ID == d.job.ID && ev.Kind != jobs.EventProgress && ev.Job.Status != d.job.Status {
+		if ev.Job.ID == d.job.ID && ev.Kind == jobs.EventProgress && ev.Note != "" && d.job.Status == jobs.StatusCompleted {
+			// A completed job's note is about its results beside the
+			// document (a folder that refused them).
+			d.Outputs.show(d.job, nil, ev.Note)
+		}
+		if ev.Job.ID == d.job.ID && ev.Kind != jobs.EventProgress && (ev.Job.Status != d.job.Status || len(ev.Job.Outputs) != len(d.job.Outputs)) {
 			d.Show(d.job.ID)
 			return
 		}

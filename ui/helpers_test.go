@@ -66,6 +66,20 @@ func newRig(t *testing.T, simCfg reductotest.Config) *rig {
 // newRigWithKey sets REDUCTO_API_KEY to key ("" = none) before the UI starts.
 func newRigWithKey(t *testing.T, simCfg reductotest.Config, key string) *rig {
 	t.Helper()
+	return newRigConfig(t, simCfg, key, nil)
+}
+
+// newRigWith is newRig with the UI's Config edited before the UI starts
+// (fakes of the presets and the watched folders).
+func newRigWith(t *testing.T, simCfg reductotest.Config, edit func(r *rig, cfg *Config)) *rig {
+	t.Helper()
+	return newRigConfig(t, simCfg, "test-key", edit)
+}
+
+// newRigConfig builds the rig; edit, if set, may change the Config and
+// the saved settings before the UI starts.
+func newRigConfig(t *testing.T, simCfg reductotest.Config, key string, edit func(r *rig, cfg *Config)) *rig {
+	t.Helper()
 	t.Setenv("REDUCTO_API_KEY", key)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	clk := clock.NewScaled(speed)
@@ -91,10 +105,14 @@ func newRigWithKey(t *testing.T, simCfg reductotest.Config, key string) *rig {
 		t.Fatal(err)
 	}
 	r.svc = svc
-	r.u = New(a, w, Config{
+	cfg := Config{
 		Backend: r.engine, Settings: svc, Notify: r.notify,
 		Executable: "/usr/bin/reducto-tray",
-	})
+	}
+	if edit != nil {
+		edit(r, &cfg)
+	}
+	r.u = New(a, w, cfg)
 	r.onMain(func() { w.Resize(fyne.NewSize(1000, 700)) })
 	// Cleanups run last-in first-out: the UI stops before the engine and
 	// the store close under it.

@@ -35,6 +35,14 @@ type formInput struct {
 	SystemPrompt string
 	Splits       []jobs.SplitDescription
 	SplitRules   string
+	// Request is the raw view: Reducto request fields the form has no
+	// widget for, as a JSON object with the API's own names.
+	Request string
+	// Beside writes the results next to each document.
+	Beside bool
+	// Then is a loaded preset's chained preset, kept as it was: the form
+	// has no widget for it, and saving must not drop it.
+	Then string
 }
 
 // toOptions validates in and returns the options it describes, or the
@@ -60,6 +68,14 @@ func (in formInput) toOptions() (jobs.Options, error) {
 		return o, fmt.Errorf("metadata: %w", err)
 	}
 	o.Metadata = meta
+	if o.Request, err = requestJSON(in.Request); err != nil {
+		return o, fmt.Errorf("request fields: %w", err)
+	}
+	o.Outputs = jobs.OutputsNone
+	if in.Beside {
+		o.Outputs = jobs.OutputsBeside
+	}
+	o.Then = in.Then
 	switch o.Kind {
 	case jobs.KindParse:
 		if o.Parse.PageStart, err = pageNumber(in.PageStart); err != nil {
@@ -104,6 +120,10 @@ func fromOptions(o jobs.Options) formInput {
 		Kind: o.Kind, Webhook: o.Webhook, Channels: strings.Join(o.Channels, ", "),
 		Priority: o.Priority, TableFormat: o.Parse.TableFormat, ChunkMode: o.Parse.ChunkMode,
 		SystemPrompt: o.Extract.SystemPrompt, Splits: o.Split.Descriptions, SplitRules: o.Split.Rules,
+		Beside: o.Outputs == jobs.OutputsBeside, Then: o.Then,
+	}
+	if len(o.Request) > 0 {
+		in.Request = prettyJSON(o.Request)
 	}
 	if !in.Kind.Valid() {
 		in.Kind = jobs.KindParse

@@ -52,7 +52,10 @@ type SettingsView struct {
 	Save          *widget.Button
 	Portal        *widget.Button
 
-	obj fyne.CanvasObject
+	// folders is the "Watched folders" tab.
+	folders *FolderList
+	tabs    *container.AppTabs
+	obj     fyne.CanvasObject
 }
 
 func newSettingsView(u *App) *SettingsView {
@@ -102,7 +105,13 @@ func newSettingsView(u *App) *SettingsView {
 	)
 	note := widget.NewLabel("The receiver address, public URL and relay take effect after a restart; the rest applies at once.")
 	note.Wrapping = fyne.TextWrapWord
-	v.obj = container.NewBorder(nil, container.NewVBox(v.Problem, note, v.Save), nil, nil, container.NewVScroll(form))
+	general := container.NewBorder(nil, container.NewVBox(v.Problem, note, v.Save), nil, nil, container.NewVScroll(form))
+	v.folders = newFolderList(u)
+	v.tabs = container.NewAppTabs(
+		container.NewTabItem("General", general),
+		container.NewTabItem("Watched folders", v.folders.Object()),
+	)
+	v.obj = v.tabs
 	v.fill(u.settings)
 	v.reloadSecrets()
 	return v
@@ -142,7 +151,14 @@ func (v *SettingsView) fill(s settings.Settings) {
 	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(AppID))
 	v.CloseQuits.SetChecked(s.CloseQuits)
 	v.Concurrency.SetText(strconv.Itoa(s.UploadConcurrency))
+	v.folders.sync()
 }
+
+// Folders is the "Watched folders" list.
+func (v *SettingsView) Folders() *FolderList { return v.folders }
+
+// ShowFolders selects the "Watched folders" tab.
+func (v *SettingsView) ShowFolders() { v.tabs.SelectIndex(1) }
 
 // reloadSecrets shows the stored secrets masked. The keyring may be slow,
 // so it reads them in the background.
@@ -248,6 +264,7 @@ func (v *SettingsView) save() {
 				return
 			}
 			restart := s.Listen != v.u.settings.Listen || s.PublicURL != v.u.settings.PublicURL || s.Relay != v.u.settings.Relay
+			s.WatchFolders = v.u.settings.WatchFolders
 			v.u.settings = s
 			v.u.defaults = s.Defaults
 			v.APIKey.SetText("")
@@ -265,7 +282,13 @@ func (v *SettingsView) save() {
 
 // persist writes everything save changes; it may block on the keyring.
 func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) error {
-	if err := v.u.cfg.Settings.Save(s); err != nil {
+	// Update, not Save: the watched folders are edited at once from their
+	// own tab, and this form's copy of them may be older.
+	if _, err := v.u.cfg.Settings.Update(func(cur *settings.Settings) {
+		folders := cur.WatchFolders
+		*cur = s
+		cur.WatchFolders = folders
+	}); err != nil {
 		return err
 	}
 	var errs []error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // SubmitForm is the submit panel: the options new jobs get, and files
@@ -22,6 +24,11 @@ import (
 type SubmitForm struct {
 	u *App
 
+	// Preset picks the preset the panel edits and drops, Add files and
+	// Submit use; SavePreset saves the panel as a preset.
+	Preset       *widget.Select
+	SavePreset   *widget.Button
+	DeletePre    *widget.Button
 	Kind         *widget.RadioGroup
 	PageStart    *widget.Entry
 	PageEnd      *widget.Entry
@@ -35,6 +42,11 @@ type SubmitForm struct {
 	DirectURL    *widget.Label
 	Metadata     *widget.Entry
 	Priority     *widget.Check
+	// Beside writes each document's results next to it.
+	Beside *widget.Check
+	// Request is the raw view: the request fields the form has no widget
+	// for, as JSON with the API's names.
+	Request      *widget.Entry
 	Remember     *widget.Check
 	Problem      *widget.Label // the first invalid input, in words
 	Staged       *widget.Label
@@ -48,9 +60,14 @@ type SubmitForm struct {
 	extract   fyne.CanvasObject
 	splitArea fyne.CanvasObject
 	files     []string
-	lastDir   fyne.ListableURI
+	then      string // a loaded preset's chained preset (no widget)
 	obj       fyne.CanvasObject
 	filling   bool // set while fill writes the widgets, to validate once
+	// preset is the name of the preset the panel shows ("" = the
+	// defaults); submissions record it.
+	preset     string
+	saveDialog *dialog.FormDialog // the last "Save as preset" dialog
+	saveName   *widget.Entry      // its name entry
 }
 
 type splitRow struct {
@@ -80,6 +97,14 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.Metadata = &widget.Entry{MultiLine: true, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true}, PlaceHolder: `{"project": "q3-invoices"}`}
 	f.Metadata.SetMinRowsVisible(3)
 	f.Priority = widget.NewCheck("Priority", func(bool) { f.validate() })
+	f.Beside = widget.NewCheck("Write results beside each document (invoice.parse.md, …)", func(bool) { f.validate() })
+	f.Request = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapOff, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true},
+		PlaceHolder: `{"settings": {"ocr_system": "standard"}}`}
+	f.Request.SetMinRowsVisible(4)
+	f.Preset = widget.NewSelect(presetNames(nil), f.pickPreset)
+	f.Preset.PlaceHolder = noPreset
+	f.SavePreset = widget.NewButtonWithIcon("Save as preset…", theme.DocumentSaveIcon(), f.SaveAsPreset)
+	f.DeletePre = widget.NewButtonWithIcon("", theme.DeleteIcon(), f.DeletePreset)
 	f.Remember = widget.NewCheck("Remember as default", nil)
 	f.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	f.Staged = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
@@ -106,15 +131,22 @@ func newSubmitForm(u *App) *SubmitForm {
 		widget.NewFormItem("Kind", f.Kind),
 		widget.NewFormItem("Webhook", container.NewVBox(f.Webhook, f.Channels, f.DirectURL)),
 		widget.NewFormItem("Metadata", f.Metadata),
+		widget.NewFormItem("Results", f.Beside),
 		widget.NewFormItem("", container.NewHBox(f.Priority, f.Remember)),
 	)
+	requestHint := widget.NewLabel("Any other Reducto request fields, with the API's names and nesting; the app sets input and async.")
+	requestHint.Wrapping = fyne.TextWrapWord
+	requestHint.Importance = widget.LowImportance
+	raw := widget.NewForm(widget.NewFormItem("Request JSON", container.NewVBox(f.Request, requestHint)))
+	presetRow := widget.NewForm(widget.NewFormItem("Preset",
+		container.NewBorder(nil, nil, nil, container.NewHBox(f.SavePreset, f.DeletePre), f.Preset)))
 	files := container.NewBorder(nil, nil, nil,
 		container.NewHBox(f.AddFile, f.AddFolder, widget.NewButtonWithIcon("", theme.ContentClearIcon(), f.clearStaged)), f.Staged)
 	hint := widget.NewLabel("Drop documents anywhere on the window to submit them with these options.")
 	hint.Wrapping = fyne.TextWrapWord
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
-		container.NewVScroll(container.NewVBox(hint, common, f.parseBox, f.extract, f.splitArea)))
+		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, raw)))
 	f.fill(u.defaults)
 	return f
 }
@@ -142,7 +174,7 @@ func (f *SubmitForm) Object() fyne.CanvasObject { return f.obj }
 
 // fill shows saved options in the widgets.
 func (f *SubmitForm) fill(o jobs.Options) {
-	in := fromOptions(o)
+	in := fromOptions(liftRequest(o))
 	f.filling = true
 	f.Kind.SetSelected(string(in.Kind))
 	f.PageStart.SetText(in.PageStart)
@@ -156,6 +188,11 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	f.Channels.SetText(in.Channels)
 	f.Metadata.SetText(in.Metadata)
 	f.Priority.SetChecked(in.Priority)
+	f.Beside.SetChecked(in.Beside)
+	f.Request.SetText(in.Request)
+	f.then = in.Then
+	f.preset = o.Preset
+	f.showPreset()
 	f.splits = nil
 	f.splitBox.RemoveAll()
 	for _, d := range in.Splits {
@@ -196,6 +233,7 @@ func (f *SubmitForm) input() formInput {
 		Priority: f.Priority.Checked, PageStart: f.PageStart.Text, PageEnd: f.PageEnd.Text,
 		TableFormat: unlabel(f.TableFormat.Selected), ChunkMode: unlabel(f.ChunkMode.Selected),
 		Schema: f.Schema.Text, SystemPrompt: f.SystemPrompt.Text, SplitRules: f.SplitRules.Text,
+		Request: f.Request.Text, Beside: f.Beside.Checked, Then: f.then,
 	}
 	for _, r := range f.splits {
 		in.Splits = append(in.Splits, jobs.SplitDescription{Name: r.name.Text, Description: r.desc.Text})
@@ -203,8 +241,36 @@ func (f *SubmitForm) input() formInput {
 	return in
 }
 
-// options returns the options the panel describes, or why it cannot.
-func (f *SubmitForm) options() (jobs.Options, error) { return f.input().toOptions() }
+// options returns the options the panel describes, recording its preset,
+// or why it cannot.
+func (f *SubmitForm) options() (jobs.Options, error) {
+	o, err := f.input().toOptions()
+	o.Preset = f.preset
+	return o, err
+}
+
+// showPreset shows f.preset in the picker, listing it if the names have not
+// arrived yet. It does not reload the preset.
+func (f *SubmitForm) showPreset() {
+	sel := f.preset
+	if sel == "" {
+		sel = noPreset
+	}
+	if !slices.Contains(f.Preset.Options, sel) {
+		f.Preset.SetOptions(append(slices.Clone(f.Preset.Options), sel))
+	}
+	filling := f.filling
+	f.filling = true
+	f.Preset.SetSelected(sel)
+	f.filling = filling
+	enable(f.DeletePre, f.preset != "")
+}
+
+// showProblem shows err where the panel shows invalid input.
+func (f *SubmitForm) showProblem(err error) {
+	f.Problem.SetText(err.Error())
+	f.Problem.Show()
+}
 
 // validate shows the kind's options, the first problem, and enables Submit
 // only for valid options with files waiting.
@@ -223,9 +289,9 @@ func (f *SubmitForm) validate() {
 		f.DirectURL.SetText("Direct mode needs a public URL (Settings, or --public-url)")
 	}
 	_, err := f.options()
+	enable(f.SavePreset, err == nil)
 	if err != nil {
-		f.Problem.SetText(err.Error())
-		f.Problem.Show()
+		f.showProblem(err)
 	} else {
 		f.Problem.SetText("")
 		f.Problem.Hide()
@@ -299,9 +365,9 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 	if !f.Remember.Checked {
 		return
 	}
-	s := f.u.settings
-	s.Defaults = opts
-	if err := f.u.cfg.Settings.Save(s); err != nil {
+	opts.Preset = "" // the defaults are a snapshot, not the preset
+	s, err := f.u.cfg.Settings.Update(func(cur *settings.Settings) { cur.Defaults = opts })
+	if err != nil {
 		f.u.showError("Save defaults", err)
 		return
 	}
@@ -310,12 +376,19 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 	f.u.prefs.fill(s)
 }
 
-// PickFiles opens the file dialog; Fyne's picks one file, so after each
-// pick it opens again in the same folder until cancelled, collecting them.
+// PickFiles opens the file dialog and stages each file picked for the
+// panel's Submit.
 func (f *SubmitForm) PickFiles() {
+	f.u.pickFiles("Add", func(path string) { f.stage([]string{path}) })
+}
+
+// pickFiles opens the file dialog; Fyne's picks one file, so after each
+// pick it opens again in the same folder until cancelled, handing each
+// file to picked. Main goroutine.
+func (u *App) pickFiles(confirm string, picked func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			f.u.showError("Open file", err)
+			u.showError("Open file", err)
 			return
 		}
 		if r == nil {
@@ -323,16 +396,16 @@ func (f *SubmitForm) PickFiles() {
 		}
 		uri := r.URI()
 		_ = r.Close()
-		f.stage([]string{uri.Path()})
+		picked(uri.Path())
 		if dir, err := storage.ListerForURI(parentOf(uri)); err == nil {
-			f.lastDir = dir
+			u.lastDir = dir
 		}
-		f.PickFiles()
-	}, f.u.win)
-	d.SetConfirmText("Add")
+		u.pickFiles(confirm, picked)
+	}, u.win)
+	d.SetConfirmText(confirm)
 	d.SetDismissText("Done")
-	if f.lastDir != nil {
-		d.SetLocation(f.lastDir)
+	if u.lastDir != nil {
+		d.SetLocation(u.lastDir)
 	}
 	d.Show()
 }

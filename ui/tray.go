@@ -124,7 +124,21 @@ func (t *Tray) items() []*fyne.MenuItem {
 			u.tabs.SelectIndex(1)
 			u.submit.PickFiles()
 		}),
-		fyne.NewMenuItemSeparator(),
+	}
+	if len(u.presetNames) > 0 {
+		with := fyne.NewMenuItem("Submit with…", nil)
+		with.ChildMenu = fyne.NewMenu("")
+		for _, name := range u.presetNames {
+			with.ChildMenu.Items = append(with.ChildMenu.Items, fyne.NewMenuItem(name, func() {
+				u.ShowWindow()
+				u.submitWithPreset(name)
+			}))
+		}
+		items = append(items, with)
+	}
+	items = append(items, fyne.NewMenuItemSeparator())
+	if folders := t.folderItems(); len(folders) > 0 {
+		items = append(append(items, folders...), fyne.NewMenuItemSeparator())
 	}
 	if len(t.recent) == 0 {
 		none := fyne.NewMenuItem("No jobs yet", nil)
@@ -256,6 +270,11 @@ func (t *Tray) update() {
 	sig := t.state.String()
 	for _, it := range t.menu.Items {
 		sig += "|" + it.Label
+		if it.ChildMenu != nil {
+			for _, c := range it.ChildMenu.Items {
+				sig += "/" + c.Label
+			}
+		}
 	}
 	if t.desk != nil && sig != t.shownSig {
 		// Each redraw is a D-Bus round to the panel; a burst of events
@@ -276,4 +295,30 @@ func (t *Tray) icon() fyne.Resource {
 		return trayAttention
 	}
 	return trayIdle
+}
+
+// folderItems lists the watched folders with their state; each opens a
+// submenu to pause or resume it (apart from the notifications' pause) and
+// to open it.
+func (t *Tray) folderItems() []*fyne.MenuItem {
+	u := t.u
+	var items []*fyne.MenuItem
+	for _, st := range u.prefs.folders.listed() {
+		path, paused := st.Folder.Path, folderPaused(st)
+		it := fyne.NewMenuItem(fmt.Sprintf("%s — %s", filepath.Base(path), folderStateWord(st)), nil)
+		toggle := fyne.NewMenuItem("Pause watching", func() { u.setFolderPaused(path, true) })
+		if paused {
+			toggle = fyne.NewMenuItem("Resume watching", func() { u.setFolderPaused(path, false) })
+		}
+		it.ChildMenu = fyne.NewMenu("", toggle,
+			fyne.NewMenuItem("Open folder", func() { u.openPath("Open folder", path) }),
+			fyne.NewMenuItem("Folder settings…", func() {
+				u.ShowWindow()
+				u.tabs.SelectIndex(2)
+				u.prefs.ShowFolders()
+			}),
+		)
+		items = append(items, it)
+	}
+	return items
 }

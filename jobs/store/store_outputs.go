@@ -119,8 +119,9 @@ func (s *Store) OutputOwned(ctx context.Context, path, doc string) (bool, error)
 // folder refused them last time.
 func (s *Store) OutputsDue(ctx context.Context) ([]jobs.Job, error) {
 	// The WHERE clause repeats the partial index jobs_outputs_due word for
-	// word, so SQLite reads the index instead of every completed job.
-	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs
+	// word, and the index is named: the planner would otherwise pick
+	// jobs_status and decode the options of every completed job.
+	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs INDEXED BY jobs_outputs_due
 		WHERE status = 'completed' AND outputs = '' AND json_extract(options, '$.outputs') = 'beside' ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs with results to write: %w", err)

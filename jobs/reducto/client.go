@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reductotray/reducto-tray/jobs/backoff"
 	"github.com/reductotray/reducto-tray/jobs/clock"
 )
 
@@ -37,8 +38,7 @@ type Client struct {
 	userAgent      string
 	maxRetries     int
 	log            *slog.Logger
-	backoffMin     time.Duration
-	backoffMax     time.Duration
+	retry          backoff.Policy // waits between retries (the app's one rule)
 	multipartLimit int64
 	clock          clock.Clock
 }
@@ -51,8 +51,7 @@ func New(baseURL, apiKey string, opts ...Option) *Client {
 		userAgent:      "ReductoTray/dev",
 		maxRetries:     DefaultMaxRetries,
 		log:            slog.Default(),
-		backoffMin:     500 * time.Millisecond,
-		backoffMax:     8 * time.Second,
+		retry:          sdkBackoff,
 		multipartLimit: DefaultMultipartLimit,
 		clock:          clock.Real{},
 	}

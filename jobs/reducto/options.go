@@ -61,13 +61,13 @@ func WithLogger(l *slog.Logger) Option {
 func WithBackoff(min, max time.Duration) Option {
 	return func(c *Client) {
 		if min > 0 {
-			c.backoffMin = min
+			c.retry.Min = min
 		}
 		if max > 0 {
-			c.backoffMax = max
+			c.retry.Max = max
 		}
-		if c.backoffMax < c.backoffMin {
-			c.backoffMax = c.backoffMin
+		if c.retry.Max < c.retry.Min {
+			c.retry.Max = c.retry.Min
 		}
 	}
 }

@@ -6,7 +6,7 @@ package reducto
 // POST /configure_webhook, the presigned PUT, DELETE) are retried like the
 // official SDKs do: on connection errors and on 408, 409, 429 and 5xx,
 // unless x-should-retry says otherwise, waiting retry-after-ms/Retry-After
-// when 0 < value <= 60 s and otherwise min(min*2^n, max) minus up to 25 %
+// when 0 < value <= 60 s and otherwise min(min*2^n, max) within ±12.5 %
 // jitter. POST /upload is retried by the same rule: a repeat may leave an
 // orphan file_id behind, which costs nothing and expires.
 //
@@ -33,11 +33,12 @@ package reducto
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/backoff"
 )
 
 // maxHonouredRetryAfter is the longest server-requested delay the client
@@ -45,17 +46,12 @@ import (
 // (the value stays available in APIError.RetryAfter).
 const maxHonouredRetryAfter = 60 * time.Second
 
+// sdkBackoff is the official SDKs' schedule (0.5 s doubling to 8 s) with
+// the app's jitter rule.
+var sdkBackoff = backoff.Policy{Min: 500 * time.Millisecond, Max: 8 * time.Second, Factor: 2, Jitter: 0.125}
+
 // backoff returns the delay before retry number n (0-based).
-func (c *Client) backoff(n int) time.Duration {
-	d := c.backoffMax
-	if n < 30 {
-		if b := c.backoffMin << n; b > 0 && b < d {
-			d = b
-		}
-	}
-	jitter := 1 - 0.25*rand.Float64()
-	return time.Duration(float64(d) * jitter)
-}
+func (c *Client) backoff(n int) time.Duration { return c.retry.Delay(n) }
 
 // retryDelay picks the server's requested delay when it is sensible and the
 // backoff otherwise.

@@ -80,8 +80,9 @@ func TestBackoffExponentialCappedJittered(t *testing.T) {
 		t.Fatalf("delays %v, want %d of them", got, len(want))
 	}
 	for i, d := range got {
-		hi := want[i] * time.Second
-		lo := hi * 3 / 4
+		// The app's one backoff rule: ±12.5 % around the doubled delay.
+		mid := want[i] * time.Second
+		lo, hi := mid*7/8, mid*9/8
 		if d < lo || d > hi {
 			t.Errorf("delay %d = %v, want in [%v, %v]", i, d, lo, hi)
 		}
@@ -117,7 +118,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 			if tc.want > 0 && d[0] != tc.want {
 				t.Errorf("waited %v, want %v", d[0], tc.want)
 			}
-			if tc.want == 0 && (d[0] < 75*time.Millisecond || d[0] > 100*time.Millisecond) {
+			if tc.want == 0 && (d[0] < 87*time.Millisecond || d[0] > 113*time.Millisecond) { // 100 ms ±12.5 %
 				t.Errorf("waited %v, want the first backoff step", d[0])
 			}
 		})

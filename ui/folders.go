@@ -336,7 +336,12 @@ func (l *FolderList) update(path string, change func(*jobs.WatchFolder)) {
 // background, then shows the result. Main goroutine.
 func (u *App) updateSettings(what string, change func(*settings.Settings)) {
 	u.goBg(func(context.Context) {
-		s, err := u.cfg.Settings.Update(change)
+		s, err := u.cfg.Settings.Update(func(s *settings.Settings) {
+			// The service's copy shares its slice with every copy handed
+			// out (ours, the core's): edit a fresh one.
+			s.WatchFolders = slices.Clone(s.WatchFolders)
+			change(s)
+		})
 		u.do(func() {
 			if err != nil {
 				u.showError(what, err)

@@ -41,6 +41,7 @@ func main() {
 					SandboxForced:   a.SandboxForced(),
 					DirectURL:       a.Engine().DirectWebhookURL,
 					RelayStatus:     a.RelayStatus,
+					Presets:         ui.PresetStore(a.Presets()),
 				},
 				Files: files,
 				Ready: ready,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
@@ -204,4 +207,44 @@ func TestLiftRequestKeepsWhatTheFormCannotShow(t *testing.T) {
 	if got := string(o.Request); !strings.Contains(got, `"table_output_format":"latex"`) || !strings.Contains(got, "add_page_markers") || strings.Contains(got, "retrieval") {
 		t.Fatalf("rest %s", got)
 	}
+}
+
+// TestPresetRoundTripThroughFiles saves the form as a preset file in the
+// real presets folder and picks it again: the form comes back the same.
+func TestPresetRoundTripThroughFiles(t *testing.T) {
+	dir := t.TempDir()
+	r := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) { cfg.Presets = PresetStore(presets.Open(dir)) })
+	f := r.u.submit
+	r.onMain(func() {
+		f.Kind.SetSelected(string(jobs.KindExtract))
+		f.Schema.SetText(`{"type": "object", "properties": {"total": {"type": "number"}}}`)
+		f.SystemPrompt.SetText("Amounts in euros")
+		f.Beside.SetChecked(true)
+		f.Request.SetText(`{"settings": {"ocr_system": "standard"}}`)
+		f.SaveAsPreset()
+		f.saveName.SetText("invoices")
+		f.saveDialog.Submit()
+	})
+	r.eventually("the saved preset selected", func() bool { return f.preset == "invoices" })
+	data, err := os.ReadFile(filepath.Join(dir, "invoices.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"system_prompt"`) || !strings.Contains(string(data), `"ocr_system"`) || !strings.Contains(string(data), `"beside"`) {
+		t.Fatalf("preset file %s: want the form's fields as request fields", data)
+	}
+	r.onMain(func() {
+		f.Preset.SetSelected(noPreset)
+		if f.Kind.Selected != string(jobs.KindParse) {
+			t.Fatalf("no preset: kind %q", f.Kind.Selected)
+		}
+		f.Preset.SetSelected("invoices")
+	})
+	r.eventually("the preset back in the form", func() bool { return f.Kind.Selected == string(jobs.KindExtract) })
+	r.onMain(func() {
+		if !strings.Contains(f.Schema.Text, `"total"`) || f.SystemPrompt.Text != "Amounts in euros" || !f.Beside.Checked ||
+			!strings.Contains(f.Request.Text, "ocr_system") || strings.Contains(f.Request.Text, "instructions") {
+			t.Fatalf("form from the file: schema %q prompt %q beside %v raw %q", f.Schema.Text, f.SystemPrompt.Text, f.Beside.Checked, f.Request.Text)
+		}
+	})
 }

@@ -38,6 +38,8 @@ type FolderStatus struct {
 	Session bool
 	State   FolderState
 	Err     string // why State is FolderError
+	// LastFailure names the newest file given up on and why ("" if none).
+	LastFailure string
 	// Waiting counts documents found but not yet submitted (settling or
 	// waiting for a retry), Running those submitted and not final.
 	Waiting, Running int

@@ -45,9 +45,10 @@ type BeeepSender struct {
 	// Icon is a PNG image sent inline (the D-Bus image-data hint). It wins
 	// over IconPath when both are set.
 	Icon []byte
-	// IconPath is a PNG file or a freedesktop stock icon name. Windows needs
-	// a stable path here: beeep deletes the temporary file it writes for Icon
-	// right after the toast is pushed.
+	// IconPath is a PNG file or a freedesktop stock icon name. On Windows
+	// Icon is written to a stable file and passed as a path instead: beeep
+	// would delete the temporary file it writes for Icon right after the
+	// toast is pushed, and the toast's registry entry keeps the path.
 	IconPath string
 }
 
@@ -58,9 +59,9 @@ func (s BeeepSender) Send(title, body string) error {
 	if name == "" {
 		name = DefaultAppName
 	}
-	var icon any = s.IconPath
-	if len(s.Icon) > 0 {
-		icon = s.Icon
+	icon, err := s.iconArg(name)
+	if err != nil {
+		return fmt.Errorf("beeep notify %q: %w", title, err)
 	}
 	beeepMu.Lock()
 	defer beeepMu.Unlock()

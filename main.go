@@ -42,6 +42,7 @@ func main() {
 					DirectURL:       a.Engine().DirectWebhookURL,
 					RelayStatus:     a.RelayStatus,
 					Presets:         ui.PresetStore(a.Presets()),
+					Folders:         a.Folders(),
 				},
 				Files: files,
 				Ready: ready,

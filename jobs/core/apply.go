@@ -12,6 +12,7 @@ func (a *App) apply(eff settings.Effective) {
 	a.applyMu.Lock()
 	defer a.applyMu.Unlock()
 	a.engine.SetUploadConcurrency(eff.UploadConcurrency)
+	a.applyWatch(eff)
 	if a.cfg.Notifier != nil {
 		a.cfg.Notifier.Apply(eff)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
+	"github.com/reductotray/reducto-tray/jobs/watch"
 	"github.com/reductotray/reducto-tray/receiver"
 	"github.com/reductotray/reducto-tray/receiver/control"
 	"github.com/reductotray/reducto-tray/receiver/relay"
@@ -67,6 +68,7 @@ type App struct {
 	forced    bool // --sandbox: settings never leave the sandbox
 	presets   *presets.Store
 	runPreset *presets.Preset // --preset, read at start; nil if none
+	watch     *watch.Manager  // watched folders (jobs/core/watch.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -195,6 +197,9 @@ func Start(cfg Config) (a *App, err error) {
 	if err := a.engine.Start(a.ctx); err != nil {
 		return nil, fmt.Errorf("start engine: %w", err)
 	}
+	if err := a.startWatch(eff); err != nil {
+		return nil, err
+	}
 	if ln != nil {
 		a.wg.Add(1)
 		go func() {
@@ -266,6 +271,7 @@ func (a *App) Close() {
 	if a.receiver != nil {
 		_ = a.receiver.Shutdown(ctx)
 	}
+	a.stopWatch()
 	if a.engine != nil {
 		a.engine.Close()
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/outputs"
 )
 
 // The folders, directly under a watched folder, where originals are moved
@@ -13,23 +14,6 @@ const (
 	ProcessedDir = "processed"
 	FailedDir    = "failed"
 )
-
-// outputSuffixes are the endings of the result files the app writes beside
-// a document (contract: "Results beside the documents"), numbered copies
-// ("invoice (2).parse.md") included since they end the same way.
-// TODO(outputs): switch to outputs.IsOutput once jobs/outputs is committed.
-var outputSuffixes = []string{".parse.md", ".parse.json", ".extract.json", ".split.json"}
-
-// isOutput reports whether a base name is one of the app's own outputs.
-func isOutput(name string) bool {
-	lower := strings.ToLower(name)
-	for _, s := range outputSuffixes {
-		if strings.HasSuffix(lower, s) && len(lower) > len(s) {
-			return true
-		}
-	}
-	return false
-}
 
 // skipDir reports whether the folder rel (relative to the watched folder,
 // "." for the folder itself) is never entered: processed/ and failed/ at
@@ -57,7 +41,7 @@ func skipDir(rel string) bool {
 // the content is checked later with intake.CheckFile.
 func skipFile(rel string) bool {
 	name := filepath.Base(rel)
-	if intake.Ignored(name) || isOutput(name) || !intake.IsDocumentName(name) {
+	if intake.Ignored(name) || outputs.IsOutput(name) || !intake.IsDocumentName(name) {
 		return true
 	}
 	return skipDir(filepath.Dir(rel))

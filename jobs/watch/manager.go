@@ -32,7 +32,7 @@ type Engine interface {
 // Defaults of Config.
 const (
 	DefaultSettle      = 2 * time.Second
-	DefaultRescan      = 45 * time.Second
+	DefaultRescan      = 60 * time.Second
 	DefaultMaxAttempts = 3
 )
 
@@ -54,7 +54,7 @@ type Config struct {
 	// duplicate is recorded but nothing is written.
 	WriteOutputs func(ctx context.Context, job int64, doc string) ([]string, error)
 	Settle       time.Duration  // size and mtime stable this long (default 2 s)
-	Rescan       time.Duration  // safety-net rescan (default 45 s)
+	Rescan       time.Duration  // safety-net rescan (default 60 s)
 	MaxAttempts  int            // jobs per content before giving up (default 3)
 	Retry        backoff.Policy // waits between them (default DefaultRetry)
 	Logger       *slog.Logger

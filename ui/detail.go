@@ -27,6 +27,7 @@ type DetailView struct {
 	u *App
 
 	Title    *widget.Label
+	Origin   *widget.Label // where the job came from and its preset
 	Fields   *widget.Form
 	Error    *widget.Label
 	Timeline *widget.Label
@@ -51,6 +52,7 @@ var detailFields = []string{"Status", "Kind", "File", "Source", "Preset", "Reduc
 func newDetailView(u *App) *DetailView {
 	d := &DetailView{u: u, values: map[string]*widget.Label{}}
 	d.Title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+	d.Origin = &widget.Label{Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Italic: true}}
 	d.Fields = widget.NewForm()
 	for _, f := range detailFields {
 		v := &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
@@ -77,7 +79,7 @@ func newDetailView(u *App) *DetailView {
 		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
-	d.body = container.NewBorder(container.NewVBox(d.Title, d.Error, actions, d.Outputs.Object()), nil, nil, nil, tabs)
+	d.body = container.NewBorder(container.NewVBox(container.NewVBox(d.Title, d.Origin), d.Error, actions, d.Outputs.Object()), nil, nil, nil, tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -139,6 +141,8 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	set("Kind", string(j.Kind))
 	set("File", j.File)
 	set("Source", sourceText(j.Source))
+	d.Origin.SetText(originText(j))
+	show(d.Origin, d.Origin.Text != "")
 	set("Preset", orDash(j.Preset))
 	set("Reducto job", orDash(j.JobID))
 	webhook := string(j.Webhook)
@@ -191,17 +195,30 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	enable(d.Studio, j.StudioLink != "")
 }
 
+// originText is the line under a job's title: where it came from and
+// with which preset; "" when neither is known.
+func originText(j jobs.Job) string {
+	var parts []string
+	if j.Source != "" {
+		parts = append(parts, "From "+sourceText(j.Source))
+	}
+	if j.Preset != "" {
+		parts = append(parts, "preset "+j.Preset)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // sourceText says what started a job.
 func sourceText(s jobs.Source) string {
 	switch s {
 	case jobs.SourceDrop:
-		return "dropped or added in the window"
+		return "the window (drop or Add files)"
 	case jobs.SourceCLI:
-		return "command line"
+		return "the command line"
 	case jobs.SourceWatch:
-		return "watched folder"
+		return "a watched folder"
 	case jobs.SourceChain:
-		return "run on a parse (then)"
+		return "a parse (chained preset)"
 	}
 	return "—"
 }

@@ -124,8 +124,8 @@ func newFolderList(u *App) *FolderList {
 	l.Add = widget.NewButtonWithIcon("Add folder…", theme.FolderNewIcon(), l.pickFolder)
 	l.Empty = &widget.Label{Text: folderEmptyText, Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}
 	l.box = container.NewVBox()
-	intro := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance,
-		Text: "Documents saved into these folders are submitted once they stop changing; changes here apply at once."}
+	intro := &widget.Label{Wrapping: fyne.TextWrapWord,
+		Text: "Each document saved into these folders is submitted once it stops changing, and its results are written beside it. Changes here apply at once."}
 	l.obj = container.NewBorder(container.NewVBox(intro, container.NewHBox(l.Add)), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(l.Empty, l.box)))
 	return l

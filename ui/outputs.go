@@ -59,7 +59,7 @@ func (v *OutputsView) show(j jobs.Job, tl []jobs.Transition, note string) {
 	for _, p := range j.Outputs {
 		r := v.newRow(p)
 		v.Rows = append(v.Rows, r)
-		v.box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(r.Open, r.Reveal), r.Name))
+		v.box.Add(newLineOrTwo(r.Name, container.NewHBox(r.Open, r.Reveal)))
 	}
 	if note == "" && len(j.Outputs) == 0 && j.Options.Outputs == jobs.OutputsBeside {
 		note = outputFailure(tl)

@@ -25,24 +25,22 @@ func liftRequest(o jobs.Options) jobs.Options {
 	if json.Unmarshal(o.Request, &req) != nil || req == nil {
 		return o // invalid: the raw view shows it and says why
 	}
-	// A parse's options are top-level; an extract's or a split's sit under
-	// "parsing".
-	var parse []string
-	if o.Kind != jobs.KindParse {
-		parse = []string{"parsing"}
-	}
-	at := func(p ...string) []string { return append(slices.Clone(parse), p...) }
-	if v, ok := take(req, at("formatting", "table_output_format"), stringIn(tableFormats[1:])); ok {
-		o.Parse.TableFormat = v.(string)
-	}
-	if v, ok := take(req, at("retrieval", "chunking", "chunk_mode"), stringIn(chunkModes[1:])); ok {
-		o.Parse.ChunkMode = v.(string)
-	}
-	if v, ok := take(req, at("settings", "page_range", "start"), pageInt); ok {
-		o.Parse.PageStart = v.(int)
-	}
-	if v, ok := take(req, at("settings", "page_range", "end"), pageInt); ok {
-		o.Parse.PageEnd = v.(int)
+	// The parse widgets show only for a parse: an extract's or a split's
+	// parsing options ("parsing": {...}) stay in the raw view, since the
+	// form would drop what it does not show.
+	if o.Kind == jobs.KindParse {
+		if v, ok := take(req, []string{"formatting", "table_output_format"}, stringIn(tableFormats[1:])); ok {
+			o.Parse.TableFormat = v.(string)
+		}
+		if v, ok := take(req, []string{"retrieval", "chunking", "chunk_mode"}, stringIn(chunkModes[1:])); ok {
+			o.Parse.ChunkMode = v.(string)
+		}
+		if v, ok := take(req, []string{"settings", "page_range", "start"}, pageInt); ok {
+			o.Parse.PageStart = v.(int)
+		}
+		if v, ok := take(req, []string{"settings", "page_range", "end"}, pageInt); ok {
+			o.Parse.PageEnd = v.(int)
+		}
 	}
 	switch o.Kind {
 	case jobs.KindExtract:

@@ -47,14 +47,16 @@ func TestPickingPresetFillsForm(t *testing.T) {
 		if !strings.Contains(f.Schema.Text, `"total"`) || f.SystemPrompt.Text != "Amounts in euros" {
 			t.Errorf("schema %q, prompt %q: want the preset's instructions in the form", f.Schema.Text, f.SystemPrompt.Text)
 		}
-		if f.TableFormat.Selected != "md" {
-			t.Errorf("tables as %q, want md (parsing.formatting)", f.TableFormat.Selected)
+		// An extract has no parse widgets: its parsing options stay raw,
+		// or submitting would drop them.
+		if f.TableFormat.Selected != "default" || !strings.Contains(f.Request.Text, `"table_output_format": "md"`) {
+			t.Errorf("tables as %q, raw %q: want parsing.formatting kept in the raw view", f.TableFormat.Selected, f.Request.Text)
 		}
 		if !f.Beside.Checked {
 			t.Error("results beside not ticked for a preset with outputs beside")
 		}
 		// The raw view keeps only what the form has no widget for.
-		if !strings.Contains(f.Request.Text, "ocr_system") || strings.Contains(f.Request.Text, "schema") || strings.Contains(f.Request.Text, "table_output_format") {
+		if !strings.Contains(f.Request.Text, "ocr_system") || strings.Contains(f.Request.Text, "schema") || strings.Contains(f.Request.Text, "system_prompt") {
 			t.Errorf("raw view %q: want only the fields the form does not show", f.Request.Text)
 		}
 		o, err := f.options()

@@ -142,7 +142,7 @@ func newSubmitForm(u *App) *SubmitForm {
 		container.NewBorder(nil, nil, nil, container.NewHBox(f.SavePreset, f.DeletePre), f.Preset)))
 	files := container.NewBorder(nil, nil, nil,
 		container.NewHBox(f.AddFile, f.AddFolder, widget.NewButtonWithIcon("", theme.ContentClearIcon(), f.clearStaged)), f.Staged)
-	hint := widget.NewLabel("Drop documents anywhere on the window to submit them with these options.")
+	hint := widget.NewLabel("Documents dropped anywhere on the window, and Add files, are submitted with this preset and these options.")
 	hint.Wrapping = fyne.TextWrapWord
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,

@@ -314,8 +314,7 @@ func (t *Tray) folderItems() []*fyne.MenuItem {
 			fyne.NewMenuItem("Open folder", func() { u.openPath("Open folder", path) }),
 			fyne.NewMenuItem("Folder settings…", func() {
 				u.ShowWindow()
-				u.tabs.SelectIndex(2)
-				u.prefs.ShowFolders()
+				u.ShowFolderSettings()
 			}),
 		)
 		items = append(items, it)

@@ -1,0 +1,98 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestScreenshots shows the preset editor, the watched folders and a job's
+// detail with its outputs (testdata/shots, canned data) in the light and
+// dark themes at the usual and a small window size, under Xvfb, and saves
+// each in $SHOTS_DIR for review. With UPDATE_SCREENSHOT=1 the folder list
+// (light, 1000x680) also becomes docs/screenshot-folders.png. Without
+// either it is skipped: it only makes pictures.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("SHOTS_DIR")
+	update := os.Getenv("UPDATE_SCREENSHOT") == "1"
+	if dir == "" && !update {
+		t.Skip("set SHOTS_DIR (or UPDATE_SCREENSHOT=1) to make the screenshots")
+	}
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	need(t, "xwininfo", "x11-utils")
+	x := startXvfb(t)
+	bin := filepath.Join(t.TempDir(), "shots")
+	if err := goBuild(repoRoot(t), bin, "./ui/e2e/testdata/shots"); err != nil {
+		t.Fatal(err)
+	}
+	for _, theme := range []string{"light", "dark"} {
+		for _, size := range []string{"1000x680", "640x480"} {
+			for _, view := range []string{"submit", "folders", "detail"} {
+				img := shoot(t, x, bin, view, theme, size)
+				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, theme, size))
+				if err := writePNG(path, img); err != nil {
+					t.Fatal(err)
+				}
+				if update && view == "folders" && theme == "light" && size == "1000x680" {
+					if err := writePNG(filepath.Join(repoRoot(t), "docs", "screenshot-folders.png"), img); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("screenshots in %s", dir)
+}
+
+// shoot runs the shots program on one view and returns its window once
+// the view has drawn and settled.
+func shoot(t *testing.T, x xvfb, bin, view, theme, size string) image.Image {
+	t.Helper()
+	cmd := exec.Command(bin, "-view", view, "-size", size, "-hold", "60s")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "DISPLAY=" + x.display,
+		"LANG=en_US.UTF-8", "FYNE_THEME=" + theme, "FYNE_SCALE=1", "XDG_CONFIG_HOME=" + t.TempDir()}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	var last image.Image
+	same := 0
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond) // poll interval; the view loads at 1 s
+		w, err := x.findWindow("Reducto Tray")
+		if err != nil {
+			continue
+		}
+		img, err := x.screenshot()
+		if err != nil || distinctColors(img, 16) < 16 {
+			continue
+		}
+		cur := crop(img, w)
+		// Settled: three identical frames after the view was selected.
+		if last != nil && cur.Bounds() == last.Bounds() && changedPixels(cur, last) == 0 {
+			same++
+		} else {
+			same = 0
+		}
+		last = cur
+		if same >= 3 {
+			return cur
+		}
+	}
+	if last == nil {
+		t.Fatalf("%s %s %s: the window never drew", view, theme, size)
+	}
+	return last
+}

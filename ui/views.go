@@ -1,0 +1,23 @@
+package ui
+
+// ShowSubmit selects the submit panel showing preset name ("" keeps the
+// panel's). Main goroutine.
+func (u *App) ShowSubmit(preset string) {
+	u.tabs.SelectIndex(1)
+	if preset != "" {
+		u.submit.Preset.SetSelected(preset)
+	}
+}
+
+// ShowFolderSettings selects Settings' "Watched folders". Main goroutine.
+func (u *App) ShowFolderSettings() {
+	u.tabs.SelectIndex(2)
+	u.prefs.ShowFolders()
+}
+
+// ShowJob selects the job list and shows job id in the detail. Main
+// goroutine.
+func (u *App) ShowJob(id int64) {
+	u.tabs.SelectIndex(0)
+	u.detail.Show(id)
+}

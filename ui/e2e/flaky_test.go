@@ -47,19 +47,7 @@ func TestFlakyAPIEveryDocumentOnce(t *testing.T) {
 	srv.Inject(reductotest.Fault{PathPrefix: "/upload", Count: 1, Drop: reductotest.DropBefore})
 	srv.Inject(reductotest.Fault{PathPrefix: "/upload", Count: 1, Status: 429, RetryAfter: time.Second})
 
-	home := t.TempDir()
-	in := &install{t: t, bin: appBinary(t), home: home, env: []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"REDUCTO_TRAY_HOME=" + home,
-		"XDG_CONFIG_HOME=" + home,
-		"XDG_DATA_HOME=" + filepath.Join(home, "xdg-data"),
-		"XDG_CACHE_HOME=" + filepath.Join(home, "xdg-cache"),
-		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(home, "no-bus"), // never the user's session
-		"LANG=en_US.UTF-8",
-		"REDUCTO_BASE_URL=" + srv.URL,
-		"REDUCTO_API_KEY=" + key,
-	}}
+	in := headlessInstall(t, "REDUCTO_BASE_URL="+srv.URL, "REDUCTO_API_KEY="+key)
 	dir := t.TempDir()
 	var files []string
 	for i := range 6 {

@@ -269,16 +269,38 @@ func (in *install) run(timeout time.Duration, args ...string) (stdout, stderr st
 
 // jobJSON is one element of `reducto-tray jobs --json` (the contract).
 type jobJSON struct {
-	ID          int64   `json:"id"`
-	JobID       string  `json:"job_id"`
-	File        string  `json:"file"`
-	Kind        string  `json:"kind"`
-	Status      string  `json:"status"`
-	Webhook     string  `json:"webhook"`
-	CreatedAt   string  `json:"created_at"`
-	UpdatedAt   string  `json:"updated_at"`
-	CompletedAt *string `json:"completed_at"`
-	Error       *string `json:"error"`
+	ID          int64    `json:"id"`
+	JobID       string   `json:"job_id"`
+	File        string   `json:"file"`
+	Kind        string   `json:"kind"`
+	Status      string   `json:"status"`
+	Webhook     string   `json:"webhook"`
+	CreatedAt   string   `json:"created_at"`
+	UpdatedAt   string   `json:"updated_at"`
+	CompletedAt *string  `json:"completed_at"`
+	Error       *string  `json:"error"`
+	Source      *string  `json:"source"`
+	Preset      *string  `json:"preset"`
+	Outputs     []string `json:"outputs"`
+}
+
+// headlessInstall is a fresh data folder for the built binary run
+// headless: no display, never the user's session bus, the given extra
+// environment (e.g. REDUCTO_BASE_URL and REDUCTO_API_KEY).
+func headlessInstall(t *testing.T, extra ...string) *install {
+	t.Helper()
+	home := t.TempDir()
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"REDUCTO_TRAY_HOME=" + home,
+		"XDG_CONFIG_HOME=" + home,
+		"XDG_DATA_HOME=" + filepath.Join(home, "xdg-data"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, "xdg-cache"),
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(home, "no-bus"), // never the user's session
+		"LANG=en_US.UTF-8",
+	}
+	return &install{t: t, bin: appBinary(t), home: home, env: append(env, extra...)}
 }
 
 // jobs reads the history through the CLI, as a script would.

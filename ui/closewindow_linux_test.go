@@ -90,7 +90,7 @@ func TestFirstCloseWithoutTrayHostExplainsOnce(t *testing.T) {
 			t.Fatalf("Keep running: hidden=%v, dialog still shown=%v", r.u.tray.hidden, dialogShown(r))
 		}
 	})
-	r.u.ShowWindow() // as the launcher's relaunch does, through the control channel
+	r.onMain(r.u.ShowWindow) // as the launcher's relaunch does, through the control channel
 	r.onMain(func() {
 		if r.u.tray.hidden {
 			t.Fatal("ShowWindow left the window hidden")
@@ -162,7 +162,7 @@ func TestTrayHostThatAppearsLater(t *testing.T) {
 			t.Fatalf("close with a host: dialog=%v hidden=%v, want hidden without a dialog", dialogShown(r), r.u.tray.hidden)
 		}
 	})
-	r.u.ShowWindow()
+	r.onMain(r.u.ShowWindow)
 	if err := d.SetWatcher(false); err != nil {
 		t.Fatal(err)
 	}

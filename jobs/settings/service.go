@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -84,11 +85,27 @@ func (s *Service) Getenv(name string) string { return s.getenv(name) }
 // Home is the data folder the settings belong to.
 func (s *Service) Home() string { return s.home }
 
-// Settings returns the saved settings (no secrets). It never blocks.
+// Settings returns a copy of the saved settings (no secrets), which the
+// caller may change freely: no slice or raw JSON is shared with the
+// service. It never blocks.
 func (s *Service) Settings() Settings {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.cur
+	return clone(s.cur)
+}
+
+// clone deep-copies settings through their JSON form, which is what is
+// saved anyway; settings are small and read rarely.
+func clone(in Settings) Settings {
+	data, err := json.Marshal(in)
+	if err != nil {
+		return in // cannot happen for these types; a shallow copy then
+	}
+	var out Settings
+	if err := json.Unmarshal(data, &out); err != nil {
+		return in
+	}
+	return out
 }
 
 // Effective returns the configuration in force. It reads the keyring.
@@ -148,7 +165,7 @@ func (s *Service) Save(next Settings) error {
 		return err
 	}
 	s.mu.Lock()
-	s.cur = next
+	s.cur = clone(next)
 	s.mu.Unlock()
 	s.publish(next)
 	return nil
@@ -165,7 +182,7 @@ func (s *Service) Update(change func(*Settings)) (Settings, error) {
 		return s.Settings(), err
 	}
 	s.mu.Lock()
-	s.cur = next
+	s.cur = clone(next)
 	s.mu.Unlock()
 	s.publish(next)
 	return next, nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 func TestServiceSavesPublishesAndAppliesEnvOverrides(t *testing.T) {
@@ -57,5 +59,26 @@ func TestServiceSavesPublishesAndAppliesEnvOverrides(t *testing.T) {
 	env[EnvBaseURL] = "http://api.example.com"
 	if err := svc.CheckEnv(); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("plain-http env base URL: %v", err)
+	}
+}
+
+func TestServiceSettingsAreCopies(t *testing.T) {
+	home := t.TempDir()
+	svc, err := NewService(ServiceConfig{Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Update(func(s *Settings) {
+		s.WatchFolders = append(s.WatchFolders, jobs.WatchFolder{Path: "/a"})
+		s.Defaults.Channels = []string{"prod"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := svc.Settings()
+	got.WatchFolders[0].Path = "/changed"
+	got.Defaults.Channels[0] = "changed"
+	again := svc.Settings()
+	if again.WatchFolders[0].Path != "/a" || again.Defaults.Channels[0] != "prod" {
+		t.Fatalf("a caller's change reached the service: %+v", again)
 	}
 }

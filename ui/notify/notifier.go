@@ -13,9 +13,10 @@
 //   - a desktop that never answers cannot hang the app or pile up goroutines.
 //
 // Grouping. The first outcome opens a group and is shown at once. The group
-// stays open while outcomes keep arriving less than BurstWindow apart,
-// capped at 4×BurstWindow after it opened, so a steady stream still starts
-// a fresh notification every few seconds. With a Replacer (DesktopSender on
+// stays open while outcomes keep arriving less than BurstWindow apart (so a
+// thousand documents dropped at once end as one summary, updated in place);
+// without a Replacer it is capped at 4×BurstWindow after it opened, so the
+// outcomes held for its summary are shown every few seconds. With a Replacer (DesktopSender on
 // Linux: org.freedesktop.Notifications with replaces_id), every outcome that
 // joins the group updates the group's notification in place, at once, into
 // the summary ("12 documents completed", one line per file): a replaced

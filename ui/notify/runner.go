@@ -27,7 +27,7 @@ func (n *Notifier) Run(ctx context.Context, events <-chan jobs.Event) {
 			}
 			r.accept(ev, time.Now())
 		case now := <-r.closeT.C:
-			if r.cur != nil && !now.Before(r.cur.closesAt(r.n.cfg.BurstWindow)) {
+			if r.cur != nil && !now.Before(r.cur.closesAt(r.n.cfg.BurstWindow, r.replacer == nil)) {
 				r.closeGroup()
 			}
 		case res := <-r.done:
@@ -49,11 +49,14 @@ type group struct {
 	held        []outcome // burst outcomes waiting for the summary (no Replacer)
 }
 
-// closesAt is when the group stops taking outcomes: a quiet BurstWindow, or
-// 4×BurstWindow after it opened.
-func (g *group) closesAt(w time.Duration) time.Time {
+// closesAt is when the group stops taking outcomes: a quiet BurstWindow,
+// or, when capped, 4×BurstWindow after it opened. Only a sender that cannot
+// replace needs the cap: its burst is held until the group closes, and a
+// steady stream must not hold it for ever. A replaced notification shows
+// each outcome at once, so a large drop stays one summary, updated.
+func (g *group) closesAt(w time.Duration, capped bool) time.Time {
 	quiet, capAt := g.last.Add(w), g.start.Add(4*w)
-	if capAt.Before(quiet) {
+	if capped && capAt.Before(quiet) {
 		return capAt
 	}
 	return quiet
@@ -125,7 +128,7 @@ func (r *runner) accept(ev jobs.Event, now time.Time) {
 	if !r.n.wanted(o) {
 		return
 	}
-	if r.cur != nil && !now.Before(r.cur.closesAt(r.n.cfg.BurstWindow)) {
+	if r.cur != nil && !now.Before(r.cur.closesAt(r.n.cfg.BurstWindow, r.replacer == nil)) {
 		r.closeGroup()
 	}
 	defer r.reportQueued()
@@ -176,7 +179,7 @@ func (r *runner) arm() {
 		r.closeT.Stop()
 		return
 	}
-	r.closeT.Reset(max(time.Until(r.cur.closesAt(r.n.cfg.BurstWindow)), 0))
+	r.closeT.Reset(max(time.Until(r.cur.closesAt(r.n.cfg.BurstWindow, r.replacer == nil)), 0))
 }
 
 // kick starts the next call when none is in flight. The mode and pause are

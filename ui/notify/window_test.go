@@ -75,7 +75,7 @@ func (c *clockRun) at(sec float64, id int64) {
 }
 
 func (c *clockRun) advance(now time.Time) {
-	if c.r.cur != nil && len(c.r.cur.held) > 0 && !now.Before(c.r.cur.closesAt(c.r.n.cfg.BurstWindow)) {
+	if c.r.cur != nil && len(c.r.cur.held) > 0 && !now.Before(c.r.cur.closesAt(c.r.n.cfg.BurstWindow, c.r.replacer == nil)) {
 		c.r.closeGroup()
 	}
 	c.settle()
@@ -110,7 +110,7 @@ func TestReplacerShowsAtOnceAndUpdatesInPlace(t *testing.T) {
 	c.want(call{0, "f4.pdf completed"})
 }
 
-func TestReplacerSteadyStreamStartsANewNotificationAfterTheCap(t *testing.T) {
+func TestReplacerSteadyStreamStaysOneNotification(t *testing.T) {
 	s := &scriptedSender{}
 	c := newClockRun(t, s, s)
 	for i := 0; i < 40; i++ { // one every 0.5 s for 20 s: never a quiet window
@@ -122,9 +122,12 @@ func TestReplacerSteadyStreamStartsANewNotificationAfterTheCap(t *testing.T) {
 			news++
 		}
 	}
-	// Capped at 4 windows (8 s) each: 0-8 s, 8-16 s, 16-20 s.
-	if news != 3 {
-		t.Errorf("%d notifications for a 20 s stream, want 3: %+v", news, s.calls)
+	// A large drop finishing over 20 s is one summary, updated in place.
+	if news != 1 {
+		t.Errorf("%d notifications for a 20 s stream, want 1: %+v", news, s.calls)
+	}
+	if last := s.calls[len(s.calls)-1]; last.title != "40 documents completed" {
+		t.Errorf("the last update says %q, want all 40", last.title)
 	}
 }
 

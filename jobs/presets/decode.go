@@ -68,7 +68,7 @@ func decode(file string, data []byte) (Preset, error) {
 	}
 
 	if raw, ok := top["request"]; ok {
-		if !isObject(raw) {
+		if !reducto.IsObject(raw) {
 			return fail("request", "want a JSON object of Reducto request fields; got %s", typeOf(raw))
 		}
 		p.Request = compact(raw)
@@ -84,7 +84,7 @@ func decode(file string, data []byte) (Preset, error) {
 		if schema == nil {
 			return fail("request.instructions.schema", "missing; an extract preset needs a JSON schema object here")
 		}
-		if !isObject(schema) {
+		if !reducto.IsObject(schema) {
 			return fail("request.instructions.schema", "want a JSON schema object; got %s", typeOf(schema))
 		}
 	case jobs.KindSplit:
@@ -125,7 +125,7 @@ func decode(file string, data []byte) (Preset, error) {
 	}
 
 	if raw, ok := top["metadata"]; ok {
-		if !isObject(raw) {
+		if !reducto.IsObject(raw) {
 			return fail("metadata", "want a JSON object; got %s", typeOf(raw))
 		}
 		p.Metadata = compact(raw)

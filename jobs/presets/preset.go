@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
 // Preset is one preset file. Name is the file name without ".json"; the
@@ -103,7 +104,7 @@ func FromOptions(name string, o jobs.Options) Preset {
 	}
 	req := formRequest(p.Kind, o)
 	if over := compact(o.Request); len(over) > 0 {
-		if merged, err := mergeJSON(req, over); err == nil {
+		if merged, err := reducto.MergeObjects(req, over); err == nil {
 			req = merged
 		} else {
 			req = over
@@ -167,38 +168,6 @@ func formRequest(kind jobs.Kind, o jobs.Options) json.RawMessage {
 		return nil
 	}
 	return out
-}
-
-// mergeJSON deep-merges the object over onto the object base (over wins),
-// as the client merges raw fields into a request.
-func mergeJSON(base, over json.RawMessage) (json.RawMessage, error) {
-	var b, o map[string]json.RawMessage
-	if err := json.Unmarshal(base, &b); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(over, &o); err != nil {
-		return nil, err
-	}
-	if b == nil {
-		b = map[string]json.RawMessage{}
-	}
-	for k, v := range o {
-		if old, ok := b[k]; ok && isObject(old) && isObject(v) {
-			m, err := mergeJSON(old, v)
-			if err != nil {
-				return nil, err
-			}
-			b[k] = m
-			continue
-		}
-		b[k] = v
-	}
-	return json.Marshal(b)
-}
-
-func isObject(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) > 0 && t[0] == '{'
 }
 
 // compact returns raw without insignificant space, or nil when it is

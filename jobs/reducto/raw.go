@@ -61,12 +61,13 @@ func mergeRaw(body []byte, raw json.RawMessage) ([]byte, error) {
 	if err := CheckRawFields(raw); err != nil {
 		return nil, err
 	}
-	return mergeObjects(body, raw)
+	return MergeObjects(body, raw)
 }
 
-// mergeObjects overlays the object over onto base; either must be an
-// object, checked by the caller.
-func mergeObjects(base, over []byte) ([]byte, error) {
+// MergeObjects deep-merges the JSON object over onto the object base: keys
+// of over win, objects under the same key are merged the same way. It is
+// the one merge of request fields, for the client and for presets.
+func MergeObjects(base, over []byte) ([]byte, error) {
 	var b, o map[string]json.RawMessage
 	if err := json.Unmarshal(base, &b); err != nil {
 		return nil, fmt.Errorf("merge request fields: %w", err)
@@ -78,8 +79,8 @@ func mergeObjects(base, over []byte) ([]byte, error) {
 		b = map[string]json.RawMessage{}
 	}
 	for k, v := range o {
-		if old, ok := b[k]; ok && isObject(old) && isObject(v) {
-			merged, err := mergeObjects(old, v)
+		if old, ok := b[k]; ok && IsObject(old) && IsObject(v) {
+			merged, err := MergeObjects(old, v)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +92,8 @@ func mergeObjects(base, over []byte) ([]byte, error) {
 	return json.Marshal(b)
 }
 
-func isObject(raw json.RawMessage) bool {
+// IsObject reports whether raw is a JSON object (by its first byte).
+func IsObject(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) > 0 && t[0] == '{'
 }

@@ -112,6 +112,10 @@ type Options struct {
 	Source   Source `json:"source,omitempty"`
 	Preset   string `json:"preset,omitempty"`    // the preset's name, if any
 	ParentID int64  `json:"parent_id,omitempty"` // the parse a chained job ran on
+	// From is Reducto's job id of the parse a chained job runs on: the
+	// job is submitted with input "jobid://<From>" and nothing is uploaded.
+	// Set whether or not the parse is in this history (ParentID).
+	From string `json:"from,omitempty"`
 }
 
 // Source says what started a job (contract: jobs --json "source").

@@ -39,6 +39,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /configure_webhook", s.handleConfigureWebhook)
 	m.HandleFunc("GET /version", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, Version) })
 	m.HandleFunc("GET /result/{id}", s.handleResult)
+	m.HandleFunc("GET /figure/{job}/{page}", s.handleFigure)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeDetail(w, http.StatusNotFound, "Not Found") })
 	return m
 }
@@ -118,9 +119,16 @@ func (s *Server) handleSubmit(kind string) http.HandlerFunc {
 				failReason = "Failed to download file: nothing was uploaded to the presigned URL"
 			}
 		case strings.HasPrefix(input, "jobid://"):
-			prev := s.lookupLocked(strings.TrimPrefix(input, "jobid://"), now)
+			// An expired (or deleted, or unknown) parse answers as GET /job
+			// does for it: 404, or 410 once deleted (reference §4, §12).
+			id := strings.TrimPrefix(input, "jobid://")
+			prev := s.lookupLocked(id, now)
 			if prev == nil {
-				writeAppError(w, http.StatusNotFound, "job_not_found", "Job not found: "+input)
+				if old := s.state.jobs[id]; old != nil && old.Deleted {
+					writeAppError(w, http.StatusGone, "job_deleted", "Job has been deleted: "+input)
+				} else {
+					writeAppError(w, http.StatusNotFound, "job_not_found", "Job not found: "+input)
+				}
 				return
 			}
 			sub.FileName, sub.FileSize = prev.FileName, prev.FileSize
@@ -132,6 +140,10 @@ func (s *Server) handleSubmit(kind string) http.HandlerFunc {
 			}
 			sub.FileName = path.Base(u.Path)
 		}
+		if refusePassword(w, sub) {
+			return
+		}
+		sub.Body = redactPassword(sub.Body)
 		j := s.createJobLocked(sub, async, failReason, now)
 		writeJSON(w, http.StatusOK, reducto.AsyncResponse{JobID: j.ID})
 	}
@@ -154,6 +166,7 @@ func (s *Server) createJobLocked(sub Submission, async reducto.AsyncConfig, fail
 	}
 	j.Idle = s.cfg.IdleEvery > 0 && j.Seq%int64(s.cfg.IdleEvery) == 0
 	j.Pages = pageCount(sub)
+	laneOf(j, sub)
 	switch {
 	case failReason != "":
 		j.Fail, j.Reason = true, failReason

@@ -36,6 +36,7 @@ type job struct {
 	StartV    time.Time              `json:"start_v"`  // virtual (pause-adjusted) start
 	Dur       time.Duration          `json:"duration"` // virtual run time
 	Idle      bool                   `json:"idle"`
+	Batch     bool                   `json:"batch,omitempty"` // settings.queue_priority "batch"
 	Fail      bool                   `json:"fail"`
 	Reason    string                 `json:"reason,omitempty"`
 	Pages     int                    `json:"pages"`

@@ -28,6 +28,7 @@ type simBlock struct {
 	BBox       simBBox `json:"bbox"`
 	Content    string  `json:"content"`
 	Confidence string  `json:"confidence"`
+	ImageURL   *string `json:"image_url,omitempty"`
 }
 
 type simChunk struct {
@@ -91,7 +92,14 @@ type simSplitResponse struct {
 	ResponseType string `json:"response_type"`
 }
 
-func credits(v float64) *float64 { return &v }
+// extractPerPage is an extract's credits a page: its parse and the
+// extraction, or only the extraction on a reused parse (jobid://).
+func extractPerPage(j *job) float64 {
+	if chained(j) {
+		return 1
+	}
+	return 2
+}
 
 func (s *Server) studioLink(j *job) string {
 	return "https://studio.reducto.ai/job/" + j.ID
@@ -123,11 +131,11 @@ func (s *Server) parseResultLocked(j *job) simParseResponse {
 	if req.Formatting != nil && req.Formatting.TableOutputFormat != "" {
 		format = req.Formatting.TableOutputFormat
 	}
-	chunks := makeChunks(j, format)
+	chunks := makeChunks(j, format, s.baseURL())
 	resp := simParseResponse{
 		JobID:        j.ID,
 		Duration:     j.Dur.Seconds(),
-		Usage:        simUsage{NumPages: j.Pages, Credits: credits(float64(j.Pages))},
+		Usage:        simUsage{NumPages: j.Pages, Credits: jobCredits(j, 1)},
 		StudioLink:   s.studioLink(j),
 		ResponseType: "parse",
 	}
@@ -157,9 +165,15 @@ func (s *Server) parseResultLocked(j *job) simParseResponse {
 	return resp
 }
 
-// makeChunks writes one chunk per page with a title or section header, a
-// paragraph, a table on every third page and a page number.
-func makeChunks(j *job, tableFormat string) []simChunk {
+// makeChunks writes one chunk per page, as Reducto's parse does with
+// page chunking: a title (page 1) or a section header, a paragraph, a
+// table with a merged two-row header on every third page (its cell values
+// change with the page, so every table differs), a figure with its
+// caption and image on every fourth page, a handwritten note Reducto is
+// not sure of (confidence "low") on every fifth page, and the page
+// number. Bounding boxes are normalised to the page (0-1) on 1-based
+// pages. The sandbox is what people try first: this shows off every view.
+func makeChunks(j *job, tableFormat string, imageBase string) []simChunk {
 	name := j.FileName
 	if name == "" {
 		name = "document"
@@ -179,7 +193,17 @@ func makeChunks(j *job, tableFormat string) []simChunk {
 				"clients have realistic text to store, search and show.", p, name), Confidence: "high"})
 		if p%3 == 0 {
 			blocks = append(blocks, simBlock{Type: "Table", BBox: simBBox{0.1, 0.5, 0.8, 0.3, p},
-				Content: table(tableFormat, p), Confidence: "low"})
+				Content: table(tableFormat, p), Confidence: "high"})
+		}
+		if p%4 == 0 {
+			fig := fmt.Sprintf("Figure %d: Quarterly revenue by region (page %d)", p/4, p)
+			url := fmt.Sprintf("%s/figure/%s/%d.png", imageBase, j.ID, p)
+			blocks = append(blocks, simBlock{Type: "Figure", BBox: simBBox{0.15, 0.55, 0.7, 0.25, p},
+				Content: fig, Confidence: "high", ImageURL: &url})
+		}
+		if p%5 == 0 {
+			blocks = append(blocks, simBlock{Type: "Comment", BBox: simBBox{0.62, 0.83, 0.3, 0.06, p},
+				Content: "Approved, see amended total (handwritten)", Confidence: "low"})
 		}
 		blocks = append(blocks, simBlock{Type: "Page Number", BBox: simBBox{0.45, 0.95, 0.1, 0.02, p},
 			Content: fmt.Sprint(p), Confidence: "high"})
@@ -193,11 +217,27 @@ func makeChunks(j *job, tableFormat string) []simChunk {
 	return chunks
 }
 
+// table writes a table whose header spans two rows, as Reducto returns
+// merged cells: HTML with rowspan/colspan (the default "dynamic" format
+// gives HTML for tables with merged cells), or, asked for markdown, the
+// spanning cell repeated on the first header row.
 func table(format string, p int) string {
-	if format == "html" {
-		return fmt.Sprintf("<table><tr><th>Item</th><th>Amount</th></tr><tr><td>Row %d</td><td>%d.00</td></tr></table>", p, p*10)
+	regions := []string{"North", "South", "East"}
+	if format == "md" || format == "markdown" {
+		var b strings.Builder
+		b.WriteString("| Region | Revenue | Revenue | Units |\n| | Q1 | Q2 | |\n|---|---|---|---|\n")
+		for i, r := range regions {
+			fmt.Fprintf(&b, "| %s | %d.00 | %d.50 | %d |\n", r, p*100+i*10, p*110+i*10, p+i)
+		}
+		return strings.TrimSuffix(b.String(), "\n")
 	}
-	return fmt.Sprintf("| Item | Amount |\n|---|---|\n| Row %d | %d.00 |", p, p*10)
+	var b strings.Builder
+	b.WriteString(`<table><tr><th rowspan="2">Region</th><th colspan="2">Revenue</th><th rowspan="2">Units</th></tr><tr><th>Q1</th><th>Q2</th></tr>`)
+	for i, r := range regions {
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d.00</td><td>%d.50</td><td>%d</td></tr>", r, p*100+i*10, p*110+i*10, p+i)
+	}
+	b.WriteString("</table>")
+	return b.String()
 }
 
 func (s *Server) extractResult(j *job) simExtractResponse {
@@ -216,7 +256,7 @@ func (s *Server) extractResult(j *job) simExtractResponse {
 	return simExtractResponse{
 		JobID:        j.ID,
 		Result:       []any{obj},
-		Usage:        simUsage{NumPages: j.Pages, NumFields: &n, Credits: credits(float64(2 * j.Pages))},
+		Usage:        simUsage{NumPages: j.Pages, NumFields: &n, Credits: jobCredits(j, extractPerPage(j))},
 		StudioLink:   s.studioLink(j),
 		ResponseType: "extract",
 	}
@@ -259,7 +299,11 @@ func (s *Server) splitResult(j *job) simSplitResponse {
 	_ = json.Unmarshal(j.RawConfig, &req)
 	var resp simSplitResponse
 	resp.ResponseType = "split"
-	resp.Usage = simUsage{NumPages: j.Pages, Credits: credits(float64(j.Pages))}
+	perPage := 1.0
+	if chained(j) {
+		perPage = 0.5 // the parse is reused: only the split is paid for
+	}
+	resp.Usage = simUsage{NumPages: j.Pages, Credits: jobCredits(j, perPage)}
 	resp.Result.SectionMapping = map[string][]int{}
 	n := len(req.SplitDescription)
 	resp.Result.Splits = []simSplit{}

@@ -29,6 +29,10 @@ type Event struct {
 	// that failed and is being retried; empty when there is none (a later
 	// event with an empty Note clears an earlier one).
 	Note string
+	// Account marks an account job (AccountJob.AsJob): one this install
+	// did not submit, seen while account monitoring is on. Job.ID is then
+	// the account row's id, not a history id.
+	Account bool
 }
 
 // Stats is a snapshot of the engine for /healthz and the tray.

@@ -154,6 +154,124 @@ CREATE TABLE output_files (
 CREATE INDEX jobs_outputs_due ON jobs(id)
 	WHERE status = 'completed' AND outputs = '' AND json_extract(options, '$.outputs') = 'beside';
 `},
+	{name: "account jobs, usage buckets and app state", sql: `
+-- Jobs on the account this install did not submit (account monitoring).
+-- A table of their own rather than an origin column on jobs: every query
+-- on jobs (the list and its counters, search, resume, outputs due, the
+-- engine's sweeps) would otherwise need a filter, and one forgotten filter
+-- would show them in the history or make the engine follow them.
+CREATE TABLE account_jobs (
+	id           INTEGER PRIMARY KEY,
+	job_id       TEXT    NOT NULL UNIQUE,
+	kind         TEXT    NOT NULL DEFAULT '',
+	status       TEXT    NOT NULL,
+	name         TEXT    NOT NULL DEFAULT '',
+	channels     TEXT    NOT NULL DEFAULT '',  -- JSON array
+	webhook      TEXT    NOT NULL DEFAULT '',
+	metadata     TEXT    NOT NULL DEFAULT '',  -- JSON object
+	error        TEXT    NOT NULL DEFAULT '',
+	pages        INTEGER NOT NULL DEFAULT 0,
+	credits      REAL,
+	seen_via     TEXT    NOT NULL DEFAULT '',
+	created_at   INTEGER NOT NULL,             -- unix ms
+	updated_at   INTEGER NOT NULL,
+	completed_at INTEGER
+);
+CREATE INDEX account_jobs_created ON account_jobs(created_at, id);
+
+-- Usage (jobs, pages, credits) of finished jobs in 15-minute buckets of
+-- completed_at, kept by triggers: the chart's query reads a few thousand
+-- rows whatever the size of the history, and 15 minutes lets any time
+-- zone's local days be rebuilt from the buckets.
+CREATE TABLE usage_buckets (
+	bucket  INTEGER NOT NULL,   -- completed_at / 900000
+	origin  TEXT    NOT NULL,   -- local|account
+	kind    TEXT    NOT NULL,
+	preset  TEXT    NOT NULL,
+	jobs    INTEGER NOT NULL,
+	pages   INTEGER NOT NULL,
+	credits REAL    NOT NULL,
+	PRIMARY KEY (bucket, origin, kind, preset)
+) WITHOUT ROWID;
+INSERT INTO usage_buckets
+	SELECT completed_at / 900000, 'local', kind, preset, count(*), sum(pages), sum(coalesce(credits, 0))
+	FROM jobs WHERE completed_at IS NOT NULL GROUP BY 1, 3, 4;
+CREATE TRIGGER jobs_usage_insert AFTER INSERT ON jobs WHEN new.completed_at IS NOT NULL BEGIN
+	INSERT INTO usage_buckets VALUES (new.completed_at / 900000, 'local', new.kind, new.preset, 1, new.pages, coalesce(new.credits, 0))
+		ON CONFLICT(bucket, origin, kind, preset) DO UPDATE SET jobs = jobs + 1, pages = pages + excluded.pages, credits = credits + excluded.credits;
+END;
+CREATE TRIGGER jobs_usage_update AFTER UPDATE ON jobs
+	WHEN old.completed_at IS NOT new.completed_at OR old.pages IS NOT new.pages OR old.credits IS NOT new.credits
+		OR old.kind IS NOT new.kind OR old.preset IS NOT new.preset BEGIN
+	UPDATE usage_buckets SET jobs = jobs - 1, pages = pages - old.pages, credits = credits - coalesce(old.credits, 0)
+		WHERE old.completed_at IS NOT NULL AND bucket = old.completed_at / 900000 AND origin = 'local' AND kind = old.kind AND preset = old.preset;
+	INSERT INTO usage_buckets SELECT new.completed_at / 900000, 'local', new.kind, new.preset, 1, new.pages, coalesce(new.credits, 0)
+		WHERE new.completed_at IS NOT NULL
+		ON CONFLICT(bucket, origin, kind, preset) DO UPDATE SET jobs = jobs + 1, pages = pages + excluded.pages, credits = credits + excluded.credits;
+END;
+CREATE TRIGGER jobs_usage_delete AFTER DELETE ON jobs WHEN old.completed_at IS NOT NULL BEGIN
+	UPDATE usage_buckets SET jobs = jobs - 1, pages = pages - old.pages, credits = credits - coalesce(old.credits, 0)
+		WHERE bucket = old.completed_at / 900000 AND origin = 'local' AND kind = old.kind AND preset = old.preset;
+END;
+CREATE TRIGGER account_usage_insert AFTER INSERT ON account_jobs WHEN new.completed_at IS NOT NULL BEGIN
+	INSERT INTO usage_buckets VALUES (new.completed_at / 900000, 'account', new.kind, '', 1, new.pages, coalesce(new.credits, 0))
+		ON CONFLICT(bucket, origin, kind, preset) DO UPDATE SET jobs = jobs + 1, pages = pages + excluded.pages, credits = credits + excluded.credits;
+END;
+CREATE TRIGGER account_usage_update AFTER UPDATE ON account_jobs
+	WHEN old.completed_at IS NOT new.completed_at OR old.pages IS NOT new.pages OR old.credits IS NOT new.credits OR old.kind IS NOT new.kind BEGIN
+	UPDATE usage_buckets SET jobs = jobs - 1, pages = pages - old.pages, credits = credits - coalesce(old.credits, 0)
+		WHERE old.completed_at IS NOT NULL AND bucket = old.completed_at / 900000 AND origin = 'account' AND kind = old.kind AND preset = '';
+	INSERT INTO usage_buckets SELECT new.completed_at / 900000, 'account', new.kind, '', 1, new.pages, coalesce(new.credits, 0)
+		WHERE new.completed_at IS NOT NULL
+		ON CONFLICT(bucket, origin, kind, preset) DO UPDATE SET jobs = jobs + 1, pages = pages + excluded.pages, credits = credits + excluded.credits;
+END;
+
+-- Small facts the app remembers across restarts (the month a budget
+-- notification was shown, the last account catch-up).
+CREATE TABLE app_state (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`},
+	{name: "delivery log and forwards", sql: `
+-- Every request to the webhook endpoints and every relay event, with the
+-- receiver's verdict (jobs/store/store_delivery_log.go). size is what the
+-- row counts for in the log's cap; headers NULL = a summary.
+CREATE TABLE delivery_log (
+	seq         INTEGER PRIMARY KEY,
+	id          TEXT    NOT NULL,            -- svix-id/webhook-id or a local id
+	received_at INTEGER NOT NULL,            -- unix ms
+	via         TEXT    NOT NULL,            -- svix|direct|relay
+	verdict     TEXT    NOT NULL,
+	reason      TEXT    NOT NULL DEFAULT '',
+	job_id      TEXT    NOT NULL DEFAULT '',
+	status      TEXT    NOT NULL DEFAULT '',
+	http_status INTEGER NOT NULL,
+	headers     TEXT,                        -- JSON object
+	body        BLOB,
+	body_size   INTEGER NOT NULL DEFAULT 0,
+	summary     INTEGER NOT NULL DEFAULT 0,
+	size        INTEGER NOT NULL
+);
+CREATE INDEX delivery_log_received ON delivery_log(received_at);
+CREATE INDEX delivery_log_verdict ON delivery_log(verdict, seq);
+
+-- The durable forwarding queue: one row per delivery and target, sent per
+-- target in seq order (receiver/forward).
+CREATE TABLE forwards (
+	seq        INTEGER PRIMARY KEY,
+	entry      INTEGER NOT NULL REFERENCES delivery_log(seq) ON DELETE CASCADE,
+	url        TEXT    NOT NULL,
+	state      TEXT    NOT NULL,             -- retrying|delivered|failed
+	code       INTEGER NOT NULL DEFAULT 0,
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	next_try   INTEGER NOT NULL DEFAULT 0,   -- unix ms, 0 = now
+	last_error TEXT    NOT NULL DEFAULT '',
+	updated_at INTEGER NOT NULL
+);
+CREATE INDEX forwards_entry ON forwards(entry);
+CREATE INDEX forwards_due ON forwards(url, seq) WHERE state = 'retrying';
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

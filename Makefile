@@ -1,5 +1,5 @@
 # Shortcuts; the README's two commands are the canonical ones.
-.PHONY: run test bench build windows package
+.PHONY: run test bench build windows wine-smoke package
 
 run:
 	bash .ci/app
@@ -15,8 +15,15 @@ bench:
 build:
 	go build -o reducto-tray .
 
+# dist/reducto-tray-windows-amd64.zip: reducto-tray.exe with icon, version
+# information and manifest, and its console twin reducto-tray.com
+# (docs/packaging.md).
 windows:
-	CGO_ENABLED=1 GOOS=windows CC=x86_64-w64-mingw32-gcc go build -o reducto-tray.exe .
+	bash .ci/windows-package
+
+# The Windows package driven through the contract under Wine.
+wine-smoke: windows
+	bash .ci/wine-smoke dist/reducto-tray-windows-amd64/reducto-tray.exe
 
 package:
 	go run fyne.io/tools/cmd/fyne@v1.7.2 package -os linux -release

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+func logRecord(i int, v jobs.Verdict, forwards ...string) jobs.DeliveryRecord {
+	r := jobs.DeliveryRecord{
+		ID: fmt.Sprintf("msg_%d", i), ReceivedAt: time.UnixMilli(1_700_000_000_000 + int64(i)*1000),
+		Via: jobs.ViaSvix, Verdict: v, HTTPStatus: 204, JobID: fmt.Sprintf("job-%d", i), Status: "Completed",
+		Headers: http.Header{"Svix-Id": {fmt.Sprintf("msg_%d", i)}},
+	}
+	if v == jobs.VerdictAccepted {
+		r.Body = []byte(fmt.Sprintf(`{"job_id":"job-%d","status":"Completed"}`, i))
+		r.BodySize = len(r.Body)
+	}
+	for _, u := range forwards {
+		r.Forwards = append(r.Forwards, jobs.Forward{URL: u})
+	}
+	return r
+}
+
+func TestDeliveryLogListGetAndFilters(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	recs := []jobs.DeliveryRecord{logRecord(1, jobs.VerdictAccepted, "http://127.0.0.1:1/a"), logRecord(2, jobs.VerdictBadSignature), logRecord(3, jobs.VerdictDuplicate)}
+	recs[1].Reason, recs[1].HTTPStatus, recs[1].Via = "no svix-signature header", 401, jobs.ViaRelay
+	seqs, added, err := s.AppendDeliveryLog(ctx, recs)
+	if err != nil || len(seqs) != 3 || added <= 0 {
+		t.Fatalf("append: %v %v %d", seqs, err, added)
+	}
+	all, err := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{})
+	if err != nil || len(all) != 3 || all[0].ID != "msg_3" || all[2].ID != "msg_1" {
+		t.Fatalf("list newest first: %+v %v", all, err)
+	}
+	if all[0].Headers != nil || all[2].Body != nil {
+		t.Error("a listing carries no headers or body")
+	}
+	if f := all[2].Forwards; len(f) != 1 || f[0].State != jobs.ForwardRetrying || f[0].URL != "http://127.0.0.1:1/a" {
+		t.Errorf("forwards of msg_1 = %+v", f)
+	}
+	bad, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{Verdict: jobs.VerdictBadSignature})
+	if len(bad) != 1 || bad[0].Reason != "no svix-signature header" || bad[0].Via != jobs.ViaRelay {
+		t.Errorf("verdict filter = %+v", bad)
+	}
+	relay, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{Via: jobs.ViaSvix, Since: recs[2].ReceivedAt})
+	if len(relay) != 1 || relay[0].ID != "msg_3" {
+		t.Errorf("via+since filter = %+v", relay)
+	}
+	one, err := s.GetDeliveryLog(ctx, seqs[0])
+	if err != nil || string(one.Body) != string(recs[0].Body) || one.Headers.Get("svix-id") != "msg_1" {
+		t.Errorf("get = %+v, %v", one, err)
+	}
+}
+
+func TestForwardQueueInOrderAndTrimKeepsPending(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	const url = "http://127.0.0.1:1/hook"
+	seqs, _, err := s.AppendDeliveryLog(ctx, []jobs.DeliveryRecord{logRecord(1, jobs.VerdictAccepted, url), logRecord(2, jobs.VerdictAccepted, url)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok, err := s.NextForward(ctx, url)
+	if err != nil || !ok || p.Entry != seqs[0] || string(p.Body) == "" || p.Headers.Get("svix-id") != "msg_1" {
+		t.Fatalf("next = %+v %v %v", p, ok, err)
+	}
+	// Pending rows survive a trim to nothing; delivered ones do not.
+	if _, _, err := s.TrimDeliveryLog(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{}); len(all) != 2 {
+		t.Fatalf("trim removed rows with pending forwards: %d left", len(all))
+	}
+	if err := s.UpdateForward(ctx, p.Seq, ForwardUpdate{State: jobs.ForwardDelivered, Code: 204, Attempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	p2, ok, _ := s.NextForward(ctx, url)
+	if !ok || p2.Entry != seqs[1] {
+		t.Fatalf("next after delivered = %+v", p2)
+	}
+	left, removed, err := s.TrimDeliveryLog(ctx, 0)
+	if err != nil || removed != 1 || left <= 0 {
+		t.Fatalf("trim = %d left, %d removed, %v", left, removed, err)
+	}
+	n, err := s.QueueForwards(ctx, []int64{seqs[1]}, []string{"http://127.0.0.1:2/other"})
+	if err != nil || n != 1 {
+		t.Fatalf("queue replay = %d, %v", n, err)
+	}
+	if _, ok, _ := s.NextForward(ctx, "http://127.0.0.1:2/other"); !ok {
+		t.Error("replayed forward not queued")
+	}
+}
+
+func TestTrimDeliveryLogKeepsNewestWithinCap(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	var recs []jobs.DeliveryRecord
+	for i := range 500 {
+		recs = append(recs, logRecord(i, jobs.VerdictStale))
+	}
+	if _, _, err := s.AppendDeliveryLog(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	total, _ := s.DeliveryLogBytes(ctx)
+	left, _, err := s.TrimDeliveryLog(ctx, total/4)
+	if err != nil || left > total/4 || left == 0 {
+		t.Fatalf("trim to %d: left %d, %v", total/4, left, err)
+	}
+	newest, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{Limit: 1})
+	if newest[0].ID != "msg_499" {
+		t.Errorf("newest after trim = %s", newest[0].ID)
+	}
+	n, err := s.PruneDeliveryLog(ctx, time.UnixMilli(1_700_000_000_000+499_000))
+	if err != nil || n == 0 {
+		t.Errorf("prune by age = %d, %v", n, err)
+	}
+	if rest, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{}); len(rest) != 1 {
+		t.Errorf("after prune %d rows, want 1", len(rest))
+	}
+}

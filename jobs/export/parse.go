@@ -1,0 +1,213 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Block types Reducto gives parse blocks (the ones the view treats apart).
+const (
+	TypeTitle         = "Title"
+	TypeSectionHeader = "Section Header"
+	TypeTable         = "Table"
+	TypeFigure        = "Figure"
+	TypeHeader        = "Header"
+	TypeFooter        = "Footer"
+	TypePageNumber    = "Page Number"
+)
+
+// Doc is a parse result read for people: its blocks in page order.
+type Doc struct {
+	Blocks []Block
+	// Tables indexes the blocks that are tables parsed into grids, in
+	// order (Blocks[Tables[i]].Table != nil).
+	Tables []int
+	Pages  int   // usage.num_pages, else the highest block page
+	Usage  Usage //
+	URL    bool  // the result is a URL not yet resolved: no blocks here
+}
+
+// Usage is what a result says it cost.
+type Usage struct {
+	Pages   int      `json:"num_pages"`
+	Credits *float64 `json:"credits"`
+}
+
+// Block is one block of a parse: a title, a paragraph, a table, a figure...
+type Block struct {
+	Type    string
+	Content string
+	Page    int  // 1-based; 0 when Reducto gave none
+	Low     bool // Reducto's confidence is "low"
+	// ImageURL is a figure's (or table's) image, when Reducto sent one.
+	ImageURL string
+	Table    *Table // the grid, for a table whose content could be read
+	Chunk    int    // the chunk it came from
+}
+
+// Heading reports whether the block is a title or a section header.
+func (b Block) Heading() bool { return b.Type == TypeTitle || b.Type == TypeSectionHeader }
+
+type wireBlock struct {
+	Type       string  `json:"type"`
+	Content    string  `json:"content"`
+	Confidence *string `json:"confidence"`
+	ImageURL   string  `json:"image_url"`
+	BBox       struct {
+		Page int `json:"page"`
+	} `json:"bbox"`
+}
+
+type wireChunk struct {
+	Content string      `json:"content"`
+	Blocks  []wireBlock `json:"blocks"`
+}
+
+// ParseDoc reads a stored parse result: a ParseResponse ({result: {chunks}}),
+// a bare full result ({chunks}), or a bare array of chunks (the URL form).
+// A chunk without blocks becomes one text block. Blocks are put in page
+// order, keeping Reducto's reading order within a page.
+func ParseDoc(raw []byte) (*Doc, error) {
+	raw = bytes.TrimSpace(raw)
+	var top struct {
+		Usage  *Usage          `json:"usage"`
+		Result json.RawMessage `json:"result"`
+		Chunks []wireChunk     `json:"chunks"`
+		Type   string          `json:"type"`
+	}
+	var chunks []wireChunk
+	doc := &Doc{}
+	if len(raw) > 0 && raw[0] == '[' {
+		if err := json.Unmarshal(raw, &chunks); err != nil {
+			return nil, fmt.Errorf("read parse result: %w", err)
+		}
+	} else {
+		if err := json.Unmarshal(raw, &top); err != nil {
+			return nil, fmt.Errorf("read parse result: %w", err)
+		}
+		if top.Usage != nil {
+			doc.Usage = *top.Usage
+		}
+		chunks = top.Chunks
+		if len(top.Result) > 0 && chunks == nil {
+			inner := bytes.TrimSpace(top.Result)
+			if len(inner) > 0 && inner[0] == '[' {
+				if err := json.Unmarshal(inner, &chunks); err != nil {
+					return nil, fmt.Errorf("read parse result: %w", err)
+				}
+			} else {
+				var r struct {
+					Type   string      `json:"type"`
+					Chunks []wireChunk `json:"chunks"`
+				}
+				if err := json.Unmarshal(inner, &r); err != nil {
+					return nil, fmt.Errorf("read parse result: %w", err)
+				}
+				chunks = r.Chunks
+				doc.URL = r.Type == "url" && chunks == nil
+			}
+		}
+	}
+	for ci, c := range chunks {
+		if len(c.Blocks) == 0 {
+			if strings.TrimSpace(c.Content) != "" {
+				doc.Blocks = append(doc.Blocks, Block{Type: "Text", Content: c.Content, Chunk: ci})
+			}
+			continue
+		}
+		for _, wb := range c.Blocks {
+			b := Block{Type: wb.Type, Content: wb.Content, Page: wb.BBox.Page, ImageURL: wb.ImageURL, Chunk: ci,
+				Low: wb.Confidence != nil && strings.EqualFold(*wb.Confidence, "low")}
+			if b.Type == TypeTable {
+				if t, ok := ParseTable(b.Content); ok {
+					b.Table = &t
+				}
+			}
+			doc.Blocks = append(doc.Blocks, b)
+		}
+	}
+	// Reducto's chunks may group blocks across pages (section chunking);
+	// people read in page order.
+	// A block without a page stays after the block before it.
+	keys := make([]int, len(doc.Blocks))
+	last := 0
+	for i, b := range doc.Blocks {
+		if b.Page > 0 {
+			last = b.Page
+		}
+		keys[i] = last
+	}
+	order := make([]int, len(doc.Blocks))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return keys[order[i]] < keys[order[j]] })
+	sorted := make([]Block, len(doc.Blocks))
+	for i, o := range order {
+		sorted[i] = doc.Blocks[o]
+	}
+	doc.Blocks = sorted
+	for i, b := range doc.Blocks {
+		if b.Table != nil {
+			doc.Tables = append(doc.Tables, i)
+		}
+		doc.Pages = max(doc.Pages, b.Page)
+	}
+	if doc.Usage.Pages > 0 {
+		doc.Pages = doc.Usage.Pages
+	}
+	return doc, nil
+}
+
+// TableName is the name of the doc's i-th table in exports: "Table 3 (p. 2)".
+func (d *Doc) TableName(i int) string {
+	b := d.Blocks[d.Tables[i]]
+	if b.Page > 0 {
+		return fmt.Sprintf("Table %d (p. %d)", i+1, b.Page)
+	}
+	return fmt.Sprintf("Table %d", i+1)
+}
+
+// BlockMarkdown is one block as Markdown: headings as headings, tables as
+// pipe tables, figures with their caption (and image link).
+func BlockMarkdown(b Block) string {
+	text := strings.TrimSpace(b.Content)
+	switch {
+	case b.Type == TypeTitle:
+		return "# " + oneLine(text)
+	case b.Type == TypeSectionHeader:
+		return "## " + oneLine(text)
+	case b.Table != nil:
+		return strings.TrimRight(b.Table.Markdown(), "\n")
+	case b.Type == TypeFigure:
+		if b.ImageURL != "" {
+			return fmt.Sprintf("![%s](%s)\n\n_%s_", oneLine(text), b.ImageURL, text)
+		}
+		return "_Figure: " + text + "_"
+	}
+	return text
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Markdown is the whole parse as Markdown, pages in order with a rule and
+// a page mark between them.
+func (d *Doc) Markdown() string {
+	var b strings.Builder
+	page := -1
+	for i, bl := range d.Blocks {
+		if bl.Page != page && bl.Page > 0 {
+			if i > 0 {
+				b.WriteString("\n---\n\n")
+			}
+			fmt.Fprintf(&b, "<!-- page %d -->\n\n", bl.Page)
+			page = bl.Page
+		}
+		b.WriteString(BlockMarkdown(bl))
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,80 @@
+package export
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestParseDocPageOrder(t *testing.T) {
+	d, err := ParseDoc(readFixture(t, "parse.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range d.Blocks {
+		got = append(got, b.Type)
+	}
+	// The second chunk's page-2 blocks come between the first chunk's
+	// page-1 and page-3 blocks.
+	want := "Title,Text,Table,Text,Section Header,Figure"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("blocks = %s, want %s", strings.Join(got, ","), want)
+	}
+	if !d.Blocks[3].Low || d.Blocks[1].Low {
+		t.Errorf("low confidence not kept: %+v", d.Blocks)
+	}
+	if len(d.Tables) != 1 || d.Blocks[d.Tables[0]].Table.Rows[2][0] != "North" {
+		t.Fatalf("tables = %v", d.Tables)
+	}
+	if d.Pages != 3 || d.Usage.Credits == nil || *d.Usage.Credits != 4.5 {
+		t.Errorf("pages %d, usage %+v", d.Pages, d.Usage)
+	}
+	if d.Blocks[5].ImageURL == "" || !d.Blocks[0].Heading() {
+		t.Error("figure image or title heading lost")
+	}
+	if d.TableName(0) != "Table 1 (p. 2)" {
+		t.Errorf("table name %q", d.TableName(0))
+	}
+}
+
+func TestParseDocShapes(t *testing.T) {
+	// A bare array of chunks without blocks (the URL form), and an
+	// unresolved URL result.
+	d, err := ParseDoc([]byte(`[{"content":"one"},{"content":"  "},{"content":"two"}]`))
+	if err != nil || len(d.Blocks) != 2 || d.Blocks[1].Content != "two" {
+		t.Fatalf("bare chunks: %+v, %v", d, err)
+	}
+	d, err = ParseDoc([]byte(`{"result":{"type":"url","url":"https://x.invalid/r","result_id":"r"}}`))
+	if err != nil || !d.URL || len(d.Blocks) != 0 {
+		t.Fatalf("url result: %+v, %v", d, err)
+	}
+	if _, err := ParseDoc([]byte(`{"result":`)); err == nil {
+		t.Error("broken JSON accepted")
+	}
+}
+
+func TestDocMarkdown(t *testing.T) {
+	d, err := ParseDoc(readFixture(t, "parse.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := d.Markdown()
+	for _, want := range []string{"# Annual report\n", "<!-- page 2 -->", "| Region | Q1 |  | Total |\n| --- | --- | --- | --- |", "## Figures", "![Figure 1: sales by month](https://example.invalid/fig1.png)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Index(md, "page 2") > strings.Index(md, "page 3") {
+		t.Error("pages out of order")
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -19,6 +18,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // errReadOnly is returned by writing methods of a store opened with
@@ -171,12 +172,16 @@ func (s Sync) String() string { return s.pragma() }
 
 // makePrivate narrows the database, its WAL and its shared-memory index to
 // 0600 where they exist. A failure (a file system without Unix modes) is
-// logged, not fatal: the history still works.
+// logged, not fatal: the history still works. On Windows, modes are not
+// how files are protected (the profile's ACLs are), and a chmod of a file
+// SQLite holds open fails with a sharing violation: nothing to do there.
 func makePrivate(abs string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
 	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
-		err := os.Chmod(p, 0o600)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			slog.Warn("could not make the history private", "file", p, "err", err)
+		if err := settings.MakePrivate(p); err != nil {
+			slog.Warn("could not make the history private", "err", err)
 		}
 	}
 }

@@ -1,6 +1,8 @@
-// Package autostart writes and removes the XDG autostart entry that starts
-// Reducto Tray at login on Linux and BSD desktops
-// ($XDG_CONFIG_HOME/autostart/<id>.desktop). It is plain Go.
+//go:build !windows
+
+// Package autostart starts Reducto Tray at login: the XDG autostart entry
+// on Linux and BSD desktops ($XDG_CONFIG_HOME/autostart/<id>.desktop), the
+// per-user Run key of the registry on Windows. It is plain Go.
 package autostart
 
 import (

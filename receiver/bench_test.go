@@ -55,10 +55,13 @@ func BenchmarkReceiver(b *testing.B) {
 		defer srv.Close()
 		runDeliveries(b, srv.URL, secret)
 	})
+	// persisted-logged is persisted with the delivery log on (headers and
+	// body of every delivery written by the log's own writer).
 	for _, v := range []struct {
 		name   string
 		linger time.Duration
-	}{{"persisted", 0}, {"persisted-nolinger", -1}} {
+		logged bool
+	}{{"persisted", 0, false}, {"persisted-logged", 0, true}, {"persisted-nolinger", -1, false}} {
 		b.Run(v.name, func(b *testing.B) {
 			secret := newSecret(b)
 			log, err := store.Open(b.TempDir()+"/history.db", benchStoreOptions()...)
@@ -67,7 +70,12 @@ func BenchmarkReceiver(b *testing.B) {
 			}
 			defer log.Close()
 			var handled atomic.Int64
+			var records RecordStore
+			if v.logged {
+				records = log
+			}
 			s := New(Config{
+				Records:     records,
 				Addr:        "127.0.0.1:0",
 				Secret:      func() string { return secret },
 				Sink:        sinkFunc(func(context.Context, jobs.Delivery) error { handled.Add(1); return nil }),
@@ -91,6 +99,9 @@ func BenchmarkReceiver(b *testing.B) {
 				b.Fatalf("accepted %d, handled %d, want %d", st.Accepted, handled.Load(), b.N)
 			}
 			b.ReportMetric(float64(b.N)/float64(st.Batches), "ids/batch")
+			if v.logged && st.LogWritten+st.LogDropped != uint64(b.N) {
+				b.Fatalf("log written %d + dropped %d, want %d", st.LogWritten, st.LogDropped, b.N)
+			}
 		})
 	}
 }

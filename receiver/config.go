@@ -79,6 +79,19 @@ type Config struct {
 	// at once (default 128); over it a request is answered 503 with
 	// Retry-After at once, before its body is read.
 	MaxInFlight int
+	// Records keeps the delivery log: every request to the webhook
+	// endpoints with its verdict, written off the request path. Nil: no
+	// log.
+	Records RecordStore
+	// LogLimits bound the delivery log.
+	LogLimits LogLimits
+	// ForwardTargets returns the URLs a fresh verified delivery is queued
+	// to (with its record, in the same write). Nil: none.
+	ForwardTargets func() []string
+	// OnRecorded is told of records once written (Seq set), from the log's
+	// writer goroutine: it must not block (wake the forwarder, publish to
+	// the UI).
+	OnRecorded func([]jobs.DeliveryRecord)
 }
 
 func (c Config) withDefaults() Config {

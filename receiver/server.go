@@ -29,6 +29,7 @@ type Server struct {
 	started  time.Time
 	verifier *verifier
 	batcher  *batcher
+	logw     *logWriter // nil without Config.Records
 	queue    *queue
 	counters *counters
 	// limit caps webhook requests in progress; bodies is the bounded free
@@ -77,6 +78,9 @@ func New(cfg Config) *Server {
 	s.addListenHost(cfg.Addr)
 	s.verifier = &verifier{secret: cfg.Secret, clock: cfg.Clock, log: s.log}
 	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches, s.log)
+	if cfg.Records != nil {
+		s.logw = newLogWriter(cfg.Records, cfg.LogLimits, cfg.OnRecorded, s.log)
+	}
 	s.sinkCtx, s.sinkCancel = context.WithCancel(context.Background())
 	s.queue.start(s.sinkCtx, cfg.Workers, cfg.Sink, s.log, s.counters)
 	s.httpSrv = &http.Server{
@@ -149,6 +153,9 @@ func (s *Server) shutdown(ctx context.Context) error {
 		s.inflight.Wait() // handlers hold no promise after this
 		s.batcher.close()
 		s.queue.close()
+		if s.logw != nil {
+			s.logw.close() // writes what the last handlers noted
+		}
 		close(drained)
 	}()
 	select {

@@ -35,6 +35,8 @@ type Stats struct {
 	QueueCap    int               `json:"queue_cap"`
 	InFlight    int               `json:"in_flight"`     // webhook requests being read or handled now
 	InFlightCap int               `json:"in_flight_cap"` // Config.MaxInFlight
+	LogWritten  uint64            `json:"log_written"`   // delivery log records written
+	LogDropped  uint64            `json:"log_dropped"`   // delivery log records lost: a flood outran the writer, or a write failed
 }
 
 type counters struct {
@@ -69,6 +71,9 @@ func (s *Server) Stats() Stats {
 		QueueCap:    s.queue.cap(),
 		InFlight:    s.limit.inUse(),
 		InFlightCap: s.limit.cap(),
+	}
+	if s.logw != nil {
+		st.LogWritten, st.LogDropped = s.logw.written.Load(), s.logw.dropped.Load()
 	}
 	for r, n := range c.rejected {
 		st.Rejected[r] = n.Load()

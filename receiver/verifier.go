@@ -13,6 +13,7 @@ import (
 
 	svix "github.com/svix/svix-webhooks/go"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
 )
 
@@ -73,18 +74,18 @@ func (v *verifier) webhook() (*svix.Webhook, error) {
 	c := &cachedWebhook{secret: secret}
 	switch {
 	case secret == "":
-		c.err = errNoSecret
+		c.err = reject(jobs.VerdictBadSignature, errNoSecret, "no webhook secret in Settings (or REDUCTO_WEBHOOK_SECRET): Svix deliveries cannot be verified")
 	default:
 		// A short key verifies nothing (anyone can sign with "whsec_"), so
 		// it is refused like no key at all. Never put the secret itself in
 		// the error: it ends up in logs.
 		if err := ValidateSecret(secret); err != nil {
-			c.err = fmt.Errorf("%w: %w", errNoSecret, err)
+			c.err = reject(jobs.VerdictBadSignature, fmt.Errorf("%w: %w", errNoSecret, err), "the webhook secret in Settings is not usable: %v", err)
 			break
 		}
 		wh, err := svix.NewWebhook(secret)
 		if err != nil {
-			c.err = fmt.Errorf("%w: %v", errNoSecret, err)
+			c.err = reject(jobs.VerdictBadSignature, fmt.Errorf("%w: %v", errNoSecret, err), "the webhook secret in Settings is not usable: %v", err)
 			break
 		}
 		c.wh = wh
@@ -121,27 +122,27 @@ func (v *verifier) precheck(h http.Header) (*svix.Webhook, error) {
 	}
 	id, ts, sig := svixHeaders(h)
 	if id == "" || ts == "" || sig == "" {
-		return nil, errHeaders
+		return nil, reject(jobs.VerdictBadSignature, errHeaders, "%s", missingHeaders(h))
 	}
 	// The same rules as svix's verifyTimestamp, against the injected clock
 	// when there is one (the sandbox's sped-up clock and its signer agree).
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return nil, errTimestamp
+		return nil, reject(jobs.VerdictBadSignature, errTimestamp, "the timestamp header %.40q is not a Unix time", ts)
 	}
 	now := time.Now()
 	if v.clock != nil {
 		now = v.clock.Now()
 	}
 	t := time.Unix(sec, 0)
-	if now.Sub(t) > tolerance {
-		return nil, errTooOld
+	if age := now.Sub(t); age > tolerance {
+		return nil, reject(jobs.VerdictStale, errTooOld, "timestamp %s old: the computer's clock or a retried delivery", roughly(age))
 	}
 	if t.Unix() > now.Add(tolerance).Unix() {
-		return nil, errTooNew
+		return nil, reject(jobs.VerdictStale, errTooNew, "timestamp %s in the future: the computer's clock is behind", roughly(t.Sub(now)))
 	}
 	if !hasV1Signature(sig) {
-		return nil, errNoSignature
+		return nil, reject(jobs.VerdictBadSignature, errNoSignature, "the signature header has no v1 signature")
 	}
 	return wh, nil
 }

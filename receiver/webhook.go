@@ -24,62 +24,73 @@ const (
 // from the headers (declared size, secret, signature headers, timestamp)
 // is decided before a byte of the body is read.
 func (s *Server) serveSvix(w http.ResponseWriter, r *http.Request) {
+	x := s.newExchange(r, viaOf(r))
+	x.id = deliveryID(r.Header)
 	if r.ContentLength > MaxBodyBytes {
-		s.readFailed(w, errTooLarge)
+		s.readFailed(w, x, errTooLarge)
 		return
 	}
 	wh, err := s.verifier.precheck(r.Header)
 	if err != nil {
-		s.unauthorized(w, r, err)
+		s.unauthorized(w, x, err)
 		return
 	}
-	s.withBody(w, r, func(body []byte) {
+	s.withBody(w, x, func(body []byte) {
 		if err := verify(wh, body, r.Header); err != nil {
-			s.unauthorized(w, r, err)
+			s.unauthorized(w, x, err)
 			return
 		}
 		p, err := parsePayload(body)
 		if err != nil {
-			s.badPayload(w, err)
+			s.badPayload(w, x, err)
 			return
 		}
-		id, _, _ := svixHeaders(r.Header)
-		s.accept(w, jobs.Delivery{ID: id, JobID: p.JobID, Status: p.Status, Metadata: p.Metadata, Source: jobs.WebhookSvix})
+		x.jobID, x.status = p.JobID, p.Status
+		s.accept(w, x, jobs.Delivery{ID: x.id, JobID: p.JobID, Status: p.Status, Metadata: p.Metadata, Source: jobs.WebhookSvix})
 	})
 }
 
 // unauthorized answers 401 for a Svix delivery that is not authentic.
-func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) unauthorized(w http.ResponseWriter, x *exchange, err error) {
 	reason := ReasonSignature
 	if errors.Is(err, errNoSecret) {
 		reason = ReasonNoSecret
 	}
 	s.counters.reject(reason)
-	s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", r.RemoteAddr)
+	s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", x.r.RemoteAddr)
+	verdict, words := explain(err)
+	s.note(x, verdict, http.StatusUnauthorized, words, false)
 	http.Error(w, "invalid signature", http.StatusUnauthorized)
 }
 
 // serveDirect handles POST /webhooks/direct/{token}.
 func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token string) {
 	want := s.cfg.DirectToken
+	x := s.newExchange(r, jobs.ViaDirect)
 	// ConstantTimeCompare returns early only on a length mismatch, which
 	// reveals the length of a random token and nothing else.
 	if want == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
 		s.counters.reject(ReasonNotFound)
+		reason := "the URL's token is not this install's direct-mode token"
+		if want == "" {
+			reason = "direct mode is off (no token)"
+		}
+		s.note(x, jobs.VerdictUnknownToken, http.StatusNotFound, reason, false)
 		http.NotFound(w, r)
 		return
 	}
 	if r.ContentLength > MaxBodyBytes {
-		s.readFailed(w, errTooLarge)
+		s.readFailed(w, x, errTooLarge)
 		return
 	}
-	s.withBody(w, r, func(body []byte) {
+	s.withBody(w, x, func(body []byte) {
 		p, err := parseDirectPayload(body)
 		if err != nil {
-			s.badPayload(w, err)
+			s.badPayload(w, x, err)
 			return
 		}
-		s.accept(w, jobs.Delivery{
+		x.id, x.jobID, x.status = "direct:"+p.JobID+":"+p.Status, p.JobID, p.Status
+		s.accept(w, x, jobs.Delivery{
 			ID:       "direct:" + p.JobID + ":" + p.Status,
 			JobID:    p.JobID,
 			Status:   p.Status,
@@ -93,23 +104,24 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 // while the server counts the request as in progress, so Shutdown waits
 // for it. Past MaxInFlight requests it answers 503 without reading. The
 // body is only valid during handle.
-func (s *Server) withBody(w http.ResponseWriter, r *http.Request, handle func(body []byte)) {
+func (s *Server) withBody(w http.ResponseWriter, x *exchange, handle func(body []byte)) {
 	if !s.enter() {
-		s.unavailable(w, ReasonShuttingDown)
+		s.unavailable(w, x, ReasonShuttingDown)
 		return
 	}
 	defer s.leave()
 	if !s.limit.tryAcquire() {
-		s.unavailable(w, ReasonBusy)
+		s.unavailable(w, x, ReasonBusy)
 		return
 	}
 	defer s.limit.release()
-	buf, err := readBody(w, r, s.bodies)
+	buf, err := readBody(w, x.r, s.bodies)
 	if buf != nil {
 		defer s.bodies.put(buf)
+		x.body = buf.Bytes()
 	}
 	if err != nil {
-		s.readFailed(w, err)
+		s.readFailed(w, x, err)
 		return
 	}
 	handle(buf.Bytes())
@@ -119,13 +131,14 @@ func (s *Server) withBody(w http.ResponseWriter, r *http.Request, handle func(bo
 // slot, record the id (group commit), then queue a fresh delivery or give
 // the slot back for a duplicate. It answers 204 only after the id is on
 // disk.
-func (s *Server) accept(w http.ResponseWriter, d jobs.Delivery) {
+func (s *Server) accept(w http.ResponseWriter, x *exchange, d jobs.Delivery) {
 	if !s.queue.reserve() {
 		s.counters.queueFull.Add(1)
 		// One warning per episode: a burst must not flood the log.
 		if s.queueFullLogged.CompareAndSwap(false, true) {
 			s.log.Warn("engine queue full; answering 503 so senders retry", "queue", s.queue.cap())
 		}
+		s.note(x, jobs.VerdictQueueFull, http.StatusServiceUnavailable, "the app's queue to the engine is full; the sender retries later", false)
 		s.retryLater(w)
 		return
 	}
@@ -137,24 +150,35 @@ func (s *Server) accept(w http.ResponseWriter, d jobs.Delivery) {
 		// The batcher logged the failure once for the whole batch.
 		s.queue.release()
 		s.log.Debug("delivery not recorded; answering 503", "delivery", d.ID)
-		s.unavailable(w, ReasonStoreError)
+		s.unavailable(w, x, ReasonStoreError)
 		return
 	}
 	if !fresh {
 		s.queue.release()
 		s.counters.duplicates.Add(1)
 		s.log.Debug("duplicate delivery", "delivery", d.ID, "job_id", d.JobID)
+		s.note(x, jobs.VerdictDuplicate, http.StatusNoContent, "", false)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.counters.accepted.Add(1)
+	if IsSelfTest(d.JobID) {
+		// The Webhooks view's health check proves the path up to here;
+		// the engine and the forward targets never see it.
+		s.queue.release()
+		s.note(x, jobs.VerdictAccepted, http.StatusNoContent, "self-test delivery: recorded, not handed to the engine", false)
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	s.queue.push(d)
-	s.counters.accepted.Add(1)
+	s.note(x, jobs.VerdictAccepted, http.StatusNoContent, "", true)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) readFailed(w http.ResponseWriter, err error) {
+func (s *Server) readFailed(w http.ResponseWriter, x *exchange, err error) {
 	if errors.Is(err, errTooLarge) {
 		s.counters.reject(ReasonTooLarge)
+		s.note(x, jobs.VerdictTooLarge, http.StatusRequestEntityTooLarge, "body over the 1 MiB limit", false)
 		http.Error(w, "body over 1 MiB", http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -162,17 +186,27 @@ func (s *Server) readFailed(w http.ResponseWriter, err error) {
 	// treat it as an unreadable payload.
 	s.counters.reject(ReasonPayload)
 	s.log.Debug("webhook body unreadable", "err", err)
+	s.note(x, jobs.VerdictNotReducto, http.StatusBadRequest, "the body could not be read: "+err.Error(), false)
 	http.Error(w, "unreadable body", http.StatusBadRequest)
 }
 
-func (s *Server) badPayload(w http.ResponseWriter, err error) {
+func (s *Server) badPayload(w http.ResponseWriter, x *exchange, err error) {
 	s.counters.reject(ReasonPayload)
 	s.log.Debug("webhook is not a Reducto payload", "err", err)
+	s.note(x, jobs.VerdictNotReducto, http.StatusBadRequest, "not a Reducto payload: "+err.Error(), false)
 	http.Error(w, "not a Reducto webhook payload", http.StatusBadRequest)
 }
 
-func (s *Server) unavailable(w http.ResponseWriter, reason string) {
+// unavailableWords are the 503s' reasons in the delivery log.
+var unavailableWords = map[string]string{
+	ReasonShuttingDown: "the app is shutting down; the sender retries later",
+	ReasonBusy:         "too many webhook requests in progress; the sender retries later",
+	ReasonStoreError:   "the history could not record the delivery id; the sender retries later",
+}
+
+func (s *Server) unavailable(w http.ResponseWriter, x *exchange, reason string) {
 	s.counters.reject(reason)
+	s.note(x, jobs.VerdictQueueFull, http.StatusServiceUnavailable, unavailableWords[reason], false)
 	s.retryLater(w)
 }
 

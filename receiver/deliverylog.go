@@ -1,0 +1,209 @@
+package receiver
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// RecordStore keeps the delivery log. *store.Store implements it.
+type RecordStore interface {
+	// AppendDeliveryLog writes records (and a queued forward per entry of
+	// each record's Forwards) in one transaction; it returns their Seq and
+	// the bytes they count for in the cap.
+	AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecord) (seqs []int64, added int64, err error)
+	// DeliveryLogBytes is the size the log counts for now.
+	DeliveryLogBytes(ctx context.Context) (int64, error)
+	// TrimDeliveryLog deletes the oldest rows down to maxBytes.
+	TrimDeliveryLog(ctx context.Context, maxBytes int64) (left, removed int64, err error)
+}
+
+// LogLimits bound the delivery log. Zero fields take the defaults.
+type LogLimits struct {
+	// BodyBytes is the largest body kept with an accepted or duplicate
+	// record (default 64 KiB); a longer one is kept as its size only,
+	// unless it still has to be forwarded.
+	BodyBytes int
+	// DetailedPerMinute is how many rejected requests a minute are kept
+	// with their headers (default 60); the rest of a flood are summaries
+	// (time, route, verdict, reason).
+	DetailedPerMinute int
+	// MaxBytes caps the whole log (default 32 MiB): past it the oldest
+	// rows are deleted down to 90 % of it.
+	MaxBytes int64
+	// Pending bounds records waiting for the writer (default 4096). When
+	// it is full rejected requests are not logged (counted in
+	// Stats.LogDropped); accepted and duplicate ones wait for room.
+	Pending int
+}
+
+func (l LogLimits) withDefaults() LogLimits {
+	if l.BodyBytes <= 0 {
+		l.BodyBytes = 64 << 10
+	}
+	if l.DetailedPerMinute <= 0 {
+		l.DetailedPerMinute = 60
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = 32 << 20
+	}
+	if l.Pending <= 0 {
+		l.Pending = 4096
+	}
+	return l
+}
+
+// logBatchMax caps records per AppendDeliveryLog call; logLinger is how
+// long a batch stays open for more. Measured with BenchmarkReceiver
+// (persisted-logged): without lingering the log's many small commits took
+// the write connection from the group commit and cost a third of the
+// throughput.
+const (
+	logBatchMax = 512
+	logLinger   = 20 * time.Millisecond
+)
+
+// logWriter writes delivery records off the request path: handlers hand a
+// record over a bounded channel and answer at once; one goroutine writes
+// what has gathered in one transaction, keeps the log under its cap and
+// tells OnRecorded. It never holds more than Pending records.
+type logWriter struct {
+	store   RecordStore
+	limits  LogLimits
+	notify  func([]jobs.DeliveryRecord)
+	log     *slog.Logger
+	in      chan jobs.DeliveryRecord
+	done    chan struct{}
+	dropped atomic.Uint64
+	written atomic.Uint64
+
+	// The detailed-rejection budget of the current minute.
+	budgetMu     sync.Mutex
+	budgetMinute int64
+	budgetUsed   int
+
+	total     int64 // bytes the log counts for; -1 until read
+	failedLog bool  // a write failure was logged and not yet followed by a success
+}
+
+func newLogWriter(st RecordStore, limits LogLimits, notify func([]jobs.DeliveryRecord), log *slog.Logger) *logWriter {
+	limits = limits.withDefaults()
+	w := &logWriter{store: st, limits: limits, notify: notify, log: log,
+		in: make(chan jobs.DeliveryRecord, limits.Pending), done: make(chan struct{}), total: -1}
+	go w.run()
+	return w
+}
+
+// detailed reports whether a rejected request at t may be kept with its
+// headers, spending one from this minute's budget.
+func (w *logWriter) detailed(t time.Time) bool {
+	m := t.Unix() / 60
+	w.budgetMu.Lock()
+	defer w.budgetMu.Unlock()
+	if m != w.budgetMinute {
+		w.budgetMinute, w.budgetUsed = m, 0
+	}
+	if w.budgetUsed >= w.limits.DetailedPerMinute {
+		return false
+	}
+	w.budgetUsed++
+	return true
+}
+
+// add hands r to the writer. A rejected record is dropped (and counted)
+// when the writer is behind; an accepted or duplicate one waits for room,
+// because its forwards must not be lost, and only a writer slower than
+// verified deliveries arrive can make it wait.
+func (w *logWriter) add(r jobs.DeliveryRecord) {
+	select {
+	case w.in <- r:
+		return
+	default:
+	}
+	if r.Verdict != jobs.VerdictAccepted && r.Verdict != jobs.VerdictDuplicate {
+		w.dropped.Add(1)
+		return
+	}
+	w.in <- r
+}
+
+// close writes what is pending and stops. No add may be in progress.
+func (w *logWriter) close() {
+	close(w.in)
+	<-w.done
+}
+
+func (w *logWriter) run() {
+	defer close(w.done)
+	batch := make([]jobs.DeliveryRecord, 0, logBatchMax)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for first := range w.in {
+		batch = append(batch[:0], first)
+		// Nobody waits for the log: linger so that one transaction holds
+		// many records. Each transaction takes the store's one write
+		// connection, which the receiver's group commit of delivery ids
+		// (on the 2xx path) needs too.
+		timer.Reset(logLinger)
+	gather:
+		for len(batch) < logBatchMax {
+			select {
+			case r, ok := <-w.in:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, r)
+			case <-timer.C:
+				break gather
+			}
+		}
+		timer.Stop()
+		w.write(batch)
+	}
+}
+
+func (w *logWriter) write(batch []jobs.DeliveryRecord) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	if w.total < 0 {
+		n, err := w.store.DeliveryLogBytes(ctx)
+		if err != nil {
+			w.log.Warn("delivery log size", "err", err)
+			n = 0
+		}
+		w.total = n
+	}
+	seqs, added, err := w.store.AppendDeliveryLog(ctx, batch)
+	if err != nil {
+		w.dropped.Add(uint64(len(batch)))
+		if !w.failedLog {
+			w.failedLog = true
+			w.log.Error("delivery log not written; its records are lost (the deliveries themselves were handled)", "records", len(batch), "err", err)
+		}
+		return
+	}
+	w.failedLog = false
+	w.written.Add(uint64(len(batch)))
+	for i := range batch {
+		batch[i].Seq = seqs[i]
+	}
+	w.total += added
+	if w.total > w.limits.MaxBytes {
+		left, removed, err := w.store.TrimDeliveryLog(ctx, w.limits.MaxBytes*9/10)
+		if err != nil {
+			w.log.Warn("trim delivery log", "err", err)
+		} else {
+			w.total = left
+			w.log.Debug("delivery log trimmed", "removed", removed, "bytes", left)
+		}
+	}
+	if w.notify != nil {
+		// The batch's array is reused for the next one.
+		w.notify(slices.Clone(batch))
+	}
+}

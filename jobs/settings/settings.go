@@ -55,6 +55,9 @@ type Settings struct {
 	// CloseQuits makes closing the window quit the app instead of hiding
 	// it, for desktops with no tray icon to bring the window back.
 	CloseQuits bool `json:"close_quits,omitempty"`
+	// ForwardTargets receive every verified webhook delivery, exactly as
+	// it came (receiver/forward).
+	ForwardTargets []string `json:"forward_targets,omitempty"`
 }
 
 // Default returns the settings of a fresh install.
@@ -112,6 +115,11 @@ func (s Settings) Validate() error {
 	}
 	if s.UploadConcurrency < 1 || s.UploadConcurrency > 32 {
 		return fmt.Errorf("upload concurrency %d must be between 1 and 32", s.UploadConcurrency)
+	}
+	for _, u := range s.ForwardTargets {
+		if err := CheckForwardURL(u); err != nil {
+			return err
+		}
 	}
 	return nil
 }

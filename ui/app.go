@@ -94,6 +94,11 @@ type Config struct {
 	// Folders reports the watched folders' live status and pauses them;
 	// nil: the folders are listed without a status.
 	Folders Folders
+	// Deliveries is the webhook delivery log and its tools for the
+	// Webhooks tab; nil: the tab says nothing was recorded.
+	Deliveries Deliveries
+	// ListenAddr is the receiver's address ("" when it is not listening).
+	ListenAddr string
 	// OpenURL opens a file or folder (file://) with the desktop's
 	// default application; nil = the Fyne app's OpenURL.
 	OpenURL func(*url.URL) error
@@ -146,6 +151,7 @@ type App struct {
 	list     *JobList
 	detail   *DetailView
 	prefs    *SettingsView
+	webhooks *WebhooksView
 	tray     *Tray
 	tabs     *container.AppTabs
 	status   *widget.Label
@@ -177,6 +183,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.list = newJobList(u)
 	u.detail = newDetailView(u)
 	u.prefs = newSettingsView(u)
+	u.webhooks = newWebhooksView(u)
 	u.tray = newTray(u)
 	u.content = u.build()
 	w.SetContent(u.content)
@@ -203,13 +210,17 @@ func (u *App) build() fyne.CanvasObject {
 	// Submit and Settings join the window the first time they are opened:
 	// laying them out measures their bold and monospace text, which loads
 	// whole font sets an app idling in the tray has no use for.
-	lazy := map[string]fyne.CanvasObject{"Submit": u.submit.Object(), "Settings": u.prefs.Object()}
+	lazy := map[string]fyne.CanvasObject{"Submit": u.submit.Object(), "Settings": u.prefs.Object(), "Webhooks": u.webhooks.Object()}
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Jobs", jobsTab),
 		container.NewTabItem("Submit", container.NewStack()),
 		container.NewTabItem("Settings", container.NewStack()),
+		container.NewTabItem("Webhooks", container.NewStack()),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == "Webhooks" {
+			u.webhooks.start() // the log is read once the tab is seen
+		}
 		if obj, ok := lazy[t.Text]; ok {
 			delete(lazy, t.Text)
 			t.Content = obj
@@ -247,7 +258,10 @@ func (u *App) SetSandbox(on bool) {
 // SetRelayStatus shows the relay's state and public URL in the settings;
 // main calls it on every change of the relay. Safe from any goroutine.
 func (u *App) SetRelayStatus(state, url string) {
-	u.do(func() { u.prefs.showRelay(state, url) })
+	u.do(func() {
+		u.prefs.showRelay(state, url)
+		u.webhooks.setRelay(state, url)
+	})
 }
 
 // SetNotifyHealth reports the notifier's health (nil = fine): main wires the

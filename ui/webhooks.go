@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// Deliveries is what the Webhooks view needs of the receiver's delivery
+// log and its tools (the core's, adapted in main). Every method may block.
+type Deliveries interface {
+	// List returns log records matching f, newest first, without their
+	// headers and bodies.
+	List(ctx context.Context, f jobs.DeliveryFilter) ([]jobs.DeliveryRecord, error)
+	// Get returns one record with its headers, body and forwards.
+	Get(ctx context.Context, seq int64) (jobs.DeliveryRecord, error)
+	// Changes ticks (coalesced) whenever a record is added or a forward's
+	// state changes.
+	Changes() <-chan struct{}
+	// Replay sends the record's delivery again to every forward target.
+	Replay(ctx context.Context, seq int64) error
+	// Rerun hands the record's delivery to the app again, as if it had
+	// just arrived, and says what the app made of it.
+	Rerun(ctx context.Context, seq int64) (RerunOutcome, error)
+	// SelfTest sends a delivery signed with the configured secret to the
+	// app's own receiver and reports each step.
+	SelfTest(ctx context.Context) ([]SelfTestStep, error)
+	// JobID returns the local id of the job with Reducto job id jobID
+	// (jobs.ErrNotFound when this install has none).
+	JobID(ctx context.Context, jobID string) (int64, error)
+}
+
+// RerunOutcome is what the app made of a delivery handed to it again.
+type RerunOutcome struct {
+	Verdict jobs.Verdict
+	// Detail says it in words ("already seen: nothing changed").
+	Detail string
+}
+
+// SelfTestStep is one step of the health check and its result.
+type SelfTestStep struct {
+	Name   string // "Sign a test delivery with the secret in Settings"
+	OK     bool
+	Detail string // what happened, in words
+}
+
+// webhooksEmptyText is the delivery list's empty state.
+const webhooksEmptyText = "No webhook deliveries yet. Choose svix or direct in Settings, or try the health check above."
+
+// WebhooksView is the Webhooks tab: the receiver's state and health check
+// on top, the delivery log on the left, a delivery's detail on the right.
+type WebhooksView struct {
+	u  *App
+	be Deliveries
+
+	Listen   *widget.Label
+	Relay    *widget.Label
+	Last     *widget.Label
+	Check    *widget.Button
+	Steps    *fyne.Container // one row per self-test step
+	list     *DeliveryList
+	detail   *DeliveryDetail
+	obj      fyne.CanvasObject
+	started  bool
+	relay    [2]string // state, url; main goroutine
+	lastSeen *jobs.DeliveryRecord
+}
+
+func newWebhooksView(u *App) *WebhooksView {
+	v := &WebhooksView{u: u, be: u.cfg.Deliveries}
+	v.Listen = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
+	v.Relay = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
+	v.Last = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	v.Check = widget.NewButtonWithIcon("Send a signed test delivery to myself", theme.MailSendIcon(), v.selfTest)
+	v.Steps = container.NewVBox()
+	v.list = newDeliveryList(v)
+	v.detail = newDeliveryDetail(v)
+
+	state := widget.NewForm(
+		widget.NewFormItem("Receiver", v.Listen),
+		widget.NewFormItem("Relay", v.Relay),
+		widget.NewFormItem("Last delivery", v.Last),
+	)
+	top := container.NewVBox(state, container.NewHBox(v.Check), v.Steps, widget.NewSeparator())
+	split := container.NewHSplit(v.list.Object(), v.detail.Object())
+	split.Offset = 0.5
+	v.obj = container.NewBorder(top, nil, nil, nil, split)
+	if v.be == nil {
+		v.Check.Disable()
+		v.list.Empty.SetText("The delivery log is not available in this run.")
+		v.list.Empty.Show()
+	}
+	if u.cfg.RelayStatus != nil {
+		v.relay[0], v.relay[1] = u.cfg.RelayStatus()
+	}
+	v.showState()
+	return v
+}
+
+// Object is the tab's content.
+func (v *WebhooksView) Object() fyne.CanvasObject { return v.obj }
+
+// start loads the log and follows its changes; the first time the tab is
+// shown, so an app idling in the tray never reads the log. Main goroutine.
+func (v *WebhooksView) start() {
+	if v.started || v.be == nil {
+		return
+	}
+	v.started = true
+	v.list.Reload()
+	v.u.goBg(v.follow)
+}
+
+// follow reloads the list (and the shown delivery) on each change of the
+// log, at most every quarter second however fast deliveries arrive.
+func (v *WebhooksView) follow(ctx context.Context) {
+	c := v.be.Changes()
+	if c == nil {
+		return
+	}
+	const gap = 250 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-c:
+			if !ok {
+				return
+			}
+		}
+		v.u.do(func() {
+			v.list.refresh()
+			v.detail.refresh()
+		})
+		t := time.NewTimer(gap)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// setRelay shows the relay's state; main calls SetRelayStatus on every
+// change. Main goroutine.
+func (v *WebhooksView) setRelay(state, url string) {
+	v.relay = [2]string{state, url}
+	v.showState()
+}
+
+// setLast shows the newest delivery of the whole log (nil: none). Main
+// goroutine.
+func (v *WebhooksView) setLast(rec *jobs.DeliveryRecord) {
+	v.lastSeen = rec
+	v.showState()
+}
+
+// showState fills the receiver's lines. Main goroutine.
+func (v *WebhooksView) showState() {
+	addr := v.u.cfg.ListenAddr
+	if addr == "" {
+		v.Listen.SetText("not listening (see the log: the address may be in use)")
+	} else {
+		v.Listen.SetText("listening on http://" + addr + "  (POST /webhooks/svix, /webhooks/direct/…)")
+	}
+	switch state, url := v.relay[0], v.relay[1]; {
+	case state == "" && url == "":
+		v.Relay.SetText("off (turn it on in Settings to receive Svix deliveries without a public URL)")
+	case url == "":
+		v.Relay.SetText(state)
+	default:
+		v.Relay.SetText(state + " — " + url)
+	}
+	if v.lastSeen == nil {
+		v.Last.SetText("none yet")
+		return
+	}
+	r := v.lastSeen
+	v.Last.SetText(fmt.Sprintf("%s (%s) via %s, %s", age(v.u.cfg.Now().Sub(r.ReceivedAt)),
+		r.ReceivedAt.Local().Format("15:04:05"), r.Via, verdictText(r.Verdict)))
+}
+
+// selfTest runs the health check and shows each step. Main goroutine.
+func (v *WebhooksView) selfTest() {
+	v.Check.Disable()
+	v.Steps.RemoveAll()
+	v.Steps.Add(widget.NewLabel("Sending a signed test delivery…"))
+	v.u.goBg(func(ctx context.Context) {
+		steps, err := v.be.SelfTest(ctx)
+		v.u.do(func() {
+			v.Check.Enable()
+			v.showSteps(steps, err)
+		})
+	})
+}
+
+// showSteps lists the self-test's steps, each with a tick or a cross, and
+// the error that stopped it. Main goroutine.
+func (v *WebhooksView) showSteps(steps []SelfTestStep, err error) {
+	v.Steps.RemoveAll()
+	for _, s := range steps {
+		text := s.Name
+		if s.Detail != "" {
+			text += ": " + s.Detail
+		}
+		v.Steps.Add(stepRow(s.OK, text))
+	}
+	if err != nil {
+		v.Steps.Add(stepRow(false, "The health check stopped: "+err.Error()))
+	}
+	ok := err == nil && len(steps) > 0
+	for _, s := range steps {
+		ok = ok && s.OK
+	}
+	if ok {
+		v.u.setStatus("Health check passed: a signed delivery went through the receiver end to end")
+	} else {
+		v.u.setStatus("Health check failed; the steps say where")
+	}
+}
+
+// StepsText is what the health check shows, one line per step, for
+// tests.
+func (v *WebhooksView) StepsText() []string {
+	var out []string
+	for _, o := range v.Steps.Objects {
+		switch o := o.(type) {
+		case *widget.Label:
+			out = append(out, o.Text)
+		case *fyne.Container:
+			mark := "✗ "
+			if o.Objects[1].(*widget.Icon).Resource == stepOK() {
+				mark = "✓ "
+			}
+			out = append(out, mark+o.Objects[0].(*widget.Label).Text)
+		}
+	}
+	return out
+}
+
+func stepRow(ok bool, text string) *fyne.Container {
+	icon := widget.NewIcon(stepFailed())
+	if ok {
+		icon.SetResource(stepOK())
+	}
+	label := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
+	return container.NewBorder(nil, nil, icon, nil, label)
+}
+
+// Icons of the health check's steps, made once like the list's.
+var (
+	stepOK     = func() fyne.Resource { return verdictIcon(jobs.VerdictAccepted) }
+	stepFailed = func() fyne.Resource { return verdictIcon(jobs.VerdictBadSignature) }
+)
+
+// ShowWebhooks selects the Webhooks tab. Main goroutine.
+func (u *App) ShowWebhooks() {
+	for _, t := range u.tabs.Items {
+		if t.Text == "Webhooks" {
+			u.tabs.Select(t)
+			return
+		}
+	}
+}
+
+// ShowDelivery selects the Webhooks tab and shows record seq in its
+// detail. Main goroutine.
+func (u *App) ShowDelivery(seq int64) {
+	u.ShowWebhooks()
+	u.webhooks.detail.Show(seq)
+}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/account"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/intake"
 	"github.com/reductotray/reducto-tray/jobs/presets"
@@ -67,8 +68,10 @@ type App struct {
 	sim       *reductotest.Server
 	forced    bool // --sandbox: settings never leave the sandbox
 	presets   *presets.Store
-	runPreset *presets.Preset // --preset, read at start; nil if none
-	watch     *watch.Manager  // watched folders (jobs/core/watch.go)
+	runPreset *presets.Preset  // --preset, read at start; nil if none
+	watch     *watch.Manager   // watched folders (jobs/core/watch.go)
+	account   *account.Monitor // the account's other jobs (jobs/core/account.go)
+	budget    *account.Budget
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -163,12 +166,13 @@ func Start(cfg Config) (a *App, err error) {
 		Client: a.client, Store: a.store, UploadConcurrency: eff.UploadConcurrency,
 		DirectWebhookURL: directURL(a.publicURL, token), Logger: a.log.With("component", "engine"),
 	})
+	a.engine.SetThenResolver(a.thenOptions) // presets' "then" (chain.go)
 	a.receiver = receiver.New(receiver.Config{
 		Addr:        listen,
 		Secret:      a.secret,
 		PublicURL:   a.PublicURL,
 		DirectToken: token,
-		Sink:        a.engine,
+		Sink:        accountSink{a},
 		Log:         a.store,
 		Health:      a.health,
 		Version:     Version,
@@ -183,6 +187,7 @@ func Start(cfg Config) (a *App, err error) {
 			OnState: a.relayState,
 		})
 	}
+	a.startAccount(eff)
 	if cfg.Notifier != nil {
 		cfg.Notifier.Apply(eff)
 		// Subscribe before Start: a resumed job may end at once.
@@ -190,7 +195,7 @@ func Start(cfg Config) (a *App, err error) {
 		a.notifyDone = make(chan struct{})
 		go func() {
 			defer close(a.notifyDone)
-			cfg.Notifier.Run(a.ctx, a.notifySub.C())
+			cfg.Notifier.Run(a.ctx, a.notifyEvents(a.notifySub.C()))
 		}()
 	}
 	a.unsubscribe = cfg.Settings.Subscribe(a.apply)

@@ -30,18 +30,19 @@ func RunJobs(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print the whole history as a JSON array, newest first")
 	limit := fs.Int("limit", 20, "how many recent jobs the table shows")
+	all := fs.Bool("all", false, "with --json: also the account's jobs this install did not submit (origin \"account\")")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: reducto-tray jobs [--json] [--limit N]")
+			fmt.Fprintln(stdout, "usage: reducto-tray jobs [--json [--all]] [--limit N]")
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			return 0
 		}
-		fmt.Fprintf(stderr, "reducto-tray jobs: %v (allowed: --json, --limit N)\n", err)
+		fmt.Fprintf(stderr, "reducto-tray jobs: %v (allowed: --json, --all, --limit N)\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "reducto-tray jobs: unexpected argument %q (allowed: --json, --limit N)\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "reducto-tray jobs: unexpected argument %q (allowed: --json, --all, --limit N)\n", fs.Arg(0))
 		return 2
 	}
 	if *limit < 1 {
@@ -68,9 +69,12 @@ func RunJobs(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	if *asJSON {
+	switch {
+	case *asJSON && *all:
+		err = printJSONAll(st, stdout)
+	case *asJSON:
 		err = printJSON(st, stdout)
-	} else {
+	default:
 		err = printTable(st, stdout, *limit, time.Now())
 	}
 	if err != nil {
@@ -153,4 +157,56 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// printJSONAll writes the history and the account's jobs as one array,
+// newest first by creation time, each with its origin; both are read a
+// page at a time and merged.
+func printJSONAll(st *store.Store, w io.Writer) error {
+	ctx := context.Background()
+	out := jobs.NewJSONArrayWriter(w)
+	var (
+		local      []jobs.Job
+		remote     []jobs.AccountJob
+		before     int64
+		lastRemote jobs.AccountJob
+		localDone  bool
+		remoteDone bool
+	)
+	for {
+		if len(local) == 0 && !localDone {
+			page, err := st.List(ctx, jobs.Query{BeforeID: before, Limit: jobsPage})
+			if err != nil {
+				return fmt.Errorf("read history: %w", err)
+			}
+			local, localDone = page, len(page) < jobsPage
+			if len(page) > 0 {
+				before = page[len(page)-1].ID
+			}
+		}
+		if len(remote) == 0 && !remoteDone {
+			page, err := st.AccountJobs(ctx, store.AccountQuery{Before: lastRemote, Limit: jobsPage})
+			if err != nil {
+				return fmt.Errorf("read account jobs: %w", err)
+			}
+			remote, remoteDone = page, len(page) < jobsPage
+			if len(page) > 0 {
+				lastRemote = page[len(page)-1]
+			}
+		}
+		var err error
+		switch {
+		case len(local) == 0 && len(remote) == 0:
+			return out.Close()
+		case len(remote) == 0 || (len(local) > 0 && !local[0].CreatedAt.Before(remote[0].CreatedAt)):
+			err = out.WriteLocal(local[:1])
+			local = local[1:]
+		default:
+			err = out.WriteAccount(remote[:1])
+			remote = remote[1:]
+		}
+		if err != nil {
+			return err
+		}
+	}
 }

@@ -55,9 +55,18 @@ type Settings struct {
 	// CloseQuits makes closing the window quit the app instead of hiding
 	// it, for desktops with no tray icon to bring the window back.
 	CloseQuits bool `json:"close_quits,omitempty"`
+	// MonitorAccount: "Monitor every job on this account", also the jobs
+	// this install did not submit (jobs/account).
+	MonitorAccount bool `json:"monitor_account,omitempty"`
 	// ForwardTargets receive every verified webhook delivery, exactly as
 	// it came (receiver/forward).
 	ForwardTargets []string `json:"forward_targets,omitempty"`
+	// AccountNotifications is the notification mode (all, failures, off)
+	// for those jobs; "" means failures.
+	AccountNotifications string `json:"account_notifications,omitempty"`
+	// MonthlyBudget is a monthly credit budget, notified once a month
+	// when crossed; 0 means none.
+	MonthlyBudget float64 `json:"monthly_budget,omitempty"`
 }
 
 // Default returns the settings of a fresh install.
@@ -112,6 +121,14 @@ func (s Settings) Validate() error {
 	case NotifyAll, NotifyFailures, NotifyOff:
 	default:
 		return fmt.Errorf("unknown notification mode %q", s.Notifications)
+	}
+	switch s.AccountNotifications {
+	case "", NotifyAll, NotifyFailures, NotifyOff:
+	default:
+		return fmt.Errorf("unknown account notification mode %q", s.AccountNotifications)
+	}
+	if s.MonthlyBudget < 0 {
+		return fmt.Errorf("monthly budget %g must not be negative", s.MonthlyBudget)
 	}
 	if s.UploadConcurrency < 1 || s.UploadConcurrency > 32 {
 		return fmt.Errorf("upload concurrency %d must be between 1 and 32", s.UploadConcurrency)

@@ -186,27 +186,3 @@ func TestUsageBucketsBackfilledFromExistingHistory(t *testing.T) {
 		t.Fatalf("backfilled usage %+v %v", u.Total(), err)
 	}
 }
-
-// BenchmarkStoreUsage reads a month and a year of per-day usage from the
-// 1,000,000-job history (a year of jobs, ~85 % completed).
-func BenchmarkStoreUsage(b *testing.B) {
-	s := openFixture(b)
-	ctx := context.Background()
-	for _, c := range []struct {
-		name string
-		from time.Time
-		to   time.Time
-	}{
-		{"month", benchBase.AddDate(0, 5, 0), benchBase.AddDate(0, 6, 0)},
-		{"year", benchBase, benchBase.AddDate(1, 0, 0)},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			for b.Loop() {
-				u, err := s.Usage(ctx, c.from, c.to, time.UTC)
-				if err != nil || len(u.Rows) == 0 {
-					b.Fatalf("usage: %d rows, %v", len(u.Rows), err)
-				}
-			}
-		})
-	}
-}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -20,38 +21,53 @@ func (s *Store) Usage(ctx context.Context, from, to time.Time, loc *time.Locatio
 	if loc == nil {
 		loc = time.Local
 	}
-	lo, hi := from.UnixMilli()/usageBucket.Milliseconds(), (to.UnixMilli()+usageBucket.Milliseconds()-1)/usageBucket.Milliseconds()
-	rows, err := s.r.QueryContext(ctx, `SELECT bucket, origin, kind, preset, jobs, pages, credits FROM usage_buckets
-		WHERE bucket >= ? AND bucket < ? AND jobs > 0`, lo, hi)
+	// The local days of the range as bucket ranges (a day is 92 to 100
+	// buckets across a daylight-saving change), so SQLite sums each day
+	// over the primary key and returns one row a day and group, rather
+	// than every bucket.
+	from = from.In(loc)
+	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
+	var days []time.Time
+	var spans [][2]int64
+	width := usageBucket.Milliseconds()
+	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
+		lo, hi := day, day.AddDate(0, 0, 1)
+		if lo.Before(from) {
+			lo = from
+		}
+		if hi.After(to) {
+			hi = to
+		}
+		days = append(days, day)
+		spans = append(spans, [2]int64{lo.UnixMilli() / width, (hi.UnixMilli() + width - 1) / width})
+	}
+	if len(days) == 0 {
+		return jobs.Usage{}, nil
+	}
+	arg, err := json.Marshal(spans)
+	if err != nil {
+		return jobs.Usage{}, fmt.Errorf("read usage: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `
+WITH d(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))
+SELECT d.i, u.origin, u.kind, u.preset, sum(u.jobs), sum(u.pages), sum(u.credits)
+FROM d JOIN usage_buckets u ON u.bucket >= d.lo AND u.bucket < d.hi
+GROUP BY d.i, u.origin, u.kind, u.preset HAVING sum(u.jobs) > 0`, string(arg))
 	if err != nil {
 		return jobs.Usage{}, fmt.Errorf("read usage: %w", err)
 	}
 	defer rows.Close()
-	type key struct {
-		day                  time.Time
-		origin, kind, preset string
-	}
-	idx := map[key]int{}
 	var u jobs.Usage
 	for rows.Next() {
 		var (
-			bucket               int64
+			i                    int
 			origin, kind, preset string
 			r                    jobs.UsageRow
 		)
-		if err := rows.Scan(&bucket, &origin, &kind, &preset, &r.Jobs, &r.Pages, &r.Credits); err != nil {
+		if err := rows.Scan(&i, &origin, &kind, &preset, &r.Jobs, &r.Pages, &r.Credits); err != nil {
 			return jobs.Usage{}, fmt.Errorf("read usage: %w", err)
 		}
-		t := time.UnixMilli(bucket * usageBucket.Milliseconds()).In(loc)
-		k := key{time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc), origin, kind, preset}
-		if i, ok := idx[k]; ok {
-			u.Rows[i].Jobs += r.Jobs
-			u.Rows[i].Pages += r.Pages
-			u.Rows[i].Credits += r.Credits
-			continue
-		}
-		r.Day, r.Origin, r.Kind, r.Preset = k.day, origin, jobs.Kind(kind), preset
-		idx[k] = len(u.Rows)
+		r.Day, r.Origin, r.Kind, r.Preset = days[i], origin, jobs.Kind(kind), preset
 		u.Rows = append(u.Rows, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -198,6 +198,35 @@ func TestWineSmoke(t *testing.T) {
 	})
 	defer tl.reg(t, "delete", `HKCU\Software\Wine\Credential Manager`, "/v", "EncryptionKey", "/f")
 
+	step(t, "start at login through the registry's Run key", func(t *testing.T) {
+		const id = "ai.reducto.tray.smoke"
+		exe := `C:\Program Files\Reducto Tray\reducto-tray.exe`
+		probe := func(args ...string) (out struct {
+			Enabled bool   `json:"enabled"`
+			Err     string `json:"err"`
+		}) {
+			r := tl.run(t, "/", wineEnv(t.TempDir()), tl.probe, append([]string{"autostart"}, args...)...)
+			if r.code != 0 || json.Unmarshal([]byte(r.stdout), &out) != nil {
+				t.Fatalf("autostart probe: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			return out
+		}
+		runKey := `HKCU\Software\Microsoft\Windows\CurrentVersion\Run`
+		if got := probe("enable", id, exe); !got.Enabled || got.Err != "" {
+			t.Fatalf("enable: %+v", got)
+		}
+		// What Windows reads at login: the quoted path under the Run key.
+		if q := tl.reg(t, "query", runKey, "/v", id); q.code != 0 || !strings.Contains(q.stdout, `"`+exe+`"`) {
+			t.Fatalf("Run value after enable: exit %d, %q", q.code, q.stdout)
+		}
+		if got := probe("disable", id); got.Enabled || got.Err != "" {
+			t.Fatalf("disable: %+v", got)
+		}
+		if q := tl.reg(t, "query", runKey, "/v", id); q.code == 0 {
+			t.Fatalf("Run value still there after disable: %q", q.stdout)
+		}
+	})
+
 	step(t, "signed Svix webhook to the receiver", func(t *testing.T) {
 		// A simulated Reducto API, native on Linux, that signs its Svix
 		// deliveries with the secret the app read from the file fallback

@@ -68,4 +68,10 @@ func (n notifier) Apply(e settings.Effective) {
 	if m, err := notify.ParseMode(e.Notifications); err == nil {
 		n.SetMode(m)
 	}
+	// Account jobs: failures only unless the setting says otherwise.
+	if m, err := notify.ParseMode(e.AccountNotifications); err == nil && e.AccountNotifications != "" {
+		n.SetAccountMode(m)
+	} else {
+		n.SetAccountMode(notify.FailuresOnly)
+	}
 }

@@ -49,6 +49,23 @@ func (n *Notifier) SetMode(m Mode) {
 	n.mode = m
 }
 
+// SetAccountMode sets the rule for the account's jobs that this install
+// did not submit (account monitoring); they follow it instead of SetMode's.
+func (n *Notifier) SetAccountMode(m Mode) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.accountMode = m
+}
+
+// Announce shows a message of the app's own (the monthly budget) at once,
+// outside the per-job rules: the caller makes sure it is shown once.
+func (n *Notifier) Announce(title, body string) error {
+	if err := n.cfg.Sender.Send(title, markup.Replace(body)); err != nil {
+		return fmt.Errorf("announce %q: %w", title, err)
+	}
+	return nil
+}
+
 // Mode returns the current mode.
 func (n *Notifier) Mode() Mode {
 	n.mu.Lock()
@@ -93,7 +110,11 @@ func (n *Notifier) wanted(o outcome) bool {
 	if n.pausedLocked() {
 		return false
 	}
-	switch n.mode {
+	mode := n.mode
+	if o.account {
+		mode = n.accountMode
+	}
+	switch mode {
 	case Off:
 		return false
 	case FailuresOnly:

@@ -78,6 +78,7 @@ type Notifier struct {
 
 	mu          sync.Mutex
 	mode        Mode
+	accountMode Mode // for account jobs (Event.Account); SetAccountMode
 	pausedUntil time.Time
 	lastErr     error
 	onHealth    func(error)

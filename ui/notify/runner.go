@@ -118,13 +118,20 @@ func (r *runner) accept(ev jobs.Event, now time.Time) {
 	if j.Status != jobs.StatusCompleted && j.Status != jobs.StatusFailed {
 		return
 	}
-	if _, dup := r.seen[j.ID]; dup {
+	// An account job's id is its account row's, a space of its own:
+	// negated, it never meets a history id.
+	key := j.ID
+	if ev.Account {
+		key = -j.ID
+	}
+	if _, dup := r.seen[key]; dup {
 		return
 	}
 	// Remembered even when suppressed: an outcome dropped during a pause or
 	// in mode Off must not surface later through a duplicate event.
-	r.seen[j.ID] = struct{}{}
+	r.seen[key] = struct{}{}
 	o := newOutcome(j)
+	o.account = ev.Account
 	if !r.n.wanted(o) {
 		return
 	}

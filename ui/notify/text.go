@@ -11,11 +11,12 @@ import (
 
 // outcome is one job's end as the notifier remembers it until it is shown.
 type outcome struct {
-	id     int64
-	name   string // the file's base name, raw
-	kind   jobs.Kind
-	failed bool
-	reason string // Job.Error, raw; only when failed
+	id      int64
+	name    string // the file's base name, raw
+	kind    jobs.Kind
+	failed  bool
+	reason  string // Job.Error, raw; only when failed
+	account bool   // another client's job on the account (Event.Account)
 }
 
 func newOutcome(j jobs.Job) outcome {

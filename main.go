@@ -43,6 +43,7 @@ func main() {
 					RelayStatus:     a.RelayStatus,
 					Presets:         ui.PresetStore(a.Presets()),
 					Folders:         a.Folders(),
+					Account:         a,
 				},
 				Files: files,
 				Ready: ready,

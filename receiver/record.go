@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -108,4 +109,18 @@ func (s *Server) note(x *exchange, v jobs.Verdict, code int, reason string, forw
 		rec.Summary = true
 	}
 	s.logw.add(rec)
+}
+
+// ParseDelivery reads a stored Reducto payload back into the delivery the
+// receiver handed the engine (a re-run of a logged delivery).
+func ParseDelivery(id string, via jobs.Via, body []byte) (jobs.Delivery, error) {
+	p, err := parsePayload(body)
+	if err != nil {
+		return jobs.Delivery{}, fmt.Errorf("delivery %s: not a Reducto payload: %w", id, err)
+	}
+	src := jobs.WebhookSvix
+	if via == jobs.ViaDirect {
+		src = jobs.WebhookDirect
+	}
+	return jobs.Delivery{ID: id, JobID: p.JobID, Status: p.Status, Metadata: p.Metadata, Source: src}, nil
 }

@@ -97,6 +97,9 @@ type Config struct {
 	// Deliveries is the webhook delivery log and its tools for the
 	// Webhooks tab; nil: the tab says nothing was recorded.
 	Deliveries Deliveries
+	// Account is the account monitor and usage for the Account tab; nil:
+	// the tab explains the setting.
+	Account AccountSource
 	// ListenAddr is the receiver's address ("" when it is not listening).
 	ListenAddr string
 	// OpenURL opens a file or folder (file://) with the desktop's
@@ -152,6 +155,7 @@ type App struct {
 	detail   *DetailView
 	prefs    *SettingsView
 	webhooks *WebhooksView
+	account  *AccountView
 	tray     *Tray
 	tabs     *container.AppTabs
 	status   *widget.Label
@@ -184,6 +188,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.detail = newDetailView(u)
 	u.prefs = newSettingsView(u)
 	u.webhooks = newWebhooksView(u)
+	u.account = newAccountView(u)
 	u.tray = newTray(u)
 	u.content = u.build()
 	w.SetContent(u.content)
@@ -210,16 +215,20 @@ func (u *App) build() fyne.CanvasObject {
 	// Submit and Settings join the window the first time they are opened:
 	// laying them out measures their bold and monospace text, which loads
 	// whole font sets an app idling in the tray has no use for.
-	lazy := map[string]fyne.CanvasObject{"Submit": u.submit.Object(), "Settings": u.prefs.Object(), "Webhooks": u.webhooks.Object()}
+	lazy := map[string]fyne.CanvasObject{"Submit": u.submit.Object(), "Settings": u.prefs.Object(), "Webhooks": u.webhooks.Object(), "Account": u.account.Object()}
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Jobs", jobsTab),
 		container.NewTabItem("Submit", container.NewStack()),
 		container.NewTabItem("Settings", container.NewStack()),
 		container.NewTabItem("Webhooks", container.NewStack()),
+		container.NewTabItem("Account", container.NewStack()),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Webhooks" {
 			u.webhooks.start() // the log is read once the tab is seen
+		}
+		if t.Text == "Account" {
+			u.account.start()
 		}
 		if obj, ok := lazy[t.Text]; ok {
 			delete(lazy, t.Text)

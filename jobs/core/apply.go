@@ -13,6 +13,7 @@ func (a *App) apply(eff settings.Effective) {
 	defer a.applyMu.Unlock()
 	a.engine.SetUploadConcurrency(eff.UploadConcurrency)
 	a.applyWatch(eff)
+	a.applyForward(eff)
 	a.account.SetEnabled(eff.MonitorAccount)
 	if a.cfg.Notifier != nil {
 		a.cfg.Notifier.Apply(eff)

@@ -68,10 +68,12 @@ type App struct {
 	sim       *reductotest.Server
 	forced    bool // --sandbox: settings never leave the sandbox
 	presets   *presets.Store
-	runPreset *presets.Preset  // --preset, read at start; nil if none
-	watch     *watch.Manager   // watched folders (jobs/core/watch.go)
-	account   *account.Monitor // the account's other jobs (jobs/core/account.go)
-	budget    *account.Budget
+	runPreset *presets.Preset // --preset, read at start; nil if none
+	watch     *watch.Manager  // watched folders (jobs/core/watch.go)
+	// deliveries: the delivery log's subscribers and forwarding (forward.go)
+	deliveries *deliveryHub
+	account    *account.Monitor // the account's other jobs (jobs/core/account.go)
+	budget     *account.Budget
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -162,20 +164,24 @@ func Start(cfg Config) (a *App, err error) {
 		a.log.Error("direct webhook token; direct mode is off", "err", terr)
 	}
 	a.token = token
+	a.startDeliveries(eff)
 	a.engine = engine.New(engine.Config{
 		Client: a.client, Store: a.store, UploadConcurrency: eff.UploadConcurrency,
 		DirectWebhookURL: directURL(a.publicURL, token), Logger: a.log.With("component", "engine"),
 	})
 	a.receiver = receiver.New(receiver.Config{
-		Addr:        listen,
-		Secret:      a.secret,
-		PublicURL:   a.PublicURL,
-		DirectToken: token,
-		Sink:        accountSink{a},
-		Log:         a.store,
-		Health:      a.health,
-		Version:     Version,
-		Logger:      a.log.With("component", "receiver"),
+		Addr:           listen,
+		Secret:         a.secret,
+		PublicURL:      a.PublicURL,
+		DirectToken:    token,
+		Sink:           accountSink{a},
+		Log:            a.store,
+		Records:        a.store,
+		ForwardTargets: a.deliveries.forwardTargets,
+		OnRecorded:     a.deliveries.recorded,
+		Health:         a.health,
+		Version:        Version,
+		Logger:         a.log.With("component", "receiver"),
 	})
 	if f.Relay || eff.Relay {
 		a.relay = relay.New(relay.Config{
@@ -275,6 +281,7 @@ func (a *App) Close() {
 	if a.receiver != nil {
 		_ = a.receiver.Shutdown(ctx)
 	}
+	a.stopDeliveries()
 	a.stopWatch()
 	if a.engine != nil {
 		a.engine.Close()

@@ -23,6 +23,9 @@ type Flags struct {
 	Relay     bool
 	// Watch lists folders watched for this run (--watch, repeatable).
 	Watch []string
+	// Forward lists URLs every verified webhook delivery is forwarded to
+	// in this run (--forward, repeatable), besides the saved targets.
+	Forward []string
 	// Preset names the preset this run's files, --watch folders and
 	// hand-offs are submitted with ("" = the saved defaults).
 	Preset string
@@ -64,6 +67,13 @@ func ParseFlags(args []string, out io.Writer) (Flags, error) {
 			return errors.New("empty folder")
 		}
 		f.Watch = append(f.Watch, s)
+		return nil
+	})
+	fs.Func("forward", "forward every verified webhook delivery to URL for this run (http or https); repeatable", func(s string) error {
+		if err := settings.CheckForwardURL(s); err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), "forward target "))
+		}
+		f.Forward = append(f.Forward, s)
 		return nil
 	})
 	fs.StringVar(&f.Preset, "preset", "", "submit this run's files and --watch folders with the preset NAME (a file in presets/ of the data folder)")

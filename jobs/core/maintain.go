@@ -25,8 +25,10 @@ func (a *App) maintain(ctx context.Context) {
 	}
 }
 
-// prune drops delivery ids older than Svix can still retry.
+// prune drops delivery ids older than Svix can still retry, and keeps the
+// delivery log within its days and bytes.
 func (a *App) prune(ctx context.Context) {
+	a.pruneDeliveryLog(ctx)
 	n, err := a.store.PruneDeliveries(ctx, time.Now().Add(-store.DeliveryRetention))
 	switch {
 	case err != nil && ctx.Err() == nil:

@@ -1,0 +1,184 @@
+package core
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/store"
+)
+
+// The delivery log's bounds besides the receiver's (receiver.LogLimits):
+// records older than DeliveryLogDays go on the maintenance timer, and the
+// log is kept within DeliveryLogMaxBytes there as well as by the writer.
+const (
+	DeliveryLogDays     = 14
+	DeliveryLogMaxBytes = 32 << 20
+)
+
+// deliveriesPage is how many records `deliveries --json` reads at a time.
+const deliveriesPage = 1000
+
+// pruneDeliveryLog drops records older than DeliveryLogDays and trims the
+// log to DeliveryLogMaxBytes.
+func (a *App) pruneDeliveryLog(ctx context.Context) {
+	n, err := a.store.PruneDeliveryLog(ctx, time.Now().AddDate(0, 0, -DeliveryLogDays))
+	if err == nil {
+		var m int64
+		_, m, err = a.store.TrimDeliveryLog(ctx, DeliveryLogMaxBytes)
+		n += m
+	}
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.log.Warn("prune the webhook delivery log", "err", err)
+	case n > 0:
+		a.log.Info("pruned the webhook delivery log", "records", n)
+	}
+}
+
+// deliveryJSON is one element of `deliveries --json` (the contract).
+type deliveryJSON struct {
+	ID         string         `json:"id"`
+	ReceivedAt string         `json:"received_at"`
+	Via        jobs.Via       `json:"via"`
+	Verdict    jobs.Verdict   `json:"verdict"`
+	JobID      *string        `json:"job_id"`
+	Status     *string        `json:"status"`
+	Forwards   []jobs.Forward `json:"forwards"`
+}
+
+func toDeliveryJSON(r jobs.DeliveryRecord) deliveryJSON {
+	d := deliveryJSON{ID: r.ID, ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339), Via: r.Via, Verdict: r.Verdict,
+		Forwards: r.Forwards}
+	if r.JobID != "" {
+		d.JobID = &r.JobID
+	}
+	if r.Status != "" {
+		d.Status = &r.Status
+	}
+	if d.Forwards == nil {
+		d.Forwards = []jobs.Forward{}
+	}
+	return d
+}
+
+// RunDeliveries is `reducto-tray deliveries [--json] [--limit N]`: the
+// webhook delivery log, newest first, read from the database even while
+// the app runs.
+func RunDeliveries(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("reducto-tray deliveries", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print the whole delivery log as a JSON array, newest first")
+	limit := fs.Int("limit", 20, "how many recent deliveries the table shows")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "usage: reducto-tray deliveries [--json] [--limit N]")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "reducto-tray deliveries: %v (allowed: --json, --limit N)\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "reducto-tray deliveries: unexpected argument %q (allowed: --json, --limit N)\n", fs.Arg(0))
+		return 2
+	}
+	if *limit < 1 {
+		fmt.Fprintf(stderr, "reducto-tray deliveries: --limit %d must be at least 1\n", *limit)
+		return 2
+	}
+	home, err := settings.Home()
+	if err != nil {
+		fmt.Fprintln(stderr, "reducto-tray:", err)
+		return 1
+	}
+	path := settings.DatabasePath(home)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if *asJSON {
+			fmt.Fprintln(stdout, "[]")
+		} else {
+			fmt.Fprintln(stdout, "No webhook deliveries yet.")
+		}
+		return 0
+	}
+	st, err := store.OpenReadOnly(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "reducto-tray:", err)
+		return 1
+	}
+	defer st.Close()
+	if *asJSON {
+		err = printDeliveriesJSON(st, stdout)
+	} else {
+		err = printDeliveriesTable(st, stdout, *limit, time.Now())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "reducto-tray:", err)
+		return 1
+	}
+	return 0
+}
+
+// printDeliveriesJSON writes every record page by page, each page printed
+// before the next is read.
+func printDeliveriesJSON(st *store.Store, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	first := true
+	for before := int64(0); ; {
+		page, err := st.ListDeliveryLog(context.Background(), jobs.DeliveryFilter{BeforeSeq: before, Limit: deliveriesPage})
+		if err != nil {
+			return fmt.Errorf("read delivery log: %w", err)
+		}
+		for _, r := range page {
+			b, err := json.Marshal(toDeliveryJSON(r))
+			if err != nil {
+				return fmt.Errorf("delivery %s: %w", r.ID, err)
+			}
+			sep := ",\n  "
+			if first {
+				sep, first = "[\n  ", false
+			}
+			bw.WriteString(sep)
+			bw.Write(b)
+		}
+		if len(page) < deliveriesPage {
+			break
+		}
+		before = page[len(page)-1].Seq
+	}
+	if first {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
+}
+
+// printDeliveriesTable writes the newest records as aligned columns.
+func printDeliveriesTable(st *store.Store, w io.Writer, limit int, now time.Time) error {
+	page, err := st.ListDeliveryLog(context.Background(), jobs.DeliveryFilter{Limit: limit})
+	if err != nil {
+		return fmt.Errorf("read delivery log: %w", err)
+	}
+	if len(page) == 0 {
+		_, err := fmt.Fprintln(w, "No webhook deliveries yet.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RECEIVED\tVIA\tVERDICT\tJOB ID\tSTATUS\tID\tREASON")
+	for _, r := range page {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", Ago(now, r.ReceivedAt), r.Via, r.Verdict, orDash(r.JobID),
+			orDash(r.Status), clip(r.ID, 32), clip(orDash(r.Reason), 70))
+	}
+	return tw.Flush()
+}

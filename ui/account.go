@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// AccountSource is the account monitor and usage as the Account tab sees
+// them (main wires the core's App).
+type AccountSource interface {
+	AccountMonitoring() bool
+	AccountJobs(ctx context.Context, limit int) ([]jobs.AccountJob, error)
+	SubscribeAccount() *jobs.Subscription
+	Usage(ctx context.Context, from, to time.Time) (jobs.Usage, error)
+	MonthlyBudget() float64
+}
+
+// accountListLimit is how many account jobs the tab lists.
+const accountListLimit = 500
+
+// accountEmpty explains the setting when nothing is listed.
+const accountEmpty = "No jobs from other clients yet.\n\nTurn on \"Monitor every job on this account\" in Settings to see the jobs " +
+	"other installs, scripts and the Studio run on this account: they come from Svix deliveries and the job list, " +
+	"and what was missed while the app was closed is caught up at start."
+
+// AccountView is the Account tab: the usage chart and the account's jobs
+// this install did not submit, live.
+type AccountView struct {
+	u       *App
+	src     AccountSource
+	jobs    []jobs.AccountJob // main goroutine
+	list    *widget.List
+	empty   *widget.Label
+	chart   *fyne.Container
+	summary *widget.Label
+	obj     fyne.CanvasObject
+	started bool
+}
+
+func newAccountView(u *App) *AccountView {
+	v := &AccountView{u: u, src: u.cfg.Account, empty: &widget.Label{Text: accountEmpty, Wrapping: fyne.TextWrapWord},
+		chart: container.NewStack(), summary: usageLabel()}
+	v.list = widget.NewList(func() int { return len(v.jobs) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewLabel("completed"), widget.NewLabel("channel"),
+				&widget.Label{Text: "name", Truncation: fyne.TextTruncateEllipsis})
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.jobs) {
+				return
+			}
+			a := v.jobs[i]
+			c := o.(*fyne.Container)
+			c.Objects[1].(*widget.Label).SetText(string(a.Status))
+			c.Objects[2].(*widget.Label).SetText(accountChannel(a))
+			c.Objects[0].(*widget.Label).SetText(accountLine(a))
+		})
+	listArea := container.NewStack(v.list, v.empty)
+	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days (credits a day)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		v.chart, v.summary, widget.NewSeparator(),
+		widget.NewLabelWithStyle("Jobs from other clients on this account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	v.obj = container.NewBorder(top, nil, nil, nil, listArea)
+	return v
+}
+
+// accountLine is a job's row text: name, kind, when, pages, credits,
+// metadata.
+func accountLine(a jobs.AccountJob) string {
+	parts := []string{a.Label()}
+	if a.Kind != "" {
+		parts = append(parts, string(a.Kind))
+	}
+	parts = append(parts, a.CreatedAt.Local().Format("2 Jan 15:04"))
+	if a.Pages > 0 {
+		parts = append(parts, fmt.Sprintf("%d pages", a.Pages))
+	}
+	if a.Credits != nil {
+		parts = append(parts, formatCredits(*a.Credits)+" credits")
+	}
+	if len(a.Metadata) > 0 {
+		parts = append(parts, string(a.Metadata))
+	}
+	if a.Error != "" {
+		parts = append(parts, a.Error)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func accountChannel(a jobs.AccountJob) string {
+	switch {
+	case len(a.Channels) > 0:
+		return strings.Join(a.Channels, ", ")
+	case a.Webhook == jobs.WebhookSvix:
+		return "all channels"
+	case a.Webhook != "":
+		return string(a.Webhook)
+	}
+	return "—"
+}
+
+// Object is the tab's content.
+func (v *AccountView) Object() fyne.CanvasObject { return v.obj }
+
+// start reads the list and the usage and follows changes, once.
+func (v *AccountView) start() {
+	if v.started || v.src == nil {
+		v.showEmpty()
+		return
+	}
+	v.started = true
+	v.reload()
+	sub := v.src.SubscribeAccount()
+	v.u.goBg(func(ctx context.Context) {
+		defer sub.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case _, ok := <-sub.C():
+				if !ok {
+					return
+				}
+				v.reload()
+			}
+		}
+	})
+}
+
+// reload reads the jobs and the usage off the main goroutine.
+func (v *AccountView) reload() {
+	v.u.goBg(func(ctx context.Context) {
+		list, err := v.src.AccountJobs(ctx, accountListLimit)
+		if err != nil {
+			v.u.log.Warn("account jobs", "err", err)
+		}
+		now := v.u.cfg.Now()
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		from := today.AddDate(0, 0, -(usageDays - 1))
+		u, uerr := v.src.Usage(ctx, from, today.AddDate(0, 0, 1))
+		monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+		month, merr := v.src.Usage(ctx, monthStart, monthStart.AddDate(0, 1, 0))
+		budget := v.src.MonthlyBudget()
+		v.u.do(func() {
+			v.jobs = list
+			v.list.Refresh()
+			v.showEmpty()
+			if uerr == nil && merr == nil {
+				v.chart.Objects = []fyne.CanvasObject{usageChart(u.Days(from, today))}
+				v.chart.Refresh()
+				v.summary.SetText(usageSummary(month.Total(), budget, month, now))
+			}
+		})
+	})
+}
+
+func (v *AccountView) showEmpty() {
+	if len(v.jobs) == 0 {
+		v.empty.Show()
+		v.list.Hide()
+	} else {
+		v.empty.Hide()
+		v.list.Show()
+	}
+}
+
+// ShowAccount selects the Account tab. Main goroutine.
+func (u *App) ShowAccount() {
+	for _, t := range u.tabs.Items {
+		if t.Text == "Account" {
+			u.tabs.Select(t)
+			return
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,11 +31,23 @@ type DetailView struct {
 	Fields   *widget.Form
 	Error    *widget.Label
 	Timeline *widget.Label
-	Result   *widget.RichText
+	Result   *widget.RichText // a one-line summary, or why there is no result
+	View     *ResultView      // the structured result
 	JSON     *widget.TextGrid
 	Outputs  *OutputsView
+	// Links lead to the parse a chained job ran on and to the jobs
+	// chained on this one; Remedy offers what a failure needs (a password,
+	// uploading the document again).
+	Links  *fyne.Container
+	Remedy *fyne.Container
 
 	Cancel, Retry, CopyID, Export, Studio, Folder *widget.Button
+	ExtractWith, SplitWith                        *widget.Button
+
+	model    *resultModel
+	children []jobs.Job
+	menu     *widget.PopUpMenu // the export menu, once shown
+	chainDlg *ChainDialog      // the last "Extract with…"/"Split with…" form
 
 	job    jobs.Job
 	result []byte
@@ -47,7 +59,7 @@ type DetailView struct {
 	values map[string]*widget.Label
 }
 
-var detailFields = []string{"Status", "Kind", "File", "Source", "Preset", "Reducto job", "Webhook", "Size", "Pages", "Created", "Updated", "Completed", "Retry of"}
+var detailFields = []string{"Status", "Kind", "File", "Source", "Preset", "Reducto job", "Webhook", "Size", "Pages", "Credits", "Created", "Updated", "Completed", "Retry of"}
 
 func newDetailView(u *App) *DetailView {
 	d := &DetailView{u: u, values: map[string]*widget.Label{}}
@@ -64,6 +76,9 @@ func newDetailView(u *App) *DetailView {
 	d.Result = widget.NewRichText()
 	d.Result.Wrapping = fyne.TextWrapWord
 	d.JSON = widget.NewTextGrid()
+	d.View = newResultView(d)
+	d.Links = container.NewHBox()
+	d.Remedy = container.NewHBox()
 	d.Outputs = newOutputsView(u)
 	d.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.doCancel)
 	d.Retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), d.doRetry)
@@ -73,13 +88,21 @@ func newDetailView(u *App) *DetailView {
 	d.Folder = widget.NewButtonWithIcon("Folder", theme.FolderOpenIcon(), d.openFolder)
 	// Short labels in fixed cells: one row in a wide pane, two in a narrow
 	// one, never a window wider than the screen.
-	actions := container.NewGridWrap(fyne.NewSize(118, 36), d.Cancel, d.Retry, d.CopyID, d.Studio, d.Folder, d.Export)
+	d.ExtractWith = widget.NewButtonWithIcon("Extract…", theme.DocumentIcon(), func() { d.chainWith(jobs.KindExtract) })
+	d.SplitWith = widget.NewButtonWithIcon("Split…", theme.ContentCutIcon(), func() { d.chainWith(jobs.KindSplit) })
+	actions := container.NewGridWrap(fyne.NewSize(118, 36), d.Cancel, d.Retry, d.CopyID, d.Studio, d.Folder, d.Export, d.ExtractWith, d.SplitWith)
+	// Ctrl+F finds in a parse result.
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		if d.View.Parse != nil {
+			d.View.Parse.focusFind()
+		}
+	})
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Result", container.NewVScroll(d.Result)),
+		container.NewTabItem("Result", container.NewBorder(d.Result, nil, nil, nil, d.View.Object())),
 		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
-	d.body = container.NewBorder(container.NewVBox(container.NewVBox(d.Title, d.Origin), d.Error, actions, d.Outputs.Object()), nil, nil, nil, tabs)
+	d.body = container.NewBorder(container.NewVBox(container.NewVBox(d.Title, d.Origin, d.Links), d.Error, d.Remedy, actions, d.Outputs.Object()), nil, nil, nil, tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -105,18 +128,21 @@ func (d *DetailView) Show(id int64) {
 		if j.Status == jobs.StatusCompleted {
 			res, rerr = d.u.be.Result(ctx, id)
 		}
-		// Rendering a result of megabytes is work for this goroutine,
-		// not for the one that draws the window.
-		md, js := "", ""
+		// Reading a result of megabytes (blocks, tables) is work for this
+		// goroutine, not for the one that draws the window.
+		var model *resultModel
+		js := ""
 		if res != nil {
-			md = truncateMarkdown(resultMarkdown(j.Kind, res))
+			model = buildResult(j.Kind, res)
 			js = jsonView(res)
 		}
+		children := d.loadChildren(ctx, j)
 		d.u.do(func() {
 			if seq != d.seq {
 				return
 			}
-			d.fill(j, tl, terr, res, rerr, md, js)
+			d.children = children
+			d.fill(j, tl, terr, res, rerr, model, js)
 		})
 	})
 }
@@ -131,8 +157,8 @@ func jsonView(res []byte) string {
 	return js
 }
 
-func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, md, js string) {
-	d.job, d.result, d.shown = j, res, true
+func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js string) {
+	d.job, d.result, d.shown, d.model = j, res, true, model
 	d.empty.Hide()
 	d.body.Show()
 	d.Title.SetText(filepath.Base(j.File))
@@ -152,6 +178,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	set("Webhook", webhook)
 	set("Size", byteSize(j.Size))
 	set("Pages", orDash(intText(j.Pages)))
+	set("Credits", creditsText(j.Credits))
 	set("Created", j.CreatedAt.Local().Format(time.DateTime))
 	set("Updated", j.UpdatedAt.Local().Format(time.DateTime))
 	if j.CompletedAt != nil {
@@ -179,20 +206,28 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 
 	switch {
 	case res != nil:
-		d.Result.ParseMarkdown(md)
+		setNote(d.Result, model.summary(), false)
+		d.View.show(model)
 		d.JSON.SetText(js)
 	case rerr != nil && !errors.Is(rerr, jobs.ErrNotFound):
-		d.Result.ParseMarkdown("_The result could not be read: " + rerr.Error() + "_")
+		setNote(d.Result, "The result could not be read: "+rerr.Error(), true)
+		d.View.show(nil)
 		d.JSON.SetText("")
 	default:
-		d.Result.ParseMarkdown("_" + waitingText(j.Status) + "_")
+		setNote(d.Result, waitingText(j.Status), true)
+		d.View.show(nil)
 		d.JSON.SetText("")
 	}
+	d.showLinks()
+	d.showRemedy()
 	enable(d.Cancel, !j.Status.Final())
 	enable(d.Retry, j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled)
 	enable(d.CopyID, j.JobID != "")
 	enable(d.Export, res != nil)
 	enable(d.Studio, j.StudioLink != "")
+	chainable := j.Kind == jobs.KindParse && j.Status == jobs.StatusCompleted && j.JobID != "" && d.chainer() != nil
+	show(d.ExtractWith, chainable)
+	show(d.SplitWith, chainable)
 }
 
 // originText is the line under a job's title: where it came from and
@@ -337,52 +372,4 @@ func (d *DetailView) openFolder() {
 	if err := d.u.app.OpenURL(u); err != nil {
 		d.u.showError("Show in folder", err)
 	}
-}
-
-// exportData is the result as the chosen format writes it.
-func (d *DetailView) exportData(format string) []byte {
-	if format == "md" {
-		return []byte(resultMarkdown(d.job.Kind, d.result))
-	}
-	return []byte(prettyJSON(d.result))
-}
-
-// showExportMenu offers the export formats under the Export button.
-func (d *DetailView) showExportMenu() {
-	menu := fyne.NewMenu("",
-		fyne.NewMenuItem("Markdown…", func() { d.export("md") }),
-		fyne.NewMenuItem("JSON…", func() { d.export("json") }),
-	)
-	c := fyne.CurrentApp().Driver().CanvasForObject(d.Export)
-	if c == nil {
-		return
-	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.Export).AddXY(0, d.Export.Size().Height)
-	widget.ShowPopUpMenuAtPosition(menu, c, pos)
-}
-
-func (d *DetailView) export(format string) {
-	if d.result == nil {
-		return
-	}
-	data := d.exportData(format)
-	name := strings.TrimSuffix(filepath.Base(d.job.File), filepath.Ext(d.job.File)) + "." + format
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			d.u.showError("Export", err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		_, werr := w.Write(data)
-		cerr := w.Close()
-		if err := errors.Join(werr, cerr); err != nil {
-			d.u.showError("Export", fmt.Errorf("write %s: %w", w.URI().Name(), err))
-			return
-		}
-		d.u.setStatus("Exported " + w.URI().Path())
-	}, d.u.win)
-	dlg.SetFileName(name)
-	dlg.Show()
 }

@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// Chainer is the part of the engine (*engine.Engine) that acts on a
+// completed parse without uploading it again, and resubmits a protected
+// document with its password. A Backend without it offers neither.
+type Chainer interface {
+	// Chain submits an extract or split on the completed parse parentID
+	// with input jobid://; the new job is linked to it.
+	Chain(ctx context.Context, parentID int64, opts jobs.Options) (jobs.Job, error)
+	// Children are the jobs chained on job id, oldest first.
+	Children(ctx context.Context, id int64) ([]jobs.Job, error)
+	// SubmitWithPassword submits job id's document again with the
+	// password, which is held in memory only and never stored.
+	SubmitWithPassword(ctx context.Context, id int64, password string) (jobs.Job, error)
+}
+
+func (d *DetailView) chainer() Chainer {
+	c, _ := d.u.be.(Chainer)
+	return c
+}
+
+// loadChildren returns the jobs chained on j (background goroutine).
+func (d *DetailView) loadChildren(ctx context.Context, j jobs.Job) []jobs.Job {
+	c := d.chainer()
+	if c == nil || j.Kind != jobs.KindParse {
+		return nil
+	}
+	kids, err := c.Children(ctx, j.ID)
+	if err != nil {
+		d.u.log.Warn("chained jobs", "job", j.ID, "err", err)
+	}
+	return kids
+}
+
+// showLinks shows the way to the parse a chained job ran on and to the
+// jobs chained on this parse. Main goroutine.
+func (d *DetailView) showLinks() {
+	d.Links.RemoveAll()
+	link := func(text string, id int64) {
+		b := widget.NewButtonWithIcon(text, theme.NavigateNextIcon(), func() { d.u.ShowJob(id) })
+		b.Importance = widget.LowImportance
+		d.Links.Add(b)
+	}
+	if d.job.ParentID != 0 {
+		link(fmt.Sprintf("Ran on parse #%d", d.job.ParentID), d.job.ParentID)
+	} else if d.job.Options.From != "" {
+		d.Links.Add(widget.NewLabel("Ran on Reducto parse " + d.job.Options.From))
+	}
+	for _, c := range d.children {
+		link(fmt.Sprintf("%s #%d (%s)", c.Kind, c.ID, c.Status), c.ID)
+	}
+	show(d.Links, len(d.Links.Objects) > 0)
+}
+
+// showRemedy offers what a failure needs: the password of a protected PDF,
+// or, when the parse a chained job named has expired at Reducto, uploading
+// the document again (never done without asking). Main goroutine.
+func (d *DetailView) showRemedy() {
+	d.Remedy.RemoveAll()
+	j := d.job
+	switch j.Failure() {
+	case jobs.FailurePasswordRequired:
+		if d.chainer() != nil {
+			d.Remedy.Add(widget.NewButtonWithIcon("Enter password…", theme.VisibilityOffIcon(), d.askPassword))
+		}
+	case jobs.FailureParseExpired:
+		file := j.File
+		if strings.HasPrefix(file, "jobid://") {
+			d.Remedy.Add(widget.NewLabel("Reducto no longer has that parse, and this install has no copy of the document."))
+			break
+		}
+		if _, err := os.Stat(file); err != nil {
+			d.Remedy.Add(widget.NewLabel("Reducto no longer has the parse, and " + filepath.Base(file) + " is gone from its folder."))
+			break
+		}
+		d.Remedy.Add(widget.NewLabel("Reducto no longer has the parse."))
+		d.Remedy.Add(widget.NewButtonWithIcon("Upload "+filepath.Base(file)+" again…", theme.UploadIcon(), d.uploadAgain))
+	}
+	show(d.Remedy, len(d.Remedy.Objects) > 0)
+}
+
+// uploadAgain, after asking, submits the document itself with the chained
+// job's options: Reducto parses it again (and charges for it).
+func (d *DetailView) uploadAgain() {
+	j := d.job
+	dialog.ShowConfirm("Upload again?",
+		fmt.Sprintf("Reducto has deleted the parse this %s ran on (jobs expire after about 12 hours).\n\nUpload %s and run the %s on it? It is parsed again, which costs credits.", j.Kind, filepath.Base(j.File), j.Kind),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			opts := j.Options
+			opts.From, opts.ParentID, opts.Source = "", 0, jobs.SourceDrop
+			d.u.goBg(func(ctx context.Context) {
+				created, err := d.u.be.Submit(ctx, []string{j.File}, opts)
+				d.u.do(func() {
+					if err != nil {
+						d.u.showError("Upload again", err)
+						return
+					}
+					if len(created) > 0 {
+						d.u.setStatus(fmt.Sprintf("Uploading %s again as job %d", filepath.Base(j.File), created[0].ID))
+						d.Show(created[0].ID)
+					}
+				})
+			})
+		}, d.u.win)
+}
+
+// askPassword asks for a protected PDF's password and resubmits with it
+// through the engine; the password is not kept by the UI either.
+func (d *DetailView) askPassword() {
+	id, name := d.job.ID, filepath.Base(d.job.File)
+	pw := widget.NewPasswordEntry()
+	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
+	dlg := dialog.NewForm("Password for "+name, "Submit", "Cancel", items, func(ok bool) {
+		secret := pw.Text
+		pw.SetText("")
+		if !ok || secret == "" {
+			return
+		}
+		d.u.goBg(func(ctx context.Context) {
+			j, err := d.chainer().SubmitWithPassword(ctx, id, secret)
+			d.u.do(func() {
+				if err != nil {
+					d.u.showError("Submit with password", err)
+					return
+				}
+				d.u.setStatus(fmt.Sprintf("Submitting %s again with its password as job %d", name, j.ID))
+				d.Show(j.ID)
+			})
+		})
+	}, d.u.win)
+	dlg.Resize(fyne.NewSize(380, 160))
+	dlg.Show()
+	d.u.win.Canvas().Focus(pw)
+}
+
+// chainWith asks which preset (or a one-off schema / split description) to
+// run on this completed parse, and submits it with jobid://: no upload, no
+// second parse.
+func (d *DetailView) chainWith(kind jobs.Kind) {
+	c := d.chainer()
+	if c == nil {
+		return
+	}
+	parent := d.job
+	presets, base := d.u.cfg.Presets, d.u.defaults
+	d.u.goBg(func(ctx context.Context) {
+		// Only presets of this kind are offered.
+		var names []string
+		if presets != nil {
+			all, _ := presets.List()
+			for _, n := range all {
+				if o, err := presets.Get(n, base); err == nil && o.Kind == kind {
+					names = append(names, n)
+				}
+			}
+		}
+		d.u.do(func() { d.showChainDialog(kind, parent, names) })
+	})
+}
+
+// oneOff is the picker's entry for a schema or description typed here.
+const oneOff = "(one-off)"
+
+// ChainDialog is the open "Extract with…"/"Split with…" form (tests).
+type ChainDialog struct {
+	Preset *widget.Select
+	Text   *widget.Entry
+	Submit func() error
+}
+
+func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []string) {
+	cd := &ChainDialog{}
+	cd.Text = widget.NewMultiLineEntry()
+	cd.Text.SetMinRowsVisible(6)
+	hint := `{"type": "object", "properties": {"total": {"type": "number"}}}`
+	title, label := "Extract from "+filepath.Base(parent.File), "Schema"
+	if kind == jobs.KindSplit {
+		hint = "Invoice: the pages of an invoice\nContract: the signed agreement"
+		title, label = "Split "+filepath.Base(parent.File), "Sections"
+	}
+	cd.Text.SetPlaceHolder(hint)
+	cd.Preset = widget.NewSelect(append(names, oneOff), func(s string) {
+		enable2(cd.Text, s == oneOff)
+	})
+	cd.Preset.SetSelectedIndex(0)
+	cd.Submit = func() error {
+		opts, err := d.chainOptions(kind, cd.Preset.Selected, cd.Text.Text)
+		if err != nil {
+			return err
+		}
+		d.u.goBg(func(ctx context.Context) {
+			j, err := d.chainer().Chain(ctx, parent.ID, opts)
+			d.u.do(func() {
+				if err != nil {
+					d.u.showError(string(kind)+" on the parse", err)
+					return
+				}
+				d.u.setStatus(fmt.Sprintf("Running the %s on the parse of %s (no upload) as job %d", kind, filepath.Base(parent.File), j.ID))
+				d.u.ShowJob(j.ID)
+			})
+		})
+		return nil
+	}
+	d.chainDlg = cd
+	note := widget.NewLabel("Runs on Reducto's stored parse (jobid://): nothing is uploaded and the document is not parsed again.")
+	note.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{widget.NewFormItem("Preset", cd.Preset), widget.NewFormItem(label, cd.Text), widget.NewFormItem("", note)}
+	dlg := dialog.NewForm(title, "Run", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := cd.Submit(); err != nil {
+			d.u.showError(string(kind)+" on the parse", err)
+		}
+	}, d.u.win)
+	dlg.Resize(fyne.NewSize(520, 380))
+	dlg.Show()
+}
+
+func enable2(e *widget.Entry, on bool) {
+	if on {
+		e.Enable()
+	} else {
+		e.Disable()
+	}
+}
+
+// chainOptions are the options of the chained job: the preset's, or the
+// defaults with the one-off schema (extract) or sections, one
+// "Name: description" a line (split).
+func (d *DetailView) chainOptions(kind jobs.Kind, preset, text string) (jobs.Options, error) {
+	base := d.u.defaults // main goroutine
+	if preset != oneOff && preset != "" {
+		if d.u.cfg.Presets == nil {
+			return jobs.Options{}, errors.New("no presets")
+		}
+		o, err := d.u.cfg.Presets.Get(preset, base)
+		if err != nil {
+			return jobs.Options{}, fmt.Errorf("preset %s: %w", preset, err)
+		}
+		return o, nil
+	}
+	o := base
+	o.Kind, o.Preset, o.Request, o.Then = kind, "", nil, ""
+	text = strings.TrimSpace(text)
+	switch kind {
+	case jobs.KindExtract:
+		if !json.Valid([]byte(text)) || !strings.HasPrefix(text, "{") {
+			return jobs.Options{}, errors.New("the schema must be a JSON object")
+		}
+		o.Extract = jobs.ExtractOptions{Schema: json.RawMessage(text)}
+	case jobs.KindSplit:
+		o.Split = jobs.SplitOptions{}
+		for i, line := range strings.Split(text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			name, desc, ok := strings.Cut(line, ":")
+			if !ok || strings.TrimSpace(name) == "" {
+				return jobs.Options{}, fmt.Errorf("line %d: write a section as \"Name: what it contains\"", i+1)
+			}
+			o.Split.Descriptions = append(o.Split.Descriptions, jobs.SplitDescription{Name: strings.TrimSpace(name), Description: strings.TrimSpace(desc)})
+		}
+		if len(o.Split.Descriptions) == 0 {
+			return jobs.Options{}, errors.New("name at least one section")
+		}
+	}
+	return o, nil
+}
+
+// creditsText is a job's credits for the list and the detail.
+func creditsText(c *float64) string {
+	if c == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*c, 'f', -1, 64)
+}
+
+// setNote shows a one-line text in rt, dimmed when it is a message rather
+// than a summary.
+func setNote(rt *widget.RichText, text string, dim bool) {
+	st := widget.RichTextStyleParagraph
+	if dim {
+		st.TextStyle.Italic = true
+		st.ColorName = theme.ColorNamePlaceHolder
+	}
+	rt.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: text, Style: st}}
+	rt.Refresh()
+}

@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/export"
+)
+
+// exportData is the result as the chosen format writes it: "md" (a parse
+// as Markdown, pages in order, tables as pipe tables; other kinds as the
+// rendered Markdown they always had) or "json" (indented; an extract's
+// payload for "extract-json").
+func (d *DetailView) exportData(format string) []byte {
+	switch format {
+	case "md":
+		if d.model != nil && d.model.doc != nil {
+			return []byte(d.model.doc.Markdown())
+		}
+		return []byte(resultMarkdown(d.job.Kind, d.result))
+	case "extract-json":
+		if b, err := export.ExtractJSON(d.result); err == nil {
+			return b
+		}
+	}
+	return export.Pretty(d.result)
+}
+
+// tables are the result's tables as the exports write them: a parse's
+// table blocks, an extract's fields and lists of objects.
+func (d *DetailView) tables() []export.NamedTable {
+	switch {
+	case d.model == nil:
+		return nil
+	case d.model.doc != nil:
+		return d.model.doc.ParseTables()
+	}
+	return d.model.tables
+}
+
+// exportItems are the export menu's entries for the shown result.
+func (d *DetailView) exportItems() []*fyne.MenuItem {
+	var items []*fyne.MenuItem
+	add := func(label string, f func()) { items = append(items, fyne.NewMenuItem(label, f)) }
+	tables := d.tables()
+	switch d.job.Kind {
+	case jobs.KindExtract:
+		add("Extracted values as JSON…", func() { d.saveAs("json", func() ([]byte, error) { return d.exportData("extract-json"), nil }) })
+	case jobs.KindSplit:
+		if d.View.Split != nil && !d.View.Split.Disabled() {
+			add("Split into files (beside the document)", d.View.splitIntoFiles)
+		}
+	default:
+		add("Copy all as Markdown", func() {
+			if d.View.Parse != nil {
+				d.View.Parse.copyAll()
+			}
+		})
+		add("Markdown…", func() { d.saveAs("md", func() ([]byte, error) { return d.exportData("md"), nil }) })
+	}
+	if len(tables) > 0 {
+		add(fmt.Sprintf("CSV, one file per table (%d)…", len(tables)), d.exportCSVs)
+		add("Excel workbook, one sheet per table…", func() {
+			d.saveAs("xlsx", func() ([]byte, error) {
+				var b bytes.Buffer
+				err := export.WriteXLSX(&b, tables)
+				return b.Bytes(), err
+			})
+		})
+	}
+	add("Full result as JSON…", func() { d.saveAs("json", func() ([]byte, error) { return d.exportData("json"), nil }) })
+	return items
+}
+
+// showExportMenu offers the export formats under the Export button.
+func (d *DetailView) showExportMenu() {
+	if d.result == nil {
+		return
+	}
+	menu := fyne.NewMenu("", d.exportItems()...)
+	c := fyne.CurrentApp().Driver().CanvasForObject(d.Export)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.Export).AddXY(0, d.Export.Size().Height)
+	d.menu = widget.NewPopUpMenu(menu, c)
+	d.menu.ShowAtPosition(pos)
+}
+
+// stem is the document's name without its extension, for exported files.
+func (d *DetailView) stem() string {
+	base := filepath.Base(d.job.File)
+	if strings.HasPrefix(d.job.File, "jobid://") {
+		base = strings.TrimPrefix(d.job.File, "jobid://")
+	}
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// saveAs asks where to save and writes what produce makes there; making
+// and writing run off the UI goroutine (a large workbook takes a moment).
+func (d *DetailView) saveAs(ext string, produce func() ([]byte, error)) {
+	if d.result == nil {
+		return
+	}
+	name := d.stem() + "." + string(d.job.Kind) + "." + ext
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			d.u.showError("Export", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		d.u.goBg(func(context.Context) {
+			data, perr := produce()
+			var werr error
+			if perr == nil {
+				_, werr = w.Write(data)
+			}
+			cerr := w.Close()
+			d.u.do(func() {
+				if err := errors.Join(perr, werr, cerr); err != nil {
+					d.u.showError("Export", fmt.Errorf("write %s: %w", w.URI().Name(), err))
+					return
+				}
+				d.u.setStatus("Exported " + w.URI().Path())
+			})
+		})
+	}, d.u.win)
+	dlg.SetFileName(name)
+	dlg.Show()
+}
+
+// exportCSVs asks for a folder and writes one CSV per table into it.
+func (d *DetailView) exportCSVs() {
+	tables, base := d.tables(), d.stem()
+	dlg := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			d.u.showError("Export CSV", err)
+			return
+		}
+		if dir == nil {
+			return
+		}
+		d.u.goBg(func(context.Context) {
+			files, err := export.WriteCSVs(dir.Path(), base, tables)
+			d.u.do(func() {
+				if err != nil {
+					d.u.showError("Export CSV", err)
+					return
+				}
+				d.u.setStatus(fmt.Sprintf("Wrote %s into %s", plural(len(files), "CSV file"), dir.Path()))
+			})
+		})
+	}, d.u.win)
+	dlg.Show()
+}

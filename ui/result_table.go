@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs/export"
+)
+
+// Column widths are sized to their content within these bounds; a cell
+// wider than the maximum is cut with an ellipsis (copy gives it whole).
+const (
+	minColWidth = 48
+	maxColWidth = 320
+	// measureRows bounds how many rows size a column: a table of 10,000
+	// rows is measured by its first ones.
+	measureRows = 200
+	// gridRowsShown is how many rows a table shows before it scrolls.
+	gridRowsShown = 10
+)
+
+// gridState is what a result table shows: the table, its column widths and
+// the find query whose matching cells stand out. A parse list's rows reuse
+// one grid widget for whatever table they show, so the widget reads this
+// state rather than holding the table.
+type gridState struct {
+	t      *export.Table
+	widths []float32
+	query  string // lower-cased; "" = nothing highlighted
+	Table  *widget.Table
+	Copy   *widget.Button // copy as TSV
+}
+
+// newGrid builds a scrollable grid over g; copyTSV copies g's table.
+func newGrid(g *gridState, copyTSV func()) *gridState {
+	g.Table = widget.NewTable(
+		func() (int, int) {
+			if g.t == nil {
+				return 0, 0
+			}
+			return len(g.t.Rows), g.t.Cols()
+		},
+		func() fyne.CanvasObject {
+			return &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if g.t == nil || id.Row >= len(g.t.Rows) || id.Col >= len(g.t.Rows[id.Row]) {
+				l.SetText("")
+				return
+			}
+			cell := g.t.Rows[id.Row][id.Col]
+			l.TextStyle.Bold = id.Row < g.t.HeaderRows
+			l.Importance = widget.MediumImportance
+			if g.query != "" && strings.Contains(strings.ToLower(cell), g.query) {
+				l.Importance = widget.HighImportance
+			}
+			// One line a cell; line breaks inside a cell show as " / ".
+			l.SetText(strings.ReplaceAll(cell, "\n", " / "))
+		})
+	g.Copy = widget.NewButtonWithIcon("Copy as TSV", theme.ContentCopyIcon(), copyTSV)
+	return g
+}
+
+// setTable points g at t and sizes its columns. Main goroutine.
+func (g *gridState) setTable(t *export.Table, widths []float32) {
+	g.t = t
+	g.widths = widths
+	if g.Table == nil {
+		return
+	}
+	if t != nil {
+		g.Table.StickyRowCount = min(t.HeaderRows, 3)
+	}
+	for c, w := range widths {
+		g.Table.SetColumnWidth(c, w)
+	}
+	g.Table.ScrollToTop()
+	g.Table.ScrollToLeading()
+	g.Table.Refresh()
+}
+
+// columnWidths sizes t's columns to their content (first measureRows rows,
+// the longest line of a cell), within minColWidth..maxColWidth.
+func columnWidths(t *export.Table) []float32 {
+	size := theme.TextSize()
+	pad := theme.Padding()*2 + theme.InnerPadding()
+	widths := make([]float32, t.Cols())
+	for r, row := range t.Rows {
+		if r >= measureRows {
+			break
+		}
+		style := fyne.TextStyle{Bold: r < t.HeaderRows}
+		for c, cell := range row {
+			if cell == "" {
+				continue
+			}
+			w := fyne.MeasureText(strings.ReplaceAll(cell, "\n", " / "), size, style).Width + pad
+			widths[c] = max(widths[c], w)
+		}
+	}
+	for c := range widths {
+		widths[c] = min(max(widths[c], minColWidth), maxColWidth)
+	}
+	return widths
+}
+
+// gridHeight is the height a grid of rows rows takes, up to gridRowsShown
+// (then it scrolls).
+func gridHeight(rows int) float32 {
+	cell := (&widget.Label{Text: "Ag"}).MinSize().Height
+	n := min(max(rows, 1), gridRowsShown)
+	return float32(n)*(cell+theme.SeparatorThicknessSize()) + theme.Padding()
+}
+
+// standaloneGrid is a titled grid of its own (an extract's table, a split's
+// sections): the title, "Copy as TSV", and the grid at its height.
+func (v *ResultView) standaloneGrid(title string, t *export.Table) fyne.CanvasObject {
+	g := &gridState{}
+	newGrid(g, func() { v.copyTSV(g.t) })
+	g.setTable(t, columnWidths(t))
+	v.Grids = append(v.Grids, g)
+	head := container.NewBorder(nil, nil, nil, g.Copy, &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis})
+	sized := container.New(&fixedHeight{h: gridHeight(len(t.Rows))}, g.Table)
+	return container.NewVBox(head, sized)
+}
+
+// copyTSV puts t on the clipboard as tab-separated cells.
+func (v *ResultView) copyTSV(t *export.Table) {
+	if t == nil {
+		return
+	}
+	v.u.app.Clipboard().SetContent(t.TSV())
+	v.u.setStatus(plural(len(t.Rows), "row") + " copied as cells (paste into a spreadsheet)")
+}
+
+// fixedHeight lays its objects out at the container's width and a fixed
+// height: a grid in a scrolling page must not take all the page.
+type fixedHeight struct{ h float32 }
+
+func (f *fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, min(o.MinSize().Width, 200))
+	}
+	return fyne.NewSize(w, f.h)
+}
+
+func (f *fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}

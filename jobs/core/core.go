@@ -169,6 +169,7 @@ func Start(cfg Config) (a *App, err error) {
 		Client: a.client, Store: a.store, UploadConcurrency: eff.UploadConcurrency,
 		DirectWebhookURL: directURL(a.publicURL, token), Logger: a.log.With("component", "engine"),
 	})
+	a.engine.SetThenResolver(a.thenOptions) // presets' "then" (chain.go)
 	a.receiver = receiver.New(receiver.Config{
 		Addr:           listen,
 		Secret:         a.secret,

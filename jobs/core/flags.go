@@ -29,7 +29,10 @@ type Flags struct {
 	// Preset names the preset this run's files, --watch folders and
 	// hand-offs are submitted with ("" = the saved defaults).
 	Preset string
-	Files  []string
+	// From lists completed parses (local ids or Reducto job ids) to run
+	// --preset on with jobid:// (--from, repeatable).
+	From  []string
+	Files []string
 }
 
 // UsageError is a bad flag value or argument: one line saying what is
@@ -77,6 +80,13 @@ func ParseFlags(args []string, out io.Writer) (Flags, error) {
 		return nil
 	})
 	fs.StringVar(&f.Preset, "preset", "", "submit this run's files and --watch folders with the preset NAME (a file in presets/ of the data folder)")
+	fs.Func("from", "run --preset (extract or split) on the completed parse ID, a local id or a Reducto job id; repeatable", func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("empty job id")
+		}
+		f.From = append(f.From, strings.TrimSpace(s))
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(out, usage)

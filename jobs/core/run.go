@@ -63,6 +63,10 @@ func Main(args []string, o Options) int {
 		fmt.Fprintln(o.Stderr, err)
 		return 2
 	}
+	if err := CheckFrom(home, f.Preset, f.From); err != nil {
+		fmt.Fprintln(o.Stderr, err)
+		return 2
+	}
 	svc, loadErr := settings.NewService(settings.ServiceConfig{
 		Home: home, Secrets: settings.NewSecrets(home, true), CheckSecret: receiver.ValidateSecret,
 	})
@@ -73,13 +77,15 @@ func Main(args []string, o Options) int {
 
 	inst := &instance{ready: make(chan struct{})}
 	srv, handed, err := ClaimWith(context.Background(), home,
-		control.Request{Open: f.Files, Show: len(f.Files) == 0, Preset: f.Preset}, inst.handle)
+		control.Request{Open: f.Files, Show: len(f.Files) == 0 && len(f.From) == 0, Preset: f.Preset, From: f.From}, inst.handle)
 	if err != nil {
 		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
 		return 1
 	}
 	if handed != nil {
-		if len(f.Files) == 0 {
+		if len(f.From) > 0 {
+			fmt.Fprintf(o.Stdout, "Handed %d job(s) to the running Reducto Tray. %s\n", handed.Accepted, handed.Message)
+		} else if len(f.Files) == 0 {
 			fmt.Fprintln(o.Stdout, "Reducto Tray is already running; its window was brought forward.")
 		} else {
 			fmt.Fprintf(o.Stdout, "Handed %d file(s) to the running Reducto Tray. %s\n", handed.Accepted, handed.Message)
@@ -116,6 +122,9 @@ func Main(args []string, o Options) int {
 	}
 	defer a.Close()
 	inst.setApp(a)
+	if len(f.From) > 0 && len(a.submitFromCLI(f.Preset, f.From)) == 0 && len(f.Files) == 0 && f.Headless {
+		return 1 // nothing to do: every --from was refused (logged)
+	}
 	if f.Headless || o.Desktop == nil {
 		return a.runHeadless(f.Files, inst.markReady)
 	}
@@ -172,6 +181,9 @@ func (i *instance) handle(ctx context.Context, req control.Request) (control.Res
 	i.mu.Unlock()
 	if a == nil {
 		return control.Response{}, control.ErrQuitting
+	}
+	if len(req.From) > 0 {
+		return a.handleFrom(ctx, req) // chain.go
 	}
 	return a.HandleControl(ctx, req)
 }

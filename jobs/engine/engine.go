@@ -77,6 +77,8 @@ type Engine struct {
 	unrecorded map[int64]string
 
 	out outputState // results being written beside documents (outputs.go)
+
+	chain chainState // presets' "then" and passwords held for resubmissions (chain.go, password.go)
 }
 
 // New returns an engine; call Start to resume unfinished jobs and begin

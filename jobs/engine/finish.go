@@ -124,7 +124,8 @@ func (e *Engine) releaseFinish(id int64) {
 // and the final transition, in one store transaction. via says how the end
 // was noticed (a webhook or polling), for the timeline and the log.
 func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
-	if job, err := e.store.Get(e.ctx, id); err == nil && job.Status.Final() {
+	job, err := e.store.Get(e.ctx, id)
+	if err == nil && job.Status.Final() {
 		e.poller.untrack(id)
 		return // finished meanwhile (a webhook and a poll both saw the end)
 	}
@@ -165,6 +166,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		if reason == "" {
 			reason = "Reducto reported the job failed without a reason"
 		}
+		reason = jobFailure(job, rj, reason) // typed when the app has a remedy
 		e.record(id, jobs.StatusFailed, store.Patch{Error: &reason, Detail: "failed, noticed by " + via})
 	default:
 		e.record(id, jobs.StatusCancelled, store.Patch{Detail: "cancelled at Reducto, noticed by " + via})

@@ -95,12 +95,14 @@ func (e *Engine) complete(id int64, p store.Patch) {
 		e.recordLater(mem, jobs.StatusCompleted, p, err, func(j jobs.Job, changed bool) {
 			if changed {
 				e.outputsLater(j)
+				e.runThen(j)
 			}
 		})
 		return
 	}
 	if changed {
 		e.outputsLater(job)
+		e.runThen(job) // a preset's "then" (chain.go)
 	}
 }
 

@@ -202,27 +202,33 @@ func (e *Engine) submit(ctx context.Context, job jobs.Job, lookupFirst bool) {
 		}
 		job = claimed
 	}
-	var up reducto.Upload
-	err := e.persist(ctx, job, func() error {
-		var err error
-		up, err = e.client.UploadFile(ctx, job.File, e.uploadProgress(job))
-		return err
-	})
-	if err != nil {
-		if ctx.Err() == nil {
-			e.fail(job.ID, fmt.Sprintf("upload failed: %v", err))
+	// A chained job names a parse Reducto already has: nothing to upload.
+	input := JobIDScheme + job.Options.From
+	if job.Options.From == "" {
+		var up reducto.Upload
+		err := e.persist(ctx, job, func() error {
+			var err error
+			up, err = e.client.UploadFile(ctx, job.File, e.uploadProgress(job))
+			return err
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				e.fail(job.ID, fmt.Sprintf("upload failed: %v", err))
+			}
+			return
 		}
-		return
+		input = up.FileID
 	}
 	if ctx.Err() != nil {
 		return // cancelled as the upload finished: create nothing
 	}
 	// From here on the job is Reducto's: a user's cancel must not abort a
 	// request that may already have created it.
-	jobID, err := e.send(e.ctx, job, up.FileID)
+	jobID, err := e.send(e.ctx, job, input)
+	e.forgetPassword(job.ID) // answered either way: never kept longer
 	if err != nil {
 		if e.ctx.Err() == nil {
-			e.fail(job.ID, fmt.Sprintf("submission failed: %v", err))
+			e.fail(job.ID, submitFailure(job, err))
 		}
 		return
 	}
@@ -279,7 +285,8 @@ func (e *Engine) send(ctx context.Context, job jobs.Job, fileID string) (string,
 	}
 }
 
-// post sends the one request that creates the job at Reducto.
+// post sends the one request that creates the job at Reducto; fileID is
+// the uploaded document's reducto:// id or a chained job's jobid:// input.
 func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string, error) {
 	o := job.Options
 	async, err := e.asyncConfig(job)
@@ -290,12 +297,21 @@ func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string,
 	if err != nil {
 		return "", err
 	}
+	if pw := e.passwordOf(job.ID); pw != "" {
+		if raw, err = withPassword(raw, pw); err != nil {
+			return "", err
+		}
+	}
+	parsing := parsingOf(o.Parse)
+	if o.From != "" {
+		parsing = nil // Reducto ignores parsing options on a jobid:// input
+	}
 	switch o.Kind {
 	case jobs.KindExtract:
 		return e.client.ExtractAsync(ctx, reducto.ExtractRequest{
 			Input: fileID, Async: async,
 			Instructions: &reducto.Instructions{Schema: o.Extract.Schema, SystemPrompt: o.Extract.SystemPrompt},
-			Parsing:      parsingOf(o.Parse), RawFields: raw,
+			Parsing:      parsing, RawFields: raw,
 		})
 	case jobs.KindSplit:
 		descs := make([]reducto.SplitDescription, len(o.Split.Descriptions))
@@ -304,7 +320,7 @@ func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string,
 		}
 		return e.client.SplitAsync(ctx, reducto.SplitRequest{
 			Input: fileID, Async: async, SplitDescription: descs, SplitRules: o.Split.Rules,
-			Parsing: parsingOf(o.Parse), RawFields: raw,
+			Parsing: parsing, RawFields: raw,
 		})
 	default:
 		p := parsingOf(o.Parse)

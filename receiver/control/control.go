@@ -63,6 +63,9 @@ type Request struct {
 	// Preset names the preset the files are submitted with (--preset);
 	// "" = the instance's defaults.
 	Preset string `json:"preset,omitempty"`
+	// From lists completed parses (local ids or Reducto job ids) to run
+	// Preset on with jobid:// (--from).
+	From []string `json:"from,omitempty"`
 }
 
 // Response is the running instance's answer.

@@ -1,0 +1,212 @@
+package ui
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+)
+
+// showResult fills the detail with a completed job of kind whose stored
+// result is the fixture, as Show does once the result is read.
+func showResult(t *testing.T, r *rig, kind jobs.Kind, fixture string) *DetailView {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/" + fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := jobs.Job{ID: 41, JobID: "p-1", File: "/data/report.pdf", Kind: kind, Status: jobs.StatusCompleted, Options: jobs.Options{Kind: kind}}
+	d := r.u.detail
+	r.onMain(func() {
+		d.fill(j, nil, nil, raw, nil, buildResult(kind, raw), jsonView(raw))
+		r.u.win.Resize(fyne.NewSize(1000, 680))
+	})
+	return d
+}
+
+// rendered collects the text of every label and rich text under o, as
+// drawn (through the widgets' renderers).
+func rendered(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+			return
+		case *widget.RichText:
+			out = append(out, w.String())
+			return
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func TestParseTableRendersAsGrid(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := showResult(t, r, jobs.KindParse, "result-parse.json")
+	r.onMain(func() {
+		p := d.View.Parse
+		if p == nil {
+			t.Fatal("no parse view")
+		}
+		if got := d.Result.String(); !strings.Contains(got, "3 pages") || !strings.Contains(got, "1 table") || !strings.Contains(got, "1 low confidence") {
+			t.Errorf("summary = %q", got)
+		}
+		// Rows: page 1, title, text, page 2, table, footnote, page 3, ...
+		tableRow := 4
+		if p.m.rows[tableRow].block < 0 || p.blockOf(tableRow).Table == nil {
+			t.Fatalf("row %d is not the table: %+v", tableRow, p.m.rows)
+		}
+		var grid *gridState
+		for _, c := range p.cells {
+			if c.row == tableRow {
+				grid = c.grid
+			}
+		}
+		if grid == nil {
+			t.Fatal("the table row was not built")
+		}
+		cells := rendered(grid.Table)
+		for _, want := range []string{"Region", "Q1", "Total", "Jan", "Feb", "EUR", "North", "1,200", "007", "1 207", "South / coast"} {
+			if !slices.Contains(cells, want) {
+				t.Errorf("grid lacks cell %q; has %q", want, cells)
+			}
+		}
+		if grid.Table.StickyRowCount != 2 {
+			t.Errorf("sticky header rows = %d, want 2", grid.Table.StickyRowCount)
+		}
+		// Columns are sized to their content: "South / coast" is wider
+		// than "Q1"'s empty neighbour.
+		if grid.widths[0] <= grid.widths[2] {
+			t.Errorf("column widths %v not sized to content", grid.widths)
+		}
+		// Copy as TSV puts the exact cells on the clipboard.
+		test.Tap(grid.Copy)
+		want := "Region\tQ1\t\tTotal\n\tJan\tFeb\tEUR\nNorth\t1,200\t007\t1 207\n\"South\ncoast\"\t3\t4\t7\n"
+		if got := r.u.app.Clipboard().Content(); got != want {
+			t.Errorf("clipboard = %q, want %q", got, want)
+		}
+		// The low-confidence footnote is marked, the figure has its link.
+		texts := strings.Join(rendered(p.List), "\n")
+		foot := p.segments(p.blockOf(5))
+		if first := foot[0].(*widget.TextSegment); first.Text != "Low confidence  " || first.Style.ColorName != "warning" {
+			t.Errorf("low confidence not marked: %+v", first)
+		}
+		if !strings.Contains(texts, "Page 2") {
+			t.Errorf("no page separator in %q", texts)
+		}
+	})
+}
+
+func TestFindMovesThroughMatches(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := showResult(t, r, jobs.KindParse, "result-parse.json")
+	r.onMain(func() {
+		p := d.View.Parse
+		test.Type(p.Find, "SALES") // the text block, and the figure's caption
+		if p.Matches.Text != "1 of 2" || p.current() != 2 {
+			t.Fatalf("after typing: %q at row %d", p.Matches.Text, p.current())
+		}
+		test.Tap(p.Next)
+		if p.Matches.Text != "2 of 2" || p.blockOf(p.current()).Content != "Figure 1: sales by month" {
+			t.Fatalf("next: %q at row %d", p.Matches.Text, p.current())
+		}
+		test.Tap(p.Next) // wraps around
+		if p.current() != 2 {
+			t.Fatalf("next wraps to row %d, want 2", p.current())
+		}
+		test.Tap(p.Prev)
+		if p.Matches.Text != "2 of 2" {
+			t.Fatalf("previous: %q", p.Matches.Text)
+		}
+		// The match is highlighted in the text.
+		segs := p.segments(p.blockOf(2))
+		var hit string
+		for _, s := range segs {
+			if ts := s.(*widget.TextSegment); ts.Style.TextStyle.Bold {
+				hit = ts.Text
+			}
+		}
+		if hit != "Sales" {
+			t.Errorf("highlighted %q, want the match as written, Sales", hit)
+		}
+		// A cell matches too: "coast" is only in the table.
+		p.Find.SetText("coast")
+		if p.Matches.Text != "1 of 1" || p.blockOf(p.current()).Table == nil {
+			t.Fatalf("table cell match: %q", p.Matches.Text)
+		}
+		p.Find.SetText("nowhere")
+		if p.Matches.Text != "no match" || !p.Next.Disabled() {
+			t.Fatalf("no match: %q", p.Matches.Text)
+		}
+	})
+}
+
+func TestExtractArraysRenderAsRows(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := showResult(t, r, jobs.KindExtract, "result-extract.json")
+	r.onMain(func() {
+		if len(d.View.Grids) != 2 {
+			t.Fatalf("%d grids, want Fields and line_items", len(d.View.Grids))
+		}
+		items := d.View.Grids[1]
+		cells := rendered(items.Table)
+		for _, want := range []string{"description", "price.amount", "Pen", "Ink, black", "3.00", "back-order"} {
+			if !slices.Contains(cells, want) {
+				t.Errorf("line items lack %q; have %q", want, cells)
+			}
+		}
+		if n := len(items.t.Rows); n != 3 {
+			t.Errorf("%d rows, want a header and one row per item", n)
+		}
+		fields := rendered(d.View.Grids[0].Table)
+		if !slices.Contains(fields, "ACME GmbH") || !slices.Contains(fields, "1") {
+			t.Errorf("fields with cited pages: %q", fields)
+		}
+		test.Tap(items.Copy)
+		if got := r.u.app.Clipboard().Content(); got != "description\tqty\tprice.amount\tprice.currency\tnote\nPen\t2\t1.50\tEUR\t\nInk, black\t1\t3.00\tEUR\tback-order\n" {
+			t.Errorf("clipboard = %q", got)
+		}
+	})
+}
+
+func TestExportMenuOffersTables(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := showResult(t, r, jobs.KindParse, "result-parse.json")
+	r.onMain(func() {
+		var labels []string
+		for _, it := range d.exportItems() {
+			labels = append(labels, it.Label)
+		}
+		want := []string{"Copy all as Markdown", "Markdown…", "CSV, one file per table (1)…", "Excel workbook, one sheet per table…", "Full result as JSON…"}
+		if !slices.Equal(labels, want) {
+			t.Fatalf("menu = %q, want %q", labels, want)
+		}
+		md := string(d.exportData("md"))
+		if !strings.Contains(md, "| Region | Q1 |") {
+			t.Errorf("markdown export lacks the table: %.300q", md)
+		}
+	})
+}

@@ -43,6 +43,8 @@ func main() {
 					RelayStatus:     a.RelayStatus,
 					Presets:         ui.PresetStore(a.Presets()),
 					Folders:         a.Folders(),
+					Deliveries:      newDeliveries(a),
+					ListenAddr:      a.ReceiverAddr(),
 					Account:         a,
 				},
 				Files: files,

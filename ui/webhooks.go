@@ -88,7 +88,9 @@ func newWebhooksView(u *App) *WebhooksView {
 		widget.NewFormItem("Relay", v.Relay),
 		widget.NewFormItem("Last delivery", v.Last),
 	)
-	top := container.NewVBox(state, container.NewHBox(v.Check), v.Steps, widget.NewSeparator())
+	// The health check sits beside the state, so the list keeps the
+	// height of a small window.
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(v.Check), state), v.Steps, widget.NewSeparator())
 	split := container.NewHSplit(v.list.Object(), v.detail.Object())
 	split.Offset = 0.5
 	v.obj = container.NewBorder(top, nil, nil, nil, split)
@@ -169,7 +171,7 @@ func (v *WebhooksView) showState() {
 	if addr == "" {
 		v.Listen.SetText("not listening (see the log: the address may be in use)")
 	} else {
-		v.Listen.SetText("listening on http://" + addr + "  (POST /webhooks/svix, /webhooks/direct/…)")
+		v.Listen.SetText("listening on http://" + addr)
 	}
 	switch state, url := v.relay[0], v.relay[1]; {
 	case state == "" && url == "":
@@ -268,6 +270,15 @@ func (u *App) ShowWebhooks() {
 			u.tabs.Select(t)
 			return
 		}
+	}
+}
+
+// CheckWebhooks selects the Webhooks tab and runs its health check. Main
+// goroutine.
+func (u *App) CheckWebhooks() {
+	u.ShowWebhooks()
+	if u.webhooks.be != nil {
+		u.webhooks.selfTest()
 	}
 }
 

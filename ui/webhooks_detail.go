@@ -53,7 +53,7 @@ func newDeliveryDetail(v *WebhooksView) *DeliveryDetail {
 		d.values[f] = l
 		d.Fields.Append(f, l)
 	}
-	d.Job = &widget.Hyperlink{Text: "—", OnTapped: d.showJob}
+	d.Job = &widget.Hyperlink{Text: "—", OnTapped: d.showJob, Truncation: fyne.TextTruncateEllipsis}
 	d.Fields.Append("Job", d.Job)
 	d.Forwards = &widget.Label{Wrapping: fyne.TextWrapWord}
 	d.Outcome = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.HighImportance}
@@ -64,15 +64,17 @@ func newDeliveryDetail(v *WebhooksView) *DeliveryDetail {
 	d.Replay = widget.NewButtonWithIcon("Replay to forward targets", theme.MailForwardIcon(), d.replay)
 	d.Rerun = widget.NewButtonWithIcon("Re-run through the app", theme.MediaReplayIcon(), d.rerun)
 
-	// The buttons wrap onto more lines in a narrow pane.
+	// The buttons wrap onto more lines in a narrow pane; inside the
+	// Summary tab, so they never take the Body tab's height.
 	actions := container.NewGridWrap(fyne.NewSize(216, 36), d.Curl, d.Replay, d.Rerun)
-	summary := container.NewVBox(d.Reasoning, d.Fields, widget.NewLabelWithStyle("Forward targets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d.Forwards)
+	summary := container.NewVBox(actions, d.Outcome, d.Reasoning, d.Fields,
+		widget.NewLabelWithStyle("Forward targets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d.Forwards)
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Summary", container.NewVScroll(summary)),
 		container.NewTabItem("Body", container.NewScroll(d.Body)), // long lines must not widen the window
 		container.NewTabItem("Headers", container.NewScroll(d.Headers)),
 	)
-	d.body = container.NewBorder(container.NewVBox(d.Title, actions, d.Outcome), nil, nil, nil, tabs)
+	d.body = container.NewBorder(d.Title, nil, nil, nil, tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a delivery to see its headers and body."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -263,7 +265,7 @@ func (d *DeliveryDetail) rerun() {
 func rerunText(out RerunOutcome) string {
 	s := "Re-run through the app: " + verdictText(out.Verdict)
 	if out.Detail != "" {
-		s += " (" + out.Detail + ")"
+		s = "Re-run through the app: " + out.Detail
 	}
 	if out.Verdict == jobs.VerdictDuplicate {
 		s += ". The app had already seen this delivery, so nothing changed: that is the idempotency working."

@@ -65,8 +65,10 @@ func newDeliveryList(v *WebhooksView) *DeliveryList {
 	l.Count = &widget.Label{}
 	l.Empty = &widget.Label{Text: webhooksEmptyText, Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}
 	l.Empty.Hide()
-	bar := container.NewBorder(nil, nil, container.NewHBox(l.Verdict, l.Route), l.Count)
-	l.obj = container.NewBorder(bar, nil, nil, nil, container.NewStack(l.List, container.NewPadded(l.Empty)))
+	// The count goes under the list: beside the filters it would widen a
+	// small window.
+	bar := container.NewHBox(l.Verdict, l.Route)
+	l.obj = container.NewBorder(bar, l.Count, nil, nil, container.NewStack(l.List, container.NewPadded(l.Empty)))
 	return l
 }
 
@@ -269,8 +271,39 @@ func (r *deliveryRow) CreateRenderer() fyne.WidgetRenderer {
 		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
 	}
 	left := container.NewHBox(r.icon, fixed(74, r.when), fixed(58, r.via))
-	center := container.NewGridWithColumns(2, r.verdict, r.job)
+	center := container.New(&verdictFirst{}, r.verdict, r.job)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, left, nil, center))
+}
+
+// verdictFirst lays out a row's verdict (objs[0]) and job (objs[1]) side
+// by side: the verdict gets its whole text when it fits, the job what is
+// left; in a narrow list the job column goes rather than the verdict.
+type verdictFirst struct{}
+
+// minJobWidth is the narrowest job column worth showing.
+const minJobWidth = 60
+
+// Layout gives the verdict its text's width (at least half the space in a
+// wide row, so the job columns line up) and the job the rest.
+func (verdictFirst) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	verdict, job := objs[0], objs[1]
+	label := verdict.(*widget.Label)
+	// A label insets its text by the inner padding on each side.
+	want := fyne.MeasureText(label.Text, theme.TextSize(), label.TextStyle).Width + 2*theme.InnerPadding() + 2
+	w := min(size.Width, max(want, size.Width/2))
+	if size.Width-w < minJobWidth {
+		w = size.Width
+	}
+	verdict.Move(fyne.NewPos(0, 0))
+	verdict.Resize(fyne.NewSize(w, size.Height))
+	job.Move(fyne.NewPos(w, 0))
+	job.Resize(fyne.NewSize(max(size.Width-w, 0), size.Height))
+	show(job, size.Width-w >= minJobWidth)
+}
+
+// MinSize is a truncated label's.
+func (verdictFirst) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return objs[0].MinSize()
 }
 
 func (r *deliveryRow) show(rec jobs.DeliveryRecord, now func() time.Time) {
@@ -299,13 +332,14 @@ func jobText(rec jobs.DeliveryRecord) string {
 	if len(id) > 8 {
 		id = id[:8] + "…"
 	}
+	// The status first: it is what a cut column should keep.
 	switch {
 	case id == "":
-		return ""
+		return rec.Status
 	case rec.Status == "":
 		return id
 	}
-	return id + " " + rec.Status
+	return rec.Status + " · " + id
 }
 
 // verdictIcons are made once: themed resources recolour their SVG when

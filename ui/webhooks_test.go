@@ -72,7 +72,7 @@ func TestWebhooksListShowsVerdictsNewestFirstAndFilters(t *testing.T) {
 	r := newWebhooksRig(t, fake, nil)
 	l := r.u.webhooks.list
 	r.eventually("four deliveries", func() bool { return len(l.Rows()) == 4 })
-	want := []string{"svix bad signature ", "relay stale timestamp ", "svix duplicate rj-accep… Completed", "svix accepted rj-accep… Completed"}
+	want := []string{"svix bad signature ", "relay stale timestamp ", "svix duplicate Completed · rj-accep…", "svix accepted Completed · rj-accep…"}
 	if got := r.deliveryRows(); !slices.Equal(got, want) {
 		t.Fatalf("rows = %q, want %q", got, want)
 	}
@@ -274,7 +274,7 @@ func TestCopyAsCurlReproducesTheSignedRequest(t *testing.T) {
 
 func TestReplayAndRerunCallTheBackend(t *testing.T) {
 	fake := newFakeDeliveries(cannedDeliveries(time.Now())...)
-	fake.outcome = RerunOutcome{Verdict: jobs.VerdictDuplicate, Detail: "delivery id msg_1 seen before"}
+	fake.outcome = RerunOutcome{Verdict: jobs.VerdictDuplicate, Detail: "duplicate: job rj-accepted-1 is already completed; nothing changed"}
 	r := newWebhooksRig(t, fake, nil)
 	d := r.selectDelivery(3)
 	r.onMain(func() { test.Tap(d.Replay) })
@@ -282,7 +282,7 @@ func TestReplayAndRerunCallTheBackend(t *testing.T) {
 	r.onMain(func() { test.Tap(d.Rerun) })
 	r.eventually("the re-run's outcome", func() bool { return strings.Contains(d.Outcome.Text, "Re-run") })
 	r.onMain(func() {
-		want := "Re-run through the app: duplicate (delivery id msg_1 seen before). The app had already seen this delivery, so nothing changed: that is the idempotency working."
+		want := "Re-run through the app: duplicate: job rj-accepted-1 is already completed; nothing changed. The app had already seen this delivery, so nothing changed: that is the idempotency working."
 		if got := d.Outcome.Text; got != want {
 			t.Errorf("outcome = %q", got)
 		}

@@ -8,16 +8,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestScreenshots shows the preset editor, the watched folders and a job's
-// detail with its outputs (testdata/shots, canned data) in the light and
-// dark themes at the usual and a small window size, under Xvfb, and saves
-// each in $SHOTS_DIR for review. With UPDATE_SCREENSHOT=1 the folder list
-// (light, 1000x680) also becomes docs/screenshot-folders.png. Without
-// either it is skipped: it only makes pictures.
+// TestScreenshots shows the preset editor, the watched folders, a job's
+// detail with its outputs and the Webhooks view (testdata/shots, canned
+// data) in the light and dark themes at the usual and a small window size,
+// under Xvfb, and saves each in $SHOTS_DIR for review (SHOTS_VIEWS=a,b
+// makes only those). With UPDATE_SCREENSHOT=1 the folder list and the
+// Webhooks view (light, 1000x680) also become docs/screenshot-folders.png
+// and docs/screenshot-webhooks.png. Without either it is skipped: it only
+// makes pictures.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("SHOTS_DIR")
 	update := os.Getenv("UPDATE_SCREENSHOT") == "1"
@@ -33,16 +36,20 @@ func TestScreenshots(t *testing.T) {
 	if err := goBuild(repoRoot(t), bin, "./ui/e2e/testdata/shots"); err != nil {
 		t.Fatal(err)
 	}
+	views := []string{"submit", "folders", "detail", "webhooks"}
+	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
+		views = strings.Split(v, ",") // only these, e.g. while working on one
+	}
 	for _, theme := range []string{"light", "dark"} {
 		for _, size := range []string{"1000x680", "640x480"} {
-			for _, view := range []string{"submit", "folders", "detail"} {
+			for _, view := range views {
 				img := shoot(t, x, bin, view, theme, size)
 				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, theme, size))
 				if err := writePNG(path, img); err != nil {
 					t.Fatal(err)
 				}
-				if update && view == "folders" && theme == "light" && size == "1000x680" {
-					if err := writePNG(filepath.Join(repoRoot(t), "docs", "screenshot-folders.png"), img); err != nil {
+				if doc := readmeShots[view]; update && doc != "" && theme == "light" && size == "1000x680" {
+					if err := writePNG(filepath.Join(repoRoot(t), "docs", doc), img); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -51,6 +58,9 @@ func TestScreenshots(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", dir)
 }
+
+// readmeShots are the views the README shows, and their files in docs/.
+var readmeShots = map[string]string{"folders": "screenshot-folders.png", "webhooks": "screenshot-webhooks.png"}
 
 // shoot runs the shots program on one view and returns its window once
 // the view has drawn and settled.

@@ -4,7 +4,7 @@
 // framebuffer for the README and UI reviews. It is built with
 // `go build ./ui/e2e/testdata/shots` (testdata is outside ./... patterns).
 //
-//	shots -view submit|folders|detail -size 1000x680 -hold 30s
+//	shots -view submit|folders|detail|webhooks -size 1000x680 -hold 30s
 //
 // The theme is Fyne's FYNE_THEME (light or dark).
 package main
@@ -29,7 +29,7 @@ import (
 )
 
 func main() {
-	view := flag.String("view", "folders", "submit, folders or detail")
+	view := flag.String("view", "folders", "submit, folders, detail or webhooks")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
 	flag.Parse()
@@ -81,6 +81,8 @@ func main() {
 	u := ui.New(a, win, ui.Config{
 		Backend: newCannedBackend(inbox), Settings: svc, SandboxForced: true,
 		Presets: ui.PresetStore(store), Folders: folders,
+		Deliveries: newCannedDeliveries(), ListenAddr: "127.0.0.1:7433",
+		RelayStatus: func() (string, string) { return "connected", "https://play.svix.com/in/e_Zq3kR8wYp1/" },
 	})
 	win.Resize(fyne.NewSize(w, h))
 	go func() {
@@ -93,6 +95,9 @@ func main() {
 				u.ShowFolderSettings()
 			case "detail":
 				u.ShowJob(3)
+			case "webhooks":
+				u.ShowDelivery(7)
+				u.CheckWebhooks()
 			}
 		})
 		// The test reads the screen from Xvfb's framebuffer meanwhile.

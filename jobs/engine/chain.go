@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -186,4 +187,23 @@ func jobFailure(job jobs.Job, rj *reducto.Job, reason string) string {
 
 func expiredDetail(job jobs.Job, msg string) string {
 	return fmt.Sprintf("Reducto no longer has parse %s (parses expire about 12 hours after submission); upload the document again to run this (%s)", job.Options.From, msg)
+}
+
+// thenWindow is how far back a restart looks for parses whose "then" was
+// not submitted: Reducto keeps a parse about 12 hours.
+const thenWindow = 12 * time.Hour
+
+// resumeThen submits the chained jobs of parses that completed while the
+// last run was stopping, before it could.
+func (e *Engine) resumeThen() {
+	due, err := e.store.ThenDue(e.ctx, e.clk.Now().Add(-thenWindow))
+	if err != nil {
+		if e.ctx.Err() == nil {
+			e.log.Error("resume presets' then", "err", err)
+		}
+		return
+	}
+	for _, parent := range due {
+		e.runThen(parent)
+	}
 }

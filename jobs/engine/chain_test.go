@@ -278,3 +278,54 @@ func TestPasswordFlowNeverStoresThePassword(t *testing.T) {
 		t.Fatal("the log recorded nothing: the check above proves nothing")
 	}
 }
+
+func TestFailedJobFormsAreTypedToo(t *testing.T) {
+	// Reducto may also accept the submission and fail the job: the reason
+	// (or the error object's code) says the same as the HTTP answer would.
+	r := newRig(t, reductotest.Config{ErrorObjects: true}, engine.PollPolicy{})
+	r.sim.FailNext("PDF is password protected: provide settings.document_password")
+	locked := r.completedParse(jobs.Options{})
+	if locked.Failure() != jobs.FailurePasswordRequired {
+		t.Fatalf("failed for a password: %q (kind %q)", locked.Error, locked.Failure())
+	}
+	parent := r.completedParse(jobs.Options{})
+	r.sim.FailNext("Job " + parent.JobID + " not found")
+	child, err := r.engine.Chain(context.Background(), parent.ID, extractOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done := r.waitFinal(child.ID); done.Failure() != jobs.FailureParseExpired {
+		t.Fatalf("chained job failed for its parse: %q (kind %q)", done.Error, done.Failure())
+	}
+	// An ordinary failure stays untyped.
+	r.sim.FailNext("the document could not be read")
+	if plain := r.completedParse(jobs.Options{}); plain.Failure() != jobs.FailureNone || plain.Error != "the document could not be read" {
+		t.Fatalf("plain failure: %q (kind %q)", plain.Error, plain.Failure())
+	}
+}
+
+func TestThenMissedByAStopRunsOnTheNextStart(t *testing.T) {
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
+	// No resolver: the parse completes and its then is not submitted, as
+	// when the app stops right after recording the completion.
+	parent := r.completedParse(jobs.Options{Then: "totals"})
+	if kids, _ := r.store.Children(context.Background(), parent.ID); len(kids) != 0 {
+		t.Fatalf("chained without a resolver: %v", kids)
+	}
+	r.close()
+	st, err := store.Open(r.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.New(engine.Config{Client: r.client, Store: st, Clock: r.clk,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	e.SetThenResolver(func(string, jobs.Job) (jobs.Options, error) { return extractOpts(), nil })
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.store, r.engine = st, e
+	waitFor(t, 30*time.Second, "the missed then", func() bool {
+		kids, err := st.Children(context.Background(), parent.ID)
+		return err == nil && len(kids) == 1 && kids[0].Preset == "totals"
+	})
+}

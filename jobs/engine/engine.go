@@ -202,6 +202,7 @@ func (e *Engine) resume(upTo int64) {
 		e.log.Info("resumed unfinished jobs", "count", n)
 	}
 	e.resumeOutputs()
+	e.resumeThen() // chain.go
 	// Delivery ids only matter while Svix may still retry (about 27 h).
 	if pruned, err := e.store.PruneDeliveries(e.ctx, time.Now().Add(-store.DeliveryRetention)); err != nil {
 		e.log.Warn("prune webhook delivery ids", "err", err)

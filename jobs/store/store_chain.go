@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
 )
@@ -29,4 +30,20 @@ func (s *Store) HasChild(ctx context.Context, id int64, preset string) (bool, er
 		return false, fmt.Errorf("chained jobs of job %d: %w", id, err)
 	}
 	return n > 0, nil
+}
+
+// ThenDue returns the parses completed since that name a "then" preset
+// and have no chained job yet: their completion was recorded but the app
+// stopped before it submitted the chained job. Older parses are left
+// alone: Reducto keeps a parse about 12 hours.
+func (s *Store) ThenDue(ctx context.Context, since time.Time) ([]jobs.Job, error) {
+	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs AS p
+		WHERE p.kind = 'parse' AND p.status = 'completed' AND p.completed_at >= ?
+		AND coalesce(json_extract(p.options, '$.then'), '') != ''
+		AND NOT EXISTS (SELECT 1 FROM jobs AS c WHERE c.parent_id = p.id)
+		ORDER BY p.id`, unixMS(since))
+	if err != nil {
+		return nil, fmt.Errorf("parses due their then: %w", err)
+	}
+	return js, nil
 }

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/engine"
+	"github.com/reductotray/reducto-tray/jobs/store"
+)
+
+// largeParse is a parse result of pages pages as Reducto shapes it: each
+// page a section header, six paragraphs, a 20-row table with a merged
+// header and a figure; one block in ten of low confidence.
+func largeParse(pages int) []byte {
+	type bbox struct {
+		Left, Top, Width, Height float64
+		Page                     int `json:"page"`
+	}
+	type block struct {
+		Type       string `json:"type"`
+		Content    string `json:"content"`
+		BBox       bbox   `json:"bbox"`
+		Confidence string `json:"confidence"`
+	}
+	var chunks []map[string]any
+	n := 0
+	for p := 1; p <= pages; p++ {
+		var blocks []block
+		add := func(typ, content string) {
+			n++
+			conf := "high"
+			if n%10 == 0 {
+				conf = "low"
+			}
+			blocks = append(blocks, block{Type: typ, Content: content, BBox: bbox{0.1, 0.1, 0.8, 0.1, p}, Confidence: conf})
+		}
+		add("Section Header", fmt.Sprintf("Section %d", p))
+		for i := 0; i < 6; i++ {
+			add("Text", strings.Repeat(fmt.Sprintf("Paragraph %d of page %d says something about revenue and costs. ", i, p), 4))
+		}
+		var t strings.Builder
+		t.WriteString(`<table><thead><tr><th rowspan="2">Item</th><th colspan="2">Amount</th><th>Note</th></tr><tr><th>Net</th><th>Gross</th><th></th></tr></thead><tbody>`)
+		for r := 0; r < 20; r++ {
+			fmt.Fprintf(&t, "<tr><td>Item %d.%d</td><td>%d.00</td><td>%d.19</td><td>ok</td></tr>", p, r, r*10, r*12)
+		}
+		t.WriteString("</tbody></table>")
+		add("Table", t.String())
+		add("Figure", fmt.Sprintf("Figure %d: costs by quarter", p))
+		chunks = append(chunks, map[string]any{"content": "", "blocks": blocks})
+	}
+	b, _ := json.Marshal(map[string]any{"job_id": "big", "usage": map[string]any{"num_pages": pages, "credits": pages},
+		"result": map[string]any{"type": "full", "chunks": chunks}})
+	return b
+}
+
+// BenchmarkOpenLargeParse is the time from a 300-page parse result's
+// bytes (as Backend.Result returns them) to its first rows drawn in the
+// detail: reading it (off the UI goroutine in the app), filling the view
+// and laying out the visible rows; and the memory that costs.
+func BenchmarkOpenLargeParse(b *testing.B) {
+	raw := largeParse(300)
+	s, err := store.Open(filepath.Join(b.TempDir(), "h.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	a := test.NewTempApp(b)
+	w := test.NewTempWindow(b, nil)
+	u := New(a, w, Config{Backend: engine.New(engine.Config{Store: s}), Settings: benchSettings(b), Sandbox: true, SandboxForced: true})
+	b.Cleanup(u.Close)
+	w.Resize(fyne.NewSize(1000, 680))
+	j := jobs.Job{ID: 1, JobID: "big", File: "/data/big.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted}
+	u.uiMu.Lock()
+	defer u.uiMu.Unlock()
+	var before, after runtime.MemStats
+	var retained uint64
+	var first time.Duration
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		m := buildResult(jobs.KindParse, raw)
+		u.detail.fill(j, nil, nil, raw, nil, m, "")
+		p := u.detail.View.Parse
+		w.Resize(fyne.NewSize(1000, 680+float32(i%2))) // the frame's layout
+		// What the painter does on the next frame: the list's renderer
+		// lays out and builds the rows on screen.
+		test.WidgetRenderer(p.List).Layout(p.List.Size())
+		if p.List.Size().Height < 100 {
+			b.Fatalf("list is %v", p.List.Size())
+		}
+		if p.shown == 0 {
+			b.Fatal("no row drawn")
+		}
+		first += time.Since(start)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		retained += after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-to-first-rows")
+	b.ReportMetric(float64(retained)/float64(b.N)/(1<<20), "MB-retained")
+	b.ReportMetric(float64(len(raw))/(1<<20), "MB-result")
+}

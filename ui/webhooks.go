@@ -209,7 +209,7 @@ func (v *WebhooksView) selfTest() {
 func (v *WebhooksView) showSteps(steps []SelfTestStep, err error) {
 	v.Steps.RemoveAll()
 	for _, s := range steps {
-		text := s.Name
+		text := upperFirst(s.Name)
 		if s.Detail != "" {
 			text += ": " + s.Detail
 		}

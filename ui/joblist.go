@@ -314,7 +314,7 @@ func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.T
 	if res := statusIcon(j.Status); r.icon.Resource != res {
 		r.icon.SetResource(res)
 	}
-	r.name.SetText(filepath.Base(j.File))
+	r.name.SetText(filepath.Base(j.File) + costText(j))
 	r.kind.SetText(string(j.Kind))
 	if (j.Status == jobs.StatusUploading || j.Status == jobs.StatusRunning) && hasProgress {
 		r.status.Hide()

@@ -309,3 +309,19 @@ func setNote(rt *widget.RichText, text string, dim bool) {
 	rt.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: text, Style: st}}
 	rt.Refresh()
 }
+
+// costText is what a job cost, after its name in the list: "  · 12 p ·
+// 4.5 cr"; "" until Reducto reports it.
+func costText(j jobs.Job) string {
+	var parts []string
+	if j.Pages > 0 {
+		parts = append(parts, fmt.Sprintf("%d p", j.Pages))
+	}
+	if j.Credits != nil {
+		parts = append(parts, creditsText(j.Credits)+" cr")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "  · " + strings.Join(parts, " · ")
+}

@@ -210,3 +210,22 @@ func TestExportMenuOffersTables(t *testing.T) {
 		}
 	})
 }
+
+func TestCostsInListAndDetail(t *testing.T) {
+	c := 4.5
+	j := jobs.Job{File: "/d/a.pdf", Pages: 12, Credits: &c}
+	if got := costText(j); got != "  · 12 p · 4.5 cr" {
+		t.Errorf("list cost = %q", got)
+	}
+	if got := costText(jobs.Job{File: "/d/a.pdf"}); got != "" {
+		t.Errorf("unknown cost shown as %q", got)
+	}
+	r := newRig(t, reductotest.Config{})
+	d := r.u.detail
+	r.onMain(func() {
+		d.fill(jobs.Job{ID: 3, File: "/d/a.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted, Pages: 12, Credits: &c}, nil, nil, nil, nil, nil, "")
+		if d.values["Credits"].Text != "4.5" || d.values["Pages"].Text != "12" {
+			t.Errorf("detail credits %q pages %q", d.values["Credits"].Text, d.values["Pages"].Text)
+		}
+	})
+}

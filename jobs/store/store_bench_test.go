@@ -18,7 +18,7 @@ const benchRows = 1_000_000
 
 // benchFixtureVersion changes whenever the fixture's content changes, so a
 // cached file from an older layout is rebuilt rather than measured.
-const benchFixtureVersion = 1
+const benchFixtureVersion = 2
 
 var benchWords = []string{
 	"invoice", "report", "contract", "receipt", "statement", "scan", "letter", "memo",
@@ -125,7 +125,8 @@ func buildFixture(path string, n int) error {
 				jobID = "7c1e" + strconv.Itoa(i)
 			}
 			if _, err := st.ExecContext(ctx, jobID, "/home/ann/Documents/"+name, name, kind, fixtureStatus(i), jobs.WebhookSvix,
-				"ref-"+strconv.Itoa(i), opts, "", 200_000+i%5000, 0, "", nil, unixMS(created), unixMS(created.Add(40*time.Second))); err != nil {
+				"ref-"+strconv.Itoa(i), opts, "", 200_000+i%5000, 0, "", nil, unixMS(created), unixMS(created.Add(40*time.Second)),
+				jobs.SourceDrop, "", nil); err != nil {
 				tx.Rollback()
 				return err
 			}

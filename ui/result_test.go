@@ -229,3 +229,52 @@ func TestCostsInListAndDetail(t *testing.T) {
 		}
 	})
 }
+
+func TestChainOneOffOptions(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := r.u.detail
+	r.onMain(func() {
+		o, err := d.chainOptions(jobs.KindSplit, oneOff, "Invoice: the invoice pages\n\nContract: the agreement")
+		if err != nil || o.Kind != jobs.KindSplit || len(o.Split.Descriptions) != 2 || o.Split.Descriptions[1].Name != "Contract" {
+			t.Fatalf("split one-off = %+v, %v", o.Split, err)
+		}
+		if _, err := d.chainOptions(jobs.KindSplit, oneOff, "no colon here"); err == nil {
+			t.Error("a section without a description accepted")
+		}
+		o, err = d.chainOptions(jobs.KindExtract, oneOff, `{"type":"object"}`)
+		if err != nil || string(o.Extract.Schema) != `{"type":"object"}` {
+			t.Fatalf("extract one-off = %+v, %v", o.Extract, err)
+		}
+		if _, err := d.chainOptions(jobs.KindExtract, oneOff, `[1]`); err == nil {
+			t.Error("a schema that is not an object accepted")
+		}
+	})
+}
+
+func TestExtractWithRunsOnTheParse(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	if _, ok := r.u.be.(Chainer); !ok {
+		t.Skip("the engine does not chain yet")
+	}
+	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(r.files("doc.pdf"))) })
+	r.eventually("the completed parse", func() bool {
+		row := r.u.list.rowAt(0)
+		return row != nil && strings.Contains(row.Text(), "completed")
+	})
+	r.onMain(func() { r.u.list.List.Select(0) })
+	d := r.u.detail
+	r.eventually("Extract… offered", func() bool { return d.shown && d.ExtractWith.Visible() })
+	parent := d.job.ID
+	r.onMain(func() { test.Tap(d.ExtractWith) })
+	r.eventually("the form", func() bool { return d.chainDlg != nil })
+	r.onMain(func() {
+		d.chainDlg.Preset.SetSelected(oneOff)
+		d.chainDlg.Text.SetText(`{"type":"object","properties":{"total":{"type":"number"}}}`)
+		if err := d.chainDlg.Submit(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	r.eventually("the chained extract linked both ways", func() bool {
+		return d.job.Kind == jobs.KindExtract && d.job.ParentID == parent && len(d.Links.Objects) > 0
+	})
+}

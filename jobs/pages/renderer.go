@@ -155,14 +155,12 @@ func (r *Renderer) loop() {
 			r.running.Store(false)
 			r.stops.Add(1)
 		}
+		r.closeCompiled()
 	}
 	idle := time.NewTimer(r.cfg.IdleTimeout)
 	idle.Stop()
 	defer func() {
 		stop()
-		if r.compiled != nil {
-			_ = r.compiled.Close(context.Background())
-		}
 		r.cache.clear()
 	}()
 	for {
@@ -213,9 +211,22 @@ func (r *Renderer) run(eng **engine, c *call) error {
 	if errors.Is(err, errKilled) {
 		(*eng).closeKilled()
 		*eng = nil
+		r.closeCompiled()
 		r.running.Store(false)
 		r.stops.Add(1)
 		return fmt.Errorf("%w (limit %s)", ErrTimeout, r.cfg.CallTimeout)
 	}
 	return err
+}
+
+// closeCompiled lets go of the compilation cache's in-memory side: wazero
+// keeps every module compiled through a cache in the cache's engine (about
+// 8 MiB of decoded PDFium besides the machine code) until the cache is
+// closed, so an idle shutdown closes it too. The files stay on disk for the
+// next start.
+func (r *Renderer) closeCompiled() {
+	if r.compiled != nil {
+		_ = r.compiled.Close(context.Background())
+		r.compiled = nil
+	}
 }

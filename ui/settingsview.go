@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"strconv"
@@ -24,6 +25,10 @@ var (
 	regionValues = []string{settings.RegionUS, settings.RegionEU, settings.RegionAU, settings.RegionCustom}
 	notifyLabels = []string{"On", "Failures only", "Off"}
 	notifyValues = []string{settings.NotifyAll, settings.NotifyFailures, settings.NotifyOff}
+	// The account's jobs have their own rule; "" (the default) is
+	// failures only.
+	accountNotifyLabels = []string{"None", "Failures only", "All"}
+	accountNotifyValues = []string{settings.NotifyOff, settings.NotifyFailures, settings.NotifyAll}
 )
 
 // SettingsView edits the saved settings and secrets. Secrets are never
@@ -48,9 +53,15 @@ type SettingsView struct {
 	StartAtLogin  *widget.Check
 	CloseQuits    *widget.Check
 	Concurrency   *widget.Entry
-	Problem       *widget.Label
-	Save          *widget.Button
-	Portal        *widget.Button
+	// The whole account (issue 9): monitoring, its notification rule,
+	// the monthly credit budget, and the forward targets.
+	MonitorAccount *widget.Check
+	AccountNotify  *widget.Select
+	Budget         *widget.Entry
+	Forward        *ForwardTargetsEditor
+	Problem        *widget.Label
+	Save           *widget.Button
+	Portal         *widget.Button
 
 	// folders is the "Watched folders" tab.
 	folders *FolderList
@@ -78,6 +89,10 @@ func newSettingsView(u *App) *SettingsView {
 	v.StartAtLogin = widget.NewCheck("Start at login", nil)
 	v.CloseQuits = widget.NewCheck("Closing the window quits", nil)
 	v.Concurrency = &widget.Entry{}
+	v.MonitorAccount = widget.NewCheck("Monitor every job on this account", nil)
+	v.AccountNotify = widget.NewSelect(accountNotifyLabels, nil)
+	v.Budget = &widget.Entry{PlaceHolder: "Credits a month; empty = no budget"}
+	v.Forward = newForwardTargetsEditor()
 	v.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	v.Problem.Hide()
 	v.Save = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: v.save}
@@ -102,6 +117,10 @@ func newSettingsView(u *App) *SettingsView {
 		widget.NewFormItem("", v.StartAtLogin),
 		widget.NewFormItem("", v.CloseQuits),
 		widget.NewFormItem("Upload concurrency", v.Concurrency),
+		widget.NewFormItem("Account", v.MonitorAccount),
+		widget.NewFormItem("Account notifications", v.AccountNotify),
+		widget.NewFormItem("Monthly budget", v.Budget),
+		widget.NewFormItem("Forward deliveries to", v.Forward.Object()),
 	)
 	note := widget.NewLabel("The receiver address, public URL and relay take effect after a restart; the rest applies at once.")
 	note.Wrapping = fyne.TextWrapWord
@@ -151,6 +170,17 @@ func (v *SettingsView) fill(s settings.Settings) {
 	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(AppID))
 	v.CloseQuits.SetChecked(s.CloseQuits)
 	v.Concurrency.SetText(strconv.Itoa(s.UploadConcurrency))
+	v.MonitorAccount.SetChecked(s.MonitorAccount)
+	mode := s.AccountNotifications
+	if mode == "" {
+		mode = settings.NotifyFailures
+	}
+	v.AccountNotify.SetSelected(pick(accountNotifyLabels, accountNotifyValues, mode))
+	v.Budget.SetText("")
+	if s.MonthlyBudget > 0 {
+		v.Budget.SetText(strconv.FormatFloat(s.MonthlyBudget, 'f', -1, 64))
+	}
+	v.Forward.set(s.ForwardTargets)
 	v.folders.sync()
 }
 
@@ -219,6 +249,22 @@ func (v *SettingsView) read() (settings.Settings, error) {
 		return s, fmt.Errorf("upload concurrency %q is not a number", v.Concurrency.Text)
 	}
 	s.UploadConcurrency = n
+	s.MonitorAccount = v.MonitorAccount.Checked
+	s.AccountNotifications = pick(accountNotifyValues, accountNotifyLabels, v.AccountNotify.Selected)
+	s.MonthlyBudget = 0
+	if b := strings.TrimSpace(v.Budget.Text); b != "" {
+		if s.MonthlyBudget, err = strconv.ParseFloat(b, 64); err != nil || math.IsNaN(s.MonthlyBudget) || math.IsInf(s.MonthlyBudget, 0) {
+			return s, fmt.Errorf("monthly budget %q is not a number of credits", b)
+		}
+	}
+	// A URL typed but not added is most likely meant to be added.
+	if strings.TrimSpace(v.Forward.URL.Text) != "" {
+		v.Forward.add()
+		if v.Forward.Problem.Visible() {
+			return s, errors.New(v.Forward.Problem.Text)
+		}
+	}
+	s.ForwardTargets = v.Forward.Targets()
 	if s.PublicURL != "" {
 		if u, err := url.Parse(s.PublicURL); err != nil || u.Host == "" {
 			return s, fmt.Errorf("public URL %q is not a URL", s.PublicURL)

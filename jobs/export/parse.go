@@ -46,7 +46,13 @@ type Block struct {
 	ImageURL string
 	Table    *Table // the grid, for a table whose content could be read
 	Chunk    int    // the chunk it came from
+	// Box is where the block is on its page (Reducto's bbox, normalised
+	// 0-1 from the top-left corner); nil when Reducto gave none.
+	Box *Box
 }
+
+// Box is a block's region of its page, normalised 0-1 from the top-left.
+type Box struct{ Left, Top, Width, Height float64 }
 
 // Heading reports whether the block is a title or a section header.
 func (b Block) Heading() bool { return b.Type == TypeTitle || b.Type == TypeSectionHeader }
@@ -57,7 +63,11 @@ type wireBlock struct {
 	Confidence *string `json:"confidence"`
 	ImageURL   string  `json:"image_url"`
 	BBox       struct {
-		Page int `json:"page"`
+		Page   int      `json:"page"`
+		Left   *float64 `json:"left"`
+		Top    *float64 `json:"top"`
+		Width  *float64 `json:"width"`
+		Height *float64 `json:"height"`
 	} `json:"bbox"`
 }
 
@@ -121,6 +131,9 @@ func ParseDoc(raw []byte) (*Doc, error) {
 		for _, wb := range c.Blocks {
 			b := Block{Type: wb.Type, Content: wb.Content, Page: wb.BBox.Page, ImageURL: wb.ImageURL, Chunk: ci,
 				Low: wb.Confidence != nil && strings.EqualFold(*wb.Confidence, "low")}
+			if bb := wb.BBox; bb.Left != nil && bb.Top != nil && bb.Width != nil && bb.Height != nil {
+				b.Box = &Box{*bb.Left, *bb.Top, *bb.Width, *bb.Height}
+			}
 			if b.Type == TypeTable {
 				if t, ok := ParseTable(b.Content); ok {
 					b.Table = &t

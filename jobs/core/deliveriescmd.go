@@ -4,16 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -75,58 +71,13 @@ func toDeliveryJSON(r jobs.DeliveryRecord) deliveryJSON {
 // webhook delivery log, newest first, read from the database even while
 // the app runs.
 func RunDeliveries(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("reducto-tray deliveries", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "print the whole delivery log as a JSON array, newest first")
-	limit := fs.Int("limit", 20, "how many recent deliveries the table shows")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: reducto-tray deliveries [--json] [--limit N]")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
+	c := newReadCommand("deliveries", "--json, --limit N", "delivery log", "No webhook deliveries yet.")
+	return c.run(args, stdout, stderr, func(st *store.Store) error {
+		if *c.json {
+			return printDeliveriesJSON(st, stdout)
 		}
-		fmt.Fprintf(stderr, "reducto-tray deliveries: %v (allowed: --json, --limit N)\n", err)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "reducto-tray deliveries: unexpected argument %q (allowed: --json, --limit N)\n", fs.Arg(0))
-		return 2
-	}
-	if *limit < 1 {
-		fmt.Fprintf(stderr, "reducto-tray deliveries: --limit %d must be at least 1\n", *limit)
-		return 2
-	}
-	home, err := settings.Home()
-	if err != nil {
-		fmt.Fprintln(stderr, "reducto-tray:", err)
-		return 1
-	}
-	path := settings.DatabasePath(home)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if *asJSON {
-			fmt.Fprintln(stdout, "[]")
-		} else {
-			fmt.Fprintln(stdout, "No webhook deliveries yet.")
-		}
-		return 0
-	}
-	st, err := store.OpenReadOnly(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "reducto-tray:", err)
-		return 1
-	}
-	defer st.Close()
-	if *asJSON {
-		err = printDeliveriesJSON(st, stdout)
-	} else {
-		err = printDeliveriesTable(st, stdout, *limit, time.Now())
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "reducto-tray:", err)
-		return 1
-	}
-	return 0
+		return printDeliveriesTable(st, stdout, *c.limit, time.Now())
+	})
 }
 
 // printDeliveriesJSON writes every record page by page, each page printed

@@ -2,18 +2,14 @@ package core
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -26,62 +22,18 @@ const jobsPage = 1000
 // prints the contract's JSON array of every job; without, a table of the
 // most recent ones for a person.
 func RunJobs(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("reducto-tray jobs", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "print the whole history as a JSON array, newest first")
-	limit := fs.Int("limit", 20, "how many recent jobs the table shows")
-	all := fs.Bool("all", false, "with --json: also the account's jobs this install did not submit (origin \"account\")")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: reducto-tray jobs [--json [--all]] [--limit N]")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
+	c := newReadCommand("jobs", "--json [--all], --limit N", "history", "No jobs yet. Submit documents with: reducto-tray FILE...")
+	all := c.fs.Bool("all", false, "with --json: also the account's jobs this install did not submit (origin \"account\")")
+	return c.run(args, stdout, stderr, func(st *store.Store) error {
+		switch {
+		case *c.json && *all:
+			return printJSONAll(st, stdout)
+		case *c.json:
+			return printJSON(st, stdout)
+		default:
+			return printTable(st, stdout, *c.limit, time.Now())
 		}
-		fmt.Fprintf(stderr, "reducto-tray jobs: %v (allowed: --json, --all, --limit N)\n", err)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "reducto-tray jobs: unexpected argument %q (allowed: --json, --all, --limit N)\n", fs.Arg(0))
-		return 2
-	}
-	if *limit < 1 {
-		fmt.Fprintf(stderr, "reducto-tray jobs: --limit %d must be at least 1\n", *limit)
-		return 2
-	}
-	home, err := settings.Home()
-	if err != nil {
-		fmt.Fprintln(stderr, "reducto-tray:", err)
-		return 1
-	}
-	path := settings.DatabasePath(home)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if *asJSON {
-			fmt.Fprintln(stdout, "[]")
-		} else {
-			fmt.Fprintln(stdout, "No jobs yet. Submit documents with: reducto-tray FILE...")
-		}
-		return 0
-	}
-	st, err := store.OpenReadOnly(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "reducto-tray:", err)
-		return 1
-	}
-	defer st.Close()
-	switch {
-	case *asJSON && *all:
-		err = printJSONAll(st, stdout)
-	case *asJSON:
-		err = printJSON(st, stdout)
-	default:
-		err = printTable(st, stdout, *limit, time.Now())
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "reducto-tray:", err)
-		return 1
-	}
-	return 0
+	})
 }
 
 // printJSON writes every job page by page, each page printed before the

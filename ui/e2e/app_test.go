@@ -48,7 +48,16 @@ func launch(t *testing.T, env []string, args ...string) *desktopRun {
 	if err != nil || title != "Reducto Tray" {
 		t.Errorf("tray Title = %q, %v; want Reducto Tray", title, err)
 	}
-	labels, err := item.MenuLabels()
+	// The menu is filled in once the UI has read its presets and folders,
+	// which may be just after the item registered.
+	var labels []string
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		labels, err = item.MenuLabels()
+		if (err == nil && slices.Contains(labels, "Quit")) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // poll interval; the deadline decides
+	}
 	if err != nil {
 		t.Errorf("tray menu: %v", err)
 	}

@@ -39,15 +39,19 @@ type AccountView struct {
 	jobs    []jobs.AccountJob // main goroutine
 	list    *widget.List
 	empty   *widget.Label
-	chart   *fyne.Container
+	chart   *UsageChart
+	byKind  *widget.Label // the split by kind and preset, beside the chart
 	summary *widget.Label
+	budget  *widget.ProgressBar // this month's credits against the budget
 	obj     fyne.CanvasObject
 	started bool
 }
 
 func newAccountView(u *App) *AccountView {
 	v := &AccountView{u: u, src: u.cfg.Account, empty: &widget.Label{Text: accountEmpty, Wrapping: fyne.TextWrapWord},
-		chart: container.NewStack(), summary: usageLabel()}
+		chart: newUsageChart(nil), summary: usageLabel(), byKind: &widget.Label{Text: "No usage recorded yet."},
+		budget: &widget.ProgressBar{}}
+	v.budget.Hide()
 	v.list = widget.NewList(func() int { return len(v.jobs) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewLabel("completed"), widget.NewLabel("channel"),
@@ -64,8 +68,10 @@ func newAccountView(u *App) *AccountView {
 			c.Objects[0].(*widget.Label).SetText(accountLine(a))
 		})
 	listArea := container.NewStack(v.list, v.empty)
-	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days (credits a day)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		v.chart, v.summary, widget.NewSeparator(),
+	byKind := container.NewVBox(widget.NewLabelWithStyle("By kind, 30 days", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.byKind)
+	usage := container.New(&besideLayout{minMain: 420}, v.chart, byKind)
+	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days: credits and pages a day", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		usage, container.NewBorder(nil, nil, nil, v.budget, v.summary), widget.NewSeparator(),
 		widget.NewLabelWithStyle("Jobs from other clients on this account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	v.obj = container.NewBorder(top, nil, nil, nil, listArea)
 	return v
@@ -153,9 +159,19 @@ func (v *AccountView) reload() {
 			v.list.Refresh()
 			v.showEmpty()
 			if uerr == nil && merr == nil {
-				v.chart.Objects = []fyne.CanvasObject{usageChart(u.Days(from, today))}
-				v.chart.Refresh()
-				v.summary.SetText(usageSummary(month.Total(), budget, month, now))
+				v.chart.SetDays(u.Days(from, today))
+				if lines := usageBreakdown(u); len(lines) > 0 {
+					v.byKind.SetText(strings.Join(lines, "\n"))
+				}
+				total := month.Total()
+				v.summary.SetText(usageSummary(total, budget, now))
+				if budget > 0 {
+					v.budget.Max, v.budget.Value = budget, min(total.Credits, budget)
+					v.budget.Show()
+					v.budget.Refresh()
+				} else {
+					v.budget.Hide()
+				}
 			}
 		})
 	})

@@ -5,9 +5,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,67 +14,39 @@ import (
 // usageDays is how many days the usage chart shows.
 const usageDays = 30
 
-// usageChartHeight is the height of the tallest bar.
-const usageChartHeight float32 = 120
-
-// usageChart draws credits per day as bars with Fyne's canvas, in the
-// theme's colours (so light and dark both read), with the day's pages and
-// credits in each bar's tooltip-free label row underneath every 5th day.
-func usageChart(days []jobs.UsageDay) fyne.CanvasObject {
-	var top float64
-	for _, d := range days {
-		top = max(top, d.Credits)
-	}
-	bars := container.NewGridWithColumns(max(1, len(days)))
-	labels := container.NewGridWithColumns(max(1, len(days)))
-	for i, d := range days {
-		h := float32(1)
-		if top > 0 {
-			h = max(1, float32(d.Credits/top)*usageChartHeight)
-		}
-		bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-		if d.Credits == 0 {
-			bar.FillColor = theme.Color(theme.ColorNameDisabled)
-		}
-		bar.SetMinSize(fyne.NewSize(4, h))
-		bars.Add(container.NewVBox(layout.NewSpacer(), bar))
-		txt := ""
-		if i%5 == 0 || i == len(days)-1 {
-			txt = d.Day.Format("2 Jan")
-		}
-		l := canvas.NewText(txt, theme.Color(theme.ColorNameForeground))
-		l.TextSize = theme.CaptionTextSize()
-		labels.Add(l)
-	}
-	axis := canvas.NewText(fmt.Sprintf("max %s credits/day", formatCredits(top)), theme.Color(theme.ColorNameForeground))
-	axis.TextSize = theme.CaptionTextSize()
-	return container.NewVBox(axis, container.New(layout.NewCustomPaddedLayout(0, 0, 0, 0), container.NewStack(bars)), labels)
-}
-
-// usageSummary is this month's totals, the budget, and the split by kind
-// and preset, in words.
-func usageSummary(month jobs.UsageDay, budget float64, u jobs.Usage, now time.Time) string {
+// usageSummary is this month's totals against the budget, in words.
+func usageSummary(month jobs.UsageDay, budget float64, now time.Time) string {
 	s := fmt.Sprintf("%s: %s credits, %d pages, %d jobs", now.Format("January"), formatCredits(month.Credits), month.Pages, month.Jobs)
 	if budget > 0 {
 		s += fmt.Sprintf(" (budget %s, %.0f %% used)", formatCredits(budget), 100*month.Credits/budget)
 	}
-	by := u.By(func(r jobs.UsageRow) string {
-		k := string(r.Kind)
-		if k == "" {
-			k = "unknown"
-		}
-		if r.Preset != "" {
-			k += " · " + r.Preset
-		}
-		if r.Origin == jobs.OriginAccount {
-			k += " (account)"
-		}
-		return k
-	})
-	for _, k := range sortedKeys(by) {
-		s += fmt.Sprintf("\n%s: %s credits, %d pages", k, formatCredits(by[k].Credits), by[k].Pages)
-	}
 	return s
+}
+
+// usageKindKey groups usage by kind and preset, the account's jobs apart.
+func usageKindKey(r jobs.UsageRow) string {
+	k := string(r.Kind)
+	if k == "" {
+		k = "unknown"
+	}
+	if r.Preset != "" {
+		k += " · " + r.Preset
+	}
+	if r.Origin == jobs.OriginAccount {
+		k += " (other clients)"
+	}
+	return k
+}
+
+// usageBreakdown is the split by kind and preset beside the chart: one
+// line a group, credits then pages, for the days the chart shows.
+func usageBreakdown(u jobs.Usage) []string {
+	by := u.By(usageKindKey)
+	out := make([]string, 0, len(by))
+	for _, k := range sortedKeys(by) {
+		out = append(out, fmt.Sprintf("%s: %s credits, %d pages", k, formatCredits(by[k].Credits), by[k].Pages))
+	}
+	return out
 }
 
 func formatCredits(c float64) string {
@@ -103,4 +72,53 @@ func sortedKeys[V any](m map[string]V) []string {
 // usageLabel is a wrapping label for the summary.
 func usageLabel() *widget.Label {
 	return &widget.Label{Wrapping: fyne.TextWrapWord}
+}
+
+// besideLayout puts its second object to the right of the first when the
+// first keeps at least minMain of width, and under it otherwise: the
+// breakdown sits beside the chart in a wide window and below it in a
+// small one.
+type besideLayout struct {
+	minMain float32
+	width   float32 // the width last laid out; 0 before the first layout
+}
+
+func (l *besideLayout) side(objs []fyne.CanvasObject, width float32) bool {
+	return len(objs) == 2 && width-objs[1].MinSize().Width-theme.Padding() >= l.minMain
+}
+
+// Layout is part of fyne.Layout.
+func (l *besideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	if len(objs) != 2 {
+		return
+	}
+	l.width = s.Width
+	main, aside := objs[0], objs[1]
+	if l.side(objs, s.Width) {
+		w := aside.MinSize().Width
+		main.Resize(fyne.NewSize(s.Width-w-theme.Padding(), main.MinSize().Height))
+		main.Move(fyne.NewPos(0, 0))
+		aside.Resize(fyne.NewSize(w, aside.MinSize().Height))
+		aside.Move(fyne.NewPos(s.Width-w, 0))
+		return
+	}
+	mh := main.MinSize().Height
+	main.Resize(fyne.NewSize(s.Width, mh))
+	main.Move(fyne.NewPos(0, 0))
+	aside.Resize(fyne.NewSize(s.Width, aside.MinSize().Height))
+	aside.Move(fyne.NewPos(0, mh+theme.Padding()))
+}
+
+// MinSize is part of fyne.Layout. A layout is not told the width it will
+// get, so the height follows the arrangement of the last layout (stacked
+// before the first).
+func (l *besideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) != 2 {
+		return fyne.Size{}
+	}
+	m, a := objs[0].MinSize(), objs[1].MinSize()
+	if l.width > 0 && l.side(objs, l.width) {
+		return fyne.NewSize(m.Width, max(m.Height, a.Height))
+	}
+	return fyne.NewSize(max(m.Width, a.Width), m.Height+theme.Padding()+a.Height)
 }

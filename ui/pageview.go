@@ -1,0 +1,416 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs/pages"
+)
+
+// Zoom choices; a percentage is Fyne units per PDF point.
+const (
+	zoomFitWidth = "Fit width"
+	zoomFitPage  = "Fit page"
+)
+
+var zoomChoices = []string{zoomFitWidth, zoomFitPage, "50%", "75%", "100%", "125%", "150%", "200%", "300%", "400%"}
+
+// PageView shows a document's pages, one at a time or as a continuous
+// scroll, with every block's box drawn on its page. It renders through a
+// shared pages.Renderer off the UI goroutine; only the pages in sight are
+// rendered, and renders of pages scrolled past are cancelled.
+type PageView struct {
+	r  *pages.Renderer
+	bg func(func(context.Context)) // runs work off the UI goroutine
+	do func(func())                // back on it
+
+	// OnBoxTapped is called (UI goroutine) when a box on a page is tapped.
+	OnBoxTapped func(PageBlock)
+	// OpenFile opens the source document with the desktop's application
+	// (the fallback when it cannot be shown here).
+	OpenFile func(path string)
+
+	Prev, Next *widget.Button
+	PageLabel  *widget.Label
+	Zoom       *widget.Select
+	Continuous *widget.Check
+	Boxes      *widget.Check
+	Message    *widget.Label
+	OpenButton *widget.Button
+
+	doc      *pages.Document
+	path     string
+	blocks   []PageBlock
+	byPage   map[int][]int // 1-based page -> indexes in blocks
+	selected int           // index in blocks, -1 for none
+	page     int           // 0-based current page
+	tiles    []*pageTile
+	scale    float32 // units per point
+	seq      uint64  // bumps per SetSource; older loads are dropped
+
+	list    *fyne.Container
+	scroll  *container.Scroll
+	message *fyne.Container
+	obj     fyne.CanvasObject
+	viewSz  fyne.Size
+}
+
+// NewPageView returns an empty page view.
+func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func())) *PageView {
+	pv := &PageView{r: r, bg: bg, do: do, selected: -1, scale: 1}
+	pv.Prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pv.GoTo(pv.page - 1) })
+	pv.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pv.GoTo(pv.page + 1) })
+	pv.PageLabel = widget.NewLabel("")
+	pv.Zoom = widget.NewSelect(zoomChoices, func(string) { pv.relayout() })
+	pv.Zoom.SetSelected(zoomFitWidth)
+	pv.Continuous = widget.NewCheck("Continuous", func(bool) { pv.rebuild() })
+	pv.Continuous.SetChecked(true)
+	pv.Boxes = widget.NewCheck("Boxes", func(on bool) { pv.showBoxes(on) })
+	pv.Boxes.SetChecked(true)
+	pv.Message = &widget.Label{Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}
+	pv.OpenButton = widget.NewButtonWithIcon("Open the file", theme.FileIcon(), func() {
+		if pv.OpenFile != nil && pv.path != "" {
+			pv.OpenFile(pv.path)
+		}
+	})
+	pv.message = container.NewCenter(container.NewVBox(pv.Message, container.NewCenter(pv.OpenButton)))
+	pv.message.Hide()
+	pv.list = container.NewVBox()
+	pv.scroll = container.NewScroll(container.NewCenter(pv.list))
+	pv.scroll.OnScrolled = func(fyne.Position) { pv.onScroll() }
+	bar := container.NewHBox(pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
+	body := container.New(&viewLayout{pv}, pv.scroll)
+	pv.obj = container.NewBorder(container.NewHScroll(bar), nil, nil, nil, container.NewStack(body, pv.message))
+	pv.updateBar()
+	return pv
+}
+
+// Object is the view's canvas object.
+func (pv *PageView) Object() fyne.CanvasObject { return pv.obj }
+
+// viewLayout notices the view's size changing: fit zooms follow it.
+type viewLayout struct{ pv *PageView }
+
+func (l *viewLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(100, 100) }
+
+func (l *viewLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Resize(size)
+	objs[0].Move(fyne.Position{})
+	if size != l.pv.viewSz {
+		l.pv.viewSz = size
+		l.pv.relayout()
+	}
+}
+
+// setDocument shows doc with blocks (UI goroutine); the previous document
+// is closed.
+func (pv *PageView) setDocument(doc *pages.Document, blocks []PageBlock) {
+	if pv.doc != nil && pv.doc != doc {
+		pv.doc.Close()
+	}
+	pv.doc = doc
+	pv.blocks = blocks
+	pv.byPage = map[int][]int{}
+	for i, b := range blocks {
+		pv.byPage[b.Page] = append(pv.byPage[b.Page], i)
+	}
+	pv.selected = -1
+	pv.page = 0
+	pv.message.Hide()
+	pv.rebuild()
+}
+
+// showMessage replaces the pages by msg, with "Open the file" when there
+// is a file to open.
+func (pv *PageView) showMessage(msg string) {
+	pv.clear()
+	pv.Message.SetText(msg)
+	if pv.path != "" && pv.OpenFile != nil {
+		pv.OpenButton.Show()
+	} else {
+		pv.OpenButton.Hide()
+	}
+	pv.message.Show()
+	pv.updateBar()
+}
+
+// clear forgets the document.
+func (pv *PageView) clear() {
+	for _, t := range pv.tiles {
+		t.stop()
+	}
+	pv.tiles = nil
+	pv.list.Objects = nil
+	pv.list.Refresh()
+	if pv.doc != nil {
+		pv.doc.Close()
+		pv.doc = nil
+	}
+	pv.blocks, pv.byPage, pv.selected, pv.page = nil, nil, -1, 0
+}
+
+// rebuild makes the tiles: every page in continuous mode, the current one
+// otherwise.
+func (pv *PageView) rebuild() {
+	for _, t := range pv.tiles {
+		t.stop()
+	}
+	pv.tiles = nil
+	if pv.doc == nil {
+		return
+	}
+	objs := []fyne.CanvasObject{}
+	if pv.Continuous.Checked {
+		for i := 0; i < pv.doc.PageCount(); i++ {
+			t := newPageTile(pv, i)
+			pv.tiles = append(pv.tiles, t)
+			objs = append(objs, t.obj)
+		}
+	} else {
+		t := newPageTile(pv, pv.page)
+		pv.tiles = []*pageTile{t}
+		objs = append(objs, t.obj)
+	}
+	pv.list.Objects = objs
+	pv.showBoxes(pv.Boxes.Checked)
+	pv.relayout()
+	pv.scrollToPage(pv.page, 0)
+}
+
+// zoomScale is units per point for page i under the chosen zoom.
+func (pv *PageView) zoomScale() float32 {
+	if pv.doc == nil {
+		return 1
+	}
+	// Fit to the widest (tallest) page, so every page has one scale.
+	var w, h float64
+	for i := 0; i < pv.doc.PageCount(); i++ {
+		s := pv.doc.PageSize(i)
+		w, h = math.Max(w, s.Width), math.Max(h, s.Height)
+	}
+	avail := pv.viewSz
+	pad := theme.Padding() * 4
+	switch z := pv.Zoom.Selected; z {
+	case zoomFitWidth:
+		return max(0.05, (avail.Width-pad)/float32(w))
+	case zoomFitPage:
+		return max(0.05, min((avail.Width-pad)/float32(w), (avail.Height-pad)/float32(h)))
+	default:
+		p, err := strconv.Atoi(strings.TrimSuffix(z, "%"))
+		if err != nil {
+			return 1
+		}
+		return float32(p) / 100
+	}
+}
+
+// relayout sizes the tiles for the zoom and renders what is in sight.
+func (pv *PageView) relayout() {
+	if pv.doc == nil || pv.viewSz.Width <= 0 {
+		return
+	}
+	pv.scale = pv.zoomScale()
+	for _, t := range pv.tiles {
+		s := pv.doc.PageSize(t.index)
+		t.size = fyne.NewSize(float32(s.Width)*pv.scale, float32(s.Height)*pv.scale)
+		t.obj.Refresh()
+	}
+	pv.list.Refresh()
+	pv.onScroll()
+}
+
+// onScroll renders the pages in sight (and one beyond), cancels the rest,
+// and follows the current page in continuous mode.
+func (pv *PageView) onScroll() {
+	if pv.doc == nil {
+		return
+	}
+	top := pv.scroll.Offset.Y
+	bottom := top + pv.scroll.Size().Height
+	mid := (top + bottom) / 2
+	y := float32(0)
+	for _, t := range pv.tiles {
+		h := t.size.Height
+		if len(pv.tiles) > 1 && y <= mid && mid < y+h+theme.Padding() {
+			pv.page = t.index
+		}
+		near := y+h >= top-h && y <= bottom+h // in sight, or a page away
+		if near {
+			pv.render(t)
+		} else {
+			t.stop()
+		}
+		y += h + theme.Padding()
+	}
+	pv.updateBar()
+}
+
+// render asks for t at its current size, unless it is shown or asked.
+func (pv *PageView) render(t *pageTile) {
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(pv.obj); c != nil {
+		scale = c.Scale()
+	}
+	// Rounded to 32 px so small resizes reuse the cached page.
+	w := int(math.Ceil(float64(t.size.Width*scale)/32)) * 32
+	if w < 32 || w == t.rendered || w == t.want {
+		return
+	}
+	if t.cancel != nil {
+		t.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.want, t.cancel = w, cancel
+	doc, seq := pv.doc, pv.seq
+	pv.bg(func(app context.Context) {
+		stop := context.AfterFunc(app, cancel)
+		defer stop()
+		img, err := doc.Render(ctx, t.index, w)
+		pv.do(func() {
+			if seq != pv.seq || t.want != w {
+				return // another document, or another size asked since
+			}
+			t.cancel = nil
+			if err != nil {
+				if ctx.Err() == nil {
+					t.want = 0
+					pv.showMessage(fmt.Sprintf("Page %d could not be shown: %v", t.index+1, err))
+				}
+				return
+			}
+			t.img.Image, t.rendered = img, w
+			t.img.Refresh()
+		})
+	})
+}
+
+// showBoxes shows or hides every box.
+func (pv *PageView) showBoxes(on bool) {
+	for _, t := range pv.tiles {
+		for _, b := range t.boxes {
+			if on {
+				b.Show()
+			} else {
+				b.Hide()
+			}
+		}
+	}
+}
+
+// GoTo shows page i (0-based).
+func (pv *PageView) GoTo(i int) {
+	if pv.doc == nil || i < 0 || i >= pv.doc.PageCount() {
+		return
+	}
+	pv.page = i
+	if !pv.Continuous.Checked {
+		pv.rebuild()
+		return
+	}
+	pv.scrollToPage(i, 0)
+}
+
+// scrollToPage scrolls so that the point at fraction f (0-1) of page i's
+// height is near the top of the view.
+func (pv *PageView) scrollToPage(i int, f float64) {
+	y := float32(0)
+	for _, t := range pv.tiles {
+		if t.index == i {
+			y += float32(f) * t.size.Height
+			break
+		}
+		y += t.size.Height + theme.Padding()
+	}
+	y = max(0, y-pv.viewSz.Height/4)
+	pv.scroll.Offset = fyne.NewPos(pv.scroll.Offset.X, y)
+	pv.scroll.Refresh()
+	pv.page = i
+	pv.onScroll()
+	pv.page = i
+	pv.updateBar()
+}
+
+// Select highlights the block whose result index is index, shows its page
+// and scrolls its box into sight. It reports whether the block has a box.
+func (pv *PageView) Select(index int) bool {
+	for i, b := range pv.blocks {
+		if b.Index == index {
+			pv.setSelected(i)
+			if !pv.Continuous.Checked && pv.page != b.Page-1 {
+				pv.page = b.Page - 1
+				pv.rebuild()
+			}
+			pv.scrollToPage(b.Page-1, b.Box.Top)
+			return true
+		}
+	}
+	pv.setSelected(-1)
+	return false
+}
+
+// Selected is the selected block, if any.
+func (pv *PageView) Selected() (PageBlock, bool) {
+	if pv.selected < 0 || pv.selected >= len(pv.blocks) {
+		return PageBlock{}, false
+	}
+	return pv.blocks[pv.selected], true
+}
+
+// CurrentPage is the page in view, 0-based.
+func (pv *PageView) CurrentPage() int { return pv.page }
+
+func (pv *PageView) setSelected(i int) {
+	old := pv.selected
+	pv.selected = i
+	for _, t := range pv.tiles {
+		for _, b := range t.boxes {
+			if b.block == old || b.block == i {
+				b.Refresh()
+			}
+		}
+	}
+}
+
+// tapBox selects a box tapped on the page and tells the result.
+func (pv *PageView) tapBox(i int) {
+	pv.setSelected(i)
+	if pv.OnBoxTapped != nil {
+		pv.OnBoxTapped(pv.blocks[i])
+	}
+}
+
+// box returns the box widget of blocks[i] if its page has a tile.
+func (pv *PageView) box(i int) *pageBox {
+	for _, t := range pv.tiles {
+		for _, b := range t.boxes {
+			if b.block == i {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+func (pv *PageView) updateBar() {
+	n := 0
+	if pv.doc != nil {
+		n = pv.doc.PageCount()
+	}
+	if n == 0 {
+		pv.PageLabel.SetText("")
+		pv.Prev.Disable()
+		pv.Next.Disable()
+		return
+	}
+	pv.PageLabel.SetText(fmt.Sprintf("Page %d of %d", pv.page+1, n))
+	enable(pv.Prev, pv.page > 0)
+	enable(pv.Next, pv.page < n-1)
+}

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/pages"
+)
+
+// maxPDFURLBytes bounds the download of Reducto's PDF rendition.
+const maxPDFURLBytes = 256 << 20
+
+// PageSource is the document behind a result.
+type PageSource struct {
+	Path string // the original on disk
+	// PDFURL is Reducto's pdf_url (a PDF rendition of office files), shown
+	// when Path cannot be rendered here and the URL is still valid.
+	PDFURL string
+}
+
+// PDFURLOf reads pdf_url from a stored parse response ("" if none).
+func PDFURLOf(raw []byte) string {
+	var r struct {
+		PDFURL *string `json:"pdf_url"`
+	}
+	if json.Unmarshal(raw, &r) != nil || r.PDFURL == nil {
+		return ""
+	}
+	return *r.PDFURL
+}
+
+// SetSource shows src with blocks drawn on it (UI goroutine). The document
+// is opened off the UI goroutine; a message with "Open the file" takes the
+// pages' place when neither the file nor Reducto's PDF can be shown.
+func (pv *PageView) SetSource(src PageSource, blocks []PageBlock) {
+	pv.seq++
+	seq := pv.seq
+	pv.clear()
+	pv.path = src.Path
+	pv.Message.SetText("Opening " + filepath.Base(src.Path) + "…")
+	pv.OpenButton.Hide()
+	pv.message.Show()
+	pv.bg(func(ctx context.Context) {
+		doc, err := pv.open(ctx, src)
+		pv.do(func() {
+			if seq != pv.seq {
+				if doc != nil {
+					doc.Close()
+				}
+				return
+			}
+			if err != nil {
+				pv.showMessage(err.Error())
+				return
+			}
+			pv.setDocument(doc, blocks)
+		})
+	})
+}
+
+// open opens the file, else Reducto's PDF of it, and says why neither.
+func (pv *PageView) open(ctx context.Context, src PageSource) (*pages.Document, error) {
+	name := filepath.Base(src.Path)
+	var err error
+	if src.Path != "" {
+		var doc *pages.Document
+		doc, err = pv.r.Open(ctx, src.Path)
+		if err == nil {
+			return doc, nil
+		}
+		if errors.Is(err, pages.ErrPassword) {
+			return nil, fmt.Errorf("%s is protected by a password; it cannot be shown here", name)
+		}
+		if !errors.Is(err, pages.ErrUnreadable) && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s cannot be shown here: %v", name, err)
+		}
+	}
+	if validPDFURL(src.PDFURL, time.Now()) {
+		data, derr := fetchPDF(ctx, src.PDFURL)
+		if derr == nil {
+			doc, oerr := pv.r.OpenBytes(ctx, name+" (Reducto's PDF)", data)
+			if oerr == nil {
+				return doc, nil
+			}
+			derr = oerr
+		}
+		return nil, fmt.Errorf("%s cannot be shown here, nor Reducto's PDF of it: %v", name, derr)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s is no longer where it was, and Reducto's PDF of it has expired", name)
+	}
+	return nil, fmt.Errorf("%s cannot be shown here (only PDFs and images are); open it with its application", name)
+}
+
+// validPDFURL: https (or loopback http, the sandbox), and not past a
+// presigned URL's expiry (X-Amz-Date + X-Amz-Expires).
+func validPDFURL(raw string, now time.Time) bool {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme != "https" {
+		ip := net.ParseIP(u.Hostname())
+		if u.Scheme != "http" || (u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return false
+		}
+	}
+	q := u.Query()
+	if d, e := q.Get("X-Amz-Date"), q.Get("X-Amz-Expires"); d != "" && e != "" {
+		start, err1 := time.Parse("20060102T150405Z", d)
+		secs, err2 := strconv.Atoi(e)
+		if err1 != nil || err2 != nil || now.After(start.Add(time.Duration(secs)*time.Second)) {
+			return false
+		}
+	}
+	return true
+}
+
+// fetchPDF downloads a PDF of at most maxPDFURLBytes.
+func fetchPDF(ctx context.Context, raw string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if err != nil {
+		return nil, fmt.Errorf("download Reducto's PDF: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download Reducto's PDF: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download Reducto's PDF: %s (the link may have expired)", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPDFURLBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("download Reducto's PDF: %w", err)
+	}
+	if len(data) > maxPDFURLBytes {
+		return nil, fmt.Errorf("download Reducto's PDF: larger than %d MiB", maxPDFURLBytes>>20)
+	}
+	return data, nil
+}

@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/pages"
+)
+
+// testPages is the one renderer of the UI tests: starting PDFium is the
+// expensive part.
+var testPages = sync.OnceValue(func() *pages.Renderer {
+	dir, err := os.MkdirTemp("", "ui-pages-cache")
+	if err != nil {
+		panic(err)
+	}
+	return pages.New(pages.Config{CompileCacheDir: dir, Interpreter: pageRendererInterpreter})
+})
+
+// pvRig is a page view in a test window; mu stands for the UI goroutine
+// (Fyne's test driver runs fyne.Do on the caller's goroutine).
+type pvRig struct {
+	t  *testing.T
+	mu sync.Mutex
+	pv *PageView
+	w  fyne.Window
+}
+
+func newPVRig(t *testing.T) *pvRig {
+	t.Helper()
+	a := test.NewTempApp(t)
+	r := &pvRig{t: t}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	bg := func(f func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
+	do := func(f func()) {
+		fyne.Do(func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			f()
+		})
+	}
+	r.ui(func() {
+		r.pv = NewPageView(testPages(), bg, do)
+		r.w = a.NewWindow("pages")
+		r.w.SetContent(r.pv.Object())
+		r.w.Resize(fyne.NewSize(500, 600))
+	})
+	return r
+}
+
+func (r *pvRig) ui(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f()
+}
+
+// waitFor polls cond on the UI side until it holds.
+func (r *pvRig) waitFor(what string, cond func() bool) {
+	r.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		r.mu.Lock()
+		ok := cond()
+		r.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// threePages is a 3-page PDF with blocks on pages 1 and 3.
+func threePages(t *testing.T) (string, []PageBlock) {
+	pdf := pages.SamplePDF([]pages.SamplePage{
+		{Texts: []pages.SampleText{{X: 72, Y: 100, Size: 24, Text: "Title"}}},
+		{Texts: []pages.SampleText{{X: 72, Y: 100, Size: 12, Text: "Nothing to see"}}},
+		{Rects: []pages.SampleRect{{X: 72, Y: 500, W: 300, H: 150, G: 1}}},
+	})
+	p := filepath.Join(t.TempDir(), "three.pdf")
+	if err := os.WriteFile(p, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc := &export.Doc{Blocks: []export.Block{
+		{Type: export.TypeTitle, Page: 1, Box: &export.Box{Left: 72.0 / 612, Top: 76.0 / 792, Width: 0.12, Height: 0.035}},
+		{Type: "Text", Page: 2},
+		{Type: export.TypeTable, Page: 3, Low: true, Box: &export.Box{Left: 72.0 / 612, Top: 500.0 / 792, Width: 300.0 / 612, Height: 150.0 / 792}},
+	}}
+	return p, PageBlocks(doc)
+}
+
+func TestPageViewSelectBlock(t *testing.T) {
+	r := newPVRig(t)
+	path, blocks := threePages(t)
+	if len(blocks) != 2 || blocks[1].Index != 2 || !blocks[1].Low {
+		t.Fatalf("blocks with boxes: %+v", blocks)
+	}
+	var tapped []PageBlock
+	r.ui(func() {
+		r.pv.OnBoxTapped = func(b PageBlock) { tapped = append(tapped, b) }
+		r.pv.SetSource(PageSource{Path: path}, blocks)
+	})
+	r.waitFor("the document", func() bool { return r.pv.doc != nil && len(r.pv.tiles) == 3 })
+	r.ui(func() {
+		if got := r.pv.PageLabel.Text; got != "Page 1 of 3" {
+			t.Errorf("label %q", got)
+		}
+		// Result block 2 (the table) is on page 3.
+		if !r.pv.Select(2) {
+			t.Fatal("Select(2) found no box")
+		}
+		if p := r.pv.CurrentPage(); p != 2 {
+			t.Errorf("current page %d, want 2 (page 3)", p)
+		}
+		if b, ok := r.pv.Selected(); !ok || b.Index != 2 {
+			t.Errorf("selected %+v %v", b, ok)
+		}
+		table, title := r.pv.box(1), r.pv.box(0)
+		if table == nil || !table.Selected() || title.Selected() {
+			t.Fatalf("highlight: table %v, title %v", table != nil && table.Selected(), title.Selected())
+		}
+		// Its box is in sight: between the scroll's top and bottom.
+		boxY := table.Position().Y + r.pv.tiles[2].obj.Position().Y
+		if top, h := r.pv.scroll.Offset.Y, r.pv.scroll.Size().Height; boxY < top || boxY > top+h {
+			t.Errorf("box at %v, view shows %v..%v", boxY, top, top+h)
+		}
+		if got := r.pv.PageLabel.Text; got != "Page 3 of 3" {
+			t.Errorf("label %q", got)
+		}
+		if r.pv.Select(1) {
+			t.Error("a block without a box was selected")
+		}
+		// Tap the title's box: the callback gets block 0 and it is selected.
+		test.Tap(title)
+		if len(tapped) != 1 || tapped[0].Index != 0 || !title.Selected() {
+			t.Errorf("tapped %+v, title selected %v", tapped, title.Selected())
+		}
+		// Single-page mode: selecting the table shows page 3 alone.
+		r.pv.Continuous.SetChecked(false)
+		r.pv.Select(2)
+		if len(r.pv.tiles) != 1 || r.pv.tiles[0].index != 2 || r.pv.box(1) == nil || !r.pv.box(1).Selected() {
+			t.Errorf("single page: tiles %d, first page %d", len(r.pv.tiles), r.pv.tiles[0].index)
+		}
+		// The toggle hides the boxes.
+		r.pv.Boxes.SetChecked(false)
+		if r.pv.box(1).Visible() {
+			t.Error("box visible with boxes off")
+		}
+	})
+	// The page in sight gets rendered.
+	r.waitFor("page 3 rendered", func() bool { return r.pv.tiles[0].img.Image != nil })
+}
+
+// An office file: Reducto's PDF when its link is valid, else a message
+// with "Open the file".
+func TestPageViewFallback(t *testing.T) {
+	r := newPVRig(t)
+	docx := filepath.Join(t.TempDir(), "report.docx")
+	if err := os.WriteFile(docx, []byte("PK\x03\x04 an office file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pdf := pages.SamplePDF([]pages.SamplePage{{}, {}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(pdf) }))
+	defer srv.Close()
+	var opened []string
+	r.ui(func() {
+		r.pv.OpenFile = func(p string) { opened = append(opened, p) }
+		r.pv.SetSource(PageSource{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
+	})
+	r.waitFor("Reducto's PDF", func() bool { return r.pv.doc != nil })
+	r.ui(func() {
+		if n := r.pv.doc.PageCount(); n != 2 {
+			t.Errorf("%d pages", n)
+		}
+	})
+	expired := srv.URL + "/r.pdf?X-Amz-Date=20200101T000000Z&X-Amz-Expires=3600"
+	r.ui(func() { r.pv.SetSource(PageSource{Path: docx, PDFURL: expired}, nil) })
+	r.waitFor("the message", func() bool {
+		return r.pv.message.Visible() && strings.Contains(r.pv.Message.Text, "cannot be shown here")
+	})
+	r.ui(func() {
+		if r.pv.doc != nil || !r.pv.OpenButton.Visible() {
+			t.Fatalf("doc %v, open button visible %v", r.pv.doc, r.pv.OpenButton.Visible())
+		}
+		test.Tap(r.pv.OpenButton)
+		if len(opened) != 1 || opened[0] != docx {
+			t.Errorf("opened %v", opened)
+		}
+	})
+}
+
+func TestValidPDFURL(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for raw, want := range map[string]bool{
+		"":                            false,
+		"http://example.com/a.pdf":    false,
+		"https://example.com/a.pdf":   true,
+		"http://127.0.0.1:8080/a.pdf": true,
+		"https://s3/a.pdf?X-Amz-Date=20260101T113000Z&X-Amz-Expires=3600": true,
+		"https://s3/a.pdf?X-Amz-Date=20260101T100000Z&X-Amz-Expires=3600": false,
+	} {
+		if got := validPDFURL(raw, now); got != want {
+			t.Errorf("validPDFURL(%q) = %v", raw, got)
+		}
+	}
+}

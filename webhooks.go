@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/core"
@@ -66,4 +67,8 @@ func (d *deliveries) SelfTest(ctx context.Context) ([]ui.SelfTestStep, error) {
 func (d *deliveries) JobID(ctx context.Context, jobID string) (int64, error) {
 	j, err := d.a.Engine().JobByJobID(ctx, jobID)
 	return j.ID, err
+}
+
+func (d *deliveries) ReplayRange(ctx context.Context, since, until time.Time) (int, error) {
+	return d.a.ReplayRange(ctx, jobs.DeliveryFilter{Since: since, Until: until})
 }

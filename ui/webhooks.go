@@ -26,6 +26,10 @@ type Deliveries interface {
 	Changes() <-chan struct{}
 	// Replay sends the record's delivery again to every forward target.
 	Replay(ctx context.Context, seq int64) error
+	// ReplayRange sends every delivery received in [since, until) (until
+	// zero: up to now) whose body was kept again to every forward target,
+	// oldest first, and returns how many forwards it queued.
+	ReplayRange(ctx context.Context, since, until time.Time) (int, error)
 	// Rerun hands the record's delivery to the app again, as if it had
 	// just arrived, and says what the app made of it.
 	Rerun(ctx context.Context, seq int64) (RerunOutcome, error)
@@ -60,17 +64,20 @@ type WebhooksView struct {
 	u  *App
 	be Deliveries
 
-	Listen   *widget.Label
-	Relay    *widget.Label
-	Last     *widget.Label
-	Check    *widget.Button
-	Steps    *fyne.Container // one row per self-test step
-	list     *DeliveryList
-	detail   *DeliveryDetail
-	obj      fyne.CanvasObject
-	started  bool
-	relay    [2]string // state, url; main goroutine
-	lastSeen *jobs.DeliveryRecord
+	Listen *widget.Label
+	Relay  *widget.Label
+	Last   *widget.Label
+	Check  *widget.Button
+	// ReplayRange opens "Replay a time range…".
+	ReplayRange *widget.Button
+	rangeForm   *ReplayRangeForm // the dialog last opened; main goroutine
+	Steps       *fyne.Container  // one row per self-test step
+	list        *DeliveryList
+	detail      *DeliveryDetail
+	obj         fyne.CanvasObject
+	started     bool
+	relay       [2]string // state, url; main goroutine
+	lastSeen    *jobs.DeliveryRecord
 }
 
 func newWebhooksView(u *App) *WebhooksView {
@@ -79,6 +86,7 @@ func newWebhooksView(u *App) *WebhooksView {
 	v.Relay = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
 	v.Last = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	v.Check = widget.NewButtonWithIcon("Send a signed test delivery to myself", theme.MailSendIcon(), v.selfTest)
+	v.ReplayRange = widget.NewButtonWithIcon("Replay a time range…", theme.MailForwardIcon(), func() { v.replayRangeDialog() })
 	v.Steps = container.NewVBox()
 	v.list = newDeliveryList(v)
 	v.detail = newDeliveryDetail(v)
@@ -90,12 +98,13 @@ func newWebhooksView(u *App) *WebhooksView {
 	)
 	// The health check sits beside the state, so the list keeps the
 	// height of a small window.
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(v.Check), state), v.Steps, widget.NewSeparator())
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(v.Check, v.ReplayRange), state), v.Steps, widget.NewSeparator())
 	split := container.NewHSplit(v.list.Object(), v.detail.Object())
 	split.Offset = 0.5
 	v.obj = container.NewBorder(top, nil, nil, nil, split)
 	if v.be == nil {
 		v.Check.Disable()
+		v.ReplayRange.Disable()
 		v.list.Empty.SetText("The delivery log is not available in this run.")
 		v.list.Empty.Show()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
 )
@@ -16,6 +17,7 @@ type fakeDeliveries struct {
 	recs     []jobs.DeliveryRecord // newest first
 	filters  []jobs.DeliveryFilter
 	replayed []int64
+	ranges   [][2]time.Time // ReplayRange's since and until
 	rerun    []int64
 	outcome  RerunOutcome
 	steps    []SelfTestStep
@@ -70,6 +72,19 @@ func (f *fakeDeliveries) Replay(_ context.Context, seq int64) error {
 	defer f.mu.Unlock()
 	f.replayed = append(f.replayed, seq)
 	return nil
+}
+
+func (f *fakeDeliveries) ReplayRange(_ context.Context, since, until time.Time) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ranges = append(f.ranges, [2]time.Time{since, until})
+	n := 0
+	for _, r := range f.recs {
+		if r.Body != nil && !r.ReceivedAt.Before(since) && (until.IsZero() || r.ReceivedAt.Before(until)) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (f *fakeDeliveries) Rerun(_ context.Context, seq int64) (RerunOutcome, error) {

@@ -72,8 +72,11 @@ func (d *cannedDeliveries) Get(_ context.Context, seq int64) (jobs.DeliveryRecor
 	return jobs.DeliveryRecord{}, jobs.ErrNotFound
 }
 
-func (d *cannedDeliveries) Changes() <-chan struct{}                     { return d.ch }
-func (d *cannedDeliveries) Replay(context.Context, int64) error          { return nil }
+func (d *cannedDeliveries) Changes() <-chan struct{}            { return d.ch }
+func (d *cannedDeliveries) Replay(context.Context, int64) error { return nil }
+func (d *cannedDeliveries) ReplayRange(context.Context, time.Time, time.Time) (int, error) {
+	return 0, nil
+}
 func (d *cannedDeliveries) JobID(context.Context, string) (int64, error) { return 3, nil }
 func (d *cannedDeliveries) Rerun(context.Context, int64) (ui.RerunOutcome, error) {
 	return ui.RerunOutcome{Verdict: jobs.VerdictDuplicate}, nil

@@ -81,7 +81,8 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 			pv.OpenFile(pv.path)
 		}
 	})
-	pv.message = container.NewCenter(container.NewVBox(pv.Message, container.NewCenter(pv.OpenButton)))
+	// Full width, so the wrapped message is not squeezed to a column.
+	pv.message = container.NewPadded(container.NewVBox(pv.Message, container.NewCenter(pv.OpenButton)))
 	pv.message.Hide()
 	pv.list = container.NewVBox()
 	pv.scroll = container.NewScroll(container.NewCenter(pv.list))

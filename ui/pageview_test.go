@@ -28,6 +28,9 @@ var testPages = sync.OnceValue(func() *pages.Renderer {
 	return pages.New(pages.Config{CompileCacheDir: dir, Interpreter: pageRendererInterpreter})
 })
 
+// The detail's page view renders with the tests' renderer too.
+func init() { pageRenderer = testPages }
+
 // pvRig is a page view in a test window; mu stands for the UI goroutine
 // (Fyne's test driver runs fyne.Do on the caller's goroutine).
 type pvRig struct {

@@ -28,7 +28,9 @@ type pageTile struct {
 func newPageTile(pv *PageView, index int) *pageTile {
 	t := &pageTile{pv: pv, index: index}
 	t.img = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleSmooth}
-	bg := canvas.NewRectangle(color.White) // the page before it is rendered
+	// The page before it is rendered, edged so a white page shows on a
+	// white background.
+	bg := &canvas.Rectangle{FillColor: color.White, StrokeColor: color.NRGBA{A: 0x40}, StrokeWidth: 1}
 	objs := []fyne.CanvasObject{bg, t.img}
 	for _, bi := range pv.byPage[index+1] {
 		b := newPageBox(pv, bi)

@@ -35,7 +35,8 @@ type Config struct {
 	// CallTimeout bounds one call into PDFium: opening a document, rendering
 	// a page (default 15 s). Past it the sandbox is killed and restarted.
 	CallTimeout time.Duration
-	// CacheBytes bounds the rendered pages kept (default 64 MiB).
+	// CacheBytes bounds the rendered pages kept (default 32 MiB: six pages
+	// 1000 px wide, the one in sight and those around it).
 	CacheBytes int64
 	// CompileCacheDir keeps wazero's compiled PDFium between starts and
 	// runs ("": compiled again at every start, nothing kept).
@@ -91,7 +92,7 @@ func New(cfg Config) *Renderer {
 		cfg.CallTimeout = 15 * time.Second
 	}
 	if cfg.CacheBytes <= 0 {
-		cfg.CacheBytes = 64 << 20
+		cfg.CacheBytes = 32 << 20
 	}
 	r := &Renderer{cfg: cfg, cache: newPageCache(cfg.CacheBytes),
 		calls: make(chan *call), quit: make(chan struct{}), done: make(chan struct{})}

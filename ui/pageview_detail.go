@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/pages"
+)
+
+// pageRenderer is the app's one page renderer. Creating it starts nothing:
+// PDFium starts when the Page tab first shows a PDF, and stops when idle.
+// Tests replace it (the race detector needs the interpreter).
+var pageRenderer = sync.OnceValue(func() *pages.Renderer {
+	return pages.New(pages.Config{CompileCacheDir: pages.DefaultCompileCacheDir()})
+})
+
+// detailPages is the page view beside the result: the job's document
+// with the result's boxes, opened only once "Page" is ticked.
+type detailPages struct {
+	pv      *PageView
+	Toggle  *widget.Check
+	stack   *fyne.Container // the result alone, or the split
+	result  fyne.CanvasObject
+	split   *container.Split
+	src     PageSource
+	blocks  []PageBlock
+	loaded  bool // src is what the view shows
+	syncing bool // a box tap is selecting its block in the list
+}
+
+// withPages puts the page view beside result, behind a "Page" check, and
+// returns what the Result tab shows.
+func (d *DetailView) withPages(result fyne.CanvasObject) fyne.CanvasObject {
+	dp := &detailPages{result: result}
+	dp.pv = NewPageView(pageRenderer(), d.u.goBg, d.u.do)
+	dp.pv.OpenFile = func(path string) { d.u.openPath("Open the file", path) }
+	dp.pv.OnBoxTapped = func(b PageBlock) { d.showBlockInResult(b.Index) }
+	dp.stack = container.NewStack(result)
+	dp.Toggle = widget.NewCheck("Page", func(on bool) {
+		if on {
+			if dp.split == nil {
+				dp.split = container.NewHSplit(dp.result, dp.pv.Object())
+			}
+			dp.stack.Objects = []fyne.CanvasObject{dp.split}
+		} else {
+			dp.stack.Objects = []fyne.CanvasObject{dp.result}
+		}
+		dp.stack.Refresh()
+		d.loadPages()
+	})
+	d.pages = dp
+	return container.NewBorder(container.NewHBox(layout.NewSpacer(), dp.Toggle), nil, nil, nil, dp.stack)
+}
+
+// setPages sets what the page view shows for job j with its result (fill
+// calls it); the document is opened when the view is shown.
+func (d *DetailView) setPages(j jobs.Job, res []byte, model *resultModel) {
+	dp := d.pages
+	if dp == nil {
+		return
+	}
+	src := PageSource{Path: j.File, PDFURL: PDFURLOf(res)}
+	if strings.HasPrefix(j.File, "jobid://") {
+		src.Path = "" // a chained job's document is its parse's
+	}
+	var blocks []PageBlock
+	if model != nil && model.doc != nil {
+		blocks = PageBlocks(model.doc)
+	}
+	dp.src, dp.blocks, dp.loaded = src, blocks, false
+	if d.View.Parse != nil {
+		list := d.View.Parse.List
+		prev := list.OnSelected
+		list.OnSelected = func(id widget.ListItemID) {
+			if prev != nil {
+				prev(id)
+			}
+			d.showBlockOnPage(id)
+		}
+	}
+	d.loadPages()
+}
+
+// loadPages opens the document if the page view is shown.
+func (d *DetailView) loadPages() {
+	dp := d.pages
+	if dp == nil || dp.loaded || !dp.Toggle.Checked {
+		return
+	}
+	dp.loaded = true
+	dp.pv.SetSource(dp.src, dp.blocks)
+}
+
+// showBlockOnPage: a block selected in the result is highlighted on its
+// page.
+func (d *DetailView) showBlockOnPage(row widget.ListItemID) {
+	p := d.View.Parse
+	if d.pages == nil || d.pages.syncing || p == nil || row < 0 || row >= len(p.m.rows) {
+		return
+	}
+	if b := p.m.rows[row].block; b >= 0 {
+		d.pages.pv.Select(b)
+	}
+}
+
+// showBlockInResult: a box tapped on the page scrolls the result to its
+// block and selects it.
+func (d *DetailView) showBlockInResult(block int) {
+	p := d.View.Parse
+	if p == nil {
+		return
+	}
+	for i, r := range p.m.rows {
+		if r.block == block {
+			d.pages.syncing = true // the list's selection must not select back
+			p.List.ScrollTo(i)
+			p.List.Select(i)
+			d.pages.syncing = false
+			return
+		}
+	}
+}

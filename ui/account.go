@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,9 +54,13 @@ func newAccountView(u *App) *AccountView {
 		chart: newUsageChart(nil), summary: usageLabel(), byKind: &widget.Label{Text: "No usage recorded yet."},
 		budget: &widget.ProgressBar{}}
 	v.budget.Hide()
+	// The same rounding as the summary's words.
+	v.budget.TextFormatter = func() string { return fmt.Sprintf("%.0f %% of the budget", 100*v.budget.Value/max(v.budget.Max, 1e-9)) }
 	v.list = widget.NewList(func() int { return len(v.jobs) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewLabel("completed"), widget.NewLabel("channel"),
+			// The status column keeps one width, so the names line up.
+			status := container.NewStack(fixedWidth(widget.NewLabel("completed").MinSize().Width), widget.NewLabel("completed"))
+			return container.NewBorder(nil, nil, status, widget.NewLabel("channel"),
 				&widget.Label{Text: "name", Truncation: fyne.TextTruncateEllipsis})
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -63,13 +69,13 @@ func newAccountView(u *App) *AccountView {
 			}
 			a := v.jobs[i]
 			c := o.(*fyne.Container)
-			c.Objects[1].(*widget.Label).SetText(string(a.Status))
+			c.Objects[1].(*fyne.Container).Objects[1].(*widget.Label).SetText(string(a.Status))
 			c.Objects[2].(*widget.Label).SetText(accountChannel(a))
 			c.Objects[0].(*widget.Label).SetText(accountLine(a))
 		})
 	listArea := container.NewStack(v.list, v.empty)
 	byKind := container.NewVBox(widget.NewLabelWithStyle("By kind, 30 days", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.byKind)
-	usage := container.New(&besideLayout{minMain: 420}, v.chart, byKind)
+	usage := container.New(&besideLayout{minMain: 320}, v.chart, byKind)
 	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days: credits and pages a day", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		usage, container.NewBorder(nil, nil, nil, v.budget, v.summary), widget.NewSeparator(),
 		widget.NewLabelWithStyle("Jobs from other clients on this account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -195,4 +201,12 @@ func (u *App) ShowAccount() {
 			return
 		}
 	}
+}
+
+// fixedWidth is an invisible object at least w wide, to give a column one
+// width in every row.
+func fixedWidth(w float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 1))
+	return r
 }

@@ -177,6 +177,7 @@ func (r *usageChartRenderer) Layout(s fyne.Size) {
 	slot := s.Width / float32(n)
 	gap := max(1, slot*0.2)
 	w := max(1, (slot-gap)/2)
+	lastRight := float32(-1e9) // the right edge of the last date shown
 	for i, b := range r.bars {
 		x := float32(i)*slot + gap/2
 		ch, ph := b.CreditsHeight, b.PagesHeight
@@ -192,8 +193,31 @@ func (r *usageChartRenderer) Layout(s fyne.Size) {
 			tx := min(max(0, x+w-tw/2), s.Width-tw) // centred, kept inside
 			t.Resize(fyne.NewSize(tw, th))
 			t.Move(fyne.NewPos(tx, base+pad/2))
+			// In a narrow window the last date may run into the one
+			// before: the earlier one gives way.
+			if i == len(r.bars)-1 && tx < lastRight+pad {
+				r.dates[r.lastDate(i)].Hide()
+			}
+			if !t.Visible() {
+				t.Show()
+			}
+			if tx < lastRight+pad && i != len(r.bars)-1 {
+				t.Hide()
+				continue
+			}
+			lastRight = tx + tw
 		}
 	}
+}
+
+// lastDate is the index of the last date shown before bar i.
+func (r *usageChartRenderer) lastDate(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if r.dates[j] != nil && r.dates[j].Visible() {
+			return j
+		}
+	}
+	return i
 }
 
 func (r *usageChartRenderer) MinSize() fyne.Size {

@@ -48,7 +48,11 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 			test.Tap(b)
 		})
 	}
-	ranges := func() [][2]time.Time { fake.mu.Lock(); defer fake.mu.Unlock(); return append([][2]time.Time(nil), fake.ranges...) }
+	ranges := func() [][2]time.Time {
+		fake.mu.Lock()
+		defer fake.mu.Unlock()
+		return append([][2]time.Time(nil), fake.ranges...)
+	}
 	status := func() string { return r.u.status.Text }
 
 	replay(rangeLastHour, "")
@@ -110,4 +114,3 @@ func buttonIn(o fyne.CanvasObject, text string) *widget.Button {
 	}
 	return nil
 }
-

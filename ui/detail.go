@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -41,14 +40,20 @@ type DetailView struct {
 	Links  *fyne.Container
 	Remedy *fyne.Container
 
-	Cancel, Retry, CopyID, Export, Studio, Folder *widget.Button
-	ExtractWith, SplitWith                        *widget.Button
+	// The action bar: what the job can use now; More holds the rarely
+	// used CopyID, Studio and Folder.
+	Cancel, Retry, Export, More *widget.Button
+	ExtractWith, SplitWith      *widget.Button
+	CopyID, Studio, Folder      *fyne.MenuItem
+	actions                     *fyne.Container
+	flow                        *flowLayout
+	moreMenu                    *widget.PopUpMenu
 
 	model    *resultModel
 	children []jobs.Job
 	menu     *widget.PopUpMenu // the export menu, once shown
 	chainDlg *ChainDialog      // the last "Extract with…"/"Split with…" form
-	pages    *detailPages      // the page view beside the result
+	prompt   *Prompt           // the remedy's open question, if any
 
 	job    jobs.Job
 	result []byte
@@ -56,7 +61,7 @@ type DetailView struct {
 	seq    uint64 // bumps per Show; older loads are dropped
 	obj    fyne.CanvasObject
 	empty  fyne.CanvasObject
-	body   fyne.CanvasObject
+	body   *fyne.Container
 	values map[string]*widget.Label
 }
 
@@ -81,17 +86,7 @@ func newDetailView(u *App) *DetailView {
 	d.Links = container.NewHBox()
 	d.Remedy = container.NewHBox()
 	d.Outputs = newOutputsView(u)
-	d.Cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), d.doCancel)
-	d.Retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), d.doRetry)
-	d.CopyID = widget.NewButtonWithIcon("Copy ID", theme.ContentCopyIcon(), d.copyID)
-	d.Export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), d.showExportMenu)
-	d.Studio = widget.NewButtonWithIcon("Studio", theme.ComputerIcon(), d.openStudio)
-	d.Folder = widget.NewButtonWithIcon("Folder", theme.FolderOpenIcon(), d.openFolder)
-	// Short labels in fixed cells: one row in a wide pane, two in a narrow
-	// one, never a window wider than the screen.
-	d.ExtractWith = widget.NewButtonWithIcon("Extract…", theme.DocumentIcon(), func() { d.chainWith(jobs.KindExtract) })
-	d.SplitWith = widget.NewButtonWithIcon("Split…", theme.ContentCutIcon(), func() { d.chainWith(jobs.KindSplit) })
-	actions := container.NewGridWrap(fyne.NewSize(118, 36), d.Cancel, d.Retry, d.CopyID, d.Studio, d.Folder, d.Export, d.ExtractWith, d.SplitWith)
+	d.actions = d.newActions()
 	// Ctrl+F finds in a parse result.
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
 		if d.View.Parse != nil {
@@ -99,11 +94,13 @@ func newDetailView(u *App) *DetailView {
 		}
 	})
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Result", d.withPages(container.NewBorder(d.Result, nil, nil, nil, d.View.Object()))),
+		container.NewTabItem("Result", container.NewBorder(d.Result, nil, nil, nil, d.View.Object())),
 		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
-	d.body = container.NewBorder(container.NewVBox(container.NewVBox(d.Title, d.Origin, d.Links), d.Error, d.Remedy, actions, d.Outputs.Object()), nil, nil, nil, tabs)
+	title := container.New(&titleLine{title: d.Title}, d.Title, d.Origin)
+	head := container.NewVBox(container.NewVBox(title, d.Links), d.Error, d.Remedy, d.actions, d.Outputs.Object())
+	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -204,7 +201,6 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 		b.WriteString("timeline unavailable: " + terr.Error())
 	}
 	d.Timeline.SetText(b.String())
-	defer d.setPages(j, res, model) // after the result view is built
 
 	switch {
 	case res != nil:
@@ -222,14 +218,25 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	}
 	d.showLinks()
 	d.showRemedy()
-	enable(d.Cancel, !j.Status.Final())
-	enable(d.Retry, j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled)
-	enable(d.CopyID, j.JobID != "")
-	enable(d.Export, res != nil)
-	enable(d.Studio, j.StudioLink != "")
+	// Only what this job can use is shown (and the hidden ones are
+	// disabled too): a finished job has no Cancel, a running one no Export.
+	offer := func(b *widget.Button, on bool) {
+		enable(b, on)
+		show(b, on)
+	}
+	offer(d.Cancel, !j.Status.Final())
+	offer(d.Retry, j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled)
+	offer(d.Export, res != nil)
 	chainable := j.Kind == jobs.KindParse && j.Status == jobs.StatusCompleted && j.JobID != "" && d.chainer() != nil
-	show(d.ExtractWith, chainable)
-	show(d.SplitWith, chainable)
+	offer(d.ExtractWith, chainable)
+	offer(d.SplitWith, chainable)
+	d.CopyID.Disabled = j.JobID == ""
+	d.Studio.Disabled = j.StudioLink == ""
+	d.Folder.Disabled = strings.HasPrefix(j.File, "jobid://")
+	// The action bar may need fewer or more lines: lay the body out again
+	// (not Refresh: that would redraw the whole result).
+	d.actions.Refresh()
+	d.body.Layout.Layout(d.body.Objects, d.body.Size())
 }
 
 // originText is the line under a job's title: where it came from and

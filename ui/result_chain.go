@@ -101,28 +101,38 @@ func (d *DetailView) showRemedy() {
 // job's options: Reducto parses it again (and charges for it).
 func (d *DetailView) uploadAgain() {
 	j := d.job
+	answer := func(ok bool) {
+		d.prompt = nil
+		if !ok {
+			return
+		}
+		opts := j.Options
+		opts.From, opts.ParentID, opts.Source = "", 0, jobs.SourceDrop
+		d.u.goBg(func(ctx context.Context) {
+			created, err := d.u.be.Submit(ctx, []string{j.File}, opts)
+			d.u.do(func() {
+				if err != nil {
+					d.u.showError("Upload again", err)
+					return
+				}
+				if len(created) > 0 {
+					d.u.setStatus(fmt.Sprintf("Uploading %s again as job %d", filepath.Base(j.File), created[0].ID))
+					d.Show(created[0].ID)
+				}
+			})
+		})
+	}
+	d.prompt = &Prompt{Answer: answer}
 	dialog.ShowConfirm("Upload again?",
 		fmt.Sprintf("Reducto has deleted the parse this %s ran on (jobs expire after about 12 hours).\n\nUpload %s and run the %s on it? It is parsed again, which costs credits.", j.Kind, filepath.Base(j.File), j.Kind),
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			opts := j.Options
-			opts.From, opts.ParentID, opts.Source = "", 0, jobs.SourceDrop
-			d.u.goBg(func(ctx context.Context) {
-				created, err := d.u.be.Submit(ctx, []string{j.File}, opts)
-				d.u.do(func() {
-					if err != nil {
-						d.u.showError("Upload again", err)
-						return
-					}
-					if len(created) > 0 {
-						d.u.setStatus(fmt.Sprintf("Uploading %s again as job %d", filepath.Base(j.File), created[0].ID))
-						d.Show(created[0].ID)
-					}
-				})
-			})
-		}, d.u.win)
+		answer, d.u.win)
+}
+
+// Prompt is the open question of a failure's remedy (tests answer it as
+// the dialog's buttons do): upload the document again, or its password.
+type Prompt struct {
+	Password *widget.Entry // the password prompt's field; nil when asking to upload
+	Answer   func(ok bool)
 }
 
 // askPassword asks for a protected PDF's password and resubmits with it
@@ -131,7 +141,8 @@ func (d *DetailView) askPassword() {
 	id, name := d.job.ID, filepath.Base(d.job.File)
 	pw := widget.NewPasswordEntry()
 	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
-	dlg := dialog.NewForm("Password for "+name, "Submit", "Cancel", items, func(ok bool) {
+	answer := func(ok bool) {
+		d.prompt = nil
 		secret := pw.Text
 		pw.SetText("")
 		if !ok || secret == "" {
@@ -148,7 +159,9 @@ func (d *DetailView) askPassword() {
 				d.Show(j.ID)
 			})
 		})
-	}, d.u.win)
+	}
+	d.prompt = &Prompt{Password: pw, Answer: answer}
+	dlg := dialog.NewForm("Password for "+name, "Submit", "Cancel", items, answer, d.u.win)
 	dlg.Resize(fyne.NewSize(380, 160))
 	dlg.Show()
 	d.u.win.Canvas().Focus(pw)

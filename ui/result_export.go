@@ -81,6 +81,10 @@ func (d *DetailView) exportItems() []*fyne.MenuItem {
 	return items
 }
 
+// ShowExportMenu opens the shown job's export menu (the README's
+// screenshot of it). Main goroutine.
+func (u *App) ShowExportMenu() { u.detail.showExportMenu() }
+
 // showExportMenu offers the export formats under the Export button.
 func (d *DetailView) showExportMenu() {
 	if d.result == nil {

@@ -57,6 +57,8 @@ func newParseView(v *ResultView, m *resultModel) *parseView {
 	p.CopyAll = widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), p.copyAll)
 	p.Prev.Disable()
 	p.Next.Disable()
+	p.Prev.Hide()
+	p.Next.Hide()
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(p.Matches, p.Prev, p.Next, p.CopyAll), p.Find)
 	p.obj = container.NewBorder(bar, nil, nil, nil, p.List)
 	return p
@@ -315,6 +317,9 @@ func (p *parseView) showMatches() {
 	}
 	enable(p.Prev, len(p.hits) > 1)
 	enable(p.Next, len(p.hits) > 1)
+	// Until something is searched the field gets the width.
+	show(p.Prev, p.query != "")
+	show(p.Next, p.query != "")
 }
 
 // current is the row of the current match, or -1.

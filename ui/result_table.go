@@ -88,7 +88,9 @@ func (g *gridState) setTable(t *export.Table, widths []float32) {
 // the longest line of a cell), within minColWidth..maxColWidth.
 func columnWidths(t *export.Table) []float32 {
 	size := theme.TextSize()
-	pad := theme.Padding()*2 + theme.InnerPadding()
+	// A label pads its text by InnerPadding on each side, and a table's
+	// cell by Padding: less cuts the longest cell to an ellipsis.
+	pad := theme.Padding()*2 + theme.InnerPadding()*2 + 2
 	widths := make([]float32, t.Cols())
 	for r, row := range t.Rows {
 		if r >= measureRows {

@@ -14,12 +14,13 @@ import (
 )
 
 // TestScreenshots shows the preset editor, the watched folders, a job's
-// detail with its outputs and the Webhooks view (testdata/shots, canned
-// data) in the light and dark themes at the usual and a small window size,
+// detail with its outputs, the Webhooks view and the Account view
+// (testdata/shots, canned data) in the light and dark themes at the usual and a small window size,
 // under Xvfb, and saves each in $SHOTS_DIR for review (SHOTS_VIEWS=a,b
 // makes only those). With UPDATE_SCREENSHOT=1 the folder list and the
-// Webhooks view (light, 1000x680) also become docs/screenshot-folders.png
-// and docs/screenshot-webhooks.png. Without either it is skipped: it only
+// Webhooks and Account views (light, 1000x680) also become
+// docs/screenshot-folders.png, docs/screenshot-webhooks.png and
+// docs/screenshot-account.png. Without either it is skipped: it only
 // makes pictures.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("SHOTS_DIR")
@@ -36,7 +37,7 @@ func TestScreenshots(t *testing.T) {
 	if err := goBuild(repoRoot(t), bin, "./ui/e2e/testdata/shots"); err != nil {
 		t.Fatal(err)
 	}
-	views := []string{"submit", "folders", "detail", "webhooks"}
+	views := []string{"submit", "folders", "detail", "webhooks", "account"}
 	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
 		views = strings.Split(v, ",") // only these, e.g. while working on one
 	}
@@ -60,7 +61,7 @@ func TestScreenshots(t *testing.T) {
 }
 
 // readmeShots are the views the README shows, and their files in docs/.
-var readmeShots = map[string]string{"folders": "screenshot-folders.png", "webhooks": "screenshot-webhooks.png"}
+var readmeShots = map[string]string{"folders": "screenshot-folders.png", "webhooks": "screenshot-webhooks.png", "account": "screenshot-account.png"}
 
 // shoot runs the shots program on one view and returns its window once
 // the view has drawn and settled.

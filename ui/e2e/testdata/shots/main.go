@@ -4,7 +4,7 @@
 // framebuffer for the README and UI reviews. It is built with
 // `go build ./ui/e2e/testdata/shots` (testdata is outside ./... patterns).
 //
-//	shots -view submit|folders|detail|webhooks -size 1000x680 -hold 30s
+//	shots -view submit|folders|detail|table|export|webhooks -size 1000x680 -hold 30s
 //
 // The theme is Fyne's FYNE_THEME (light or dark).
 package main
@@ -24,12 +24,13 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/presets"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui"
 )
 
 func main() {
-	view := flag.String("view", "folders", "submit, folders, detail or webhooks")
+	view := flag.String("view", "folders", "submit, folders, detail, table (a parse with tables and figures), export (its Export menu open) or webhooks")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
 	flag.Parse()
@@ -76,10 +77,14 @@ func main() {
 			Err: "folder missing: " + scans + " (network drive not mounted?)"},
 	}, ch: make(chan struct{})}
 
+	// The simulator serves the figures' images on loopback, as in the sandbox.
+	sim := reductotest.NewServer(reductotest.Config{})
+	defer sim.Close()
+
 	a := fyneapp.NewWithID("ai.reducto.tray.shots")
 	win := a.NewWindow("Reducto Tray")
 	u := ui.New(a, win, ui.Config{
-		Backend: newCannedBackend(inbox), Settings: svc, SandboxForced: true,
+		Backend: newCannedBackend(inbox, sim.URL), Settings: svc, SandboxForced: true,
 		Presets: ui.PresetStore(store), Folders: folders,
 		Deliveries: newCannedDeliveries(), ListenAddr: "127.0.0.1:7433",
 		RelayStatus: func() (string, string) { return "connected", "https://play.svix.com/in/e_Zq3kR8wYp1/" },
@@ -95,6 +100,16 @@ func main() {
 				u.ShowFolderSettings()
 			case "detail":
 				u.ShowJob(3)
+			case "table", "export":
+				u.ShowJob(4)
+			}
+		})
+		if *view == "export" {
+			time.Sleep(time.Second) // the result loads and the detail draws
+			fyne.Do(u.ShowExportMenu)
+		}
+		fyne.Do(func() {
+			switch *view {
 			case "webhooks":
 				u.ShowDelivery(7)
 				u.CheckWebhooks()
@@ -119,12 +134,21 @@ func (f *cannedFolders) SetPaused(string, bool)        {}
 func (f *cannedFolders) Changes() <-chan struct{}      { return f.ch }
 
 // cannedBackend is an engine with a few finished jobs.
-type cannedBackend struct{ jobs []jobs.Job }
+type cannedBackend struct {
+	jobs    []jobs.Job
+	figures string // base URL of the figures' images
+}
 
-func newCannedBackend(inbox string) *cannedBackend {
+func newCannedBackend(inbox, figures string) *cannedBackend {
 	now := time.Now()
 	done := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
-	return &cannedBackend{jobs: []jobs.Job{
+	credits := 6.0
+	return &cannedBackend{figures: figures, jobs: []jobs.Job{
+		{ID: 4, JobID: "5f0c2e1a-93d4-4c7e-9a61-2b8f3d0e7c11", File: "/home/sam/Documents/Reports/quarterly report Q2.pdf", Kind: jobs.KindParse,
+			Status: jobs.StatusCompleted, Webhook: jobs.WebhookNone, Size: 812 << 10, Pages: 6, Credits: &credits, Source: jobs.SourceDrop,
+			StudioLink: "https://studio.reducto.ai/job/5f0c2e1a-93d4-4c7e-9a61-2b8f3d0e7c11",
+			Options:    jobs.Options{Kind: jobs.KindParse, Source: jobs.SourceDrop},
+			CreatedAt:  now.Add(-90 * time.Second), UpdatedAt: now.Add(-80 * time.Second), CompletedAt: done(80 * time.Second)},
 		{ID: 3, JobID: "7c9e6679-7425-40de-944b-e07fc1f90ae7", File: filepath.Join(inbox, "invoice-2291.pdf"), Kind: jobs.KindExtract,
 			Status: jobs.StatusCompleted, Webhook: jobs.WebhookNone, Size: 184320, Pages: 2, Source: jobs.SourceWatch, Preset: "invoices",
 			Options:   jobs.Options{Kind: jobs.KindExtract, Outputs: jobs.OutputsBeside, Preset: "invoices", Source: jobs.SourceWatch},
@@ -167,6 +191,9 @@ func (b *cannedBackend) Job(_ context.Context, id int64) (jobs.Job, error) {
 	return jobs.Job{}, jobs.ErrNotFound
 }
 func (b *cannedBackend) Result(_ context.Context, id int64) ([]byte, error) {
+	if id == 4 {
+		return quarterlyParse(b.figures), nil
+	}
 	if id == 3 {
 		return []byte(`{"result":{"vendor":"Acme Office Supplies GmbH","total":1249.5,"due":"2026-12-15"},"usage":{"num_pages":2}}`), nil
 	}

@@ -87,6 +87,7 @@ func main() {
 		Backend: newCannedBackend(inbox, sim.URL), Settings: svc, SandboxForced: true,
 		Presets: ui.PresetStore(store), Folders: folders,
 		Deliveries: newCannedDeliveries(), ListenAddr: "127.0.0.1:7433",
+		Account:     newCannedAccount(),
 		RelayStatus: func() (string, string) { return "connected", "https://play.svix.com/in/e_Zq3kR8wYp1/" },
 	})
 	win.Resize(fyne.NewSize(w, h))
@@ -113,6 +114,8 @@ func main() {
 			case "webhooks":
 				u.ShowDelivery(7)
 				u.CheckWebhooks()
+			case "account":
+				u.ShowAccount()
 			}
 		})
 		// The test reads the screen from Xvfb's framebuffer meanwhile.

@@ -54,6 +54,7 @@ type DetailView struct {
 	menu     *widget.PopUpMenu // the export menu, once shown
 	chainDlg *ChainDialog      // the last "Extract with…"/"Split with…" form
 	prompt   *Prompt           // the remedy's open question, if any
+	pages    *detailPages      // the page view beside the result
 
 	job    jobs.Job
 	result []byte
@@ -94,7 +95,7 @@ func newDetailView(u *App) *DetailView {
 		}
 	})
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Result", container.NewBorder(d.Result, nil, nil, nil, d.View.Object())),
+		container.NewTabItem("Result", d.withPages(container.NewBorder(d.Result, nil, nil, nil, d.View.Object()))),
 		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
@@ -201,6 +202,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 		b.WriteString("timeline unavailable: " + terr.Error())
 	}
 	d.Timeline.SetText(b.String())
+	defer d.setPages(j, res, model) // after the result view is built
 
 	switch {
 	case res != nil:

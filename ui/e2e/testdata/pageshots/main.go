@@ -123,7 +123,9 @@ func sampleBlocks() []block {
 // samplePDF draws the invoice so that each block's box frames its words.
 func samplePDF() []byte {
 	p := pages.SamplePage{}
-	t := func(x, y, size float64, s string) { p.Texts = append(p.Texts, pages.SampleText{X: x, Y: y, Size: size, Text: s}) }
+	t := func(x, y, size float64, s string) {
+		p.Texts = append(p.Texts, pages.SampleText{X: x, Y: y, Size: size, Text: s})
+	}
 	r := func(x, y, w, h, rr, g, b float64) {
 		p.Rects = append(p.Rects, pages.SampleRect{X: x, Y: y, W: w, H: h, R: rr, G: g, B: b})
 	}

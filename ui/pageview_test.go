@@ -21,9 +21,11 @@ import (
 // testPages is the one renderer of the UI tests: starting PDFium is the
 // expensive part.
 var testPages = sync.OnceValue(func() *pages.Renderer {
-	dir, err := os.MkdirTemp("", "ui-pages-cache")
-	if err != nil {
-		panic(err)
+	// One folder for every run (not one more per run): a warm cache is
+	// only faster, wazero keys its files by its version.
+	dir := filepath.Join(os.TempDir(), "reducto-tray-test-pdfium")
+	if pageRendererInterpreter {
+		dir = "" // the interpreter compiles nothing
 	}
 	return pages.New(pages.Config{CompileCacheDir: dir, Interpreter: pageRendererInterpreter})
 })

@@ -223,3 +223,26 @@ func TestUnreadable(t *testing.T) {
 	}
 	d.Close()
 }
+
+// A closed document's renders fail and never open it in PDFium again.
+func TestClosedDocument(t *testing.T) {
+	ctx := ctxT(t)
+	d, err := shared.OpenBytes(ctx, "closed.pdf", SamplePDF([]SamplePage{layoutPage}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if _, err := d.Render(ctx, 0, 100); !errors.Is(err, ErrClosed) {
+		t.Fatalf("render after Close: %v", err)
+	}
+	// A render that was queued before Close reaches PDFium after it.
+	var open bool
+	err = shared.do(ctx, func(e *engine) error {
+		_, err := e.document(d)
+		_, open = e.docs[d.id]
+		return err
+	})
+	if !errors.Is(err, ErrClosed) || open {
+		t.Errorf("a queued render after Close: %v, open again in PDFium: %v", err, open)
+	}
+}

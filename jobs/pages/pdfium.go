@@ -127,6 +127,11 @@ func (e *engine) document(d *Document) (references.FPDF_DOCUMENT, error) {
 	if ref, ok := e.docs[d.id]; ok {
 		return ref, nil
 	}
+	if d.isClosed() {
+		// A render queued before Close must not open it again (it would
+		// stay open in PDFium until the idle shutdown).
+		return "", ErrClosed
+	}
 	data, err := d.load()
 	if err != nil {
 		return "", err

@@ -43,7 +43,7 @@ func main() {
 					RelayStatus:     a.RelayStatus,
 					Presets:         ui.PresetStore(a.Presets()),
 					Folders:         a.Folders(),
-					Deliveries:      newDeliveries(a),
+					Deliveries:      a.Webhooks(),
 					ListenAddr:      a.ReceiverAddr(),
 					Account:         a,
 				},

@@ -103,3 +103,20 @@ type DeliveryFilter struct {
 	BeforeSeq int64
 	Limit     int // 0: 200
 }
+
+// SelfTestStep is one step of the Webhooks view's health check (a signed
+// test delivery sent to the app's own receiver) and its result.
+type SelfTestStep struct {
+	Name   string // "listening", "signature accepted", "recorded"
+	OK     bool
+	Detail string // what was seen, or why it failed, in words
+}
+
+// RerunOutcome is what the app made of a stored delivery handed to it
+// again ("re-run through the app").
+type RerunOutcome struct {
+	// Verdict is accepted when the delivery changed a job, else duplicate.
+	Verdict Verdict
+	// Detail says it in words ("duplicate: job … is already completed").
+	Detail string
+}

@@ -42,18 +42,10 @@ type Deliveries interface {
 }
 
 // RerunOutcome is what the app made of a delivery handed to it again.
-type RerunOutcome struct {
-	Verdict jobs.Verdict
-	// Detail says it in words ("already seen: nothing changed").
-	Detail string
-}
+type RerunOutcome = jobs.RerunOutcome
 
 // SelfTestStep is one step of the health check and its result.
-type SelfTestStep struct {
-	Name   string // "Sign a test delivery with the secret in Settings"
-	OK     bool
-	Detail string // what happened, in words
-}
+type SelfTestStep = jobs.SelfTestStep
 
 // webhooksEmptyText is the delivery list's empty state.
 const webhooksEmptyText = "No webhook deliveries yet. Choose svix or direct in Settings, or try the health check above."

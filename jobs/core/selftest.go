@@ -17,13 +17,6 @@ import (
 	"github.com/reductotray/reducto-tray/receiver"
 )
 
-// SelfTestStep is one step of the Webhooks view's health check.
-type SelfTestStep struct {
-	Name   string // "listening", "signature accepted", "recorded"
-	OK     bool
-	Detail string // what was seen, or why it failed, in words
-}
-
 // selfTestWait bounds how long the self-test waits for its record.
 const selfTestWait = 3 * time.Second
 
@@ -34,10 +27,10 @@ const selfTestWait = 3 * time.Second
 // receiver.SelfTestPrefix: the receiver records it and hands it neither to
 // the engine nor to the forward targets. Steps after a failed one are not
 // reported.
-func (a *App) SelfTest(ctx context.Context) []SelfTestStep {
-	var steps []SelfTestStep
-	fail := func(name, format string, args ...any) []SelfTestStep {
-		return append(steps, SelfTestStep{Name: name, Detail: fmt.Sprintf(format, args...)})
+func (a *App) SelfTest(ctx context.Context) []jobs.SelfTestStep {
+	var steps []jobs.SelfTestStep
+	fail := func(name, format string, args ...any) []jobs.SelfTestStep {
+		return append(steps, jobs.SelfTestStep{Name: name, Detail: fmt.Sprintf(format, args...)})
 	}
 	if a.recvAddr == "" {
 		return fail("listening", "the webhook receiver is not listening (its address was taken at start; see the log)")
@@ -51,7 +44,7 @@ func (a *App) SelfTest(ctx context.Context) []SelfTestStep {
 	if resp != http.StatusOK {
 		return fail("listening", "%s answered %d", base+receiver.PathHealth, resp)
 	}
-	steps = append(steps, SelfTestStep{Name: "listening", OK: true, Detail: "the receiver answers on " + a.recvAddr})
+	steps = append(steps, jobs.SelfTestStep{Name: "listening", OK: true, Detail: "the receiver answers on " + a.recvAddr})
 
 	secret := a.secret()
 	if secret == "" {
@@ -87,7 +80,7 @@ func (a *App) SelfTest(ctx context.Context) []SelfTestStep {
 	if r.StatusCode != http.StatusNoContent {
 		return fail("signature accepted", "the receiver answered %d to a delivery signed with the secret in Settings", r.StatusCode)
 	}
-	steps = append(steps, SelfTestStep{Name: "signature accepted", OK: true,
+	steps = append(steps, jobs.SelfTestStep{Name: "signature accepted", OK: true,
 		Detail: "a delivery signed with the secret in Settings was answered 204"})
 
 	deadline := time.Now().Add(selfTestWait)
@@ -96,7 +89,7 @@ func (a *App) SelfTest(ctx context.Context) []SelfTestStep {
 		if err == nil {
 			for _, rec := range recs {
 				if rec.ID == id {
-					return append(steps, SelfTestStep{Name: "recorded", OK: rec.Verdict == jobs.VerdictAccepted,
+					return append(steps, jobs.SelfTestStep{Name: "recorded", OK: rec.Verdict == jobs.VerdictAccepted,
 						Detail: fmt.Sprintf("in the delivery log as %s (%s)", rec.Verdict, rec.Reason)})
 				}
 			}

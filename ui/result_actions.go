@@ -149,7 +149,7 @@ type titleLine struct{ title *widget.Label }
 // Layout places the name, then the origin in the rest of the line.
 func (l *titleLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	title, origin := objs[0], objs[1]
-	pad := theme.InnerPadding() * 2
+	pad := theme.InnerPadding()*2 + 4 // the label's padding, and rounding: less cuts the name
 	tw := fyne.MeasureText(l.title.Text, theme.TextSize(), l.title.TextStyle).Width + pad
 	tw = min(tw, size.Width)
 	title.Move(fyne.NewPos(0, 0))

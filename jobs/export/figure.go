@@ -1,0 +1,141 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // decodes figures sent as JPEG
+	_ "image/png"  // decodes figures sent as PNG
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+)
+
+// The figure fetcher's defaults: a figure is a picture on a page, so
+// anything far larger is not one (or is hostile) and is not worth the
+// memory of the result view.
+const (
+	DefaultFigureMaxBytes  = 5 << 20    // 5 MiB of body
+	DefaultFigureMaxPixels = 25_000_000 // 25 Mpx: ~100 MiB decoded as RGBA
+	DefaultFigureTimeout   = 20 * time.Second
+)
+
+// ErrNotImage marks a figure whose body is not a PNG or JPEG image.
+var ErrNotImage = errors.New("not a PNG or JPEG image")
+
+// FigureFetcher downloads and decodes a parse result's figure images
+// (image_url) for the result view. The URLs come from a result, so they are
+// treated as untrusted: only https:// or loopback http:// (redirects too),
+// a bounded body, a time limit, PNG or JPEG only, and the pixel count
+// checked from the header before the image is decoded. The zero value uses
+// the defaults and http.DefaultTransport. Safe for concurrent use.
+type FigureFetcher struct {
+	Client    *http.Client  // nil: a client over http.DefaultTransport
+	MaxBytes  int64         // 0: DefaultFigureMaxBytes
+	MaxPixels int           // 0: DefaultFigureMaxPixels
+	Timeout   time.Duration // 0: DefaultFigureTimeout
+}
+
+// Fetch downloads the image at rawURL and decodes it. The error says in
+// words why no image came back (refused URL, HTTP status, too large, not an
+// image, timeout), fit to show beside the figure's caption.
+func (f *FigureFetcher) Fetch(ctx context.Context, rawURL string) (image.Image, error) {
+	if err := reducto.CheckSecureURL(rawURL, "figure image"); err != nil {
+		return nil, err
+	}
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultFigureTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch figure image: %w", err)
+	}
+	req.Header.Set("Accept", "image/png, image/jpeg")
+	resp, err := f.client().Do(req)
+	if err != nil {
+		// The url.Error names the whole URL, whose query may be a signature.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("fetch figure image: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch figure image: HTTP %s", resp.Status)
+	}
+	max := f.MaxBytes
+	if max <= 0 {
+		max = DefaultFigureMaxBytes
+	}
+	if resp.ContentLength > max {
+		return nil, fmt.Errorf("fetch figure image: %s is over the limit of %s", sizeText(resp.ContentLength), sizeText(max))
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("fetch figure image: read: %w", err)
+	}
+	if int64(len(body)) > max {
+		return nil, fmt.Errorf("fetch figure image: the body is over the limit of %s", sizeText(max))
+	}
+	return f.decode(body)
+}
+
+// decode checks the format and the size from the header, then decodes.
+func (f *FigureFetcher) decode(body []byte) (image.Image, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(body))
+	if err != nil || (format != "png" && format != "jpeg") {
+		// Other decoders may be linked in (pdfcpu's); only these two are
+		// wanted from the network.
+		return nil, fmt.Errorf("decode figure image: %w", ErrNotImage)
+	}
+	maxPx := f.MaxPixels
+	if maxPx <= 0 {
+		maxPx = DefaultFigureMaxPixels
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPx/cfg.Height {
+		return nil, fmt.Errorf("decode figure image: %d×%d pixels is over the limit of %d", cfg.Width, cfg.Height, maxPx)
+	}
+	img, _, err := image.Decode(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("decode figure image (%s): %w", format, err)
+	}
+	return img, nil
+}
+
+// client is f.Client, or a default one; either way a redirect must meet
+// the same URL rule as the first request.
+func (f *FigureFetcher) client() *http.Client {
+	c := http.Client{}
+	if f.Client != nil {
+		c = *f.Client
+	}
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		return reducto.CheckSecureURL(req.URL.String(), "figure image redirect")
+	}
+	return &c
+}
+
+// sizeText is n bytes in words: "5 MiB", "812 KiB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -107,6 +107,7 @@ func (s *Server) handleSubmit(kind string) http.HandlerFunc {
 		defer s.mu.Unlock()
 		now := s.clk.Now()
 		failReason := ""
+		var layout []LayoutPage // the upload's real text, when Config.Layout read it
 		switch {
 		case strings.HasPrefix(input, "reducto://"):
 			f := s.state.files[input]
@@ -115,6 +116,7 @@ func (s *Server) handleSubmit(kind string) http.HandlerFunc {
 				return
 			}
 			sub.FileName, sub.FileSize = f.Name, f.Size
+			layout = f.layout
 			if !f.Uploaded {
 				failReason = "Failed to download file: nothing was uploaded to the presigned URL"
 			}
@@ -145,6 +147,7 @@ func (s *Server) handleSubmit(kind string) http.HandlerFunc {
 		}
 		sub.Body = redactPassword(sub.Body)
 		j := s.createJobLocked(sub, async, failReason, now)
+		applyLayoutLocked(j, sub, layout)
 		writeJSON(w, http.StatusOK, reducto.AsyncResponse{JobID: j.ID})
 	}
 }
@@ -198,6 +201,18 @@ func pageCount(sub Submission) int {
 	if sub.FileSize > 0 {
 		pages = int(min(500, 1+sub.FileSize/(60<<10)))
 	}
+	if pr := pageRangeOf(sub); pr != nil {
+		start, end := max(1, pr.Start), pages
+		if pr.End > 0 {
+			end = min(end, pr.End)
+		}
+		pages = max(1, end-start+1)
+	}
+	return pages
+}
+
+// pageRangeOf is a submission's settings.page_range (nil: every page).
+func pageRangeOf(sub Submission) *reducto.PageRange {
 	var req struct {
 		Settings *reducto.ParseSettings `json:"settings"`
 		Parsing  *reducto.ParseOptions  `json:"parsing"`
@@ -207,14 +222,25 @@ func pageCount(sub Submission) int {
 	if st == nil && req.Parsing != nil {
 		st = req.Parsing.Settings
 	}
-	if st != nil && st.PageRange != nil {
-		start, end := max(1, st.PageRange.Start), pages
-		if st.PageRange.End > 0 {
-			end = min(end, st.PageRange.End)
-		}
-		pages = max(1, end-start+1)
+	if st == nil {
+		return nil
 	}
-	return pages
+	return st.PageRange
+}
+
+// applyLayoutLocked gives a job the real text of its upload (Config.Layout):
+// its pages, within the page range, are the document's own.
+func applyLayoutLocked(j *job, sub Submission, layout []LayoutPage) {
+	if len(layout) == 0 {
+		return
+	}
+	start, end := 1, 0
+	if pr := pageRangeOf(sub); pr != nil {
+		start, end = pr.Start, pr.End
+	}
+	if kept := layoutRange(layout, start, end); len(kept) > 0 {
+		j.Layout, j.Pages = kept, len(kept)
+	}
 }
 
 // jobResponse is GET /job/{id}: AsyncJobResponse plus the "Enhanced" fields.

@@ -17,6 +17,10 @@ type fileRec struct {
 	Size     int64     `json:"size"`
 	Uploaded bool      `json:"uploaded"` // false until the presigned PUT arrives
 	Created  time.Time `json:"created"`
+
+	// layout is the upload's real text when Config.Layout read it (not
+	// persisted: a restarted sandbox makes blocks up for older uploads).
+	layout []LayoutPage
 }
 
 // job is one simulated job. Its status is not stored while it runs: it is
@@ -40,13 +44,16 @@ type job struct {
 	Fail      bool                   `json:"fail"`
 	Reason    string                 `json:"reason,omitempty"`
 	Pages     int                    `json:"pages"`
-	Expired   bool                   `json:"expired,omitempty"`
-	Deleted   bool                   `json:"deleted,omitempty"` // DELETE /job: 409, then 410
-	DeletedAt time.Time              `json:"deleted_at,omitzero"`
-	Final     string                 `json:"final,omitempty"` // terminal status once reached
-	FinalAt   time.Time              `json:"final_at,omitzero"`
-	Result    json.RawMessage        `json:"result,omitempty"`
-	ResultID  string                 `json:"result_id,omitempty"` // URL-form result, if any
+	// Layout is the document's real text by page (Config.Layout); a parse
+	// result's blocks are its lines when set.
+	Layout    []LayoutPage    `json:"layout,omitempty"`
+	Expired   bool            `json:"expired,omitempty"`
+	Deleted   bool            `json:"deleted,omitempty"` // DELETE /job: 409, then 410
+	DeletedAt time.Time       `json:"deleted_at,omitzero"`
+	Final     string          `json:"final,omitempty"` // terminal status once reached
+	FinalAt   time.Time       `json:"final_at,omitzero"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	ResultID  string          `json:"result_id,omitempty"` // URL-form result, if any
 	// WebhookPending is true while a notification has not been delivered
 	// and has attempts left; a restarted sandbox redelivers it.
 	WebhookPending bool       `json:"webhook_pending,omitempty"`

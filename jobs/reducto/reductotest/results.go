@@ -132,6 +132,9 @@ func (s *Server) parseResultLocked(j *job) simParseResponse {
 		format = req.Formatting.TableOutputFormat
 	}
 	chunks := makeChunks(j, format, s.baseURL())
+	if len(j.Layout) > 0 {
+		chunks = layoutChunks(j.Layout)
+	}
 	resp := simParseResponse{
 		JobID:        j.ID,
 		Duration:     j.Dur.Seconds(),

@@ -79,6 +79,14 @@ type Config struct {
 	EdgeRateLimit float64
 	// MaxUploadBytes caps a multipart upload; default 100 MB.
 	MaxUploadBytes int64
+	// Layout, when set, reads an uploaded document's text and where it is;
+	// a parse of that upload then returns one Text block per line, with
+	// the real text and its real box, instead of made-up blocks (tables,
+	// figures). It runs on the upload's request before the upload is
+	// answered, for uploads up to 64 MiB; an error keeps the made-up
+	// blocks. Injected (the core's sandbox reads PDFs with jobs/pages), so
+	// this package needs no PDF reader.
+	Layout func(doc []byte, name string) ([]LayoutPage, error)
 	// URLResults serves every parse result in URL form.
 	URLResults bool
 	// URLResultAbove serves a parse result in URL form when its JSON is

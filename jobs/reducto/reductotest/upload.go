@@ -19,7 +19,7 @@ func extOf(name string) string {
 }
 
 // handleUpload implements POST /upload: a multipart "file" is counted
-// (not kept) and answered with its file id; without a file the answer also
+// (not kept; with Config.Layout, read for its text first) and answered with its file id; without a file the answer also
 // carries a presigned URL on the simulator itself.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	ext := strings.TrimPrefix(r.URL.Query().Get("extension"), ".")
@@ -63,7 +63,7 @@ func (s *Server) uploadMultipart(w http.ResponseWriter, r *http.Request, ext str
 			continue
 		}
 		name := part.FileName()
-		n, err := io.Copy(io.Discard, io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+		n, data, err := s.readUpload(io.LimitReader(part, s.cfg.MaxUploadBytes+1))
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) || n > s.cfg.MaxUploadBytes {
 			writeDetail(w, http.StatusRequestEntityTooLarge, "File too large: direct uploads are limited to 100 MB; use the presigned flow")
@@ -80,8 +80,9 @@ func (s *Server) uploadMultipart(w http.ResponseWriter, r *http.Request, ext str
 		if ext != "" {
 			fileID += "." + ext
 		}
+		layout := s.layoutOf(data, name)
 		s.mu.Lock()
-		s.state.files[fileID] = &fileRec{ID: fileID, Name: name, Size: n, Uploaded: true, Created: s.clk.Now()}
+		s.state.files[fileID] = &fileRec{ID: fileID, Name: name, Size: n, Uploaded: true, Created: s.clk.Now(), layout: layout}
 		s.dirtyLocked()
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, reducto.Upload{FileID: fileID})
@@ -90,7 +91,8 @@ func (s *Server) uploadMultipart(w http.ResponseWriter, r *http.Request, ext str
 	writeValidation(w, fieldError{Loc: []any{"body", "file"}, Msg: "Field required", Type: "missing"})
 }
 
-// handlePresignedPut stores (counts) the bytes of a presigned upload. Like
+// handlePresignedPut stores (counts) the bytes of a presigned upload, read
+// for their text first with Config.Layout. Like
 // an S3 presigned URL it needs no API key.
 func (s *Server) handlePresignedPut(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
@@ -101,14 +103,21 @@ func (s *Server) handlePresignedPut(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		return
 	}
-	n, err := io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, 5<<30))
+	n, data, err := s.readUpload(http.MaxBytesReader(w, r.Body, 5<<30))
 	if err != nil {
 		writeDetail(w, http.StatusBadRequest, "Reading the upload: "+err.Error())
 		return
 	}
 	s.mu.Lock()
+	name := ""
 	if f := s.state.files[fileID]; f != nil {
-		f.Size, f.Uploaded = n, true
+		name = f.Name
+	}
+	s.mu.Unlock()
+	layout := s.layoutOf(data, name)
+	s.mu.Lock()
+	if f := s.state.files[fileID]; f != nil {
+		f.Size, f.Uploaded, f.layout = n, true, layout
 	}
 	s.dirtyLocked()
 	s.mu.Unlock()

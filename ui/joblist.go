@@ -260,6 +260,7 @@ type jobRow struct {
 	widget.BaseWidget
 	icon     *widget.Icon
 	name     *widget.Label
+	cost     *widget.Label // pages and credits, shown only where the name leaves room
 	kind     *widget.Label
 	status   *widget.Label
 	progress *widget.ProgressBar
@@ -271,6 +272,7 @@ func newJobRow() *jobRow {
 	r := &jobRow{
 		icon:     widget.NewIcon(theme.FileIcon()),
 		name:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
+		cost:     &widget.Label{Importance: widget.LowImportance},
 		kind:     &widget.Label{},
 		status:   &widget.Label{},
 		progress: &widget.ProgressBar{Max: 1},
@@ -294,14 +296,40 @@ func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
 		fixed(72, r.age),
 		fixed(64, r.duration),
 	)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, right, r.name))
+	nameCost := container.New(nameFirst{}, r.name, r.cost)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, right, nameCost))
 }
+
+// nameFirst lays a name and a note out side by side: the name gets the
+// width it needs (truncated only when even that is missing), the note only
+// what is left, and none when it would not fit whole. A file's name matters
+// more than its cost.
+type nameFirst struct{}
+
+func (nameFirst) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	name, note := objs[0], objs[1]
+	want := fyne.MeasureText(name.(*widget.Label).Text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	noteW := note.MinSize().Width
+	if !note.Visible() || want+noteW > size.Width {
+		name.Resize(size)
+		name.Move(fyne.NewPos(0, 0))
+		note.Resize(fyne.NewSize(0, 0))
+		return
+	}
+	name.Resize(fyne.NewSize(want, size.Height))
+	name.Move(fyne.NewPos(0, 0))
+	note.Resize(fyne.NewSize(noteW, size.Height))
+	note.Move(fyne.NewPos(want, 0))
+}
+
+func (nameFirst) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
 
 func (r *jobRow) loading() {
 	if r.icon.Resource != theme.FileIcon() {
 		r.icon.SetResource(theme.FileIcon())
 	}
 	r.name.SetText("…")
+	r.cost.Hide()
 	r.kind.SetText("")
 	r.status.SetText("")
 	r.status.Show()
@@ -314,7 +342,13 @@ func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.T
 	if res := statusIcon(j.Status); r.icon.Resource != res {
 		r.icon.SetResource(res)
 	}
-	r.name.SetText(filepath.Base(j.File) + costText(j))
+	r.name.SetText(filepath.Base(j.File))
+	if c := costText(j); c != "" {
+		r.cost.SetText(strings.TrimPrefix(c, "  · "))
+		r.cost.Show()
+	} else {
+		r.cost.Hide()
+	}
 	r.kind.SetText(string(j.Kind))
 	if (j.Status == jobs.StatusUploading || j.Status == jobs.StatusRunning) && hasProgress {
 		r.status.Hide()

@@ -22,6 +22,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/account"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/pages"
 	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
@@ -66,7 +67,8 @@ type App struct {
 	token     string // the direct endpoint's secret path segment
 	relay     *relay.Client
 	sim       *reductotest.Server
-	forced    bool // --sandbox: settings never leave the sandbox
+	simPages  *pages.Renderer // reads the sandbox's uploads (sandbox_layout.go)
+	forced    bool            // --sandbox: settings never leave the sandbox
 	presets   *presets.Store
 	runPreset *presets.Preset // --preset, read at start; nil if none
 	watch     *watch.Manager  // watched folders (jobs/core/watch.go)
@@ -252,6 +254,9 @@ func (a *App) startSandbox() (baseURL, apiKey string, err error) {
 		StatePath:  settings.SandboxStatePath(a.home),
 		Log:        a.log.With("component", "sandbox"),
 	}
+	// The sandbox's parse results carry the uploads' real text and boxes.
+	a.simPages = pages.New(sandboxPages)
+	cfg.Layout = sandboxLayout(a.simPages)
 	if a.recvAddr != "" {
 		cfg.SvixEndpoint = "http://" + a.recvAddr + "/webhooks/svix"
 	}
@@ -302,6 +307,9 @@ func (a *App) Close() {
 	}
 	if a.sim != nil {
 		a.sim.Close()
+	}
+	if a.simPages != nil {
+		_ = a.simPages.Close()
 	}
 }
 

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"runtime/debug"
 	"context"
 	"errors"
 	"fmt"
@@ -169,12 +170,19 @@ func (r *Renderer) loop() {
 		case <-r.quit:
 			return
 		case <-idle.C:
-			if eng != nil {
+			wasRunning := eng != nil
+			if wasRunning {
 				slog.Debug("pages: pdf renderer idle, shutting down")
 			}
 			stop()
 			// Rendered pages are memory too: idle means all of it returns.
 			r.cache.clear()
+			if wasRunning {
+				// PDFium's linear memory and the pages were tens of MiB the
+				// runtime would keep mapped for a while: an app idling in
+				// the tray hands them back now.
+				debug.FreeOSMemory()
+			}
 		case c := <-r.calls:
 			idle.Stop()
 			c.done <- r.run(&eng, c)

@@ -143,6 +143,9 @@ func (v *ResultView) Object() fyne.CanvasObject { return v.obj }
 
 // show replaces the view with model m (nil: empty). Main goroutine.
 func (v *ResultView) show(m *resultModel) {
+	if v.Parse != nil {
+		v.Parse.cancel() // its figure fetches are no longer wanted
+	}
 	v.model, v.Parse, v.Grids, v.Split = m, nil, nil, nil
 	var content fyne.CanvasObject
 	switch {

@@ -36,11 +36,16 @@ type parseView struct {
 	heights           map[int]float32
 	width             float32 // the width heights were measured at
 	cells             map[fyne.CanvasObject]*blockCell
+	figures           map[string]*figureState // by image URL, for this result
+	ctx               context.Context         // ends when another result is shown
+	cancel            context.CancelFunc
 	lastCopied, shown int // tests: the last block copied; rows built
 }
 
 func newParseView(v *ResultView, m *resultModel) *parseView {
-	p := &parseView{v: v, m: m, cur: -1, widths: map[int][]float32{}, heights: map[int]float32{}, cells: map[fyne.CanvasObject]*blockCell{}, lastCopied: -1}
+	p := &parseView{v: v, m: m, cur: -1, widths: map[int][]float32{}, heights: map[int]float32{}, cells: map[fyne.CanvasObject]*blockCell{}, lastCopied: -1,
+		figures: map[string]*figureState{}}
+	p.ctx, p.cancel = context.WithCancel(v.u.ctx)
 	p.List = widget.NewList(
 		func() int { return len(p.m.rows) },
 		p.createCell,
@@ -75,6 +80,7 @@ type blockCell struct {
 	gridBx *fyne.Container
 	label  *widget.Label // a table's title
 	link   *widget.Hyperlink
+	img    *canvas.Image // a figure's image, above its caption
 	row    int
 }
 
@@ -94,7 +100,8 @@ func (p *parseView) createCell() fyne.CanvasObject {
 	c.label = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	c.link = widget.NewHyperlink("Open image", nil)
 	c.gridBx = container.NewBorder(container.NewBorder(nil, nil, nil, c.grid.Copy, c.label), nil, nil, nil, c.grid.Table)
-	body := container.NewStack(c.text, c.gridBx)
+	c.img = newFigureImage()
+	body := container.NewStack(container.NewBorder(c.img, nil, nil, nil, c.text), c.gridBx)
 	c.obj = container.NewStack(c.bg, container.NewBorder(nil, c.link, nil, c.copy, body))
 	p.cells[c.obj] = c
 	return c.obj
@@ -114,6 +121,7 @@ func (p *parseView) updateCell(id widget.ListItemID, o fyne.CanvasObject) {
 	r := p.m.rows[id]
 	show(c.bg, p.cur >= 0 && p.hits[p.cur] == id)
 	c.link.Hide()
+	c.img.Hide()
 	if r.block < 0 {
 		c.gridBx.Hide()
 		c.copy.Hide()
@@ -156,12 +164,13 @@ func (p *parseView) updateCell(id widget.ListItemID, o fyne.CanvasObject) {
 	c.text.Segments = p.segments(b)
 	c.text.Refresh()
 	if b.Type == export.TypeFigure && b.ImageURL != "" {
-		// The image is not fetched (a presigned link of unknown size);
-		// the caption shows with a link that opens it in the browser.
+		// The link opens the image in the browser until it is shown here,
+		// or when it cannot be (showFigure says why).
 		if u, err := url.Parse(b.ImageURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
 			c.link.SetURL(u)
 			c.link.Show()
 		}
+		p.showFigure(c, b)
 	}
 	p.fitHeight(id, c)
 }
@@ -254,7 +263,7 @@ func (p *parseView) fitHeight(id widget.ListItemID, c *blockCell) {
 		w = 400
 	}
 	c.text.Resize(fyne.NewSize(w, c.text.Size().Height))
-	h := c.text.MinSize().Height
+	h := c.text.MinSize().Height + sizeFigure(c, w)
 	if c.link.Visible() {
 		h += c.link.MinSize().Height
 	}

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"context"
+	"image"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs/export"
+)
+
+// figureFetcher fetches the parse result's figure images (image_url): a
+// plain-Go fetcher with its caps, https or loopback http only. A variable
+// so tests can keep it on loopback.
+var figureFetcher = &export.FigureFetcher{MaxBytes: 5 << 20, MaxPixels: 16_000_000}
+
+// maxFigureHeight bounds a figure's height in the list, so a tall image
+// scaled to a wide column does not fill many screens.
+const maxFigureHeight float32 = 480
+
+// figureState is one figure image of the open result: being fetched, or
+// fetched (img) or failed (err). Main goroutine only.
+type figureState struct {
+	img  image.Image
+	err  error
+	done bool
+}
+
+// figure returns the state of url's image, starting its fetch the first
+// time a row shows it: only figures scrolled into view are fetched, once
+// per URL for the open result. Main goroutine.
+func (p *parseView) figure(url string) *figureState {
+	if st, ok := p.figures[url]; ok {
+		return st
+	}
+	st := &figureState{}
+	p.figures[url] = st
+	ctx := p.ctx
+	p.v.u.goBg(func(context.Context) {
+		img, err := figureFetcher.Fetch(ctx, url)
+		if err != nil {
+			p.v.u.log.Debug("figure image not shown", "err", err)
+		}
+		p.v.u.do(func() {
+			st.img, st.err, st.done = img, err, true
+			p.refreshFigure(url)
+		})
+	})
+	return st
+}
+
+// refreshFigure shows url's image in the rows on screen that hold it.
+func (p *parseView) refreshFigure(url string) {
+	if p.ctx.Err() != nil { // another result is shown
+		return
+	}
+	for _, c := range p.cells {
+		if c.row >= 0 && c.row < len(p.m.rows) && p.m.rows[c.row].block >= 0 && p.blockOf(c.row).ImageURL == url {
+			p.List.RefreshItem(c.row)
+		}
+	}
+}
+
+// showFigure puts block b's image in cell c when it has arrived; while it
+// is fetched, or when it failed, the caption keeps its "Open image" link
+// and says why in small text.
+func (p *parseView) showFigure(c *blockCell, b export.Block) {
+	st := p.figure(b.ImageURL)
+	if st.img != nil {
+		c.img.Image = st.img
+		c.img.Show()
+		c.img.Refresh()
+		c.link.Hide()
+		return
+	}
+	note := "Loading the image…"
+	if st.done {
+		note = "Image not shown: " + st.err.Error()
+	}
+	c.text.Segments = append(c.text.Segments, &widget.TextSegment{Text: note,
+		Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}})
+	c.text.Refresh()
+}
+
+// figureHeight is the height of img shown w wide at its aspect ratio,
+// within maxFigureHeight (the image then keeps its aspect, centred).
+func figureHeight(img image.Image, w float32) float32 {
+	b := img.Bounds()
+	if b.Dx() <= 0 {
+		return 0
+	}
+	return min(w*float32(b.Dy())/float32(b.Dx()), maxFigureHeight)
+}
+
+// newFigureImage is the canvas a figure row shows its image in.
+func newFigureImage() *canvas.Image {
+	img := &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
+	img.Hide()
+	return img
+}
+
+// sizeFigure gives c's image the height it needs at text width w; it
+// returns the height it adds to the row.
+func sizeFigure(c *blockCell, w float32) float32 {
+	if !c.img.Visible() || c.img.Image == nil {
+		return 0
+	}
+	h := figureHeight(c.img.Image, w)
+	c.img.SetMinSize(fyne.NewSize(0, h))
+	return h + theme.Padding()
+}

@@ -72,6 +72,8 @@ func (d *DetailView) setPages(j jobs.Job, res []byte, model *resultModel) {
 	var blocks []PageBlock
 	if model != nil && model.doc != nil {
 		blocks = PageBlocks(model.doc)
+	} else if model != nil && model.tree != nil {
+		blocks = CiteBlocks(model.tree) // an extract's cited regions
 	}
 	dp.src, dp.blocks, dp.loaded = src, blocks, false
 	if d.View.Parse != nil {

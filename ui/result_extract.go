@@ -26,6 +26,9 @@ func (v *ResultView) extractObject(m *resultModel) fyne.CanvasObject {
 			title = fmt.Sprintf("%s · %s", nt.Name, plural(len(t.Rows)-1, "row"))
 		}
 		box.Add(v.standaloneGrid(title, &t))
+		if nt.Name == "Fields" {
+			v.Grids[len(v.Grids)-1].Table.OnSelected = v.onFieldSelected(fieldCites(m.tree))
+		}
 	}
 	if len(m.tables) == 0 {
 		box.Add(widget.NewLabel("The extract returned no values."))
@@ -87,4 +90,68 @@ func (v *ResultView) splitIntoFiles() {
 			v.u.setStatus(fmt.Sprintf("Wrote %s beside %s", plural(len(files), "PDF"), filepath.Base(file)))
 		})
 	})
+}
+
+// fieldCites are the citations of the Fields table's rows, in its order
+// (index 0 is the header), walked as export.ExtractTables walks the tree.
+func fieldCites(root *export.Node) [][]export.Citation {
+	out := [][]export.Citation{nil}
+	var walk func(n *export.Node)
+	walk = func(n *export.Node) {
+		switch {
+		case n.Rows != nil:
+		case n.Scalar:
+			out = append(out, n.Cites)
+		default:
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+	}
+	if root != nil {
+		walk(root)
+	}
+	return out
+}
+
+// CiteBlocks are the regions an extract's fields were read from, as the
+// page view's boxes (Index counts them in field order).
+func CiteBlocks(root *export.Node) []PageBlock {
+	var out []PageBlock
+	for _, cites := range fieldCites(root) {
+		for _, c := range cites {
+			if c.Box != nil && c.Page > 0 {
+				out = append(out, PageBlock{Index: len(out), Type: "Citation", Page: c.Page, Box: *c.Box, Low: c.Low})
+			}
+		}
+	}
+	return out
+}
+
+// onFieldSelected is the Fields grid's hook: a field with a cited region
+// highlights it on the page view.
+func (v *ResultView) onFieldSelected(cites [][]export.Citation) func(widget.TableCellID) {
+	return func(id widget.TableCellID) {
+		if id.Row <= 0 || id.Row >= len(cites) {
+			return
+		}
+		for _, c := range cites[id.Row] {
+			if c.Box != nil && v.d.showCiteOnPage(c) {
+				return
+			}
+		}
+	}
+}
+
+// showCiteOnPage selects the page view's box of citation c.
+func (d *DetailView) showCiteOnPage(c export.Citation) bool {
+	if d.pages == nil {
+		return false
+	}
+	for _, b := range d.pages.blocks {
+		if b.Page == c.Page && b.Box == *c.Box {
+			return d.pages.pv.Select(b.Index)
+		}
+	}
+	return false
 }

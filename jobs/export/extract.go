@@ -28,6 +28,7 @@ type Citation struct {
 	Page    int
 	Content string
 	Low     bool
+	Box     *Box // where on the page, normalised 0-1; nil when not given
 }
 
 // CiteText is a short "p. 2" list of a node's citations; "" when none.
@@ -128,6 +129,14 @@ func citedValue(v any) (any, []Citation, bool) {
 			if p, ok := bb.vals["page"].(json.Number); ok {
 				n, _ := p.Int64()
 				ct.Page = int(n)
+			}
+			num := func(k string) float64 {
+				n, _ := bb.vals[k].(json.Number) // missing or not a number: 0
+				f, _ := n.Float64()
+				return f
+			}
+			if b := (Box{num("left"), num("top"), num("width"), num("height")}); b.Width > 0 && b.Height > 0 {
+				ct.Box = &b
 			}
 		}
 		cites = append(cites, ct)

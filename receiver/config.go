@@ -50,7 +50,9 @@ type Config struct {
 	DirectToken string
 	// Sink receives fresh deliveries from the queue workers. Required.
 	Sink Sink
-	// Log records delivery ids before any 2xx. Required.
+	// Log records delivery ids before any 2xx. Required. With Records
+	// set, ids are recorded through Records.RecordLoggedDeliveries instead,
+	// with their log records in the same transaction.
 	Log DeliveryLog
 	// Health adds fields to GET /healthz (e.g. "jobs_in_flight", "relay").
 	Health func() map[string]any
@@ -80,8 +82,10 @@ type Config struct {
 	// Retry-After at once, before its body is read.
 	MaxInFlight int
 	// Records keeps the delivery log: every request to the webhook
-	// endpoints with its verdict, written off the request path. Nil: no
-	// log.
+	// endpoints with its verdict. Accepted and duplicate deliveries are
+	// recorded in the group commit of their ids (one transaction, before
+	// the 2xx); rejected requests are written off the request path by a
+	// bounded writer. Nil: no log.
 	Records RecordStore
 	// LogLimits bound the delivery log.
 	LogLimits LogLimits
@@ -89,8 +93,9 @@ type Config struct {
 	// to (with its record, in the same write). Nil: none.
 	ForwardTargets func() []string
 	// OnRecorded is told of records once written (Seq set), from the log's
-	// writer goroutine: it must not block (wake the forwarder, publish to
-	// the UI).
+	// writer goroutine (for records committed with their ids too, so that
+	// the 2xx never waits for it): it must not block (wake the forwarder,
+	// publish to the UI).
 	OnRecorded func([]jobs.DeliveryRecord)
 }
 

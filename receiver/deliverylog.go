@@ -17,6 +17,11 @@ type RecordStore interface {
 	// each record's Forwards) in one transaction; it returns their Seq and
 	// the bytes they count for in the cap.
 	AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecord) (seqs []int64, added int64, err error)
+	// RecordLoggedDeliveries records delivery ids (as
+	// DeliveryLog.RecordDeliveries) and, in the same transaction, the
+	// records (and their queued forwards) logFor returns once each id's
+	// freshness is known: the group commit of verified deliveries.
+	RecordLoggedDeliveries(ctx context.Context, ids []string, logFor func(fresh []bool) []jobs.DeliveryRecord) (fresh []bool, seqs []int64, added int64, err error)
 	// DeliveryLogBytes is the size the log counts for now.
 	DeliveryLogBytes(ctx context.Context) (int64, error)
 	// TrimDeliveryLog deletes the oldest rows down to maxBytes.
@@ -68,10 +73,13 @@ const (
 	logLinger   = 20 * time.Millisecond
 )
 
-// logWriter writes delivery records off the request path: handlers hand a
-// record over a bounded channel and answer at once; one goroutine writes
-// what has gathered in one transaction, keeps the log under its cap and
-// tells OnRecorded. It never holds more than Pending records.
+// logWriter writes the records of rejected requests off the request path:
+// handlers hand a record over a bounded channel and answer at once; one
+// goroutine writes what has gathered in one transaction. It never holds
+// more than Pending records. The records of verified deliveries are
+// written by the group commit with their ids (batcher) and handed here
+// once committed. For both, this goroutine keeps the log under its cap and
+// tells OnRecorded.
 type logWriter struct {
 	store   RecordStore
 	limits  LogLimits
@@ -87,6 +95,12 @@ type logWriter struct {
 	budgetMinute int64
 	budgetUsed   int
 
+	// Batches the group commit wrote, waiting for the cap and OnRecorded;
+	// kick (buffered 1) wakes the writer for them.
+	commitMu sync.Mutex
+	commits  []committedBatch
+	kick     chan struct{}
+
 	total     int64 // bytes the log counts for; -1 until read
 	failedLog bool  // a write failure was logged and not yet followed by a success
 }
@@ -94,7 +108,8 @@ type logWriter struct {
 func newLogWriter(st RecordStore, limits LogLimits, notify func([]jobs.DeliveryRecord), log *slog.Logger) *logWriter {
 	limits = limits.withDefaults()
 	w := &logWriter{store: st, limits: limits, notify: notify, log: log,
-		in: make(chan jobs.DeliveryRecord, limits.Pending), done: make(chan struct{}), total: -1}
+		in: make(chan jobs.DeliveryRecord, limits.Pending), done: make(chan struct{}),
+		kick: make(chan struct{}, 1), total: -1}
 	go w.run()
 	return w
 }
@@ -132,7 +147,29 @@ func (w *logWriter) add(r jobs.DeliveryRecord) {
 	w.in <- r
 }
 
-// close writes what is pending and stops. No add may be in progress.
+// committedBatch is records the group commit wrote and the bytes they
+// added to the log.
+type committedBatch struct {
+	recs  []jobs.DeliveryRecord
+	added int64
+}
+
+// committed hands the writer records the group commit has written (Seq
+// set). It never blocks: the batch waits in a list (it is already on disk,
+// only its cap accounting and OnRecorded remain) and the writer is woken.
+func (w *logWriter) committed(recs []jobs.DeliveryRecord, added int64) {
+	w.written.Add(uint64(len(recs)))
+	w.commitMu.Lock()
+	w.commits = append(w.commits, committedBatch{recs: recs, added: added})
+	w.commitMu.Unlock()
+	select {
+	case w.kick <- struct{}{}:
+	default: // already woken
+	}
+}
+
+// close writes what is pending and stops. No add may be in progress, nor
+// any committed call (the batcher is closed first).
 func (w *logWriter) close() {
 	close(w.in)
 	<-w.done
@@ -143,41 +180,74 @@ func (w *logWriter) run() {
 	batch := make([]jobs.DeliveryRecord, 0, logBatchMax)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	for first := range w.in {
-		batch = append(batch[:0], first)
-		// Nobody waits for the log: linger so that one transaction holds
-		// many records. Each transaction takes the store's one write
-		// connection, which the receiver's group commit of delivery ids
-		// (on the 2xx path) needs too.
-		timer.Reset(logLinger)
-	gather:
-		for len(batch) < logBatchMax {
-			select {
-			case r, ok := <-w.in:
-				if !ok {
-					break gather
-				}
-				batch = append(batch, r)
-			case <-timer.C:
-				break gather
+	for open := true; open; {
+		select {
+		case first, ok := <-w.in:
+			if !ok {
+				open = false
+				break
 			}
+			batch = append(batch[:0], first)
+			open = w.gather(&batch, timer)
+			w.write(batch)
+		case <-w.kick:
+			w.settleCommitted()
 		}
-		timer.Stop()
-		w.write(batch)
+	}
+	w.settleCommitted()
+}
+
+// gather adds records to batch for up to logLinger, or until it is full.
+// Nobody waits for the log: lingering makes one transaction hold many
+// records, and each transaction takes the store's one write connection,
+// which the receiver's group commit of delivery ids (on the 2xx path)
+// needs too. Committed batches are settled meanwhile, so OnRecorded (which
+// wakes the forwarder) is not held up. It reports false once the input is
+// closed.
+func (w *logWriter) gather(batch *[]jobs.DeliveryRecord, timer *time.Timer) bool {
+	timer.Reset(logLinger)
+	defer timer.Stop()
+	for len(*batch) < logBatchMax {
+		select {
+		case r, ok := <-w.in:
+			if !ok {
+				return false
+			}
+			*batch = append(*batch, r)
+		case <-w.kick:
+			w.settleCommitted()
+		case <-timer.C:
+			return true
+		}
+	}
+	return true
+}
+
+// settleCommitted counts the group commit's batches in the cap and tells
+// OnRecorded, in the order they were committed.
+func (w *logWriter) settleCommitted() {
+	w.commitMu.Lock()
+	done := w.commits
+	w.commits = nil
+	w.commitMu.Unlock()
+	if len(done) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	for _, c := range done {
+		// A size first read after c was committed counts it twice: the
+		// trim that may follow reads the true size back.
+		w.grew(ctx, c.added)
+		if w.notify != nil {
+			w.notify(c.recs)
+		}
 	}
 }
 
 func (w *logWriter) write(batch []jobs.DeliveryRecord) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	if w.total < 0 {
-		n, err := w.store.DeliveryLogBytes(ctx)
-		if err != nil {
-			w.log.Warn("delivery log size", "err", err)
-			n = 0
-		}
-		w.total = n
-	}
 	seqs, added, err := w.store.AppendDeliveryLog(ctx, batch)
 	if err != nil {
 		w.dropped.Add(uint64(len(batch)))
@@ -192,7 +262,26 @@ func (w *logWriter) write(batch []jobs.DeliveryRecord) {
 	for i := range batch {
 		batch[i].Seq = seqs[i]
 	}
-	w.total += added
+	w.grew(ctx, added)
+	if w.notify != nil {
+		// The batch's array is reused for the next one.
+		w.notify(slices.Clone(batch))
+	}
+}
+
+// grew counts added bytes in the log's size and trims the oldest rows once
+// it is over the cap.
+func (w *logWriter) grew(ctx context.Context, added int64) {
+	if w.total < 0 {
+		n, err := w.store.DeliveryLogBytes(ctx)
+		if err != nil {
+			w.log.Warn("delivery log size", "err", err)
+			n = 0
+		}
+		w.total = n
+	} else {
+		w.total += added
+	}
 	if w.total > w.limits.MaxBytes {
 		left, removed, err := w.store.TrimDeliveryLog(ctx, w.limits.MaxBytes*9/10)
 		if err != nil {
@@ -201,9 +290,5 @@ func (w *logWriter) write(batch []jobs.DeliveryRecord) {
 			w.total = left
 			w.log.Debug("delivery log trimmed", "removed", removed, "bytes", left)
 		}
-	}
-	if w.notify != nil {
-		// The batch's array is reused for the next one.
-		w.notify(slices.Clone(batch))
 	}
 }

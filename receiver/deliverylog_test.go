@@ -3,6 +3,7 @@ package receiver
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -228,4 +229,67 @@ func TestDeliveryLogFloodStaysWithinCap(t *testing.T) {
 		t.Errorf("%d rejected requests kept in detail, budget 50 a minute", detailed)
 	}
 	t.Logf("%d rows, %d bytes, %d detailed, %d dropped", len(rows), size, detailed, stats.LogDropped)
+}
+
+// A verified delivery's id and its log record (with its queued forward)
+// are committed together, before the 204: when the record cannot be
+// written the id is not recorded either and the sender gets 503, so its
+// retry is accepted, logged and forwarded rather than answered as a
+// duplicate of a delivery the log never saw.
+func TestDeliveryLogRecordCommittedWithItsID(t *testing.T) {
+	path := t.TempDir() + "/history.db"
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	// The injected failure: verified deliveries' rows cannot be inserted;
+	// the 503's own record (queue_full) still can.
+	if _, err := raw.Exec(`CREATE TRIGGER inject_failure BEFORE INSERT ON delivery_log
+		WHEN NEW.verdict IN ('accepted', 'duplicate') BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
+		t.Fatal(err)
+	}
+	secret := newSecret(t)
+	sink := newCountSink()
+	const target = "http://127.0.0.1:9/hook"
+	_, base := startServer(t, Config{
+		Secret: func() string { return secret }, Sink: sink, Log: st, Records: st,
+		ForwardTargets: func() []string { return []string{target} },
+	})
+	c := testClient()
+	ctx := context.Background()
+	body := reductoBody("job-a", "Completed")
+
+	resp, _ := do(t, c, svixRequest(t, base, secret, "svix", "msg_atomic", time.Now(), body))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("delivery whose record fails answered %d, want 503", resp.StatusCode)
+	}
+	if seen, err := st.DeliverySeen(ctx, "msg_atomic"); err != nil || seen {
+		t.Fatalf("id recorded without its log record (seen %v, %v)", seen, err)
+	}
+	if r := findRecord(t, st, "msg_atomic"); r.Verdict != jobs.VerdictQueueFull || r.HTTPStatus != 503 {
+		t.Errorf("the refused delivery logged as %s %d, want queue_full 503", r.Verdict, r.HTTPStatus)
+	}
+
+	if _, err := raw.Exec(`DROP TRIGGER inject_failure`); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ = do(t, c, svixRequest(t, base, secret, "svix", "msg_atomic", time.Now(), body))
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("retry answered %d, want 204", resp.StatusCode)
+	}
+	// Committed before the 204: readable now, no waiting.
+	acc, err := st.ListDeliveryLog(ctx, jobs.DeliveryFilter{Verdict: jobs.VerdictAccepted})
+	if err != nil || len(acc) != 1 || acc[0].ID != "msg_atomic" {
+		t.Fatalf("accepted records right after the 204 = %+v, %v", acc, err)
+	}
+	if len(acc[0].Forwards) != 1 || acc[0].Forwards[0].URL != target || acc[0].Forwards[0].State != jobs.ForwardRetrying {
+		t.Errorf("accepted record's forwards = %+v, want one queued to %s", acc[0].Forwards, target)
+	}
+	eventually(t, "the sink gets msg_atomic", func() bool { return sink.count("msg_atomic") == 1 })
 }

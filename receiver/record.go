@@ -72,14 +72,27 @@ func viaOf(r *http.Request) jobs.Via {
 var localIDs atomic.Uint64
 
 // note records x's verdict in the delivery log, without waiting for the
-// write. forward queues the delivery to the forward targets in force.
-func (s *Server) note(x *exchange, v jobs.Verdict, code int, reason string, forward bool) {
+// write: the rejected requests (accepted and duplicate ones are recorded
+// with their id, see pending).
+func (s *Server) note(x *exchange, v jobs.Verdict, code int, reason string) {
 	if s.logw == nil {
 		return
 	}
+	rec := s.baseRecord(x)
+	rec.Verdict, rec.HTTPStatus, rec.Reason = v, code, reason
+	if s.logw.detailed(x.at) {
+		rec.Headers = x.r.Header.Clone()
+	} else {
+		rec.Summary = true
+	}
+	s.logw.add(rec)
+}
+
+// baseRecord is what every record of x holds whatever its verdict.
+func (s *Server) baseRecord(x *exchange) jobs.DeliveryRecord {
 	rec := jobs.DeliveryRecord{
-		ID: x.id, ReceivedAt: x.at, Via: x.via, Verdict: v, Reason: reason,
-		JobID: x.jobID, Status: x.status, HTTPStatus: code, BodySize: len(x.body),
+		ID: x.id, ReceivedAt: x.at, Via: x.via,
+		JobID: x.jobID, Status: x.status, BodySize: len(x.body),
 	}
 	if rec.ID == "" {
 		rec.ID = "local-" + strconv.FormatInt(x.at.UnixMilli(), 36) + "-" + strconv.FormatUint(localIDs.Add(1), 36)
@@ -87,28 +100,61 @@ func (s *Server) note(x *exchange, v jobs.Verdict, code int, reason string, forw
 	if rec.BodySize == 0 && x.r.ContentLength > 0 {
 		rec.BodySize = int(min(x.r.ContentLength, 1<<31-1))
 	}
-	if forward && s.cfg.ForwardTargets != nil {
-		for _, u := range s.cfg.ForwardTargets() {
-			rec.Forwards = append(rec.Forwards, jobs.Forward{URL: u, State: jobs.ForwardRetrying})
-		}
+	return rec
+}
+
+// selfTestReason is the self-test delivery's reason in the log.
+const selfTestReason = "self-test delivery: recorded, not handed to the engine"
+
+// pendingRecord is the log record of a verified delivery on its way to
+// the group commit, which alone knows whether its id is fresh (accepted,
+// queued to the forward targets) or seen before (duplicate). It is
+// settled inside the commit's transaction.
+type pendingRecord struct {
+	rec      jobs.DeliveryRecord // no verdict yet; headers and body copied
+	targets  []string            // forward targets in force, if fresh
+	selfTest bool
+	bodyMax  int // LogLimits.BodyBytes
+}
+
+// pending prepares x's record for the group commit; nil without a log.
+// The copies are made here, on the handler's goroutine, not inside the
+// transaction that holds the store's write connection.
+func (s *Server) pending(x *exchange, selfTest bool) *pendingRecord {
+	if s.logw == nil {
+		return nil
 	}
-	verified := v == jobs.VerdictAccepted || v == jobs.VerdictDuplicate
+	p := &pendingRecord{rec: s.baseRecord(x), selfTest: selfTest, bodyMax: s.logw.limits.BodyBytes}
+	p.rec.HTTPStatus = http.StatusNoContent
+	p.rec.Headers = x.r.Header.Clone()
+	p.rec.Body = append([]byte{}, x.body...)
+	if !selfTest && s.cfg.ForwardTargets != nil {
+		p.targets = s.cfg.ForwardTargets()
+	}
+	return p
+}
+
+// settle returns the record for the commit's answer. A fresh delivery is
+// queued to every forward target (the self-test never is); a body still
+// to be forwarded is kept whatever its size (at most MaxBodyBytes), since
+// the target must get the exact bytes, else only up to bodyMax.
+func (p *pendingRecord) settle(fresh bool) jobs.DeliveryRecord {
+	r := p.rec
 	switch {
-	case verified:
-		rec.Headers = x.r.Header.Clone()
-		// A body still to be forwarded is kept whatever its size (at most
-		// MaxBodyBytes): the target must get the exact bytes.
-		if len(x.body) <= s.logw.limits.BodyBytes || len(rec.Forwards) > 0 {
-			rec.Body = append([]byte{}, x.body...)
-		} else {
-			rec.Summary = true
-		}
-	case s.logw.detailed(x.at):
-		rec.Headers = x.r.Header.Clone()
+	case !fresh:
+		r.Verdict = jobs.VerdictDuplicate
+	case p.selfTest:
+		r.Verdict, r.Reason = jobs.VerdictAccepted, selfTestReason
 	default:
-		rec.Summary = true
+		r.Verdict = jobs.VerdictAccepted
+		for _, u := range p.targets {
+			r.Forwards = append(r.Forwards, jobs.Forward{URL: u, State: jobs.ForwardRetrying})
+		}
 	}
-	s.logw.add(rec)
+	if len(r.Body) > p.bodyMax && len(r.Forwards) == 0 {
+		r.Body, r.Summary = nil, true
+	}
+	return r
 }
 
 // ParseDelivery reads a stored Reducto payload back into the delivery the

@@ -77,10 +77,10 @@ func New(cfg Config) *Server {
 	}
 	s.addListenHost(cfg.Addr)
 	s.verifier = &verifier{secret: cfg.Secret, clock: cfg.Clock, log: s.log}
-	s.batcher = newBatcher(cfg.Log, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches, s.log)
 	if cfg.Records != nil {
 		s.logw = newLogWriter(cfg.Records, cfg.LogLimits, cfg.OnRecorded, s.log)
 	}
+	s.batcher = newBatcher(cfg.Log, cfg.Records, s.logw, cfg.BatchMax, cfg.BatchLinger, &s.counters.batches, s.log)
 	s.sinkCtx, s.sinkCancel = context.WithCancel(context.Background())
 	s.queue.start(s.sinkCtx, cfg.Workers, cfg.Sink, s.log, s.counters)
 	s.httpSrv = &http.Server{

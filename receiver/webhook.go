@@ -59,7 +59,7 @@ func (s *Server) unauthorized(w http.ResponseWriter, x *exchange, err error) {
 	s.counters.reject(reason)
 	s.log.Debug("svix delivery refused", "reason", reason, "err", err, "remote", x.r.RemoteAddr)
 	verdict, words := explain(err)
-	s.note(x, verdict, http.StatusUnauthorized, words, false)
+	s.note(x, verdict, http.StatusUnauthorized, words)
 	http.Error(w, "invalid signature", http.StatusUnauthorized)
 }
 
@@ -75,7 +75,7 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		if want == "" {
 			reason = "direct mode is off (no token)"
 		}
-		s.note(x, jobs.VerdictUnknownToken, http.StatusNotFound, reason, false)
+		s.note(x, jobs.VerdictUnknownToken, http.StatusNotFound, reason)
 		http.NotFound(w, r)
 		return
 	}
@@ -138,14 +138,16 @@ func (s *Server) accept(w http.ResponseWriter, x *exchange, d jobs.Delivery) {
 		if s.queueFullLogged.CompareAndSwap(false, true) {
 			s.log.Warn("engine queue full; answering 503 so senders retry", "queue", s.queue.cap())
 		}
-		s.note(x, jobs.VerdictQueueFull, http.StatusServiceUnavailable, "the app's queue to the engine is full; the sender retries later", false)
+		s.note(x, jobs.VerdictQueueFull, http.StatusServiceUnavailable, "the app's queue to the engine is full; the sender retries later")
 		s.retryLater(w)
 		return
 	}
 	if s.queueFullLogged.CompareAndSwap(true, false) {
 		s.log.Info("engine queue has room again")
 	}
-	fresh, err := s.batcher.record(d.ID)
+	selfTest := IsSelfTest(d.JobID)
+	// With the log on, the record goes into the same commit as the id.
+	fresh, err := s.batcher.record(d.ID, s.pending(x, selfTest))
 	if err != nil {
 		// The batcher logged the failure once for the whole batch.
 		s.queue.release()
@@ -157,28 +159,25 @@ func (s *Server) accept(w http.ResponseWriter, x *exchange, d jobs.Delivery) {
 		s.queue.release()
 		s.counters.duplicates.Add(1)
 		s.log.Debug("duplicate delivery", "delivery", d.ID, "job_id", d.JobID)
-		s.note(x, jobs.VerdictDuplicate, http.StatusNoContent, "", false)
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	s.counters.accepted.Add(1)
-	if IsSelfTest(d.JobID) {
+	if selfTest {
 		// The Webhooks view's health check proves the path up to here;
 		// the engine and the forward targets never see it.
 		s.queue.release()
-		s.note(x, jobs.VerdictAccepted, http.StatusNoContent, "self-test delivery: recorded, not handed to the engine", false)
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	s.queue.push(d)
-	s.note(x, jobs.VerdictAccepted, http.StatusNoContent, "", true)
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) readFailed(w http.ResponseWriter, x *exchange, err error) {
 	if errors.Is(err, errTooLarge) {
 		s.counters.reject(ReasonTooLarge)
-		s.note(x, jobs.VerdictTooLarge, http.StatusRequestEntityTooLarge, "body over the 1 MiB limit", false)
+		s.note(x, jobs.VerdictTooLarge, http.StatusRequestEntityTooLarge, "body over the 1 MiB limit")
 		http.Error(w, "body over 1 MiB", http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -186,14 +185,14 @@ func (s *Server) readFailed(w http.ResponseWriter, x *exchange, err error) {
 	// treat it as an unreadable payload.
 	s.counters.reject(ReasonPayload)
 	s.log.Debug("webhook body unreadable", "err", err)
-	s.note(x, jobs.VerdictNotReducto, http.StatusBadRequest, "the body could not be read: "+err.Error(), false)
+	s.note(x, jobs.VerdictNotReducto, http.StatusBadRequest, "the body could not be read: "+err.Error())
 	http.Error(w, "unreadable body", http.StatusBadRequest)
 }
 
 func (s *Server) badPayload(w http.ResponseWriter, x *exchange, err error) {
 	s.counters.reject(ReasonPayload)
 	s.log.Debug("webhook is not a Reducto payload", "err", err)
-	s.note(x, jobs.VerdictNotReducto, http.StatusBadRequest, "not a Reducto payload: "+err.Error(), false)
+	s.note(x, jobs.VerdictNotReducto, http.StatusBadRequest, "not a Reducto payload: "+err.Error())
 	http.Error(w, "not a Reducto webhook payload", http.StatusBadRequest)
 }
 
@@ -206,7 +205,7 @@ var unavailableWords = map[string]string{
 
 func (s *Server) unavailable(w http.ResponseWriter, x *exchange, reason string) {
 	s.counters.reject(reason)
-	s.note(x, jobs.VerdictQueueFull, http.StatusServiceUnavailable, unavailableWords[reason], false)
+	s.note(x, jobs.VerdictQueueFull, http.StatusServiceUnavailable, unavailableWords[reason])
 	s.retryLater(w)
 }
 

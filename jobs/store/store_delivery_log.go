@@ -39,6 +39,20 @@ func (s *Store) AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecor
 		return nil, 0, fmt.Errorf("append %d delivery log rows: begin: %w", len(recs), err)
 	}
 	defer tx.Rollback()
+	if seqs, added, err = appendDeliveryLog(ctx, tx, recs); err != nil {
+		return nil, 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, 0, fmt.Errorf("append %d delivery log rows: commit: %w", len(recs), err)
+	}
+	return seqs, added, nil
+}
+
+// appendDeliveryLog inserts recs and their queued forwards in tx.
+func appendDeliveryLog(ctx context.Context, tx *sql.Tx, recs []jobs.DeliveryRecord) (seqs []int64, added int64, err error) {
+	if len(recs) == 0 {
+		return nil, 0, nil
+	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO delivery_log
 		(id, received_at, via, verdict, reason, job_id, status, http_status, headers, body, body_size, summary, size)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -74,9 +88,6 @@ func (s *Store) AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecor
 				return nil, 0, fmt.Errorf("queue forward of %s to %s: %w", r.ID, f.URL, err)
 			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, 0, fmt.Errorf("append %d delivery log rows: commit: %w", len(recs), err)
 	}
 	return seqs, added, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"testing"
@@ -123,5 +124,82 @@ func TestTrimDeliveryLogKeepsNewestWithinCap(t *testing.T) {
 	}
 	if rest, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{}); len(rest) != 1 {
 		t.Errorf("after prune %d rows, want 1", len(rest))
+	}
+}
+
+// injectLogFailure makes every insert of a delivery log row with the given
+// id fail inside its transaction (a trigger), as a full disk or a broken
+// row would; the returned func removes it.
+func injectLogFailure(t *testing.T, path, id string) (remove func()) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	// A trigger cannot take a parameter; the id is the test's own.
+	if _, err := raw.Exec(`CREATE TRIGGER inject_failure BEFORE INSERT ON delivery_log WHEN NEW.id = '` + id + `' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if _, err := raw.Exec(`DROP TRIGGER inject_failure`); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// RecordLoggedDeliveries commits ids, their log records and queued
+// forwards together: a record that fails leaves none of the batch's ids
+// (which would otherwise answer a retry as a duplicate with nothing
+// logged or forwarded), and the records follow the ids' freshness.
+func TestRecordLoggedDeliveriesCommitsIDsAndRecordsTogether(t *testing.T) {
+	s, path := newTestStore(t)
+	ctx := context.Background()
+	const url = "http://127.0.0.1:1/hook"
+	ids := []string{"msg_1", "msg_2"}
+	logFor := func(fresh []bool) []jobs.DeliveryRecord {
+		var out []jobs.DeliveryRecord
+		for i, f := range fresh {
+			if f {
+				out = append(out, logRecord(i+1, jobs.VerdictAccepted, url))
+			} else {
+				out = append(out, logRecord(i+1, jobs.VerdictDuplicate))
+			}
+		}
+		return out
+	}
+
+	remove := injectLogFailure(t, path, "msg_2")
+	if _, _, _, err := s.RecordLoggedDeliveries(ctx, ids, logFor); err == nil {
+		t.Fatal("RecordLoggedDeliveries succeeded with a failing record")
+	}
+	for _, id := range ids {
+		if seen, err := s.DeliverySeen(ctx, id); err != nil || seen {
+			t.Errorf("%s recorded (%v, %v) though its batch's log records were not", id, seen, err)
+		}
+	}
+	if all, err := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{}); err != nil || len(all) != 0 {
+		t.Errorf("log after the failed batch = %+v, %v; want nothing", all, err)
+	}
+	if p, ok, err := s.NextForward(ctx, url); err != nil || ok {
+		t.Errorf("forward queued by the failed batch = %+v, %v", p, err)
+	}
+
+	remove()
+	fresh, seqs, added, err := s.RecordLoggedDeliveries(ctx, ids, logFor)
+	if err != nil || len(fresh) != 2 || !fresh[0] || !fresh[1] || len(seqs) != 2 || added <= 0 {
+		t.Fatalf("retry = %v %v %d %v; want both fresh", fresh, seqs, added, err)
+	}
+	fresh, seqs, _, err = s.RecordLoggedDeliveries(ctx, []string{"msg_1"}, logFor)
+	if err != nil || fresh[0] || len(seqs) != 1 {
+		t.Fatalf("again = %v %v %v; want a duplicate", fresh, seqs, err)
+	}
+	dup, err := s.GetDeliveryLog(ctx, seqs[0])
+	if err != nil || dup.Verdict != jobs.VerdictDuplicate || len(dup.Forwards) != 0 {
+		t.Errorf("duplicate's record = %+v, %v", dup, err)
+	}
+	all, _ := s.ListDeliveryLog(ctx, jobs.DeliveryFilter{Verdict: jobs.VerdictAccepted})
+	if len(all) != 2 || len(all[0].Forwards) != 1 || all[0].Forwards[0].URL != url {
+		t.Errorf("accepted records = %+v; want two, each with its forward", all)
 	}
 }

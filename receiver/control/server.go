@@ -65,8 +65,14 @@ func Listen(home string, handle Handler) (*Server, error) {
 	return s, nil
 }
 
-// Close stops accepting, ends open connections, waits for their handlers and
-// releases the data folder so another instance may claim it.
+// closeGrace is how long Close lets requests being handled finish and send
+// their reply before it ends every connection.
+const closeGrace = 2 * time.Second
+
+// Close stops accepting, lets requests in progress answer (a launch that
+// hands files over during a quit is told "quitting", not reset), then ends
+// open connections, waits for their handlers and releases the data folder
+// so another instance may claim it.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -74,13 +80,25 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
-	for c := range s.conns {
-		c.Close()
-	}
 	s.mu.Unlock()
-	s.cancel()
 	err := s.ln.Close()
-	s.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeGrace):
+		s.cancel()
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		<-done
+	}
+	s.cancel()
 	s.cleanup()
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("close control listener: %w", err)

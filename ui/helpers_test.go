@@ -163,10 +163,10 @@ func (r *rig) count(q jobs.Query) int {
 	return n
 }
 
-// eventually polls cond (under the UI lock) until it holds or 15 s pass.
+// eventually polls cond (under the UI lock) until it holds or 45 s pass.
 func (r *rig) eventually(what string, cond func() bool) {
 	r.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(45 * time.Second) // generous: only a failing test waits it out, and CI machines are loaded
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {

@@ -56,7 +56,7 @@ func BenchmarkReceiver(b *testing.B) {
 		runDeliveries(b, srv.URL, secret)
 	})
 	// persisted-logged is persisted with the delivery log on (headers and
-	// body of every delivery written by the log's own writer).
+	// body of every delivery written in the group commit of its id).
 	for _, v := range []struct {
 		name   string
 		linger time.Duration

@@ -45,6 +45,7 @@ type Store struct {
 	insDelivery *sql.Stmt
 	insJob      *sql.Stmt
 	insTrans    *sql.Stmt
+	insLog      *sql.Stmt // a delivery log row (insertLogRow)
 }
 
 // Patch is what a transition changes besides the status.
@@ -254,7 +255,7 @@ func OpenReadOnly(path string) (*Store, error) {
 // SQLite can checkpoint and remove the WAL file.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.insDelivery, s.insJob, s.insTrans} {
+	for _, st := range []*sql.Stmt{s.insDelivery, s.insJob, s.insTrans, s.insLog} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
@@ -285,6 +286,9 @@ func (s *Store) prepare() error {
 	}
 	if s.insTrans, err = s.w.Prepare(`INSERT INTO transitions(job, from_status, to_status, at, detail) VALUES (?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("prepare transition insert: %w", err)
+	}
+	if s.insLog, err = s.w.Prepare(insertLogRow); err != nil {
+		return fmt.Errorf("prepare delivery log insert: %w", err)
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func (s *Store) AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecor
 		return nil, 0, fmt.Errorf("append %d delivery log rows: begin: %w", len(recs), err)
 	}
 	defer tx.Rollback()
-	if seqs, added, err = appendDeliveryLog(ctx, tx, recs); err != nil {
+	if seqs, added, err = s.appendDeliveryLog(ctx, tx, recs); err != nil {
 		return nil, 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -48,24 +48,25 @@ func (s *Store) AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecor
 	return seqs, added, nil
 }
 
+// insertLogRow inserts one delivery log row; prepared once (Store.insLog):
+// it runs for every webhook request.
+const insertLogRow = `INSERT INTO delivery_log
+	(id, received_at, via, verdict, reason, job_id, status, http_status, headers, body, body_size, summary, size)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // appendDeliveryLog inserts recs and their queued forwards in tx.
-func appendDeliveryLog(ctx context.Context, tx *sql.Tx, recs []jobs.DeliveryRecord) (seqs []int64, added int64, err error) {
+func (s *Store) appendDeliveryLog(ctx context.Context, tx *sql.Tx, recs []jobs.DeliveryRecord) (seqs []int64, added int64, err error) {
 	if len(recs) == 0 {
 		return nil, 0, nil
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO delivery_log
-		(id, received_at, via, verdict, reason, job_id, status, http_status, headers, body, body_size, summary, size)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return nil, 0, fmt.Errorf("append delivery log: %w", err)
-	}
-	defer ins.Close()
+	ins := tx.StmtContext(ctx, s.insLog)
+	var fwd *sql.Stmt
 	now := unixMS(time.Now())
 	seqs = make([]int64, len(recs))
 	for i, r := range recs {
 		var headers sql.NullString
 		if r.Headers != nil {
-			b, err := json.Marshal(r.Headers)
+			b, err := encodeHeaders(r.Headers)
 			if err != nil {
 				return nil, 0, fmt.Errorf("delivery %s: encode headers: %w", r.ID, err)
 			}
@@ -83,8 +84,14 @@ func appendDeliveryLog(ctx context.Context, tx *sql.Tx, recs []jobs.DeliveryReco
 		}
 		added += size
 		for _, f := range r.Forwards {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO forwards (entry, url, state, updated_at) VALUES (?, ?, 'retrying', ?)`,
-				seqs[i], f.URL, now); err != nil {
+			if fwd == nil {
+				// Once per transaction, not per forward.
+				if fwd, err = tx.PrepareContext(ctx, `INSERT INTO forwards (entry, url, state, updated_at) VALUES (?, ?, 'retrying', ?)`); err != nil {
+					return nil, 0, fmt.Errorf("queue forwards: %w", err)
+				}
+				defer fwd.Close()
+			}
+			if _, err := fwd.ExecContext(ctx, seqs[i], f.URL, now); err != nil {
 				return nil, 0, fmt.Errorf("queue forward of %s to %s: %w", r.ID, f.URL, err)
 			}
 		}

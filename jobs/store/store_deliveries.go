@@ -82,7 +82,7 @@ func (s *Store) RecordLoggedDeliveries(ctx context.Context, ids []string, logFor
 		return nil, nil, 0, err
 	}
 	recs := logFor(fresh)
-	if seqs, added, err = appendDeliveryLog(ctx, tx, recs); err != nil {
+	if seqs, added, err = s.appendDeliveryLog(ctx, tx, recs); err != nil {
 		return nil, nil, 0, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -1,13 +1,13 @@
 package pages
 
 import (
-	"runtime/debug"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"

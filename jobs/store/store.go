@@ -45,7 +45,10 @@ type Store struct {
 	insDelivery *sql.Stmt
 	insJob      *sql.Stmt
 	insTrans    *sql.Stmt
-	insLog      *sql.Stmt // a delivery log row (insertLogRow)
+	// The group commit's delivery log rows and forwards, one statement
+	// per chunk of rows (multirow.go).
+	insLogs     *multiInsert
+	insForwards *multiInsert
 }
 
 // Patch is what a transition changes besides the status.
@@ -255,9 +258,14 @@ func OpenReadOnly(path string) (*Store, error) {
 // SQLite can checkpoint and remove the WAL file.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.insDelivery, s.insJob, s.insTrans, s.insLog} {
+	for _, st := range []*sql.Stmt{s.insDelivery, s.insJob, s.insTrans} {
 		if st != nil {
 			errs = append(errs, st.Close())
+		}
+	}
+	for _, m := range []*multiInsert{s.insLogs, s.insForwards} {
+		if m != nil {
+			errs = append(errs, m.close())
 		}
 	}
 	if s.r != nil {
@@ -287,8 +295,11 @@ func (s *Store) prepare() error {
 	if s.insTrans, err = s.w.Prepare(`INSERT INTO transitions(job, from_status, to_status, at, detail) VALUES (?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("prepare transition insert: %w", err)
 	}
-	if s.insLog, err = s.w.Prepare(insertLogRow); err != nil {
-		return fmt.Errorf("prepare delivery log insert: %w", err)
+	if s.insLogs, err = prepareMultiInsert(s.w, logRowInsert, logRowParams); err != nil {
+		return fmt.Errorf("prepare delivery log inserts: %w", err)
+	}
+	if s.insForwards, err = prepareMultiInsert(s.w, forwardInsert, forwardParams); err != nil {
+		return fmt.Errorf("prepare forward inserts: %w", err)
 	}
 	return nil
 }

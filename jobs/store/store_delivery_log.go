@@ -48,55 +48,115 @@ func (s *Store) AppendDeliveryLog(ctx context.Context, recs []jobs.DeliveryRecor
 	return seqs, added, nil
 }
 
-// insertLogRow inserts one delivery log row; prepared once (Store.insLog):
-// it runs for every webhook request.
-const insertLogRow = `INSERT INTO delivery_log
-	(id, received_at, via, verdict, reason, job_id, status, http_status, headers, body, body_size, summary, size)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// The multi-row inserts of the group commit: a statement's head, then
+// one placeholder group per row (multiInsert).
+const (
+	logRowInsert = `INSERT INTO delivery_log
+	(id, received_at, via, verdict, reason, job_id, status, http_status, headers, body, body_size, summary, size) VALUES `
+	logRowParams  = `(?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	forwardInsert = `INSERT INTO forwards (entry, url, state, updated_at) VALUES `
+	// The state is bound rather than written in, so that every row of a
+	// multi-row insert is the same placeholder group.
+	forwardParams = `(?,?,?,?)`
+)
+
+// logRow is a delivery log record ready to bind: its headers encoded and
+// its size counted before the transaction.
+type logRow struct {
+	rec     *jobs.DeliveryRecord
+	headers sql.NullString
+	size    int64
+}
+
+// encodeLogRows encodes recs' headers and counts their sizes: work that
+// needs no lock, done before the write transaction where it can be.
+func encodeLogRows(recs []jobs.DeliveryRecord) ([]logRow, error) {
+	rows := make([]logRow, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		row := logRow{rec: r}
+		if r.Headers != nil {
+			b, err := encodeHeaders(r.Headers)
+			if err != nil {
+				return nil, fmt.Errorf("delivery %s: encode headers: %w", r.ID, err)
+			}
+			row.headers = sql.NullString{String: string(b), Valid: true}
+		}
+		row.size = int64(deliveryRowOverhead + len(r.ID) + len(r.Reason) + len(r.JobID) + len(r.Status) +
+			len(row.headers.String) + len(r.Body))
+		rows[i] = row
+	}
+	return rows, nil
+}
 
 // appendDeliveryLog inserts recs and their queued forwards in tx.
 func (s *Store) appendDeliveryLog(ctx context.Context, tx *sql.Tx, recs []jobs.DeliveryRecord) (seqs []int64, added int64, err error) {
 	if len(recs) == 0 {
 		return nil, 0, nil
 	}
-	ins := tx.StmtContext(ctx, s.insLog)
-	var fwd *sql.Stmt
-	now := unixMS(time.Now())
-	seqs = make([]int64, len(recs))
-	for i, r := range recs {
-		var headers sql.NullString
-		if r.Headers != nil {
-			b, err := encodeHeaders(r.Headers)
-			if err != nil {
-				return nil, 0, fmt.Errorf("delivery %s: encode headers: %w", r.ID, err)
-			}
-			headers = sql.NullString{String: string(b), Valid: true}
+	rows, err := encodeLogRows(recs)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.insertLogRows(ctx, tx, rows)
+}
+
+// insertLogRows inserts rows, maxRowsPerInsert to a statement, then their
+// forwards likewise, and returns each row's seq and their total size.
+func (s *Store) insertLogRows(ctx context.Context, tx *sql.Tx, rows []logRow) (seqs []int64, added int64, err error) {
+	seqs = make([]int64, len(rows))
+	args := make([]any, 0, 13*chunk(len(rows)))
+	for lo := 0; lo < len(rows); {
+		part := rows[lo : lo+chunk(len(rows)-lo)]
+		args = args[:0]
+		for _, row := range part {
+			r := row.rec
+			args = append(args, r.ID, unixMS(r.ReceivedAt), string(r.Via), string(r.Verdict), r.Reason,
+				r.JobID, r.Status, r.HTTPStatus, row.headers, r.Body, r.BodySize, r.Summary, row.size)
+			added += row.size
 		}
-		size := int64(deliveryRowOverhead + len(r.ID) + len(r.Reason) + len(r.JobID) + len(r.Status) +
-			len(headers.String) + len(r.Body))
-		res, err := ins.ExecContext(ctx, r.ID, unixMS(r.ReceivedAt), string(r.Via), string(r.Verdict), r.Reason,
-			r.JobID, r.Status, r.HTTPStatus, headers, r.Body, r.BodySize, r.Summary, size)
+		res, err := s.insLogs.exec(ctx, tx, len(part), args)
 		if err != nil {
-			return nil, 0, fmt.Errorf("append delivery %s: %w", r.ID, err)
+			return nil, 0, fmt.Errorf("append %d deliveries (first %s): %w", len(part), part[0].rec.ID, err)
 		}
-		if seqs[i], err = res.LastInsertId(); err != nil {
-			return nil, 0, fmt.Errorf("append delivery %s: %w", r.ID, err)
+		last, err := res.LastInsertId()
+		if err != nil {
+			return nil, 0, fmt.Errorf("append %d deliveries: %w", len(part), err)
 		}
-		added += size
-		for _, f := range r.Forwards {
-			if fwd == nil {
-				// Once per transaction, not per forward.
-				if fwd, err = tx.PrepareContext(ctx, `INSERT INTO forwards (entry, url, state, updated_at) VALUES (?, ?, 'retrying', ?)`); err != nil {
-					return nil, 0, fmt.Errorf("queue forwards: %w", err)
-				}
-				defer fwd.Close()
-			}
-			if _, err := fwd.ExecContext(ctx, seqs[i], f.URL, now); err != nil {
-				return nil, 0, fmt.Errorf("queue forward of %s to %s: %w", r.ID, f.URL, err)
-			}
+		// seq is the rowid, and SQLite gives each new row the largest
+		// rowid plus one: one statement's rows, inserted in order under
+		// the write lock, hold consecutive seqs ending at the last one.
+		for i := range part {
+			seqs[lo+i] = last - int64(len(part)-1-i)
 		}
+		lo += len(part)
+	}
+	if err := s.queueForwards(ctx, tx, rows, seqs); err != nil {
+		return nil, 0, err
 	}
 	return seqs, added, nil
+}
+
+// queueForwards inserts a forward row (retrying, no attempt yet) per
+// entry of each row's Forwards, in chunks of prepared sizes.
+func (s *Store) queueForwards(ctx context.Context, tx *sql.Tx, rows []logRow, seqs []int64) error {
+	var args []any
+	now := unixMS(time.Now())
+	for i, row := range rows {
+		for _, f := range row.rec.Forwards {
+			args = append(args, seqs[i], f.URL, string(jobs.ForwardRetrying), now)
+		}
+	}
+	const cols = 4
+	for lo := 0; lo < len(args); {
+		n := chunk((len(args) - lo) / cols)
+		part := args[lo : lo+n*cols]
+		if _, err := s.insForwards.exec(ctx, tx, n, part); err != nil {
+			return fmt.Errorf("queue %d forwards (first to %s): %w", n, part[1], err)
+		}
+		lo += len(part)
+	}
+	return nil
 }
 
 // DeliveryLogBytes is the size the delivery log accounts for: the sum of

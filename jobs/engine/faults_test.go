@@ -147,7 +147,8 @@ func TestTwoEnginesUploadEachQueuedDocumentOnce(t *testing.T) {
 // inside SQLite, as a full disk would, until the returned func is called.
 func failWritesWithJobID(t *testing.T, dbPath string) (restore func()) {
 	t.Helper()
-	db, err := sql.Open("sqlite", dbPath)
+	// A busy timeout like the store's own: the engine writes meanwhile.
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}

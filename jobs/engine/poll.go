@@ -243,7 +243,7 @@ func (p *poller) plan() (round, time.Duration) {
 		return round{}, until.Sub(now)
 	}
 	for _, t := range dueOwn {
-		t.next = now.Add(time.Hour) // until its check reschedules it
+		t.next = now.Add(checkGuard(pol)) // until its check reschedules it
 	}
 	switch {
 	case sweepDue && len(polling) < pol.ListThreshold:
@@ -266,6 +266,12 @@ func (p *poller) plan() (round, time.Duration) {
 	}
 	return r, wait
 }
+
+// checkGuard is how long a job handed to a check is not due again. Its
+// check reschedules it; should that never happen (a finish that another
+// fetch of the same job was already doing, then failed), the job is due
+// again after this, so a lost reschedule delays a job, never strands it.
+func checkGuard(pol PollPolicy) time.Duration { return pol.Max + pol.Interval }
 
 func appendOwn(dst []tracked, ts []*tracked) []tracked {
 	for _, t := range ts {

@@ -141,7 +141,7 @@ func (p *poller) missed(byID map[string]tracked, complete bool) []tracked {
 		if cur.misses++; complete && cur.misses < missesBeforeCheck {
 			continue
 		}
-		cur.gap, cur.next = p.e.cfg.Poll.Interval, p.e.clk.Now().Add(time.Hour)
+		cur.gap, cur.next = p.e.cfg.Poll.Interval, p.e.clk.Now().Add(checkGuard(p.e.cfg.Poll))
 		each = append(each, *cur)
 	}
 	return each

@@ -101,9 +101,7 @@ func (e *Engine) chainOn(ctx context.Context, jobID, file string, size int64, op
 		return jobs.Job{}, fmt.Errorf("chain on %s: %w", jobID, err)
 	}
 	job := created[0]
-	e.markInFlight(job.ID)
-	e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
-	e.startSubmission(job, false)
+	e.launch(job)
 	return job, nil
 }
 

@@ -73,9 +73,7 @@ func (e *Engine) SubmitWithPassword(ctx context.Context, id int64, password stri
 	}
 	e.chain.passwords[job.ID] = password
 	e.chain.mu.Unlock()
-	e.markInFlight(job.ID)
-	e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
-	e.startSubmission(job, false)
+	e.launch(job)
 	return job, nil
 }
 

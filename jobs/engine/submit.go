@@ -73,9 +73,7 @@ func (e *Engine) Submit(ctx context.Context, files []string, opts jobs.Options) 
 		return nil, fmt.Errorf("record %d submissions: %w", len(rows), err)
 	}
 	for _, job := range created {
-		e.markInFlight(job.ID)
-		e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
-		e.startSubmission(job, false)
+		e.launch(job)
 	}
 	return created, errors.Join(problems...)
 }
@@ -104,10 +102,16 @@ func (e *Engine) Retry(ctx context.Context, id int64) (jobs.Job, error) {
 		return jobs.Job{}, fmt.Errorf("retry job %d: %w", id, err)
 	}
 	job := created[0]
+	e.launch(job)
+	return job, nil
+}
+
+// launch starts a job just created as queued: it is followed, announced
+// and uploaded in the background.
+func (e *Engine) launch(job jobs.Job) {
 	e.markInFlight(job.ID)
 	e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
 	e.startSubmission(job, false)
-	return job, nil
 }
 
 // checkOptions fills defaults and rejects what Reducto would refuse, before

@@ -63,9 +63,7 @@ func (e *Engine) SubmitRefs(ctx context.Context, docs []RefDoc, opts jobs.Option
 	}
 	for k, job := range created {
 		out[at[k]] = job
-		e.markInFlight(job.ID)
-		e.bus.Publish(jobs.Event{Kind: jobs.EventAdded, Job: job, Progress: -1})
-		e.startSubmission(job, false)
+		e.launch(job)
 	}
 	return out, errs, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -57,7 +58,16 @@ type JobList struct {
 	selected      int64  // the selected job's id (0: none)
 	selIndex      int    // the row it was selected at
 	toolbar       fyne.CanvasObject
+	empty         *widget.Label     // what to do when the list is empty
+	widget        fyne.CanvasObject // the list with its empty state
 }
+
+// emptyText is the empty list's hint, for a fresh install and for a
+// filter or search that matches nothing.
+const (
+	emptyText        = "Drop documents here, or use Add files…\nEach one is uploaded to Reducto and followed to its end."
+	emptyMatchesText = "No jobs match this filter or search."
+)
 
 func newJobList(u *App) *JobList {
 	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, notes: map[int64]string{}, visible: map[int]*jobRow{}, rowPos: map[*jobRow]int{}}
@@ -69,11 +79,15 @@ func newJobList(u *App) *JobList {
 	l.Count = &widget.Label{}
 	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submit.PickFiles(); u.tabs.SelectIndex(1) })
 	l.toolbar = container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
+	// Full width (not centred in a Center container, where wrapped text
+	// gets no width at all), in the middle of the list's height.
+	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
+	l.widget = container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer())))
 	return l
 }
 
-// Widget is the list itself.
-func (l *JobList) Widget() fyne.CanvasObject { return l.List }
+// Widget is the list with its empty state.
+func (l *JobList) Widget() fyne.CanvasObject { return l.widget }
 
 // Toolbar holds the filter, the search field and the count.
 func (l *JobList) Toolbar() fyne.CanvasObject { return l.toolbar }
@@ -168,8 +182,23 @@ func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
 func (l *JobList) refreshVisible() {
 	n := l.pager.Len()
 	l.Count.SetText(fmt.Sprintf("%d jobs", n))
+	l.showEmpty(n)
 	l.followSelection(n)
 	l.List.Refresh()
+}
+
+// showEmpty shows what to do when the list has no rows. Main goroutine.
+func (l *JobList) showEmpty(n int) {
+	if n > 0 {
+		l.empty.Hide()
+		return
+	}
+	text := emptyText
+	if l.Search.Text != "" || l.Filter.Selected != "All" {
+		text = emptyMatchesText
+	}
+	l.empty.SetText(text)
+	l.empty.Show()
 }
 
 // followSelection keeps the highlight on the selected job when new jobs

@@ -142,6 +142,9 @@ type App struct {
 	// presetNames are the presets the pickers and the tray offer, sorted.
 	// Main goroutine.
 	presetNames []string
+	// presetGen orders preset-list updates: a list read in the background
+	// is dropped if a newer read or a save came meanwhile. Main goroutine.
+	presetGen uint64
 	// folders are the watched folders' statuses as last reported. Main
 	// goroutine.
 	folders []jobs.FolderStatus

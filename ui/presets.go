@@ -74,9 +74,14 @@ func (u *App) reloadPresets() {
 	if u.cfg.Presets == nil {
 		return
 	}
+	u.presetGen++
+	gen := u.presetGen
 	u.goBg(func(context.Context) {
 		names, errs := u.cfg.Presets.List()
 		u.do(func() {
+			if gen != u.presetGen {
+				return // a newer read or a save came meanwhile
+			}
 			for _, err := range errs {
 				u.log.Warn("preset", "err", err)
 			}
@@ -105,8 +110,13 @@ func (u *App) setPresetNames(names []string) {
 // goroutine.
 func (f *SubmitForm) setPresetNames(names []string) {
 	f.Preset.SetOptions(presetNames(names))
-	sel := f.preset
-	if sel == "" {
+	// Keep what the picker shows (a preset being read may not be the
+	// panel's yet), or the panel's preset, while it still exists.
+	sel := f.Preset.Selected
+	if !slices.Contains(names, sel) {
+		sel = f.preset
+	}
+	if sel == "" || !slices.Contains(names, sel) {
 		sel = noPreset
 	}
 	f.filling = true // the choice is unchanged: do not reload it
@@ -197,6 +207,7 @@ func (f *SubmitForm) savePreset(name string, opts jobs.Options) {
 			}
 			f.preset = name
 			f.u.setStatus(fmt.Sprintf("Saved preset %q", name))
+			f.u.presetGen++ // a list read before the save would not list it
 			if !slices.Contains(f.u.presetNames, name) {
 				f.u.setPresetNames(append(slices.Clone(f.u.presetNames), name))
 			}

@@ -44,19 +44,27 @@ func launch(t *testing.T, env []string, args ...string) *desktopRun {
 		t.Fatalf("%v (app exited: %v)", err, r.app.exited())
 	}
 	r.tray = item
-	title, err := item.Title()
-	if err != nil || title != "Reducto Tray" {
-		t.Errorf("tray Title = %q, %v; want Reducto Tray", title, err)
-	}
-	// The menu is filled in once the UI has read its presets and folders,
-	// which may be just after the item registered.
-	var labels []string
+	// The title and the menu are set just after the item registers (the
+	// menu once the UI has read its presets and folders): poll for them.
+	var (
+		title  string
+		labels []string
+	)
 	for deadline := time.Now().Add(10 * time.Second); ; {
-		labels, err = item.MenuLabels()
-		if (err == nil && slices.Contains(labels, "Quit")) || time.Now().After(deadline) {
+		title, err = item.Title()
+		if err == nil && title == "Reducto Tray" {
+			labels, err = item.MenuLabels()
+			if err == nil && slices.Contains(labels, "Quit") {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond) // poll interval; the deadline decides
+	}
+	if title != "Reducto Tray" {
+		t.Errorf("tray Title = %q; want Reducto Tray", title)
 	}
 	if err != nil {
 		t.Errorf("tray menu: %v", err)

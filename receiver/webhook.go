@@ -91,7 +91,7 @@ func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request, token strin
 		}
 		x.id, x.jobID, x.status = "direct:"+p.JobID+":"+p.Status, p.JobID, p.Status
 		s.accept(w, x, jobs.Delivery{
-			ID:       "direct:" + p.JobID + ":" + p.Status,
+			ID:       x.id,
 			JobID:    p.JobID,
 			Status:   p.Status,
 			Metadata: p.Metadata,

@@ -60,22 +60,14 @@ func TestAccountTabExplainsTheSettingThenListsJobsLive(t *testing.T) {
 	credits := 6.0
 	fake.add(jobs.AccountJob{ID: 1, JobID: "abc123456789", Kind: jobs.KindExtract, Status: jobs.StatusCompleted,
 		Name: "colleague.pdf", Channels: []string{"finance"}, Pages: 3, Credits: &credits, CreatedAt: now})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var n int
-		var summary string
-		r.onMain(func() { n = len(r.u.account.jobs); summary = r.u.account.summary.Text })
-		if n == 1 && summary != "" {
-			if !strings.Contains(summary, "14 credits, 11 pages") || !strings.Contains(summary, "budget 100, 14 % used") {
-				t.Fatalf("summary %q", summary)
-			}
-			break
+	r.eventually("the job listed and the summary", func() bool {
+		return len(r.u.account.jobs) == 1 && r.u.account.summary.Text != ""
+	})
+	r.onMain(func() {
+		if summary := r.u.account.summary.Text; !strings.Contains(summary, "14 credits, 11 pages") || !strings.Contains(summary, "budget 100, 14 % used") {
+			t.Fatalf("summary %q", summary)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the list has %d jobs, summary %q", n, summary)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	})
 	r.onMain(func() {
 		if r.u.account.empty.Visible() {
 			t.Error("the empty state stays over the list")

@@ -333,22 +333,22 @@ func (l *FolderList) update(path string, change func(*jobs.WatchFolder)) {
 }
 
 // updateSettings applies change through the settings service in the
-// background, then shows the result. Main goroutine.
-func (u *App) updateSettings(what string, change func(*settings.Settings)) {
+// background (it writes the file), then shows the result; then, if given,
+// runs after on the main goroutine with the saved settings. Main goroutine.
+func (u *App) updateSettings(what string, change func(*settings.Settings), after ...func(settings.Settings)) {
 	u.goBg(func(context.Context) {
-		s, err := u.cfg.Settings.Update(func(s *settings.Settings) {
-			// The service's copy shares its slice with every copy handed
-			// out (ours, the core's): edit a fresh one.
-			s.WatchFolders = slices.Clone(s.WatchFolders)
-			change(s)
-		})
+		s, err := u.cfg.Settings.Update(change)
 		u.do(func() {
 			if err != nil {
 				u.showError(what, err)
+				return // s is empty then: keep what the UI shows
 			}
-			u.settings.WatchFolders = s.WatchFolders
+			u.settings = s
 			u.prefs.folders.sync()
 			u.tray.update()
+			for _, f := range after {
+				f(s)
+			}
 		})
 	})
 }

@@ -316,17 +316,66 @@ func newJobRow() *jobRow {
 // CreateRenderer lays the row out with fixed-width columns on the right so
 // that rows line up.
 func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
-	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
-	}
-	right := container.NewHBox(
-		fixed(64, r.kind),
-		fixed(120, container.NewStack(r.progress, r.status)),
-		fixed(72, r.age),
-		fixed(64, r.duration),
-	)
 	nameCost := container.New(nameFirst{}, r.name, r.cost)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, right, nameCost))
+	cols := []fyne.CanvasObject{r.icon, nameCost, r.kind, container.NewStack(r.progress, r.status), r.age, r.duration}
+	return widget.NewSimpleRenderer(container.New(jobColumns{}, cols...))
+}
+
+// jobColumns lays a row out: the icon, the name taking what is left, then
+// fixed columns (kind, status, age, duration) that line up from row to
+// row. In a narrow list the least useful columns go first (duration, age,
+// kind), so the file's name always keeps room to be read.
+type jobColumns struct{}
+
+// jobColumnWidths are the fixed columns' widths, and nameRoom the width
+// the name keeps before a column gives way.
+var jobColumnWidths = [4]float32{64, 120, 72, 64}
+
+const nameRoom = 140
+
+func (jobColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	icon, name, cols := objs[0], objs[1], objs[2:]
+	iconW := icon.MinSize().Width
+	pad := theme.Padding()
+	shown := []bool{true, true, true, true}
+	right := float32(0)
+	for _, w := range jobColumnWidths {
+		right += w + pad
+	}
+	// Drop duration, then age, then kind while the name would be cramped;
+	// the status always stays.
+	for _, i := range []int{3, 2, 0} {
+		if size.Width-iconW-right-2*pad >= nameRoom {
+			break
+		}
+		shown[i] = false
+		right -= jobColumnWidths[i] + pad
+	}
+	icon.Resize(fyne.NewSize(iconW, size.Height))
+	icon.Move(fyne.NewPos(0, 0))
+	x := size.Width
+	for i := len(cols) - 1; i >= 0; i-- {
+		if !shown[i] {
+			cols[i].Hide() // a label sized to nothing still draws its text
+			continue
+		}
+		cols[i].Show()
+		x -= jobColumnWidths[i]
+		cols[i].Resize(fyne.NewSize(jobColumnWidths[i], size.Height))
+		cols[i].Move(fyne.NewPos(x, 0))
+		x -= pad
+	}
+	name.Move(fyne.NewPos(iconW+pad, 0))
+	name.Resize(fyne.NewSize(max(x-iconW-pad, 0), size.Height))
+}
+
+func (jobColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	// The icon, the status column and a little of the name.
+	return fyne.NewSize(objs[0].MinSize().Width+jobColumnWidths[1]+nameRoom/2, h)
 }
 
 // nameFirst lays a name and a note out side by side: the name gets the

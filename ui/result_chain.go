@@ -87,12 +87,22 @@ func (d *DetailView) showRemedy() {
 			d.Remedy.Add(widget.NewLabel("Reducto no longer has that parse, and this install has no copy of the document."))
 			break
 		}
-		if _, err := os.Stat(file); err != nil {
-			d.Remedy.Add(widget.NewLabel("Reducto no longer has the parse, and " + filepath.Base(file) + " is gone from its folder."))
-			break
-		}
 		d.Remedy.Add(widget.NewLabel("Reducto no longer has the parse."))
-		d.Remedy.Add(widget.NewButtonWithIcon("Upload "+filepath.Base(file)+" again…", theme.UploadIcon(), d.uploadAgain))
+		upload := widget.NewButtonWithIcon("Upload "+filepath.Base(file)+" again…", theme.UploadIcon(), d.uploadAgain)
+		upload.Hide()
+		d.Remedy.Add(upload)
+		// The document may sit on a slow or unmounted share: look in the
+		// background, offer the upload only if it is still there.
+		d.u.goBg(func(context.Context) {
+			_, err := os.Stat(file)
+			d.u.do(func() {
+				if err != nil {
+					upload.SetText(filepath.Base(file) + " is gone from its folder")
+					upload.Disable()
+				}
+				upload.Show()
+			})
+		})
 	}
 	show(d.Remedy, len(d.Remedy.Objects) > 0)
 }

@@ -338,16 +338,14 @@ func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) err
 		return err
 	}
 	var errs []error
-	if v.u.cfg.Settings != nil {
-		if key != "" {
-			if err := v.u.cfg.Settings.SetSecret(settings.SecretAPIKey, key); err != nil {
-				errs = append(errs, fmt.Errorf("store the API key: %w", err))
-			}
+	if key != "" {
+		if err := v.u.cfg.Settings.SetSecret(settings.SecretAPIKey, key); err != nil {
+			errs = append(errs, fmt.Errorf("store the API key: %w", err))
 		}
-		if secret != "" {
-			if err := v.u.cfg.Settings.SetSecret(settings.SecretWebhook, secret); err != nil {
-				errs = append(errs, fmt.Errorf("store the Svix secret: %w", err))
-			}
+	}
+	if secret != "" {
+		if err := v.u.cfg.Settings.SetSecret(settings.SecretWebhook, secret); err != nil {
+			errs = append(errs, fmt.Errorf("store the Svix secret: %w", err))
 		}
 	}
 	if s.StartAtLogin {

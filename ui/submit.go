@@ -366,14 +366,9 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 		return
 	}
 	opts.Preset = "" // the defaults are a snapshot, not the preset
-	s, err := f.u.cfg.Settings.Update(func(cur *settings.Settings) { cur.Defaults = opts })
-	if err != nil {
-		f.u.showError("Save defaults", err)
-		return
-	}
-	f.u.settings = s
 	f.u.defaults = opts
-	f.u.prefs.fill(s)
+	// The file is written in the background; the Settings form follows.
+	f.u.updateSettings("Save defaults", func(cur *settings.Settings) { cur.Defaults = opts }, f.u.prefs.fill)
 }
 
 // PickFiles opens the file dialog and stages each file picked for the

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -43,7 +45,7 @@ func usageKindKey(r jobs.UsageRow) string {
 func usageBreakdown(u jobs.Usage) []string {
 	by := u.By(usageKindKey)
 	out := make([]string, 0, len(by))
-	for _, k := range sortedKeys(by) {
+	for _, k := range slices.Sorted(maps.Keys(by)) {
 		out = append(out, fmt.Sprintf("%s: %s credits, %d pages", k, formatCredits(by[k].Credits), by[k].Pages))
 	}
 	return out
@@ -54,19 +56,6 @@ func formatCredits(c float64) string {
 		return fmt.Sprintf("%d", int64(c))
 	}
 	return fmt.Sprintf("%.1f", c)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }
 
 // usageLabel is a wrapping label for the summary.

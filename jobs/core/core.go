@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -493,9 +494,12 @@ func directURL(publicURL, token string) string {
 	return receiver.DirectURL(publicURL, token)
 }
 
+// firstNonEmpty returns the first value that is not blank: a flag, then
+// the environment, then the saved setting (a blank one does not hide the
+// next, as before the core existed).
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {
-		if v != "" {
+		if strings.TrimSpace(v) != "" {
 			return v
 		}
 	}

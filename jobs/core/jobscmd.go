@@ -24,6 +24,12 @@ const jobsPage = 1000
 func RunJobs(args []string, stdout, stderr io.Writer) int {
 	c := newReadCommand("jobs", "--json [--all], --limit N", "history", "No jobs yet. Submit documents with: reducto-tray FILE...")
 	all := c.fs.Bool("all", false, "with --json: also the account's jobs this install did not submit (origin \"account\")")
+	c.check = func() string {
+		if *all && !*c.json {
+			return "--all goes with --json"
+		}
+		return ""
+	}
 	return c.run(args, stdout, stderr, func(st *store.Store) error {
 		switch {
 		case *c.json && *all:

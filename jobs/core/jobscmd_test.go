@@ -47,4 +47,8 @@ func TestJobsWithoutJSONPrintsATable(t *testing.T) {
 	if code := RunJobs([]string{"--bogus"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "allowed:") {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errOut.String())
 	}
+	errOut.Reset()
+	if code := RunJobs([]string{"--all"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "--all goes with --json") {
+		t.Errorf("--all without --json: exit %d, stderr %q", code, errOut.String())
+	}
 }

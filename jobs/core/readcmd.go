@@ -22,6 +22,8 @@ type readCommand struct {
 	fs    *flag.FlagSet
 	json  *bool
 	limit *int
+	// check, if set, returns what is wrong with the flags' combination.
+	check func() string
 }
 
 // newReadCommand declares the flags every read command has; add more to
@@ -52,6 +54,12 @@ func (c *readCommand) run(args []string, stdout, stderr io.Writer, read func(*st
 	if c.fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "reducto-tray %s: unexpected argument %q (allowed: %s)\n", c.name, c.fs.Arg(0), c.allowed)
 		return 2
+	}
+	if c.check != nil {
+		if msg := c.check(); msg != "" {
+			fmt.Fprintf(stderr, "reducto-tray %s: %s (allowed: %s)\n", c.name, msg, c.allowed)
+			return 2
+		}
 	}
 	if *c.limit < 1 {
 		fmt.Fprintf(stderr, "reducto-tray %s: --limit %d must be at least 1\n", c.name, *c.limit)

@@ -77,7 +77,7 @@ func (e *Engine) requestFinish(id int64, jobID, via string) {
 		defer e.releaseFinish(id)
 		rj, err := e.getJob(e.ctx, jobID)
 		switch {
-		case err != nil && reducto.IsNotFound(err):
+		case err != nil && reducto.IsGone(err):
 			e.gone(id, jobID)
 		case err != nil:
 			if e.ctx.Err() == nil {

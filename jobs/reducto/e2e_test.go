@@ -166,7 +166,7 @@ func TestEndToEndRateLimitedSubmission(t *testing.T) {
 	if d := clk.Delays(); len(d) != 1 || d[0] != 2*time.Second {
 		t.Errorf("waits %v, want the server's 2s", d)
 	}
-	if _, err := c.GetJob(context.Background(), "no-such-job"); !reducto.IsNotFound(err) {
+	if _, err := c.GetJob(context.Background(), "no-such-job"); !reducto.IsGone(err) {
 		t.Errorf("unknown job: %v", err)
 	}
 }

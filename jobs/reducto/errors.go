@@ -88,10 +88,6 @@ func IsGone(err error) bool {
 	return ok && ae.gone()
 }
 
-// IsNotFound is IsGone under its older name, kept for existing callers;
-// prefer IsGone, which also names the 410 of a deleted job.
-func IsNotFound(err error) bool { return IsGone(err) }
-
 // gone holds IsGone's rule.
 func (e *APIError) gone() bool {
 	switch e.StatusCode {

@@ -80,18 +80,18 @@ func TestErrorHelpers(t *testing.T) {
 		return err
 	}
 	for _, code := range []int{404, 400, 422} {
-		if !reducto.IsNotFound(get(code)) {
-			t.Errorf("GET /job %d: IsNotFound false, want true (job gone)", code)
+		if !reducto.IsGone(get(code)) {
+			t.Errorf("GET /job %d: IsGone false, want true (job gone)", code)
 		}
 	}
-	if reducto.IsNotFound(get(500)) || reducto.IsNotFound(get(429)) {
-		t.Error("IsNotFound true for 500/429 on GET /job")
+	if reducto.IsGone(get(500)) || reducto.IsGone(get(429)) {
+		t.Error("IsGone true for 500/429 on GET /job")
 	}
-	if reducto.IsNotFound(post(422)) || reducto.IsNotFound(post(400)) {
-		t.Error("IsNotFound true for a submission's validation error")
+	if reducto.IsGone(post(422)) || reducto.IsGone(post(400)) {
+		t.Error("IsGone true for a submission's validation error")
 	}
-	if !reducto.IsNotFound(post(404)) {
-		t.Error("IsNotFound false for a 404")
+	if !reducto.IsGone(post(404)) {
+		t.Error("IsGone false for a 404")
 	}
 	if !reducto.IsRateLimited(get(429)) || reducto.IsRateLimited(get(503)) {
 		t.Error("IsRateLimited wrong")
@@ -99,7 +99,7 @@ func TestErrorHelpers(t *testing.T) {
 	if !reducto.IsAuth(get(401)) || !reducto.IsAuth(get(403)) || reducto.IsAuth(get(404)) {
 		t.Error("IsAuth wrong")
 	}
-	if reducto.IsNotFound(errors.New("plain")) || reducto.IsAmbiguous(errors.New("plain")) {
+	if reducto.IsGone(errors.New("plain")) || reducto.IsAmbiguous(errors.New("plain")) {
 		t.Error("helpers match a plain error")
 	}
 }

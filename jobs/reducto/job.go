@@ -24,7 +24,7 @@ type jobWire struct {
 }
 
 // GetJob returns the status (and, once completed, the result) of a job.
-// A job that Reducto no longer knows gives an error for which IsNotFound
+// A job that Reducto no longer knows gives an error for which IsGone
 // is true. Status words are passed through unchanged; use IsTerminal.
 func (c *Client) GetJob(ctx context.Context, id string) (*Job, error) {
 	if id == "" {

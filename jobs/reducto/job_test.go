@@ -139,7 +139,7 @@ func TestCancelConfigureWebhookDelete(t *testing.T) {
 	if err := e.c.Cancel(ctx, "j1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.c.Cancel(ctx, "nope"); !reducto.IsNotFound(err) {
+	if err := e.c.Cancel(ctx, "nope"); !reducto.IsGone(err) {
 		t.Errorf("cancel unknown job: %v", err)
 	}
 	u, err := e.c.ConfigureWebhook(ctx)

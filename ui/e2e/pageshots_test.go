@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -15,20 +14,7 @@ import (
 // under Xvfb, into $SHOTS_DIR; with UPDATE_SCREENSHOT=1 the light 1000x680
 // one becomes docs/screenshot-pages.png. Skipped without either.
 func TestPageScreenshots(t *testing.T) {
-	dir := os.Getenv("SHOTS_DIR")
-	update := os.Getenv("UPDATE_SCREENSHOT") == "1"
-	if dir == "" && !update {
-		t.Skip("set SHOTS_DIR (or UPDATE_SCREENSHOT=1) to make the screenshots")
-	}
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	need(t, "xwininfo", "x11-utils")
-	x := startXvfb(t)
-	bin := filepath.Join(t.TempDir(), "pageshots")
-	if err := goBuild(repoRoot(t), bin, "./ui/e2e/testdata/pageshots"); err != nil {
-		t.Fatal(err)
-	}
+	dir, update, x, bin := shotsSetup(t, "pageshots")
 	for _, theme := range []string{"light", "dark"} {
 		for _, size := range []string{"1000x680", "640x480"} {
 			img := shoot(t, x, bin, "pages", theme, size)

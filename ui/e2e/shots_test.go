@@ -23,20 +23,7 @@ import (
 // docs/screenshot-account.png. Without either it is skipped: it only
 // makes pictures.
 func TestScreenshots(t *testing.T) {
-	dir := os.Getenv("SHOTS_DIR")
-	update := os.Getenv("UPDATE_SCREENSHOT") == "1"
-	if dir == "" && !update {
-		t.Skip("set SHOTS_DIR (or UPDATE_SCREENSHOT=1) to make the screenshots")
-	}
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	need(t, "xwininfo", "x11-utils")
-	x := startXvfb(t)
-	bin := filepath.Join(t.TempDir(), "shots")
-	if err := goBuild(repoRoot(t), bin, "./ui/e2e/testdata/shots"); err != nil {
-		t.Fatal(err)
-	}
+	dir, update, x, bin := shotsSetup(t, "shots")
 	views := []string{"submit", "folders", "detail", "webhooks", "account"}
 	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
 		views = strings.Split(v, ",") // only these, e.g. while working on one
@@ -107,4 +94,26 @@ func shoot(t *testing.T, x xvfb, bin, view, theme, size string) image.Image {
 		t.Fatalf("%s %s %s: the window never drew", view, theme, size)
 	}
 	return last
+}
+
+// shotsSetup is what every screenshot test needs: where to save (SHOTS_DIR,
+// or only docs/ with UPDATE_SCREENSHOT=1; skipped with neither), a virtual
+// screen, and the screenshot program testdata/<prog> built.
+func shotsSetup(t *testing.T, prog string) (dir string, update bool, x xvfb, bin string) {
+	t.Helper()
+	dir = os.Getenv("SHOTS_DIR")
+	update = os.Getenv("UPDATE_SCREENSHOT") == "1"
+	if dir == "" && !update {
+		t.Skip("set SHOTS_DIR (or UPDATE_SCREENSHOT=1) to make the screenshots")
+	}
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	need(t, "xwininfo", "x11-utils")
+	x = startXvfb(t)
+	bin = filepath.Join(t.TempDir(), prog)
+	if err := goBuild(repoRoot(t), bin, "./ui/e2e/testdata/"+prog); err != nil {
+		t.Fatal(err)
+	}
+	return dir, update, x, bin
 }

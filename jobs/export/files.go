@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
 // ParseTables are a parse's tables with their names, in page order.
@@ -141,20 +141,21 @@ func sheetName(name string, used map[string]bool) string {
 }
 
 // WriteCSVs writes one CSV file per table into dir, named after base and
-// the table ("invoice - Table 1 (p. 2).csv"), never over an existing file,
-// and returns the files written.
+// the table ("invoice - Table 1 (p. 2).csv"), never over an existing file
+// (the next free "(2)" name instead) and never by name after the name is
+// taken (safefs.WriteFree), and returns the files written.
 func WriteCSVs(dir, base string, tables []NamedTable) ([]string, error) {
 	if len(tables) == 0 {
 		return nil, errors.New("write CSV: no tables")
 	}
 	var written []string
 	for _, nt := range tables {
-		p, err := freeName(dir, base+" - "+safeName(nt.Name), ".csv")
+		p, err := safefs.WriteFree(dir, base+" - "+safeName(nt.Name), ".csv", 0o644, func(w io.Writer) error {
+			_, err := w.Write(nt.Table.CSV())
+			return err
+		})
 		if err != nil {
 			return written, fmt.Errorf("write CSV: %w", err)
-		}
-		if err := os.WriteFile(p, nt.Table.CSV(), 0o644); err != nil {
-			return written, fmt.Errorf("write CSV %s: %w", filepath.Base(p), err)
 		}
 		written = append(written, p)
 	}

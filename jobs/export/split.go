@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
 func init() {
@@ -128,12 +131,15 @@ func SplitPDF(src string, secs []Section, dir string) ([]string, error) {
 		if last := s.Pages[len(s.Pages)-1]; last > count {
 			return written, fmt.Errorf("split %s into files: section %q names page %d of %d", filepath.Base(src), s.Name, last, count)
 		}
-		out, err := freeName(dir, stem+" - "+safeName(s.Name), ".pdf")
+		out, err := safefs.WriteFree(dir, stem+" - "+safeName(s.Name), ".pdf", 0o644, func(w io.Writer) error {
+			in, err := os.Open(src)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			return api.Trim(in, w, []string{ranges(s.Pages, "-")}, nil)
+		})
 		if err != nil {
-			return written, fmt.Errorf("split %s into files: %w", filepath.Base(src), err)
-		}
-		if err := api.TrimFile(src, out, []string{ranges(s.Pages, "-")}, nil); err != nil {
-			_ = os.Remove(out)
 			return written, fmt.Errorf("split %s into files: section %q: %w", filepath.Base(src), s.Name, err)
 		}
 		written = append(written, out)
@@ -160,29 +166,4 @@ func safeName(name string) string {
 		name = "section"
 	}
 	return name
-}
-
-// freeName reserves dir/base+ext, or "base (2)"+ext and so on, by creating
-// it exclusively, so two exports never write over each other or a user's
-// file.
-func freeName(dir, base, ext string) (string, error) {
-	for i := 1; i < 1000; i++ {
-		name := base + ext
-		if i > 1 {
-			name = fmt.Sprintf("%s (%d)%s", base, i, ext)
-		}
-		p := filepath.Join(dir, name)
-		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, os.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("create %s: %w", name, err)
-		}
-		if err := f.Close(); err != nil {
-			return "", fmt.Errorf("create %s: %w", name, err)
-		}
-		return p, nil
-	}
-	return "", fmt.Errorf("no free name for %s%s in %s", base, ext, dir)
 }

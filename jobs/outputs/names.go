@@ -8,11 +8,11 @@
 package outputs
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
 // The suffixes of the contract's output files, after the document's stem.
@@ -52,10 +52,8 @@ func numbered(doc string, kind jobs.Kind, n int) []string {
 		return nil
 	}
 	dir, base := filepath.Split(doc)
-	stem := strings.TrimSuffix(base, filepath.Ext(base))
-	if n > 1 {
-		stem = fmt.Sprintf("%s (%d)", stem, n)
-	}
+	stem, _ := safefs.SplitExt(base)
+	stem = safefs.Numbered(stem, n)
 	out := make([]string, len(sfx))
 	for i, s := range sfx {
 		out[i] = filepath.Join(dir, stem+s)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
 // maxCopies bounds the numbered names tried ("invoice (2).parse.md" ...)
@@ -134,63 +135,16 @@ func outputPerm(doc string) fs.FileMode {
 }
 
 // writeAtomic writes data to name through a synced temporary file in the
-// same folder. A name that did not exist is linked into place (which fails
-// rather than replace a file created meanwhile: errTaken); an existing one
-// (the app's own) is replaced by a rename. The temporary file's name starts
-// with a dot and ends in .tmp, so watched folders skip it.
-func writeAtomic(name string, data []byte, perm fs.FileMode, replace bool) (err error) {
-	dir := filepath.Dir(name)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("create a file in %s: %w", dir, err)
+// same folder (safefs). A name that did not exist is taken without
+// replacing anything (a file created there meanwhile is errTaken); an
+// existing one (the app's own) is replaced.
+func writeAtomic(name string, data []byte, perm fs.FileMode, replace bool) error {
+	if replace {
+		return safefs.Replace(name, perm, data)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
+	err := safefs.WriteNew(name, perm, data)
+	if errors.Is(err, fs.ErrExist) {
+		return errTaken
 	}
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("set the permissions of %s: %w", tmp, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", tmp, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp, err)
-	}
-	if !replace {
-		lerr := os.Link(tmp, name)
-		switch {
-		case lerr == nil:
-			os.Remove(tmp)
-			syncDir(dir)
-			return nil
-		case errors.Is(lerr, fs.ErrExist):
-			err = errTaken
-			return err
-		}
-		// No hard links here (FAT, some network shares): rename instead.
-	}
-	if err = os.Rename(tmp, name); err != nil {
-		return fmt.Errorf("put %s in place: %w", name, err)
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes a rename in dir durable where the system allows syncing a
-// folder (not on Windows, where NTFS journals the rename itself); it is
-// best effort, as the file's own content is already synced.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	d.Close()
+	return err
 }

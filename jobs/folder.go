@@ -49,3 +49,13 @@ type FolderStatus struct {
 	// LastScan is when the folder was last scanned in full.
 	LastScan time.Time
 }
+
+// ExistingDocs is what a folder about to be watched already holds.
+type ExistingDocs struct {
+	// New is true when the folder (with its preset) was never watched:
+	// only then would its first scan submit what is in it.
+	New bool
+	// Files and Bytes count the documents in it (by name), and their size.
+	Files int
+	Bytes int64
+}

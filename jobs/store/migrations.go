@@ -272,6 +272,15 @@ CREATE TABLE forwards (
 CREATE INDEX forwards_entry ON forwards(entry);
 CREATE INDEX forwards_due ON forwards(url, seq) WHERE state = 'retrying';
 `},
+	{name: "watched files' identity and ledger retention", sql: `
+-- The device and inode of the file a ledger row describes (0 = unknown,
+-- rows older than this step): with size and mtime they tell the version
+-- that was processed from a newer file or a link saved at the same path.
+ALTER TABLE watch_ledger ADD COLUMN dev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE watch_ledger ADD COLUMN ino INTEGER NOT NULL DEFAULT 0;
+-- The start of a folder reads its rows by folder and preset.
+CREATE INDEX watch_ledger_folder ON watch_ledger(folder, preset, id);
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

@@ -29,6 +29,11 @@ const (
 	// LedgerFailed: the job failed; NextTry says when it is tried again,
 	// nil when it gave up.
 	LedgerFailed LedgerState = "failed"
+	// LedgerExisting: a file that was in the folder before it was first
+	// watched, kept out on request (--watch-existing=new, the add-folder
+	// prompt's "only new files"). Its hash is empty: it was never read.
+	// A later change to it makes it a new file.
+	LedgerExisting LedgerState = "existing"
 )
 
 // LedgerEntry is one row of the watched-folder ledger: one file content
@@ -41,6 +46,7 @@ type LedgerEntry struct {
 	Path      string // the file (absolute)
 	Size      int64
 	MtimeNS   int64
+	Dev, Ino  uint64 // the file's device and inode; 0 = not known
 	Hash      string // SHA-256 of the content, hex
 	ClientRef string // the job's client reference, chosen before the job exists
 	Job       int64  // local job id; 0 before the job exists
@@ -61,7 +67,7 @@ type LedgerClaim struct {
 	New bool
 }
 
-const ledgerColumns = `id, folder, preset, path, size, mtime_ns, hash, client_ref, job, state, attempts, next_try, reason, updated_at`
+const ledgerColumns = `id, folder, preset, path, size, mtime_ns, dev, ino, hash, client_ref, job, state, attempts, next_try, reason, updated_at`
 
 func scanLedger(sc scanner) (LedgerEntry, error) {
 	var (
@@ -69,12 +75,14 @@ func scanLedger(sc scanner) (LedgerEntry, error) {
 		job     sql.NullInt64
 		nextTry sql.NullInt64
 		updated int64
+		dev     int64
+		ino     int64
 	)
-	if err := sc.Scan(&e.ID, &e.Folder, &e.Preset, &e.Path, &e.Size, &e.MtimeNS, &e.Hash, &e.ClientRef,
+	if err := sc.Scan(&e.ID, &e.Folder, &e.Preset, &e.Path, &e.Size, &e.MtimeNS, &dev, &ino, &e.Hash, &e.ClientRef,
 		&job, &e.State, &e.Attempts, &nextTry, &e.Reason, &updated); err != nil {
 		return LedgerEntry{}, err
 	}
-	e.Job = job.Int64
+	e.Job, e.Dev, e.Ino = job.Int64, uint64(dev), uint64(ino)
 	if nextTry.Valid {
 		t := fromMS(nextTry.Int64)
 		e.NextTry = &t
@@ -127,12 +135,12 @@ func (s *Store) LedgerClaim(ctx context.Context, es []LedgerEntry) ([]LedgerClai
 			WHERE folder = ? AND preset = ? AND path = ? AND hash = ?`, e.Folder, e.Preset, e.Path, e.Hash))
 		switch {
 		case err == nil:
-			if same.Size != e.Size || same.MtimeNS != e.MtimeNS {
-				if _, err := tx.ExecContext(ctx, `UPDATE watch_ledger SET size = ?, mtime_ns = ?, updated_at = ? WHERE id = ?`,
-					e.Size, e.MtimeNS, now, same.ID); err != nil {
+			if same.Size != e.Size || same.MtimeNS != e.MtimeNS || same.Dev != e.Dev || same.Ino != e.Ino {
+				if _, err := tx.ExecContext(ctx, `UPDATE watch_ledger SET size = ?, mtime_ns = ?, dev = ?, ino = ?, updated_at = ? WHERE id = ?`,
+					e.Size, e.MtimeNS, int64(e.Dev), int64(e.Ino), now, same.ID); err != nil {
 					return nil, fmt.Errorf("ledger claim %s: %w", e.Path, err)
 				}
-				same.Size, same.MtimeNS = e.Size, e.MtimeNS
+				same.Size, same.MtimeNS, same.Dev, same.Ino = e.Size, e.MtimeNS, e.Dev, e.Ino
 			}
 			out[i] = LedgerClaim{Entry: same}
 			continue
@@ -141,16 +149,16 @@ func (s *Store) LedgerClaim(ctx context.Context, es []LedgerEntry) ([]LedgerClai
 		}
 		e.State, e.Attempts, e.Job, e.NextTry, e.Reason = LedgerClaimed, 0, 0, nil, ""
 		first, err := scanLedger(tx.QueryRowContext(ctx, `SELECT `+ledgerColumns+` FROM watch_ledger
-			WHERE folder = ? AND preset = ? AND hash = ? AND state != 'duplicate' ORDER BY id LIMIT 1`, e.Folder, e.Preset, e.Hash))
+			WHERE folder = ? AND preset = ? AND hash = ? AND state NOT IN ('duplicate', 'existing') ORDER BY id LIMIT 1`, e.Folder, e.Preset, e.Hash))
 		switch {
 		case err == nil:
 			e.State, e.Job, e.ClientRef = LedgerDuplicate, first.Job, first.ClientRef
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, fmt.Errorf("ledger claim %s: %w", e.Path, err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO watch_ledger(folder, preset, path, size, mtime_ns, hash, client_ref, job, state, attempts, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-			e.Folder, e.Preset, e.Path, e.Size, e.MtimeNS, e.Hash, e.ClientRef, nullID(e.Job), e.State, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO watch_ledger(folder, preset, path, size, mtime_ns, dev, ino, hash, client_ref, job, state, attempts, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+			e.Folder, e.Preset, e.Path, e.Size, e.MtimeNS, int64(e.Dev), int64(e.Ino), e.Hash, e.ClientRef, nullID(e.Job), e.State, now)
 		if err != nil {
 			return nil, fmt.Errorf("ledger claim %s: %w", e.Path, err)
 		}

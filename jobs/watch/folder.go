@@ -13,14 +13,23 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
-// sig is what a file looks like without reading it: compared with the
-// ledger before anything is hashed.
-type sig struct{ size, mtime int64 }
+// sig is what a file looks like without reading it (size, mtime and,
+// where an lstat gives them, device and inode): compared with the ledger
+// before anything is hashed. The identity a file settled with is checked
+// again, with the file opened without following links, at every later
+// step (hash, upload, retry, a duplicate's results, the move).
+type sig = safefs.Identity
 
-func sigOf(info fs.FileInfo) sig { return sig{info.Size(), info.ModTime().UnixNano()} }
+func sigOf(info fs.FileInfo) sig { return safefs.FromInfo(info) }
+
+// rowSig is the identity a ledger row recorded.
+func rowSig(e store.LedgerEntry) sig {
+	return sig{Dev: e.Dev, Ino: e.Ino, Size: e.Size, MtimeNS: e.MtimeNS}
+}
 
 // cand is a file seen changing, waiting to settle.
 type cand struct {
@@ -61,7 +70,7 @@ type folder struct {
 	known       map[string]sig // path -> signature the ledger has (or a non-document seen)
 	pending     map[string]*cand
 	ready       []string
-	readySet    map[string]bool
+	readySet    map[string]sig // ready path -> the identity it settled with
 	busy        int                         // files in the batch being submitted
 	resubmit    []store.LedgerEntry         // rows to (re)submit: claimed at a crash, or due for a retry
 	retries     map[int64]store.LedgerEntry // failed rows waiting for NextTry
@@ -80,7 +89,7 @@ func newFolder(m *Manager, cfg jobs.WatchFolder, session bool) *folder {
 		ctx: ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), kick: make(chan struct{}, 1),
 		state: jobs.FolderScanning,
-		known: map[string]sig{}, pending: map[string]*cand{}, readySet: map[string]bool{},
+		known: map[string]sig{}, pending: map[string]*cand{}, readySet: map[string]sig{},
 		retries: map[int64]store.LedgerEntry{}, inflight: map[int64]store.LedgerEntry{},
 		day: midnight(time.Now()),
 	}
@@ -167,26 +176,34 @@ func (f *folder) rollDay(now time.Time) {
 	}
 }
 
-// load reads the folder's ledger once: the signatures of files already
-// seen (so unchanged files are never hashed again), the rows a crash left
-// claimed, the jobs still running and the retries still due.
+// load reads the folder's ledger once: the signatures of the files still
+// there (so unchanged files are never hashed again), the rows a crash left
+// claimed, the jobs still running and the retries still due. Rows of files
+// that are gone are not kept in memory (the ledger still answers for their
+// content when a claim asks), so a folder's start costs memory for what is
+// in it, not for its history; those older than the retention are deleted.
 func (f *folder) load() error {
 	today := midnight(time.Now())
+	cutoff := time.Now().Add(-f.m.cfg.LedgerRetention)
+	var prune []int64
 	// Under the lock throughout: Statuses may be asked meanwhile.
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.m.cfg.Store.LedgerLoad(f.ctx, f.cfg.Path, f.cfg.Preset, func(e store.LedgerEntry) {
-		f.known[e.Path] = sig{e.Size, e.MtimeNS}
+	err := f.m.cfg.Store.LedgerLoad(f.ctx, f.cfg.Path, f.cfg.Preset, func(e store.LedgerEntry) {
+		active := false
 		switch e.State {
 		case store.LedgerClaimed:
 			f.resubmit = append(f.resubmit, e)
+			active = true
 		case store.LedgerSubmitted:
 			if e.Job != 0 {
 				f.inflight[e.Job] = e
+				active = true
 			}
 		case store.LedgerFailed:
 			if e.NextTry != nil {
 				f.retries[e.ID] = e
+				active = true
 			} else {
 				f.failed++
 				if !e.UpdatedAt.Before(today) {
@@ -199,7 +216,22 @@ func (f *folder) load() error {
 				f.doneToday++
 			}
 		}
+		if _, err := os.Lstat(e.Path); err == nil {
+			f.known[e.Path] = rowSig(e)
+		} else if !active && errors.Is(err, fs.ErrNotExist) && e.UpdatedAt.Before(cutoff) {
+			prune = append(prune, e.ID)
+		}
 	})
+	if err != nil {
+		return err
+	}
+	if err := f.m.cfg.Store.LedgerDelete(f.ctx, prune); err != nil {
+		// Kept for the next start: nothing is lost but the space.
+		f.log.Warn("watched folder: prune the ledger", "err", err)
+	} else if len(prune) > 0 {
+		f.log.Info("watched folder: ledger rows of files gone since the retention deleted", "rows", len(prune))
+	}
+	return nil
 }
 
 // loop follows fsnotify, settles files, and rescans on the timer. Every
@@ -389,15 +421,15 @@ func (f *folder) candidate(path string, info fs.FileInfo, again bool) time.Time 
 	s := sigOf(info)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if k, ok := f.known[path]; ok && k == s {
+	if k, ok := f.known[path]; ok && k.Same(s) {
 		return time.Time{}
 	}
-	if f.readySet[path] {
+	if _, ok := f.readySet[path]; ok {
 		return time.Time{}
 	}
 	due := time.Now().Add(f.m.cfg.Settle)
 	if c, ok := f.pending[path]; ok {
-		if !again && c.sig == s {
+		if !again && c.sig.Same(s) {
 			return time.Time{}
 		}
 		c.sig, c.due = s, due
@@ -429,27 +461,40 @@ func (f *folder) scan() {
 
 // walk scans the tree at dir (the folder or a subfolder moved in).
 func (f *folder) walk(dir string) {
+	walkDocs(f.ctx, f.cfg, dir, func(p string) {
+		if f.watcher != nil && !f.watched[p] {
+			if err := f.watcher.Add(p); err != nil {
+				f.log.Warn("watched folder: cannot watch a subfolder; the rescan still covers it", "dir", p, "err", err)
+			} else {
+				f.watched[p] = true
+			}
+		}
+	}, func(p string, info fs.FileInfo) { f.candidate(p, info, false) })
+}
+
+// walkDocs walks the tree at dir inside the watched folder cfg.Path: dirs
+// gets every folder entered (the folder itself too), file every regular
+// file the watcher would take (by name; links, hidden, partial and output
+// files, processed/ and failed/ are never seen). Unreadable subfolders are
+// skipped; it stops when ctx ends.
+func walkDocs(ctx context.Context, cfg jobs.WatchFolder, dir string, dirs func(string), file func(string, fs.FileInfo)) {
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if f.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return filepath.SkipAll
 		}
 		if err != nil {
 			return nil // an unreadable subfolder: skip it, keep the rest
 		}
-		rel, rerr := filepath.Rel(f.cfg.Path, p)
+		rel, rerr := filepath.Rel(cfg.Path, p)
 		if rerr != nil {
 			return nil
 		}
 		if d.IsDir() {
-			if p != f.cfg.Path && (!f.cfg.Recursive || skipDir(rel)) {
+			if p != cfg.Path && (!cfg.Recursive || skipDir(rel)) {
 				return filepath.SkipDir
 			}
-			if f.watcher != nil && !f.watched[p] {
-				if err := f.watcher.Add(p); err != nil {
-					f.log.Warn("watched folder: cannot watch a subfolder; the rescan still covers it", "dir", p, "err", err)
-				} else {
-					f.watched[p] = true
-				}
+			if dirs != nil {
+				dirs(p)
 			}
 			return nil
 		}
@@ -460,7 +505,7 @@ func (f *folder) walk(dir string) {
 		if err != nil {
 			return nil
 		}
-		f.candidate(p, info, false)
+		file(p, info)
 		return nil
 	})
 }
@@ -481,15 +526,22 @@ func (f *folder) settle() {
 			delete(f.pending, path)
 			continue
 		}
-		if s := sigOf(info); s != c.sig {
+		if s := sigOf(info); !s.Same(c.sig) {
 			c.sig, c.due = s, now.Add(f.m.cfg.Settle)
 			continue
 		}
-		if k, ok := f.known[path]; ok && k == c.sig {
+		if k, ok := f.known[path]; ok && k.Same(c.sig) {
 			delete(f.pending, path)
 			continue
 		}
-		if !canOpen(path) {
+		// Opened without following a link: what settled is this file, and
+		// every later step checks it is still this one.
+		id, err := safefs.Stat(path)
+		if errors.Is(err, safefs.ErrNotRegular) {
+			delete(f.pending, path)
+			continue
+		}
+		if err != nil {
 			if c.opens++; c.opens >= maxOpenTries {
 				delete(f.pending, path) // the next rescan tries again
 			} else {
@@ -497,9 +549,13 @@ func (f *folder) settle() {
 			}
 			continue
 		}
+		if !id.Same(c.sig) {
+			c.sig, c.due = id, now.Add(f.m.cfg.Settle)
+			continue
+		}
 		delete(f.pending, path)
 		f.ready = append(f.ready, path)
-		f.readySet[path] = true
+		f.readySet[path] = id
 		n++
 	}
 	for id, r := range f.retries {
@@ -514,15 +570,4 @@ func (f *folder) settle() {
 		f.poke(f.kick)
 		f.m.changed()
 	}
-}
-
-// canOpen reports whether the file can be opened for reading now (on
-// Windows a file still being written by another program often cannot).
-func canOpen(path string) bool {
-	fh, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	fh.Close()
-	return true
 }

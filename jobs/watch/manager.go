@@ -34,6 +34,10 @@ const (
 	DefaultSettle      = 2 * time.Second
 	DefaultRescan      = 60 * time.Second
 	DefaultMaxAttempts = 3
+	// DefaultLedgerRetention keeps the ledger rows of files gone from the
+	// folder (moved into processed/, deleted) this long: the same content
+	// saved again within it is recognised and not paid for twice.
+	DefaultLedgerRetention = 90 * 24 * time.Hour
 )
 
 // DefaultRetry spaces the new jobs of a file whose job failed: a minute,
@@ -57,6 +61,10 @@ type Config struct {
 	Rescan       time.Duration  // safety-net rescan (default 60 s)
 	MaxAttempts  int            // jobs per content before giving up (default 3)
 	Retry        backoff.Policy // waits between them (default DefaultRetry)
+	// LedgerRetention: ledger rows of files gone from the folder and not
+	// changed for this long are deleted when the folder starts (default
+	// DefaultLedgerRetention).
+	LedgerRetention time.Duration
 	Logger       *slog.Logger
 }
 
@@ -90,6 +98,9 @@ func New(cfg Config) *Manager {
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.LedgerRetention <= 0 {
+		cfg.LedgerRetention = DefaultLedgerRetention
 	}
 	if cfg.Retry == (backoff.Policy{}) {
 		cfg.Retry = DefaultRetry

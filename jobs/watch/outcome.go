@@ -1,13 +1,16 @@
 package watch
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -45,7 +48,7 @@ func (f *folder) outcome(job jobs.Job, row store.LedgerEntry) {
 		f.doneToday++
 		f.mu.Unlock()
 		if f.cfg.MoveOriginals {
-			f.move(row.Path, ProcessedDir)
+			f.move(row, ProcessedDir)
 		}
 	case job.Status == jobs.StatusFailed && row.Attempts < f.m.cfg.MaxAttempts:
 		next := time.Now().Add(f.m.cfg.Retry.Delay(row.Attempts - 1))
@@ -71,7 +74,7 @@ func (f *folder) outcome(job jobs.Job, row store.LedgerEntry) {
 		}
 		f.gaveUp(row, reason)
 		if f.cfg.MoveOriginals && job.Status == jobs.StatusFailed {
-			f.move(row.Path, FailedDir)
+			f.move(row, FailedDir)
 		}
 	}
 }
@@ -94,6 +97,12 @@ func (f *folder) duplicateDone(job jobs.Job, row store.LedgerEntry) {
 	if job.Options.Outputs != jobs.OutputsBeside || f.m.cfg.WriteOutputs == nil {
 		return
 	}
+	if !stillThere(row) {
+		// Not the content the first job read (a newer file, or a link to
+		// one elsewhere): its results do not belong beside it.
+		f.log.Info("watched folder: a duplicate was replaced; the first job's results not written beside it", "file", row.Path)
+		return
+	}
 	paths, err := f.m.cfg.WriteOutputs(f.ctx, job.ID, row.Path)
 	if err != nil {
 		f.log.Error("watched folder: write the results of a duplicate", "file", row.Path, "job", job.ID, "err", err)
@@ -103,13 +112,17 @@ func (f *folder) duplicateDone(job jobs.Job, row store.LedgerEntry) {
 }
 
 // move puts the original into sub (processed/ or failed/) of the watched
-// folder, keeping its path below the folder, under a free name. Its
-// outputs stay where they were written, beside where the document
-// arrived: the engine writes them after completion off its critical path
-// and records their paths in the job, so moving them would race that
-// writer and leave the job listing paths that no longer exist; and the
-// folder the person watches is where they look for results.
-func (f *folder) move(path, sub string) {
+// folder, keeping its path below the folder, under a free name taken
+// without replacing anything, and only if the file at the path is still
+// the version the job read: a newer file saved there meanwhile (or a link
+// put there) stays, and settles as a new document. Its outputs stay where
+// they were written, beside where the document arrived: the engine writes
+// them after completion off its critical path and records their paths in
+// the job, so moving them would race that writer and leave the job
+// listing paths that no longer exist; and the folder the person watches
+// is where they look for results.
+func (f *folder) move(row store.LedgerEntry, sub string) {
+	path := row.Path
 	rel, err := filepath.Rel(f.cfg.Path, path)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return
@@ -119,27 +132,20 @@ func (f *folder) move(path, sub string) {
 		f.log.Error("watched folder: move the original", "file", path, "to", sub, "err", err)
 		return
 	}
-	dst = freeName(dst)
-	if err := os.Rename(path, dst); err != nil {
+	to, err := safefs.MoveIf(path, rowSig(row), dst)
+	switch {
+	case errors.Is(err, safefs.ErrChanged):
+		f.log.Info("watched folder: a newer file is at the original's name; it stays and is a new document", "file", path)
+		f.renewed(path)
+		return
+	case errors.Is(err, fs.ErrNotExist):
+		return // removed meanwhile: nothing to move
+	case err != nil:
 		f.log.Error("watched folder: move the original", "file", path, "to", dst, "err", err)
 		return
 	}
+	f.log.Debug("watched folder: original moved", "file", path, "to", to)
 	f.mu.Lock()
 	delete(f.known, path)
 	f.mu.Unlock()
-}
-
-// freeName returns path, or "name (2).ext" and so on when it is taken.
-func freeName(path string) string {
-	if _, err := os.Lstat(path); err != nil {
-		return path
-	}
-	ext := filepath.Ext(path)
-	stem := strings.TrimSuffix(path, ext)
-	for i := 2; ; i++ {
-		p := fmt.Sprintf("%s (%d)%s", stem, i, ext)
-		if _, err := os.Lstat(p); err != nil {
-			return p
-		}
-	}
 }

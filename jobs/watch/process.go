@@ -13,6 +13,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -46,8 +47,14 @@ func (f *folder) process() {
 	}
 }
 
+// readyFile is a settled file and the identity it settled with.
+type readyFile struct {
+	path string
+	id   sig
+}
+
 // take removes up to batchSize items of work; none while paused.
-func (f *folder) take() ([]string, []store.LedgerEntry) {
+func (f *folder) take() ([]readyFile, []store.LedgerEntry) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.paused {
@@ -57,49 +64,57 @@ func (f *folder) take() ([]string, []store.LedgerEntry) {
 	rows := append([]store.LedgerEntry(nil), f.resubmit[:n]...)
 	f.resubmit = f.resubmit[n:]
 	k := min(batchSize-n, len(f.ready))
-	paths := append([]string(nil), f.ready[:k]...)
-	f.ready = f.ready[k:]
-	for _, p := range paths {
+	files := make([]readyFile, k)
+	for i, p := range f.ready[:k] {
+		files[i] = readyFile{p, f.readySet[p]}
 		delete(f.readySet, p)
 	}
-	f.busy = len(paths) + len(rows)
-	return paths, rows
+	f.ready = f.ready[k:]
+	f.busy = len(files) + len(rows)
+	return files, rows
 }
 
-// hashFile returns the file's SHA-256 and its signature, read so that a
-// file changing meanwhile is noticed (the signatures before and after
-// differ).
-func hashFile(path string) (string, sig, error) {
-	fh, err := os.Open(path)
+// hashFile returns the SHA-256 of the file at path, opened without
+// following a link, if it is still the version want (the identity it
+// settled with); errChanged when it is not, or when it changed while it
+// was read (its identity before and after differ).
+func hashFile(path string, want sig) (string, sig, error) {
+	fh, before, err := safefs.Open(path)
 	if err != nil {
 		return "", sig{}, err
 	}
 	defer fh.Close()
-	before, err := fh.Stat()
-	if err != nil {
-		return "", sig{}, err
+	if !before.Same(want) {
+		return "", before, errChanged
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, fh); err != nil {
 		return "", sig{}, err
 	}
-	after, err := os.Stat(path)
+	after, err := safefs.Stat(path)
 	if err != nil {
 		return "", sig{}, err
 	}
-	if sigOf(before) != sigOf(after) {
-		return "", sigOf(after), errChanged
+	if !after.Same(before) {
+		return "", after, errChanged
 	}
-	return hex.EncodeToString(h.Sum(nil)), sigOf(after), nil
+	return hex.EncodeToString(h.Sum(nil)), after, nil
 }
 
 var errChanged = fmt.Errorf("changed while it was read")
+
+// stillThere reports whether the file of ledger row r is still the
+// version the row describes, looked at without following a link.
+func stillThere(r store.LedgerEntry) bool {
+	id, err := safefs.Stat(r.Path)
+	return err == nil && id.Same(rowSig(r))
+}
 
 // submit claims the new files in the ledger (each with a fresh client
 // reference) before any job exists, creates the jobs with those same
 // references, then marks the rows submitted. Rows left claimed by a crash
 // and rows due for a retry go the same way with their reference.
-func (f *folder) submit(paths []string, rows []store.LedgerEntry) {
+func (f *folder) submit(files []readyFile, rows []store.LedgerEntry) {
 	defer func() {
 		f.mu.Lock()
 		f.busy = 0
@@ -110,28 +125,29 @@ func (f *folder) submit(paths []string, rows []store.LedgerEntry) {
 	st := f.m.cfg.Store
 	opts, err := f.m.options(f.cfg)
 	if err != nil {
-		f.requeue(paths, rows, storeRetry)
+		f.requeue(pathsOf(files), rows, storeRetry)
 		f.setError(err.Error())
 		return
 	}
 	var entries []store.LedgerEntry
-	for _, p := range paths {
-		if _, _, err := intake.CheckFile(p); err != nil {
-			f.log.Info("watched folder: not submitted", "file", p, "why", err)
-			if info, serr := os.Stat(p); serr == nil {
-				f.remember(p, sigOf(info))
-			}
-			continue
-		}
-		hash, s, err := hashFile(p)
+	for _, rf := range files {
+		p := rf.path
+		hash, s, err := hashFile(p, rf.id)
 		if err != nil {
 			if err == errChanged {
+				// A new version (or a link) since it settled: a new file,
+				// which settles again (a link is then dropped).
 				f.requeue([]string{p}, nil, f.m.cfg.Settle)
 			}
 			continue
 		}
+		if _, _, err := intake.CheckFile(p); err != nil {
+			f.log.Info("watched folder: not submitted", "file", p, "why", err)
+			f.remember(p, s)
+			continue
+		}
 		entries = append(entries, store.LedgerEntry{
-			Folder: f.cfg.Path, Preset: f.cfg.Preset, Path: p, Size: s.size, MtimeNS: s.mtime,
+			Folder: f.cfg.Path, Preset: f.cfg.Preset, Path: p, Size: s.Size, MtimeNS: s.MtimeNS, Dev: s.Dev, Ino: s.Ino,
 			Hash: hash, ClientRef: uuid.NewString(),
 		})
 	}
@@ -139,13 +155,13 @@ func (f *folder) submit(paths []string, rows []store.LedgerEntry) {
 	if err != nil {
 		if ctx.Err() == nil {
 			f.log.Error("watched folder: record files in the ledger", "err", err)
-			f.requeue(paths, rows, storeRetry)
+			f.requeue(pathsOf(files), rows, storeRetry)
 		}
 		return
 	}
 	var todo []store.LedgerEntry // claimed rows to submit, reference set
 	for _, c := range claims {
-		f.remember(c.Entry.Path, sig{c.Entry.Size, c.Entry.MtimeNS})
+		f.remember(c.Entry.Path, rowSig(c.Entry))
 		switch {
 		case c.Entry.State == store.LedgerClaimed:
 			todo = append(todo, c.Entry) // new, or left claimed by a crash
@@ -159,6 +175,13 @@ func (f *folder) submit(paths []string, rows []store.LedgerEntry) {
 		}
 	}
 	for _, r := range rows {
+		if !stillThere(r) {
+			// Replaced (a new version, a link to a file elsewhere) or gone
+			// since it was seen: what is there now was never settled, and
+			// is not what this row's job was for.
+			f.superseded(r)
+			continue
+		}
 		if r.State != store.LedgerClaimed {
 			// A retry: a new job, with a new reference written first.
 			r.ClientRef = uuid.NewString()
@@ -229,6 +252,38 @@ func (f *folder) submit(paths []string, rows []store.LedgerEntry) {
 	// A job may have ended before its row was marked, its event finding no
 	// row: look once now.
 	f.reconcileRows(marked)
+}
+
+// superseded ends row r, whose file is no longer the version it
+// describes: it is not tried again, and a regular file now at its path
+// starts settling as a new file (a link is never taken).
+func (f *folder) superseded(r store.LedgerEntry) {
+	reason := "replaced or removed before it was tried again; a new file at its name is a new document"
+	if err := f.m.cfg.Store.LedgerSetState(f.ctx, r.ID, store.LedgerFailed, nil, reason); err != nil {
+		f.log.Error("watched folder: record a replaced file", "file", r.Path, "err", err)
+	}
+	f.gaveUp(r, reason)
+	f.renewed(r.Path)
+}
+
+// renewed forgets what the ledger had at path, so the file there now (if
+// a regular one) settles as a new file.
+func (f *folder) renewed(path string) {
+	f.mu.Lock()
+	delete(f.known, path)
+	f.mu.Unlock()
+	if info, err := os.Lstat(path); err == nil && info.Mode().IsRegular() {
+		f.candidate(path, info, false)
+		f.poke(f.wake)
+	}
+}
+
+func pathsOf(files []readyFile) []string {
+	out := make([]string, len(files))
+	for i, rf := range files {
+		out[i] = rf.path
+	}
+	return out
 }
 
 // remember records that the ledger has path as s.

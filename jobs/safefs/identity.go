@@ -3,6 +3,7 @@ package safefs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 )
 
@@ -87,4 +88,13 @@ func IdentityOf(f *os.File) (Identity, error) {
 		return Identity{}, fmt.Errorf("stat %s: %w", f.Name(), err)
 	}
 	return id, nil
+}
+
+// FromInfo is the Identity an Lstat (or a directory walk) reported, for
+// the cheap look of a scan; the device and inode are zero where the
+// system does not give them without opening the file (Windows).
+func FromInfo(info fs.FileInfo) Identity {
+	id := Identity{Size: info.Size(), MtimeNS: info.ModTime().UnixNano()}
+	id.Dev, id.Ino = infoID(info)
+	return id
 }

@@ -25,3 +25,11 @@ func fileID(_ *os.File, info fs.FileInfo) (dev, ino uint64, err error) {
 	}
 	return uint64(st.Dev), uint64(st.Ino), nil //nolint:unconvert // Dev is int32 on darwin
 }
+
+// infoID is the device and inode in an Lstat's result.
+func infoID(info fs.FileInfo) (dev, ino uint64) {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Dev), uint64(st.Ino) //nolint:unconvert // Dev is int32 on darwin
+	}
+	return 0, 0
+}

@@ -70,7 +70,7 @@ type folder struct {
 	known       map[string]sig // path -> signature the ledger has (or a non-document seen)
 	pending     map[string]*cand
 	ready       []string
-	readySet    map[string]sig // ready path -> the identity it settled with
+	readySet    map[string]sig              // ready path -> the identity it settled with
 	busy        int                         // files in the batch being submitted
 	resubmit    []store.LedgerEntry         // rows to (re)submit: claimed at a crash, or due for a retry
 	retries     map[int64]store.LedgerEntry // failed rows waiting for NextTry

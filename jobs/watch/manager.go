@@ -65,7 +65,7 @@ type Config struct {
 	// changed for this long are deleted when the folder starts (default
 	// DefaultLedgerRetention).
 	LedgerRetention time.Duration
-	Logger       *slog.Logger
+	Logger          *slog.Logger
 }
 
 // Manager watches folders. Its methods are safe for concurrent use.

@@ -23,6 +23,10 @@ type Flags struct {
 	Relay     bool
 	// Watch lists folders watched for this run (--watch, repeatable).
 	Watch []string
+	// WatchExisting says what --watch folders not watched before do with
+	// the documents already in them: WatchExistingAll (submit them, the
+	// default) or WatchExistingNew (only those that arrive from now on).
+	WatchExisting string
 	// Forward lists URLs every verified webhook delivery is forwarded to
 	// in this run (--forward, repeatable), besides the saved targets.
 	Forward []string
@@ -40,6 +44,12 @@ type Flags struct {
 type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// The values of --watch-existing.
+const (
+	WatchExistingAll = "all"
+	WatchExistingNew = "new"
+)
 
 const usage = `usage: reducto-tray [flags] [FILE|FOLDER...]
        reducto-tray jobs [--json]`
@@ -72,6 +82,7 @@ func ParseFlags(args []string, out io.Writer) (Flags, error) {
 		f.Watch = append(f.Watch, s)
 		return nil
 	})
+	fs.StringVar(&f.WatchExisting, "watch-existing", WatchExistingAll, "for --watch folders not watched before: submit the documents already there (all) or only those that arrive from now on (new)")
 	fs.Func("forward", "forward every verified webhook delivery to URL for this run (http or https); repeatable", func(s string) error {
 		if err := settings.CheckForwardURL(s); err != nil {
 			return errors.New(strings.TrimPrefix(err.Error(), "forward target "))
@@ -101,6 +112,9 @@ func ParseFlags(args []string, out io.Writer) (Flags, error) {
 		if !f.Webhook.Valid() {
 			return f, &UsageError{Msg: fmt.Sprintf("reducto-tray: --webhook %q is not a webhook mode; use none, svix or direct", *webhook)}
 		}
+	}
+	if f.WatchExisting != WatchExistingAll && f.WatchExisting != WatchExistingNew {
+		return f, &UsageError{Msg: fmt.Sprintf("reducto-tray: --watch-existing %q is not a choice; use all or new", f.WatchExisting)}
 	}
 	if f.PublicURL != "" {
 		if err := reducto.CheckSecureURL(f.PublicURL, "--public-url"); err != nil {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -25,7 +26,20 @@ func (a *App) startWatch(eff settings.Effective) error {
 	a.mu.Lock()
 	a.watch = m
 	a.mu.Unlock()
-	m.Set(eff.WatchFolders, a.sessionFolders())
+	session := a.sessionFolders()
+	if a.cfg.Flags.WatchExisting == WatchExistingNew {
+		// Before the first scan: what is there now is recorded, not sent.
+		for _, f := range session {
+			n, err := m.SkipExisting(context.Background(), f)
+			if err != nil {
+				return fmt.Errorf("--watch-existing=new: %w", err)
+			}
+			if n > 0 {
+				a.log.Info("watched folder: documents already there left alone (--watch-existing=new)", "folder", f.Path, "documents", n)
+			}
+		}
+	}
+	m.Set(eff.WatchFolders, session)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,4 +48,36 @@ func TestWatchFlagSubmitsNewDocumentsWithResultsBeside(t *testing.T) {
 		js, err := a.Engine().List(context.Background(), jobs.Query{})
 		return err == nil && len(js) == 2 && js[0].Source == jobs.SourceWatch
 	})
+}
+
+// --watch-existing=new: a --watch folder not watched before submits only
+// the documents that arrive after the start; the default (all) submits
+// what is there too.
+func TestWatchExistingNewSubmitsOnlyDocumentsThatArriveLater(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.pdf")
+	if err := os.WriteFile(old, []byte("%PDF-1.4\nalready here\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flags, err := ParseFlags([]string{"--headless", "--sandbox", "--watch", dir, "--watch-existing=new"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := startCore(t, flags, nil)
+	doc := writePDF(t, dir, "arrived.pdf")
+	waitFor(t, "the new document's job completed", func() bool {
+		js, err := a.Engine().List(context.Background(), jobs.Query{})
+		return err == nil && len(js) == 1 && js[0].Status == jobs.StatusCompleted
+	})
+	waitFor(t, "the folder idle", func() bool {
+		st := a.Folders().Statuses()
+		return len(st) == 1 && st[0].State == jobs.FolderWatching && st[0].Waiting == 0 && st[0].Running == 0
+	})
+	js, err := a.Engine().List(context.Background(), jobs.Query{})
+	if err != nil || len(js) != 1 || js[0].File != doc {
+		t.Fatalf("jobs = %+v (%v); want only %s", js, err, doc)
+	}
+	if _, err := ParseFlags([]string{"--watch-existing=some"}, io.Discard); err == nil {
+		t.Fatal("--watch-existing=some accepted")
+	}
 }

@@ -31,6 +31,19 @@ type Folders interface {
 	Changes() <-chan struct{}
 }
 
+// ExistingFolders is the side of the watcher (jobs/watch's Manager) that
+// looks at a folder before it is first watched, so adding a folder that
+// already holds documents asks before submitting them. A Folders without
+// it adds folders without asking.
+type ExistingFolders interface {
+	// Existing says whether f was never watched and, if so, how many
+	// documents it holds already.
+	Existing(ctx context.Context, f jobs.WatchFolder) (jobs.ExistingDocs, error)
+	// SkipExisting records those documents as already there: only
+	// documents that arrive later are submitted.
+	SkipExisting(ctx context.Context, f jobs.WatchFolder) (int, error)
+}
+
 // noFolderPreset is the folder preset picker's entry for the defaults.
 const noFolderPreset = "(defaults)"
 
@@ -93,6 +106,11 @@ type FolderList struct {
 	Add   *widget.Button
 	Empty *widget.Label
 	Rows  []*FolderRow
+
+	// The question asked when an added folder already holds documents
+	// (nil when none is open): submit them all, only new ones, or cancel.
+	Existing                                 *dialog.CustomDialog
+	ExistingAll, ExistingNew, ExistingCancel *widget.Button
 
 	presets []string
 	shape   string // the listed folders' paths; a change rebuilds the rows
@@ -367,19 +385,91 @@ func (l *FolderList) pickFolder() {
 }
 
 // AddFolder starts watching path (with its subfolders, the defaults'
-// preset, originals kept) and saves it. Main goroutine.
+// preset, originals kept) and saves it. A folder never watched that
+// already holds documents is first looked at in the background, and the
+// person chooses: submit them all, only documents that arrive from now
+// on, or cancel. Main goroutine.
 func (l *FolderList) AddFolder(path string) {
 	path = filepath.Clean(path)
 	if slices.ContainsFunc(l.u.settings.WatchFolders, func(f jobs.WatchFolder) bool { return f.Path == path }) {
 		l.u.setStatus(path + " is already watched")
 		return
 	}
+	f := jobs.WatchFolder{Path: path, Recursive: true}
+	ef, ok := l.u.cfg.Folders.(ExistingFolders)
+	if !ok {
+		l.saveFolder(f, "Watching "+path)
+		return
+	}
+	l.u.setStatus("Looking for documents already in " + path + "…")
+	l.u.goBg(func(ctx context.Context) {
+		ex, err := ef.Existing(ctx, f)
+		l.u.do(func() {
+			switch {
+			case err != nil:
+				l.u.setStatus("")
+				l.u.showError("Add folder", fmt.Errorf("look into %s: %w; the folder was not added, try again", path, err))
+			case !ex.New || ex.Files == 0:
+				l.saveFolder(f, "Watching "+path)
+			default:
+				l.askExisting(ef, f, ex)
+			}
+		})
+	})
+}
+
+// askExisting asks what to do with the documents already in f. Main
+// goroutine.
+func (l *FolderList) askExisting(ef ExistingFolders, f jobs.WatchFolder, ex jobs.ExistingDocs) {
+	docs := fmt.Sprintf("%d documents", ex.Files)
+	if ex.Files == 1 {
+		docs = "1 document"
+	}
+	text := &widget.Label{Wrapping: fyne.TextWrapWord, Text: fmt.Sprintf(
+		"%s already holds %s (%s). Watching it can submit them all now (each is a job, and is paid for), "+
+			"or only the documents saved into it from now on.", f.Path, docs, byteSize(ex.Bytes))}
+	d := dialog.NewCustomWithoutButtons("Documents already in this folder", text, l.u.win)
+	done := func() {
+		d.Hide()
+		l.Existing, l.ExistingAll, l.ExistingNew, l.ExistingCancel = nil, nil, nil, nil
+	}
+	l.ExistingAll = &widget.Button{Text: "Submit all " + docs, OnTapped: func() {
+		done()
+		l.saveFolder(f, "Watching "+f.Path+": submitting the "+docs+" already there")
+	}}
+	l.ExistingNew = &widget.Button{Text: "Only new documents", Importance: widget.HighImportance, OnTapped: func() {
+		done()
+		l.u.setStatus("Recording the " + docs + " already in " + f.Path + "…")
+		l.u.goBg(func(ctx context.Context) {
+			_, err := ef.SkipExisting(ctx, f)
+			l.u.do(func() {
+				if err != nil {
+					l.u.setStatus("")
+					l.u.showError("Add folder", fmt.Errorf("%w; the folder was not added, try again", err))
+					return
+				}
+				l.saveFolder(f, "Watching "+f.Path+" for new documents; the "+docs+" already there are left alone")
+			})
+		})
+	}}
+	l.ExistingCancel = &widget.Button{Text: "Cancel", OnTapped: func() {
+		done()
+		l.u.setStatus(f.Path + " not added")
+	}}
+	d.SetButtons([]fyne.CanvasObject{l.ExistingCancel, l.ExistingAll, l.ExistingNew})
+	d.Resize(fyne.NewSize(560, 0))
+	l.Existing = d
+	d.Show()
+}
+
+// saveFolder adds f to the saved folders and says status. Main goroutine.
+func (l *FolderList) saveFolder(f jobs.WatchFolder, status string) {
 	l.u.updateSettings("Add folder", func(s *settings.Settings) {
-		if !slices.ContainsFunc(s.WatchFolders, func(f jobs.WatchFolder) bool { return f.Path == path }) {
-			s.WatchFolders = append(s.WatchFolders, jobs.WatchFolder{Path: path, Recursive: true})
+		if !slices.ContainsFunc(s.WatchFolders, func(w jobs.WatchFolder) bool { return w.Path == f.Path }) {
+			s.WatchFolders = append(s.WatchFolders, f)
 		}
 	})
-	l.u.setStatus("Watching " + path)
+	l.u.setStatus(status)
 }
 
 func (l *FolderList) confirmRemove(path string) {

@@ -28,20 +28,12 @@ func Move(src, dst string) error {
 // MoveFree moves src to the first free name of dst, "dst (2)", ... (the
 // number before the extension) and returns the name it took.
 func MoveFree(src, dst string) (string, error) {
-	dir := filepath.Dir(dst)
 	stem, ext := SplitExt(filepath.Base(dst))
-	for n := 1; n <= MaxCopies; n++ {
-		p := filepath.Join(dir, Numbered(stem, n)+ext)
-		err := Move(src, p)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("move %s to %s: %w", filepath.Base(src), p, err)
-		}
-		return p, nil
+	p, err := firstFree(filepath.Dir(dst), stem, ext, func(p string) error { return Move(src, p) })
+	if err != nil {
+		return "", fmt.Errorf("move %s: %w", filepath.Base(src), err)
 	}
-	return "", fmt.Errorf("move %s: no free name for %s: %d in use", filepath.Base(src), dst, MaxCopies)
+	return p, nil
 }
 
 // MoveIf moves the file at src to the first free name of dst as MoveFree

@@ -1,7 +1,9 @@
 package safefs
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 )
@@ -25,4 +27,23 @@ func Numbered(stem string, n int) string {
 func SplitExt(name string) (stem, ext string) {
 	ext = filepath.Ext(name)
 	return strings.TrimSuffix(name, ext), ext
+}
+
+// firstFree calls take with dir/stem+ext, then "stem (2)"+ext and so on,
+// until take does not fail with fs.ErrExist, and returns the name taken:
+// each name is taken by take itself (O_EXCL, link, a no-replace move),
+// never after a look.
+func firstFree(dir, stem, ext string, take func(path string) error) (string, error) {
+	for n := 1; n <= MaxCopies; n++ {
+		p := filepath.Join(dir, Numbered(stem, n)+ext)
+		err := take(p)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return p, nil
+	}
+	return "", fmt.Errorf("no free name for %s%s in %s: %d in use", stem, ext, dir, MaxCopies)
 }

@@ -97,19 +97,12 @@ func WriteFree(dir, stem, ext string, perm fs.FileMode, write func(io.Writer) er
 		return "", err
 	}
 	defer os.Remove(tmp) // a no-op once it is in place
-	for n := 1; n <= MaxCopies; n++ {
-		p := filepath.Join(dir, Numbered(stem, n)+ext)
-		err := place(tmp, p)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		SyncDir(dir)
-		return p, nil
+	p, err := firstFree(dir, stem, ext, func(p string) error { return place(tmp, p) })
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("no free name for %s%s in %s: %d in use", stem, ext, dir, MaxCopies)
+	SyncDir(dir)
+	return p, nil
 }
 
 // Replace writes data to path atomically, replacing the file there: for

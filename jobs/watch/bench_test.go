@@ -1,3 +1,5 @@
+//go:build unix
+
 package watch
 
 import (
@@ -161,4 +163,78 @@ func BenchmarkIdle100k(b *testing.B) {
 	if w := f.status().Waiting; w != 0 {
 		b.Fatalf("a rescan queued %d processed files", w)
 	}
+}
+
+// BenchmarkStartAfterLongHistory starts a folder holding 100 documents
+// whose ledger also has 100,000 rows of files long gone (moved into
+// processed/, deleted): the heap its start keeps and the time it takes,
+// first within the retention (rows kept on disk, not in memory), then past
+// it (rows deleted).
+func BenchmarkStartAfterLongHistory(b *testing.B) {
+	t := &testing.T{}
+	r := newRig(t, reductotest.Config{})
+	defer r.stop()
+	st, err := store.Open(r.dbPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedProcessed(b, st, r.dir, 100)
+	batch := make([]store.LedgerEntry, 0, 1000)
+	for i := range 100_000 {
+		batch = append(batch, store.LedgerEntry{Folder: r.dir, Path: filepath.Join(r.dir, fmt.Sprintf("gone-%06d.pdf", i)),
+			Size: 9, MtimeNS: 1, Hash: fmt.Sprintf("g%063d", i), ClientRef: fmt.Sprint("gone-", i)})
+		if len(batch) == cap(batch) {
+			claims, err := st.LedgerClaim(context.Background(), batch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, c := range claims {
+				if err := st.LedgerSetState(context.Background(), c.Entry.ID, store.LedgerDone, nil, ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+			batch = batch[:0]
+		}
+	}
+	st.Close()
+	start := func() (heapMiB, ms float64, known int) {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		t0 := time.Now()
+		r.start(r.folder())
+		deadline := time.Now().Add(2 * time.Minute)
+		for {
+			sts := r.mgr.Statuses()
+			if len(sts) == 1 && sts[0].State == jobs.FolderWatching && !sts[0].LastScan.IsZero() {
+				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatal("the folder never finished its first scan")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		ms = float64(time.Since(t0)) / float64(time.Millisecond)
+		f := r.mgr.folderOf(r.dir, "")
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		f.mu.Lock()
+		known = len(f.known)
+		f.mu.Unlock()
+		r.stop()
+		return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20), ms, known
+	}
+	b.ResetTimer()
+	heap, ms, known := start()
+	if known != 100 {
+		b.Fatalf("%d files known in memory; want the 100 in the folder", known)
+	}
+	r.cfg.LedgerRetention = time.Nanosecond
+	_, pruneMS, _ := start()
+	_, afterMS, _ := start()
+	b.StopTimer()
+	b.ReportMetric(heap, "MiB-heap-kept")
+	b.ReportMetric(ms, "ms-start")
+	b.ReportMetric(pruneMS, "ms-start-pruning")
+	b.ReportMetric(afterMS, "ms-start-pruned")
 }

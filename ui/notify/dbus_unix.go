@@ -20,6 +20,7 @@ const (
 	notificationsName   = "org.freedesktop.Notifications"
 	notificationsPath   = dbus.ObjectPath("/org/freedesktop/Notifications")
 	notificationsNotify = notificationsName + ".Notify"
+	notificationsClose  = notificationsName + ".CloseNotification"
 	// expireDefault lets the server (and the user's settings) decide how
 	// long a notification stays, as the spec's -1 asks.
 	expireDefault = int32(-1)
@@ -54,6 +55,20 @@ func (s *DesktopSender) notifyDBus(id uint32, title, body string) (uint32, error
 		return 0, fmt.Errorf("d-bus Notify %q reply: %w", title, err)
 	}
 	return got, nil
+}
+
+func (s *DesktopSender) closeDBus(id uint32) error {
+	b, err := s.dbus()
+	if err != nil {
+		return err
+	}
+	if call := b.obj.Call(notificationsClose, 0, id); call.Err != nil {
+		if !b.conn.Connected() {
+			s.drop(b)
+		}
+		return fmt.Errorf("d-bus CloseNotification %d: %w", id, call.Err)
+	}
+	return nil
 }
 
 // dbus returns the connection, dialling it on first use.

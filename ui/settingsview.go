@@ -58,6 +58,7 @@ type SettingsView struct {
 	MonitorAccount *widget.Check
 	AccountNotify  *widget.Select
 	Budget         *widget.Entry
+	AccountKeep    *widget.Entry // days the account's other jobs are kept
 	Forward        *ForwardTargetsEditor
 	Problem        *widget.Label
 	Save           *widget.Button
@@ -92,6 +93,7 @@ func newSettingsView(u *App) *SettingsView {
 	v.MonitorAccount = widget.NewCheck("Monitor every job on this account", nil)
 	v.AccountNotify = widget.NewSelect(accountNotifyLabels, nil)
 	v.Budget = &widget.Entry{PlaceHolder: "Credits a month; empty = no budget"}
+	v.AccountKeep = &widget.Entry{PlaceHolder: strconv.Itoa(settings.DefaultAccountRetentionDays)}
 	v.Forward = newForwardTargetsEditor()
 	v.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	v.Problem.Hide()
@@ -120,6 +122,7 @@ func newSettingsView(u *App) *SettingsView {
 		widget.NewFormItem("Account", v.MonitorAccount),
 		widget.NewFormItem("Account notifications", v.AccountNotify),
 		widget.NewFormItem("Monthly budget", v.Budget),
+		widget.NewFormItem("Keep account jobs (days)", v.AccountKeep),
 		widget.NewFormItem("Forward deliveries to", v.Forward.Object()),
 	)
 	note := widget.NewLabel("The receiver address, public URL and relay take effect after a restart; the rest applies at once.")
@@ -180,6 +183,7 @@ func (v *SettingsView) fill(s settings.Settings) {
 	if s.MonthlyBudget > 0 {
 		v.Budget.SetText(strconv.FormatFloat(s.MonthlyBudget, 'f', -1, 64))
 	}
+	v.AccountKeep.SetText(strconv.Itoa(s.AccountRetentionDays))
 	v.Forward.set(s.ForwardTargets)
 	v.folders.sync()
 }
@@ -256,6 +260,11 @@ func (v *SettingsView) read() (settings.Settings, error) {
 		if s.MonthlyBudget, err = strconv.ParseFloat(b, 64); err != nil || math.IsNaN(s.MonthlyBudget) || math.IsInf(s.MonthlyBudget, 0) {
 			return s, fmt.Errorf("monthly budget %q is not a number of credits", b)
 		}
+	}
+	if days := strings.TrimSpace(v.AccountKeep.Text); days == "" {
+		s.AccountRetentionDays = settings.DefaultAccountRetentionDays
+	} else if s.AccountRetentionDays, err = strconv.Atoi(days); err != nil {
+		return s, fmt.Errorf("keep account jobs: %q is not a whole number of days (1 to %d)", days, settings.MaxAccountRetentionDays)
 	}
 	// A URL typed but not added is most likely meant to be added.
 	if strings.TrimSpace(v.Forward.URL.Text) != "" {

@@ -131,3 +131,16 @@ func (a *App) Usage(ctx context.Context, from, to time.Time) (jobs.Usage, error)
 
 // MonthlyBudget is the monthly credit budget in force (0: none).
 func (a *App) MonthlyBudget() float64 { return a.settings.Effective().MonthlyBudget }
+
+// pruneAccountJobs drops the account jobs older than the retention the
+// settings keep (default 90 days); what they used stays in the usage.
+func (a *App) pruneAccountJobs(ctx context.Context) {
+	keep := a.settings.Settings().AccountRetention()
+	n, err := a.store.PruneAccountJobs(ctx, time.Now().Add(-keep))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.log.Warn("prune account jobs", "err", err)
+	case n > 0:
+		a.log.Info("pruned account jobs past their retention", "count", n, "days", int(keep/(24*time.Hour)))
+	}
+}

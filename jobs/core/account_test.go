@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
@@ -84,5 +85,32 @@ func TestAnotherClientsJobAppearsOnlyInTheAllListing(t *testing.T) {
 	}
 	if loc["file"] == nil || loc["id"] == nil {
 		t.Fatalf("local element %v", loc)
+	}
+}
+
+// The maintenance pass keeps account jobs for the retention the settings
+// hold: a job older than it goes, a newer one stays.
+func TestMaintenancePrunesAccountJobsPastTheirRetention(t *testing.T) {
+	a, svc := startCore(t, Flags{Sandbox: true}, nil)
+	if _, err := svc.Update(func(s *settings.Settings) { s.AccountRetentionDays = 30 }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Update(func(s *settings.Settings) { s.AccountRetentionDays = 0 }); err == nil {
+		t.Fatal("a retention of 0 days was saved")
+	}
+	ctx := context.Background()
+	now := time.Now()
+	for id, created := range map[string]time.Time{"old": now.AddDate(0, 0, -31), "recent": now.AddDate(0, 0, -29)} {
+		if _, _, err := a.store.UpsertAccountJob(ctx, jobs.AccountJob{JobID: id, Status: jobs.StatusCompleted, CreatedAt: created}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.prune(ctx)
+	js, err := a.AccountJobs(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(js) != 1 || js[0].JobID != "recent" {
+		t.Fatalf("account jobs after the maintenance pass: %+v, want only the one within 30 days", js)
 	}
 }

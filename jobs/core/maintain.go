@@ -7,8 +7,8 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
-// maintenanceEvery is how often old webhook delivery ids are pruned. An
-// app left running for weeks must not keep them all.
+// maintenanceEvery is how often old webhook delivery ids and account jobs
+// are pruned. An app left running for weeks must not keep them all.
 const maintenanceEvery = time.Hour
 
 // maintain prunes on a timer until ctx ends, starting at once.
@@ -25,10 +25,12 @@ func (a *App) maintain(ctx context.Context) {
 	}
 }
 
-// prune drops delivery ids older than Svix can still retry, and keeps the
-// delivery log within its days and bytes.
+// prune drops delivery ids older than Svix can still retry, keeps the
+// delivery log within its days and bytes, and the account's other jobs
+// within their retention (account.go).
 func (a *App) prune(ctx context.Context) {
 	a.pruneDeliveryLog(ctx)
+	a.pruneAccountJobs(ctx)
 	n, err := a.store.PruneDeliveries(ctx, time.Now().Add(-store.DeliveryRetention))
 	switch {
 	case err != nil && ctx.Err() == nil:

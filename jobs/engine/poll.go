@@ -167,11 +167,18 @@ type round struct {
 	each   []tracked // jobs to check with GET /job
 }
 
+// due reports whether the round has work. A round of only listed jobs (a
+// reconciliation sweep of jobs on their own schedule, e.g. the result
+// fetches a 429 refused, come due together) is work too: dropping it left
+// those jobs marked as handed out and the poller asleep until something
+// else woke it.
+func (r round) due() bool { return r.sweep || len(r.listed) > 0 || len(r.each) > 0 }
+
 // run is the poller's loop; idle (no jobs) it waits without waking.
 func (p *poller) run(ctx context.Context) {
 	for {
 		r, wait := p.plan()
-		if r.sweep || len(r.each) > 0 {
+		if r.due() {
 			p.do(ctx, r)
 			if ctx.Err() != nil {
 				return
@@ -219,6 +226,11 @@ func (p *poller) plan() (round, time.Duration) {
 		case !t.own():
 			if t.ended.IsZero() || now.Sub(t.ended) > pol.Max {
 				polling = append(polling, *t)
+			} else {
+				// Its result fetch reports back (done, or soon); should
+				// it not, the sweeps take the job back after Max, so
+				// wake for that even when nothing else is followed.
+				soonest(t.ended.Add(pol.Max))
 			}
 		case t.next.After(now):
 			soonest(t.next)

@@ -67,6 +67,9 @@ type Settings struct {
 	// MonthlyBudget is a monthly credit budget, notified once a month
 	// when crossed; 0 means none.
 	MonthlyBudget float64 `json:"monthly_budget,omitempty"`
+	// AccountRetentionDays is how long the account's other jobs are kept
+	// in the history (jobs/account); see retention.go.
+	AccountRetentionDays int `json:"account_retention_days"`
 }
 
 // Default returns the settings of a fresh install.
@@ -77,6 +80,8 @@ func Default() Settings {
 		Listen:            DefaultListen,
 		Notifications:     NotifyAll,
 		UploadConcurrency: 4,
+
+		AccountRetentionDays: DefaultAccountRetentionDays,
 	}
 }
 
@@ -129,6 +134,9 @@ func (s Settings) Validate() error {
 	}
 	if s.MonthlyBudget < 0 {
 		return fmt.Errorf("monthly budget %g must not be negative", s.MonthlyBudget)
+	}
+	if err := checkAccountRetention(s.AccountRetentionDays); err != nil {
+		return err
 	}
 	if s.UploadConcurrency < 1 || s.UploadConcurrency > 32 {
 		return fmt.Errorf("upload concurrency %d must be between 1 and 32", s.UploadConcurrency)

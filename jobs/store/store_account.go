@@ -269,3 +269,35 @@ func (s *Store) SetStateIf(ctx context.Context, key, value string) (bool, error)
 	}
 	return n == 1, nil
 }
+
+// pruneAccountBatch bounds one delete of PruneAccountJobs, so the one
+// writer connection is never held long by a large backlog: other writes
+// (a completion, a webhook's delivery id) wait for one batch at most.
+var pruneAccountBatch = 2000 // a var: a test makes it small
+
+// PruneAccountJobs deletes the account jobs Reducto created before
+// olderThan, a batch at a time, and returns how many it removed. The
+// usage they counted stays: usage_buckets has no delete trigger on
+// account_jobs, so the usage chart and the monthly budget keep them.
+func (s *Store) PruneAccountJobs(ctx context.Context, olderThan time.Time) (int64, error) {
+	w, err := s.writer()
+	if err != nil {
+		return 0, fmt.Errorf("prune account jobs: %w", err)
+	}
+	var total int64
+	for {
+		res, err := w.ExecContext(ctx, `DELETE FROM account_jobs WHERE id IN
+			(SELECT id FROM account_jobs WHERE created_at < ? ORDER BY created_at LIMIT ?)`, unixMS(olderThan), pruneAccountBatch)
+		if err != nil {
+			return total, fmt.Errorf("prune account jobs before %s: %w", olderThan.Format(time.RFC3339), err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("prune account jobs: %w", err)
+		}
+		total += n
+		if n < int64(pruneAccountBatch) {
+			return total, nil
+		}
+	}
+}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -184,5 +186,60 @@ func TestUsageBucketsBackfilledFromExistingHistory(t *testing.T) {
 	u, err := s.Usage(ctx, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), time.Local)
 	if err != nil || u.Total().Pages != 2 || u.Total().Credits != 2 {
 		t.Fatalf("backfilled usage %+v %v", u.Total(), err)
+	}
+}
+
+func TestPruneAccountJobsDropsOnlyOlderRowsAndKeepsUsage(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	pruneAccountBatch = 2 // several batches for five old rows
+	t.Cleanup(func() { pruneAccountBatch = 2000 })
+	now := time.Now()
+	cutoff := now.AddDate(0, 0, -90)
+	var old, fresh []string
+	for i := range 5 {
+		id := fmt.Sprintf("old-%d", i)
+		old = append(old, id)
+		if _, _, err := s.UpsertAccountJob(ctx, jobs.AccountJob{JobID: id, Status: jobs.StatusCompleted, Kind: jobs.KindParse,
+			Pages: 2, Credits: ptr(3.0), CreatedAt: cutoff.Add(-time.Duration(i+1) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, at := range []time.Time{cutoff.Add(time.Minute), now} {
+		id := fmt.Sprintf("fresh-%d", i)
+		fresh = append(fresh, id)
+		if _, _, err := s.UpsertAccountJob(ctx, jobs.AccountJob{JobID: id, Status: jobs.StatusRunning, CreatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
+	before, err := s.Usage(ctx, day, day.AddDate(0, 0, 1), time.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneAccountJobs(ctx, cutoff)
+	if err != nil || n != int64(len(old)) {
+		t.Fatalf("pruned %d, %v; want %d", n, err, len(old))
+	}
+	for _, id := range old {
+		if _, err := s.AccountJob(ctx, id); !errors.Is(err, jobs.ErrNotFound) {
+			t.Fatalf("%s older than the retention still there: %v", id, err)
+		}
+	}
+	for _, id := range fresh {
+		if _, err := s.AccountJob(ctx, id); err != nil {
+			t.Fatalf("%s within the retention: %v", id, err)
+		}
+	}
+	// The chart and the budget still count what the pruned jobs used.
+	after, err := s.Usage(ctx, day, day.AddDate(0, 0, 1), time.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, a := before.By(func(jobs.UsageRow) string { return "" })[""], after.By(func(jobs.UsageRow) string { return "" })[""]; a != b || a.Credits != 15 {
+		t.Fatalf("usage before the prune %+v, after %+v (want 15 credits kept)", b, a)
+	}
+	if n, err := s.PruneAccountJobs(ctx, cutoff); err != nil || n != 0 {
+		t.Fatalf("second prune removed %d, %v", n, err)
 	}
 }

@@ -15,4 +15,6 @@ func (s *DesktopSender) notifyDBus(uint32, string, string) (uint32, error) {
 	return 0, errors.New("no D-Bus notifications on this platform")
 }
 
+func (s *DesktopSender) closeDBus(uint32) error { return nil }
+
 func (s *DesktopSender) closeBus() error { return nil }

@@ -6,10 +6,10 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	"image/draw"
 	"image/png"
 
 	"github.com/godbus/dbus/v5"
+	xdraw "golang.org/x/image/draw"
 )
 
 // haveDBus is true where desktops speak org.freedesktop.Notifications (the
@@ -20,6 +20,7 @@ const (
 	notificationsName   = "org.freedesktop.Notifications"
 	notificationsPath   = dbus.ObjectPath("/org/freedesktop/Notifications")
 	notificationsNotify = notificationsName + ".Notify"
+	notificationsClose  = notificationsName + ".CloseNotification"
 	// expireDefault lets the server (and the user's settings) decide how
 	// long a notification stays, as the spec's -1 asks.
 	expireDefault = int32(-1)
@@ -54,6 +55,20 @@ func (s *DesktopSender) notifyDBus(id uint32, title, body string) (uint32, error
 		return 0, fmt.Errorf("d-bus Notify %q reply: %w", title, err)
 	}
 	return got, nil
+}
+
+func (s *DesktopSender) closeDBus(id uint32) error {
+	b, err := s.dbus()
+	if err != nil {
+		return err
+	}
+	if call := b.obj.Call(notificationsClose, 0, id); call.Err != nil {
+		if !b.conn.Connected() {
+			s.drop(b)
+		}
+		return fmt.Errorf("d-bus CloseNotification %d: %w", id, call.Err)
+	}
+	return nil
 }
 
 // dbus returns the connection, dialling it on first use.
@@ -135,16 +150,29 @@ type imageHint struct {
 	Data                     []byte
 }
 
+// iconPixels is the largest side of the image-data sent with every
+// notification. godbus encodes an array of bytes one reflected byte at a
+// time, and the server decodes it again: the app's 512 px icon (1 MiB of
+// pixels) cost about 110 ms to encode per notification, and half a second
+// or more from a webhook's 204 to the server's Notify
+// (BenchmarkWebhookToNotify, docs/benchmarks.md). Servers show the image
+// at 48-64 px, so 64 px (16 KiB) looks the same and costs about 2 ms.
+const iconPixels = 64
+
 func imageData(pngBytes []byte) (imageHint, error) {
 	src, err := png.Decode(bytes.NewReader(pngBytes))
 	if err != nil {
 		return imageHint{}, fmt.Errorf("decode notification icon: %w", err)
 	}
 	b := src.Bounds()
-	rgba := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(rgba, rgba.Bounds(), src, b.Min, draw.Src)
+	w, h := b.Dx(), b.Dy()
+	if side := max(w, h); side > iconPixels {
+		w, h = max(w*iconPixels/side, 1), max(h*iconPixels/side, 1)
+	}
+	rgba := image.NewNRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(rgba, rgba.Bounds(), src, b, xdraw.Src, nil)
 	return imageHint{
-		Width: int32(b.Dx()), Height: int32(b.Dy()), RowStride: int32(rgba.Stride),
+		Width: int32(w), Height: int32(h), RowStride: int32(rgba.Stride),
 		HasAlpha: true, BitsPerSample: 8, Channels: 4, Data: rgba.Pix,
 	}, nil
 }

@@ -82,6 +82,19 @@ func (s *DesktopSender) Replace(id uint32, title, body string) (uint32, error) {
 	return 0, nil
 }
 
+// Dismiss takes notification id, shown by Replace, off the screen over
+// D-Bus (CloseNotification). Without D-Bus nothing was shown with an id,
+// so there is nothing to take back.
+func (s *DesktopSender) Dismiss(id uint32) error {
+	if s.isClosed() {
+		return ErrClosed
+	}
+	if !haveDBus || id == 0 {
+		return nil
+	}
+	return s.closeDBus(id)
+}
+
 // Close closes the D-Bus connection, if any; later notifications fail with
 // ErrClosed and a call in flight is not retried through the fallback.
 func (s *DesktopSender) Close() error {

@@ -9,30 +9,38 @@
 //   - each outcome is shown at once, not held back to see whether a burst
 //     follows;
 //   - three or more outcomes within two seconds become one summary that
-//     names every file;
+//     names every file; one or two are each a notification of their own;
 //   - a desktop that never answers cannot hang the app or pile up goroutines.
 //
-// Grouping. The first outcome opens a group and is shown at once. The group
-// stays open while outcomes keep arriving less than BurstWindow apart (so a
-// thousand documents dropped at once end as one summary, updated in place);
-// without a Replacer it is capped at 4×BurstWindow after it opened, so the
-// outcomes held for its summary are shown every few seconds. With a Replacer (DesktopSender on
-// Linux: org.freedesktop.Notifications with replaces_id), every outcome that
-// joins the group updates the group's notification in place, at once, into
-// the summary ("12 documents completed", one line per file): a replaced
-// notification counts as one, so even two outcomes a second apart share one
-// notification. Without one (beeep on Windows and macOS cannot replace), the
-// first BurstSize-1 outcomes of a group are shown at once, one each, as no
-// burst has happened yet; from the BurstSize-th on, the group is a burst and
-// its remaining outcomes are held and shown as one summary when the group
-// closes. Nothing is named in two notifications.
+// Grouping. Every outcome is shown at once. While fewer than BurstSize
+// outcomes fall within BurstWindow, each is a notification of its own (one
+// or two outcomes are never merged). The BurstSize-th within the window
+// makes a burst, and the group stays open while outcomes keep arriving less
+// than BurstWindow apart (so a thousand documents dropped at once end as
+// one summary); without a Replacer it is capped at 4×BurstWindow after it
+// opened, so the outcomes held for its summary are shown every few seconds.
+// With a Replacer (DesktopSender on Linux: org.freedesktop.Notifications
+// with replaces_id and CloseNotification) the burst becomes one summary at
+// once ("3 documents completed", one line per file): the latest of the
+// notifications already shown is updated in place into the summary, the
+// older ones of the window are closed, and every later outcome of the burst
+// updates the summary in place. Updating in place rather than closing all
+// and showing a new one keeps the notification the person is looking at
+// where it is; the design counts an updated notification as the same one.
+// Without a Replacer (beeep on Windows and macOS can neither replace nor
+// close), the first BurstSize-1 outcomes stay as shown, and the burst's
+// remaining outcomes are held and shown as one summary when the group
+// closes. Nothing is named in two notifications left on screen (except
+// after the D-Bus fallback, which cannot take a notification back).
 //
 // Sending. A D-Bus call can block for ever (a wedged daemon). Each call runs
 // on a goroutine of its own, but only one is ever in flight: the loop stops
 // waiting after Config.Timeout, reports the failure, and keeps consuming
 // events; updates that become due while a call is in flight are merged and
-// sent when it returns (a backlog of new notifications becomes one). At most
-// one goroutine can ever be stuck in the desktop.
+// sent when it returns (a backlog of new notifications becomes one). Closing
+// the notifications a summary replaced waits until nothing is due to be
+// shown, so it never delays one. At most one goroutine can ever be stuck in
+// the desktop.
 package notify
 
 import (

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -125,21 +126,22 @@ func TestEscapesOutsideTextInBody(t *testing.T) {
 	}
 }
 
-// settled waits until the desktop shows want notifications, the last of
-// them naming lines files, and until no further Notify call follows.
+// settled waits until the desktop shows want notifications (those taken
+// off the screen not counted), the last of them naming lines files, and
+// until no further Notify call follows.
 func (h *harness) settled(want, lines int) []fakedesktop.Notification {
 	h.t.Helper()
-	calls, err := h.d.WaitFor(func(calls []fakedesktop.Notification) bool {
-		shown := fakedesktop.Fold(calls)
-		return len(shown) >= want && strings.Count(shown[len(shown)-1].Body, "\n")+1 >= lines
+	calls, err := h.d.WaitFor(func([]fakedesktop.Notification) bool {
+		shown := h.d.Shown()
+		return len(shown) == want && strings.Count(shown[len(shown)-1].Body, "\n")+1 >= lines
 	}, wait)
 	if err != nil {
-		h.t.Fatalf("%v: %+v", err, fakedesktop.Fold(calls))
+		h.t.Fatalf("%v: %+v", err, h.d.Shown())
 	}
 	if err := h.d.ExpectNoMore(len(calls), 2*h.window); err != nil {
 		h.t.Fatal(err)
 	}
-	return fakedesktop.Fold(calls)
+	return h.d.Shown()
 }
 
 func TestFirstOutcomeIsShownAtOnce(t *testing.T) {
@@ -164,9 +166,9 @@ func TestBurstUpdatesOneNotificationInPlace(t *testing.T) {
 		files = append(files, f)
 		ev := outcomeEvent(int64(100+i), "/data/"+f, jobs.StatusCompleted, "")
 		h.push(ev, ev) // every outcome arrives twice (webhook and poll)
-		if i == 1 {
-			// The first is on screen before the second arrives.
-			if _, err := h.d.WaitNotifications(1, wait); err != nil {
+		if i <= 2 {
+			// The first two are on screen before the next arrives.
+			if _, err := h.d.WaitNotifications(i, wait); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -175,14 +177,20 @@ func TestBurstUpdatesOneNotificationInPlace(t *testing.T) {
 	if len(shown) != 1 {
 		t.Fatalf("%d notifications, want 1 updated in place: %+v", len(shown), shown)
 	}
+	// The first two were notifications of their own; the third made them
+	// one summary: the second's, updated in place, the first closed.
 	calls := h.d.Notifications()
-	if calls[0].ReplacesID != 0 || calls[0].Summary != "scan-01.pdf completed" {
-		t.Errorf("first call %+v, want a new notification for scan-01.pdf", calls[0])
+	if calls[0].ReplacesID != 0 || calls[0].Summary != "scan-01.pdf completed" ||
+		calls[1].ReplacesID != 0 || calls[1].Summary != "scan-02.pdf completed" {
+		t.Errorf("first calls %+v, %+v, want new notifications for scan-01.pdf and scan-02.pdf", calls[0], calls[1])
 	}
-	for _, c := range calls[1:] {
-		if c.ReplacesID != calls[0].ID || c.ID != calls[0].ID {
-			t.Errorf("update %+v does not replace notification %d", c, calls[0].ID)
+	for _, c := range calls[2:] {
+		if c.ReplacesID != calls[1].ID || c.ID != calls[1].ID {
+			t.Errorf("update %+v does not replace notification %d", c, calls[1].ID)
 		}
+	}
+	if got := h.d.Dismissed(); !slices.Equal(got, []uint32{calls[0].ID}) {
+		t.Errorf("closed %v, want the first notification (%d)", got, calls[0].ID)
 	}
 	got := shown[0]
 	if got.Summary != "12 documents completed" {
@@ -199,6 +207,55 @@ func TestBurstUpdatesOneNotificationInPlace(t *testing.T) {
 	}
 	if got.AppName != "Reducto Tray" {
 		t.Errorf("app name %q", got.AppName)
+	}
+}
+
+// Two outcomes half a second apart, one completed and one failed, are two
+// notifications: only three or more within the window make a summary.
+func TestTwoOutcomesHalfASecondApartAreTwoNotifications(t *testing.T) {
+	h := start(t, Config{BurstWindow: 2 * time.Second})
+	h.push(outcomeEvent(1, "/d/good.pdf", jobs.StatusCompleted, ""))
+	if _, err := h.d.WaitNotifications(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // the gap the issue reported (input, not synchronisation)
+	h.push(outcomeEvent(2, "/d/bad.pdf", jobs.StatusFailed, "unreadable"))
+	// Nothing merges them, before or after the window ends.
+	got := h.expect(2)
+	if got[0].Summary != "good.pdf completed" || got[1].Summary != "bad.pdf failed" || got[1].ReplacesID != 0 || got[1].ID == got[0].ID {
+		t.Fatalf("notifications %+v, want one for each file", got)
+	}
+	if shown := h.d.Shown(); len(shown) != 2 || len(h.d.Dismissed()) != 0 {
+		t.Fatalf("the desktop shows %+v (closed %v), want both", shown, h.d.Dismissed())
+	}
+}
+
+// A third outcome within the window turns the two notifications shown so
+// far into one summary naming all three: the latest is updated in place,
+// the other closed, so the person sees one notification.
+func TestThirdOutcomeMakesTheTwoOneSummary(t *testing.T) {
+	h := start(t, Config{BurstWindow: 2 * time.Second})
+	h.push(outcomeEvent(1, "/d/one.pdf", jobs.StatusCompleted, ""))
+	first, err := h.d.WaitCall(1, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.push(outcomeEvent(2, "/d/two.pdf", jobs.StatusFailed, "bad scan"))
+	second, err := h.d.WaitCall(2, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.push(outcomeEvent(3, "/d/three.pdf", jobs.StatusCompleted, ""))
+	shown := h.settled(1, 3)
+	got := shown[0]
+	if got.ID != second.ID || got.Summary != "2 completed, 1 failed" {
+		t.Errorf("summary %+v, want notification %d updated to name all three", got, second.ID)
+	}
+	if want := "one.pdf: parse completed\ntwo.pdf: parse failed: bad scan\nthree.pdf: parse completed"; got.Body != want {
+		t.Errorf("body %q, want %q", got.Body, want)
+	}
+	if closed := h.d.Dismissed(); !slices.Equal(closed, []uint32{first.ID}) {
+		t.Errorf("closed %v, want the first notification %d", closed, first.ID)
 	}
 }
 

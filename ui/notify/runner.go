@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -44,9 +45,20 @@ func (n *Notifier) Run(ctx context.Context, events <-chan jobs.Event) {
 // with the one that opened it.
 type group struct {
 	start, last time.Time
-	count       int       // outcomes accepted into the group
-	note        *note     // the notification the group opened with
-	held        []outcome // burst outcomes waiting for the summary (no Replacer)
+	count       int // outcomes accepted into the group
+	// recent are the group's notifications of one outcome each, shown at
+	// once, with when each outcome came: while fewer than BurstSize
+	// outcomes fall within BurstWindow, each is its own notification.
+	recent []recentNote
+	burst  bool      // BurstSize outcomes came within BurstWindow
+	sum    *note     // the burst's summary, updated in place (Replacer)
+	held   []outcome // burst outcomes waiting for the summary (no Replacer)
+}
+
+// recentNote is a notification of one outcome and when that outcome came.
+type recentNote struct {
+	nt *note
+	at time.Time
 }
 
 // closesAt is when the group stops taking outcomes: a quiet BurstWindow,
@@ -62,16 +74,20 @@ func (g *group) closesAt(w time.Duration, capped bool) time.Time {
 	return quiet
 }
 
-// note is one notification on screen, or about to be.
+// note is one notification on screen, or about to be, or (dismiss set and
+// nothing else) a request to take one off the screen.
 type note struct {
 	id       uint32    // the server's id; 0 until shown through a Replacer
 	outcomes []outcome // everything it names, in arrival order
 	sent     int       // outcomes the server has been given (the rest are due)
 	fixed    bool      // cannot be updated: shown through a plain Sender
 	queued   bool      // in runner.queue
+	// merged: a summary took over what it names; once it has an id it is
+	// taken off the screen (Replacer.Dismiss), never updated again.
+	merged bool
 }
 
-// result is what a Send or Replace goroutine reports.
+// result is what a Send, Replace or Dismiss goroutine reports.
 type result struct {
 	id  uint32
 	err error
@@ -83,11 +99,13 @@ type runner struct {
 	replacer Replacer           // nil: the sender cannot replace
 	seen     map[int64]struct{} // local ids already shown, suppressed or due
 
-	cur   *group  // the open group, if any
-	queue []*note // notes with outcomes due, oldest first
+	cur     *group   // the open group, if any
+	queue   []*note  // notes with outcomes due, oldest first
+	dismiss []uint32 // notifications to take off the screen, after the queue
 
 	inflight  *note       // the note a call is out for
 	inflightN int         // how many of its outcomes that call carries
+	closing   uint32      // the notification a Dismiss call is out for
 	timedOut  bool        // the call in flight was already reported as timed out
 	done      chan result // the call's result; buffered so it never leaks
 
@@ -108,6 +126,9 @@ func newRunner(n *Notifier) *runner {
 	r.sendT.Stop()
 	return r
 }
+
+// busy reports whether a call is out.
+func (r *runner) busy() bool { return r.inflight != nil || r.closing != 0 }
 
 // accept takes one engine event that arrived at now.
 func (r *runner) accept(ev jobs.Event, now time.Time) {
@@ -140,25 +161,102 @@ func (r *runner) accept(ev jobs.Event, now time.Time) {
 	}
 	defer r.reportQueued()
 	if r.cur == nil {
-		nt := &note{outcomes: []outcome{o}, fixed: r.replacer == nil}
-		r.cur = &group{start: now, last: now, count: 1, note: nt}
-		r.enqueue(nt)
-		return
+		r.cur = &group{start: now}
 	}
 	g := r.cur
 	g.last = now
 	g.count++
+	if !g.burst {
+		// Notifications older than the window stay as they are.
+		keep := g.recent[:0]
+		for _, rn := range g.recent {
+			if now.Sub(rn.at) < r.n.cfg.BurstWindow {
+				keep = append(keep, rn)
+			}
+		}
+		g.recent = keep
+		if len(g.recent)+1 < r.n.cfg.BurstSize {
+			// Not a burst (yet): its own notification, at once.
+			nt := &note{outcomes: []outcome{o}, fixed: r.replacer == nil}
+			g.recent = append(g.recent, recentNote{nt, now})
+			r.enqueue(nt)
+			return
+		}
+		g.burst = true
+		if r.replacer != nil && !g.anyFixed() {
+			r.summarise(g, o)
+			return
+		}
+	}
 	switch {
-	case !g.note.fixed:
-		// Shown at once by updating the group's notification in place.
-		g.note.outcomes = append(g.note.outcomes, o)
-		r.enqueue(g.note)
-	case g.count < r.n.cfg.BurstSize && len(g.held) == 0:
-		// Not a burst (yet): its own notification, at once.
-		r.enqueue(&note{outcomes: []outcome{o}, fixed: true})
+	case g.sum != nil && !g.sum.fixed:
+		// Shown at once by updating the summary in place.
+		g.sum.outcomes = append(g.sum.outcomes, o)
+		r.enqueue(g.sum)
 	default:
 		g.held = append(g.held, o)
 	}
+}
+
+// anyFixed reports whether a notification of the group went out through a
+// path that cannot replace or close it (the D-Bus fallback): the group then
+// shows its burst as a plain Sender does.
+func (g *group) anyFixed() bool {
+	for _, rn := range g.recent {
+		if rn.nt.fixed {
+			return true
+		}
+	}
+	return false
+}
+
+// summarise turns the group's notifications into one summary naming them
+// and o, at the moment the burst is recognised (design.md: a burst "becomes
+// one summary"; on Linux the notification already shown is updated in
+// place). The summary takes over the latest notification that is on screen
+// or on its way there, so the person sees it change in place rather than a
+// new one pop up; the older ones are taken off the screen with
+// CloseNotification (once they land, if their call is still out), and
+// those not sent yet are never shown: one notification remains, naming
+// every file of the burst. What was shown is named again in the summary,
+// first, so the note's shown part stays a prefix of its outcomes.
+func (r *runner) summarise(g *group, o outcome) {
+	k := len(g.recent) - 1
+	for i, rn := range g.recent {
+		if rn.nt.id != 0 || rn.nt == r.inflight {
+			k = i
+		}
+	}
+	sum := g.recent[k].nt
+	var before, after []outcome
+	for i, rn := range g.recent {
+		nt := rn.nt
+		switch {
+		case i == k:
+			continue
+		case i < k:
+			before = append(before, nt.outcomes...)
+		default:
+			after = append(after, nt.outcomes...)
+		}
+		r.unqueue(nt)
+		switch {
+		case nt == r.inflight:
+			nt.merged = true
+		case nt.id != 0:
+			r.dismiss = append(r.dismiss, nt.id)
+		}
+	}
+	outs := append(append(append(before, sum.outcomes...), after...), o)
+	switch {
+	case sum == r.inflight:
+		r.inflightN += len(before)
+	case sum.sent > 0:
+		sum.sent += len(before)
+	}
+	sum.outcomes = outs
+	g.recent, g.sum = nil, sum
+	r.enqueue(sum)
 }
 
 // closeGroup ends the open group; outcomes it held become one summary.
@@ -178,6 +276,15 @@ func (r *runner) enqueue(nt *note) {
 	r.queue = append(r.queue, nt)
 }
 
+// unqueue takes nt out of the queue, if it is there.
+func (r *runner) unqueue(nt *note) {
+	if !nt.queued {
+		return
+	}
+	nt.queued = false
+	r.queue = slices.DeleteFunc(r.queue, func(q *note) bool { return q == nt })
+}
+
 // arm points the close timer at the open group's end when outcomes wait
 // for it; a group whose outcomes are all shown closes lazily, on the next
 // outcome.
@@ -189,11 +296,12 @@ func (r *runner) arm() {
 	r.closeT.Reset(max(time.Until(r.cur.closesAt(r.n.cfg.BurstWindow, r.replacer == nil)), 0))
 }
 
-// kick starts the next call when none is in flight. The mode and pause are
-// checked again for what is not shown yet, so pausing also silences what
-// was waiting behind a slow call or for a summary.
+// kick starts the next call when none is in flight: what is due to be
+// shown first, then what is to be taken off the screen. The mode and pause
+// are checked again for what is not shown yet, so pausing also silences
+// what was waiting behind a slow call or for a summary.
 func (r *runner) kick() {
-	for r.inflight == nil && len(r.queue) > 0 {
+	for !r.busy() && len(r.queue) > 0 {
 		nt := r.queue[0]
 		r.queue = r.queue[1:]
 		nt.queued = false
@@ -205,6 +313,14 @@ func (r *runner) kick() {
 			r.fold(nt)
 		}
 		r.dispatch(nt)
+	}
+	if !r.busy() && len(r.dismiss) > 0 {
+		id := r.dismiss[0]
+		r.dismiss = r.dismiss[1:]
+		r.closing, r.timedOut = id, false
+		done, dismiss := r.done, r.replacer.Dismiss
+		go func() { done <- result{err: dismiss(id)} }()
+		r.sendT.Reset(r.n.cfg.Timeout)
 	}
 }
 
@@ -228,14 +344,34 @@ func (r *runner) fold(nt *note) {
 	for _, q := range r.queue {
 		if q.sent == 0 && q.fixed == nt.fixed {
 			nt.outcomes = append(nt.outcomes, r.stillWanted(q.outcomes, 0)...)
-			if r.cur != nil && r.cur.note == q {
-				r.cur.note = nt
-			}
+			r.cur.replace(q, nt)
 			continue
 		}
 		rest = append(rest, q)
 	}
 	r.queue = rest
+}
+
+// replace makes the open group (if any) refer to nt where it referred to
+// old, which fold merged into nt.
+func (g *group) replace(old, nt *note) {
+	if g == nil {
+		return
+	}
+	if g.sum == old {
+		g.sum = nt
+	}
+	has := slices.ContainsFunc(g.recent, func(rn recentNote) bool { return rn.nt == nt })
+	for i, rn := range g.recent {
+		if rn.nt == old {
+			if has {
+				g.recent = slices.Delete(g.recent, i, i+1)
+			} else {
+				g.recent[i].nt = nt
+			}
+			return
+		}
+	}
 }
 
 func (r *runner) dispatch(nt *note) {
@@ -257,17 +393,29 @@ func (r *runner) dispatch(nt *note) {
 }
 
 func (r *runner) finished(res result) {
-	nt := r.inflight
-	r.inflight = nil
 	r.sendT.Stop()
 	if res.err != nil {
 		r.n.fail(res.err)
 	} else {
 		r.n.succeeded()
 	}
+	if r.closing != 0 {
+		r.closing = 0
+		return
+	}
+	nt := r.inflight
+	r.inflight = nil
 	// Each outcome gets one attempt: a failed call is not retried (a later
 	// update of the same notification names it again).
 	nt.sent = r.inflightN
+	if nt.merged {
+		// A summary names it now: off the screen it goes. (Shown through
+		// the fallback, id 0, it cannot be taken back.)
+		if res.err == nil && res.id != 0 {
+			r.dismiss = append(r.dismiss, res.id)
+		}
+		return
+	}
 	switch {
 	case res.err != nil || nt.fixed:
 	case res.id != 0:
@@ -280,7 +428,7 @@ func (r *runner) finished(res result) {
 		nt.outcomes = nt.outcomes[:nt.sent]
 		switch {
 		case len(extra) == 0:
-		case r.cur != nil && r.cur.note == nt:
+		case r.cur != nil && r.cur.sum == nt:
 			r.cur.held = append(extra, r.cur.held...)
 		default:
 			r.enqueue(&note{outcomes: extra, fixed: true})
@@ -293,7 +441,7 @@ func (r *runner) finished(res result) {
 }
 
 func (r *runner) expired() {
-	if r.inflight == nil || r.timedOut {
+	if !r.busy() || r.timedOut {
 		return
 	}
 	r.timedOut = true
@@ -306,7 +454,7 @@ func (r *runner) reportQueued() {
 	if h == nil {
 		return
 	}
-	if r.inflight == nil && len(r.queue) == 0 {
+	if !r.busy() && len(r.queue) == 0 {
 		h(0)
 		return
 	}
@@ -330,7 +478,7 @@ func (r *runner) drain(ctx context.Context) {
 		r.closeGroup()
 	}
 	r.kick()
-	for r.inflight != nil {
+	for r.busy() {
 		if r.timedOut {
 			return
 		}

@@ -28,6 +28,10 @@ type Replacer interface {
 	// path without replaces_id, such as beeep); the Notifier then stops
 	// updating that notification.
 	Replace(id uint32, title, body string) (uint32, error)
+	// Dismiss takes notification id off the screen (CloseNotification):
+	// when a third outcome makes a burst, the notifications of the first
+	// two give way to the one summary that names all three.
+	Dismiss(id uint32) error
 }
 
 // beeepMu serialises BeeepSender calls: beeep.AppName is a package global

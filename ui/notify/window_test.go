@@ -10,11 +10,15 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// call is one Send or Replace a scriptedSender saw.
+// call is one Send, Replace or Dismiss a scriptedSender saw; a Dismiss
+// has the title "(dismissed)".
 type call struct {
 	replaces uint32
 	title    string
 }
+
+// dismissed is the title of a Dismiss call.
+const dismissed = "(dismissed)"
 
 // scriptedSender records calls and answers at once; as a Replacer it hands
 // out ids like a notification server, or 0 (a fallback) when noReplace.
@@ -44,6 +48,13 @@ func (s *scriptedSender) Replace(id uint32, title, _ string) (uint32, error) {
 		id = s.next
 	}
 	return id, nil
+}
+
+func (s *scriptedSender) Dismiss(id uint32) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, call{replaces: id, title: dismissed})
+	return nil
 }
 
 // plainSender hides Replace: a sender like beeep.
@@ -82,7 +93,7 @@ func (c *clockRun) advance(now time.Time) {
 }
 
 func (c *clockRun) settle() {
-	for c.r.kick(); c.r.inflight != nil; c.r.kick() {
+	for c.r.kick(); c.r.busy(); c.r.kick() {
 		c.r.finished(<-c.r.done)
 	}
 }
@@ -102,11 +113,17 @@ func TestReplacerShowsAtOnceAndUpdatesInPlace(t *testing.T) {
 	c := newClockRun(t, s, s)
 	c.at(0, 1)
 	c.want(call{0, "f1.pdf completed"})
+	// One or two outcomes: each its own notification.
 	c.at(0.5, 2)
+	c.want(call{0, "f2.pdf completed"})
+	// The third within the window makes a burst: the latest notification
+	// becomes the summary in place, the other leaves the screen.
 	c.at(1.0, 3)
-	c.want(call{1, "2 documents completed"}, call{1, "3 documents completed"})
+	c.want(call{2, "3 documents completed"}, call{1, dismissed})
+	c.at(1.5, 5)
+	c.want(call{2, "4 documents completed"})
 	// A quiet window closes the group: the next outcome is a new notification.
-	c.at(3.1, 4)
+	c.at(3.6, 4)
 	c.want(call{0, "f4.pdf completed"})
 }
 
@@ -116,15 +133,18 @@ func TestReplacerSteadyStreamStaysOneNotification(t *testing.T) {
 	for i := 0; i < 40; i++ { // one every 0.5 s for 20 s: never a quiet window
 		c.at(float64(i)*0.5, int64(i+1))
 	}
-	var news int
+	var onScreen int
 	for _, cl := range s.calls {
-		if cl.replaces == 0 {
-			news++
+		switch {
+		case cl.title == dismissed:
+			onScreen--
+		case cl.replaces == 0:
+			onScreen++
 		}
 	}
 	// A large drop finishing over 20 s is one summary, updated in place.
-	if news != 1 {
-		t.Errorf("%d notifications for a 20 s stream, want 1: %+v", news, s.calls)
+	if onScreen != 1 {
+		t.Errorf("%d notifications left for a 20 s stream, want 1: %+v", onScreen, s.calls)
 	}
 	if last := s.calls[len(s.calls)-1]; last.title != "40 documents completed" {
 		t.Errorf("the last update says %q, want all 40", last.title)
@@ -153,4 +173,29 @@ func TestFallbackMidBurstIsNotLost(t *testing.T) {
 	}
 	c.advance(c.t0.Add(5 * time.Second))
 	c.want(call{0, "f1.pdf completed"}, call{title: "f2.pdf completed"}, call{title: "3 documents completed"})
+}
+
+func TestReplacerTwoOutcomesAreTwoNotifications(t *testing.T) {
+	s := &scriptedSender{}
+	c := newClockRun(t, s, s)
+	c.at(0, 1)
+	c.at(0.5, 2)
+	c.want(call{0, "f1.pdf completed"}, call{0, "f2.pdf completed"})
+	// The window passes: the pair stays two notifications.
+	c.advance(c.t0.Add(5 * time.Second))
+	c.want()
+}
+
+func TestReplacerBurstNeedsThreeWithinTheWindow(t *testing.T) {
+	s := &scriptedSender{}
+	c := newClockRun(t, s, s)
+	// 1.5 s apart: never three within 2 s, so each is its own.
+	c.at(0, 1)
+	c.at(1.5, 2)
+	c.at(3.0, 3)
+	c.want(call{0, "f1.pdf completed"}, call{0, "f2.pdf completed"}, call{0, "f3.pdf completed"})
+	// The fourth has f2 and f3 within the window: those three are the
+	// burst; f1, older, stays as it is.
+	c.at(3.2, 4)
+	c.want(call{3, "3 documents completed"}, call{2, dismissed})
 }

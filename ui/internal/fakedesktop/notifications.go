@@ -2,6 +2,7 @@ package fakedesktop
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ type notificationServer struct {
 	gen     int           // bumped by reset: calls held across it are dropped
 	failing bool          // Notify answers with an error (SetNotifyFail)
 	closed  chan struct{}
+	// dismissed are the ids taken off the screen with CloseNotification
+	// (and not shown again since), in the order of the calls.
+	dismissed []uint32
 }
 
 func exportNotifications(conn *dbus.Conn) (*notificationServer, error) {
@@ -111,6 +115,7 @@ func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, 
 		s.nextID++
 		id = s.nextID
 	}
+	s.dismissed = slices.DeleteFunc(s.dismissed, func(d uint32) bool { return d == id })
 	s.got = append(s.got, Notification{
 		ID: id, AppName: app, ReplacesID: replaces, Icon: icon, Summary: summary, Body: body,
 		Actions: actions, Hints: hints, Timeout: timeout, Sender: string(sender), At: at,
@@ -130,8 +135,15 @@ func (s *notificationServer) GetServerInformation() (name, vendor, version, spec
 	return "fakedesktop", "reducto-tray tests", "1.0", "1.2", nil
 }
 
-// CloseNotification is accepted and ignored: nothing is on screen.
-func (s *notificationServer) CloseNotification(id uint32) *dbus.Error { return nil }
+// CloseNotification takes a notification off the (imagined) screen:
+// Shown leaves it out from then on.
+func (s *notificationServer) CloseNotification(id uint32) *dbus.Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dismissed = append(s.dismissed, id)
+	s.signal()
+	return nil
+}
 
 func (s *notificationServer) close() {
 	s.mu.Lock()
@@ -147,6 +159,7 @@ func (s *notificationServer) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.got = nil
+	s.dismissed = nil
 	s.failing = false
 	s.gen++
 	if s.gate != nil {
@@ -212,9 +225,23 @@ func (d *Desktop) WaitNotifications(n int, timeout time.Duration) ([]Notificatio
 }
 
 // Shown returns what a desktop would show: one entry per notification id, in
-// the order the ids first appeared, each with the text of its latest update.
+// the order the ids first appeared, each with the text of its latest update,
+// without those taken off the screen with CloseNotification.
 func (d *Desktop) Shown() []Notification {
-	return Fold(d.Notifications())
+	s := d.notifications
+	s.mu.Lock()
+	calls, gone := append([]Notification(nil), s.got...), slices.Clone(s.dismissed)
+	s.mu.Unlock()
+	return slices.DeleteFunc(Fold(calls), func(n Notification) bool { return slices.Contains(gone, n.ID) })
+}
+
+// Dismissed returns the ids taken off the screen with CloseNotification and
+// not shown again since, in the order of the calls.
+func (d *Desktop) Dismissed() []uint32 {
+	s := d.notifications
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.dismissed)
 }
 
 // Fold reduces Notify calls to one entry per id (see Shown).

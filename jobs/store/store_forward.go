@@ -16,8 +16,10 @@ import (
 // PendingForward is the oldest forward still to be sent to one target,
 // with what is needed to send it.
 type PendingForward struct {
-	Seq      int64 // the forward row's id
-	Entry    int64 // the delivery log record's Seq
+	Seq      int64    // the forward row's id
+	Entry    int64    // the delivery log record's Seq
+	ID       string   // the delivery id
+	Via      jobs.Via // the route it came by
 	URL      string
 	Attempts int
 	NextTry  time.Time // zero: due now
@@ -32,17 +34,19 @@ func (s *Store) NextForward(ctx context.Context, url string) (p PendingForward, 
 	var (
 		next    int64
 		headers sql.NullString
+		via     string
 	)
-	err = s.r.QueryRowContext(ctx, `SELECT f.seq, f.entry, f.url, f.attempts, f.next_try, d.headers, d.body
+	err = s.r.QueryRowContext(ctx, `SELECT f.seq, f.entry, d.id, d.via, f.url, f.attempts, f.next_try, d.headers, d.body
 		FROM forwards f JOIN delivery_log d ON d.seq = f.entry
 		WHERE f.url = ? AND f.state = 'retrying' ORDER BY f.seq LIMIT 1`, url).
-		Scan(&p.Seq, &p.Entry, &p.URL, &p.Attempts, &next, &headers, &p.Body)
+		Scan(&p.Seq, &p.Entry, &p.ID, &via, &p.URL, &p.Attempts, &next, &headers, &p.Body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, false, nil
 	}
 	if err != nil {
 		return p, false, fmt.Errorf("next forward to %s: %w", url, err)
 	}
+	p.Via = jobs.Via(via)
 	if next > 0 {
 		p.NextTry = fromMS(next)
 	}

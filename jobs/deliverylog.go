@@ -35,6 +35,11 @@ const (
 	ViaRelay  Via = "relay"  // a Svix relay event replayed in-process
 )
 
+// SelfTestJobPrefix starts the job_id of the Webhooks view's self-test
+// delivery: the receiver records it, hands it to neither the engine nor
+// the forward targets, and a replay never sends it.
+const SelfTestJobPrefix = "reducto-tray-self-test-"
+
 // ForwardState is a forward target's state for one delivery.
 type ForwardState string
 

@@ -84,10 +84,15 @@ func (s *Store) UpdateForward(ctx context.Context, seq int64, u ForwardUpdate) e
 	return nil
 }
 
+// notSelfTest keeps the app's own self-test deliveries (job_id starting
+// with jobs.SelfTestJobPrefix, bound as its length then itself) out of
+// every replay: they are never forwarded.
+const notSelfTest = `substr(job_id, 1, ?) <> ?`
+
 // QueueForwards queues the records entries again to every url (a replay):
 // one new forward row per record and url, sent after what is already
-// queued for that url. Records without a stored body are skipped; it
-// returns how many forwards were queued.
+// queued for that url. Records without a stored body, and self-test
+// deliveries, are skipped; it returns how many forwards were queued.
 func (s *Store) QueueForwards(ctx context.Context, entries []int64, urls []string) (int, error) {
 	w, err := s.writer()
 	if err != nil {
@@ -106,7 +111,8 @@ func (s *Store) QueueForwards(ctx context.Context, entries []int64, urls []strin
 	for _, e := range entries {
 		for _, u := range urls {
 			res, err := tx.ExecContext(ctx, `INSERT INTO forwards (entry, url, state, updated_at)
-				SELECT seq, ?, 'retrying', ? FROM delivery_log WHERE seq = ? AND body IS NOT NULL`, u, now, e)
+				SELECT seq, ?, 'retrying', ? FROM delivery_log WHERE seq = ? AND body IS NOT NULL AND `+notSelfTest,
+				u, now, e, len(jobs.SelfTestJobPrefix), jobs.SelfTestJobPrefix)
 			if err != nil {
 				return 0, fmt.Errorf("queue forward of delivery %d to %s: %w", e, u, err)
 			}
@@ -121,11 +127,12 @@ func (s *Store) QueueForwards(ctx context.Context, entries []int64, urls []strin
 }
 
 // ForwardableIn returns the Seq of every accepted or duplicate record with
-// a stored body received in [since, until), oldest first: what a replay of
-// a time range sends.
+// a stored body received in [since, until), oldest first, self-test
+// deliveries left out: what a replay of a time range sends.
 func (s *Store) ForwardableIn(ctx context.Context, since, until time.Time) ([]int64, error) {
-	q := `SELECT seq FROM delivery_log WHERE verdict IN ('accepted', 'duplicate') AND body IS NOT NULL AND received_at >= ?`
-	args := []any{unixMS(since)}
+	q := `SELECT seq FROM delivery_log WHERE verdict IN ('accepted', 'duplicate') AND body IS NOT NULL AND received_at >= ?
+		AND ` + notSelfTest
+	args := []any{unixMS(since), len(jobs.SelfTestJobPrefix), jobs.SelfTestJobPrefix}
 	if !until.IsZero() {
 		q += ` AND received_at < ?`
 		args = append(args, unixMS(until))

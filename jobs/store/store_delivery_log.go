@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +69,35 @@ type logRow struct {
 	size    int64
 }
 
+// credentialHeaders are the request headers whose values the delivery log
+// never stores: a forged request, or a proxy in front of the receiver, can
+// carry someone's credentials, and the log keeps headers for 14 days.
+var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+
+// Redacted replaces a credential header's value in the delivery log.
+const Redacted = "[redacted]"
+
+// redactCredentials returns h with each credentialHeaders value replaced
+// by Redacted (the name kept, so the log still shows one was sent); h
+// itself when it has none, and never changed in place.
+func redactCredentials(h http.Header) http.Header {
+	out, cloned := h, false
+	for k, vs := range h {
+		if !slices.ContainsFunc(credentialHeaders, func(c string) bool { return strings.EqualFold(k, c) }) {
+			continue
+		}
+		if !cloned {
+			out, cloned = h.Clone(), true
+		}
+		red := make([]string, len(vs))
+		for i := range red {
+			red[i] = Redacted
+		}
+		out[k] = red
+	}
+	return out
+}
+
 // encodeLogRows encodes recs' headers and counts their sizes: work that
 // needs no lock, done before the write transaction where it can be.
 func encodeLogRows(recs []jobs.DeliveryRecord) ([]logRow, error) {
@@ -76,7 +106,7 @@ func encodeLogRows(recs []jobs.DeliveryRecord) ([]logRow, error) {
 		r := &recs[i]
 		row := logRow{rec: r}
 		if r.Headers != nil {
-			b, err := encodeHeaders(r.Headers)
+			b, err := encodeHeaders(redactCredentials(r.Headers))
 			if err != nil {
 				return nil, fmt.Errorf("delivery %s: encode headers: %w", r.ID, err)
 			}

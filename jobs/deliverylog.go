@@ -109,6 +109,16 @@ type DeliveryFilter struct {
 	Limit     int // 0: 200
 }
 
+// LogTrimmed is what keeping the delivery log within its caps did.
+type LogTrimmed struct {
+	Left    int64 // bytes the log counts for afterwards (a size trim only)
+	Removed int64 // records deleted
+	// Dropped is how many forwards were given up unsent because their
+	// record went: each is left failed with an Error starting "dropped:",
+	// its record kept without headers and body to say so.
+	Dropped int64
+}
+
 // SelfTestStep is one step of the Webhooks view's health check (a signed
 // test delivery sent to the app's own receiver) and its result.
 type SelfTestStep struct {

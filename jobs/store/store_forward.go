@@ -67,7 +67,9 @@ type ForwardUpdate struct {
 	Error    string
 }
 
-// UpdateForward records the outcome of an attempt.
+// UpdateForward records the outcome of an attempt. A forward dropped or
+// given up meanwhile (no longer retrying) keeps that state unless the
+// attempt delivered it.
 func (s *Store) UpdateForward(ctx context.Context, seq int64, u ForwardUpdate) error {
 	w, err := s.writer()
 	if err != nil {
@@ -78,7 +80,8 @@ func (s *Store) UpdateForward(ctx context.Context, seq int64, u ForwardUpdate) e
 		next = unixMS(u.NextTry)
 	}
 	if _, err := w.ExecContext(ctx, `UPDATE forwards SET state = ?, code = ?, attempts = ?, next_try = ?, last_error = ?, updated_at = ?
-		WHERE seq = ?`, string(u.State), u.Code, u.Attempts, next, u.Error, unixMS(time.Now()), seq); err != nil {
+		WHERE seq = ? AND (state = 'retrying' OR ? = 'delivered')`, string(u.State), u.Code, u.Attempts, next, u.Error,
+		unixMS(time.Now()), seq, string(u.State)); err != nil {
 		return fmt.Errorf("update forward %d: %w", seq, err)
 	}
 	return nil

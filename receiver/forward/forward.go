@@ -67,7 +67,8 @@ const (
 )
 
 // DefaultPolicy spaces the retries of a failing target: 1 s doubling to
-// 5 min, so 12 attempts span about half an hour.
+// 5 min, so 12 attempts span about 20 minutes before a refused forward is
+// parked as failed.
 var DefaultPolicy = backoff.Policy{Min: time.Second, Max: 5 * time.Minute, Factor: 2, Jitter: 0.2}
 
 // Config wires a Forwarder. Store is required.

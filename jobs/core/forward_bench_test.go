@@ -102,9 +102,10 @@ func BenchmarkForwardDrainAfterTargetBack(b *testing.B) {
 		arrivals := make([]time.Time, 0, drainQueued)
 		var mu sync.Mutex
 		done := make(chan struct{})
-		target := &verifyingTarget{secret: testSecret}
+		target := &svixTarget{}
+		verify := target.handler(func() string { return testSecret })
 		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			target.ServeHTTP(w, r)
+			verify(w, r)
 			mu.Lock()
 			arrivals = append(arrivals, time.Now())
 			if len(arrivals) == drainQueued {

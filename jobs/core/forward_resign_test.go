@@ -23,41 +23,6 @@ import (
 // testSecret.
 const rotatedSecret = "whsec_cm90YXRlZC1zZWNyZXQtZm9yLWZvcndhcmRzLTMy"
 
-// verifyingTarget is a user's handler verifying with the svix library
-// (which refuses a timestamp more than 5 minutes from the wall clock); it
-// keeps what it accepted and counts what it refused.
-type verifyingTarget struct {
-	secret  string
-	mu      sync.Mutex
-	ok      []http.Header
-	bodies  [][]byte
-	refused []string
-}
-
-func (v *verifyingTarget) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	wh, err := svix.NewWebhook(v.secret)
-	if err == nil {
-		err = wh.Verify(body, r.Header)
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if err != nil {
-		v.refused = append(v.refused, err.Error())
-		http.Error(w, err.Error(), http.StatusUnauthorized)
-		return
-	}
-	v.ok = append(v.ok, r.Header.Clone())
-	v.bodies = append(v.bodies, body)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (v *verifyingTarget) accepted() ([]http.Header, [][]byte, []string) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return append([]http.Header(nil), v.ok...), append([][]byte(nil), v.bodies...), append([]string(nil), v.refused...)
-}
-
 func openTestStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(settings.DatabasePath(t.TempDir()))
@@ -106,8 +71,8 @@ func forwardsOf(t testing.TB, st *store.Store, seq int64) []jobs.Forward {
 // since) and a fresh timestamp, with the same id and the exact body.
 func TestLateForwardVerifiesWithTheSecretInForce(t *testing.T) {
 	st := openTestStore(t)
-	target := &verifyingTarget{secret: rotatedSecret}
-	srv := httptest.NewServer(target)
+	target := &svixTarget{}
+	srv := httptest.NewServer(target.handler(func() string { return rotatedSecret }))
 	defer srv.Close()
 	held := time.Now().Add(-10 * time.Minute)
 	body := []byte(`{"status":"Completed","job_id":"job-late","metadata":{"n":1}}`)

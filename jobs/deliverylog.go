@@ -35,6 +35,11 @@ const (
 	ViaRelay  Via = "relay"  // a Svix relay event replayed in-process
 )
 
+// SelfTestJobPrefix starts the job_id of the Webhooks view's self-test
+// delivery: the receiver records it, hands it to neither the engine nor
+// the forward targets, and a replay never sends it.
+const SelfTestJobPrefix = "reducto-tray-self-test-"
+
 // ForwardState is a forward target's state for one delivery.
 type ForwardState string
 
@@ -102,6 +107,16 @@ type DeliveryFilter struct {
 	// BeforeSeq pages: only records older than this Seq (0: from the newest).
 	BeforeSeq int64
 	Limit     int // 0: 200
+}
+
+// LogTrimmed is what keeping the delivery log within its caps did.
+type LogTrimmed struct {
+	Left    int64 // bytes the log counts for afterwards (a size trim only)
+	Removed int64 // records deleted
+	// Dropped is how many forwards were given up unsent because their
+	// record went: each is left failed with an Error starting "dropped:",
+	// its record kept without headers and body to say so.
+	Dropped int64
 }
 
 // SelfTestStep is one step of the Webhooks view's health check (a signed

@@ -24,8 +24,10 @@ type RecordStore interface {
 	RecordLoggedDeliveries(ctx context.Context, ids []string, logFor func(fresh []bool) []jobs.DeliveryRecord) (fresh []bool, seqs []int64, added int64, err error)
 	// DeliveryLogBytes is the size the log counts for now.
 	DeliveryLogBytes(ctx context.Context) (int64, error)
-	// TrimDeliveryLog deletes the oldest rows down to maxBytes.
-	TrimDeliveryLog(ctx context.Context, maxBytes int64) (left, removed int64, err error)
+	// TrimDeliveryLog deletes the oldest rows down to maxBytes, rows
+	// whose forwards still wait included (those forwards are dropped and
+	// recorded as such).
+	TrimDeliveryLog(ctx context.Context, maxBytes int64) (jobs.LogTrimmed, error)
 }
 
 // LogLimits bound the delivery log. Zero fields take the defaults.
@@ -39,7 +41,9 @@ type LogLimits struct {
 	// (time, route, verdict, reason).
 	DetailedPerMinute int
 	// MaxBytes caps the whole log (default 32 MiB): past it the oldest
-	// rows are deleted down to 90 % of it.
+	// rows are deleted down to 90 % of it, also those whose forwards still
+	// wait for a target that is down (their forwards are recorded as
+	// dropped).
 	MaxBytes int64
 	// Pending bounds records waiting for the writer (default 4096). When
 	// it is full rejected requests are not logged (counted in
@@ -89,6 +93,8 @@ type logWriter struct {
 	done    chan struct{}
 	dropped atomic.Uint64
 	written atomic.Uint64
+	// forwardsDropped counts forwards the size cap gave up unsent.
+	forwardsDropped atomic.Uint64
 
 	// The detailed-rejection budget of the current minute.
 	budgetMu     sync.Mutex
@@ -283,12 +289,18 @@ func (w *logWriter) grew(ctx context.Context, added int64) {
 		w.total += added
 	}
 	if w.total > w.limits.MaxBytes {
-		left, removed, err := w.store.TrimDeliveryLog(ctx, w.limits.MaxBytes*9/10)
-		if err != nil {
+		cut, err := w.store.TrimDeliveryLog(ctx, w.limits.MaxBytes*9/10)
+		switch {
+		case err != nil:
 			w.log.Warn("trim delivery log", "err", err)
-		} else {
-			w.total = left
-			w.log.Debug("delivery log trimmed", "removed", removed, "bytes", left)
+		case cut.Dropped > 0:
+			w.total = cut.Left
+			w.forwardsDropped.Add(uint64(cut.Dropped))
+			w.log.Warn("delivery log over its size cap: forwards still waiting for their target were dropped",
+				"forwards", cut.Dropped, "removed", cut.Removed, "bytes", cut.Left)
+		default:
+			w.total = cut.Left
+			w.log.Debug("delivery log trimmed", "removed", cut.Removed, "bytes", cut.Left)
 		}
 	}
 }

@@ -19,7 +19,7 @@ const relayRemoteAddr = "svix-relay"
 // SelfTestPrefix starts the job_id of the Webhooks view's self-test
 // delivery: the receiver verifies and records it like any other, then
 // neither hands it to the engine nor forwards it.
-const SelfTestPrefix = "reducto-tray-self-test-"
+const SelfTestPrefix = jobs.SelfTestJobPrefix
 
 // IsSelfTest reports whether jobID is a self-test delivery's.
 func IsSelfTest(jobID string) bool { return strings.HasPrefix(jobID, SelfTestPrefix) }

@@ -37,6 +37,9 @@ type Stats struct {
 	InFlightCap int               `json:"in_flight_cap"` // Config.MaxInFlight
 	LogWritten  uint64            `json:"log_written"`   // delivery log records written
 	LogDropped  uint64            `json:"log_dropped"`   // delivery log records lost: a flood outran the writer, or a write failed
+	// ForwardsDropped counts forwards given up unsent because the log's
+	// size cap took their record (each also recorded in the log).
+	ForwardsDropped uint64 `json:"forwards_dropped"`
 }
 
 type counters struct {
@@ -74,6 +77,7 @@ func (s *Server) Stats() Stats {
 	}
 	if s.logw != nil {
 		st.LogWritten, st.LogDropped = s.logw.written.Load(), s.logw.dropped.Load()
+		st.ForwardsDropped = s.logw.forwardsDropped.Load()
 	}
 	for r, n := range c.rejected {
 		st.Rejected[r] = n.Load()

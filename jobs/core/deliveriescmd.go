@@ -25,19 +25,22 @@ const (
 const deliveriesPage = 1000
 
 // pruneDeliveryLog drops records older than DeliveryLogDays and trims the
-// log to DeliveryLogMaxBytes.
+// log to DeliveryLogMaxBytes, records whose forwards still wait included
+// (the forwards are recorded as dropped, and said so in the log).
 func (a *App) pruneDeliveryLog(ctx context.Context) {
-	n, err := a.store.PruneDeliveryLog(ctx, time.Now().AddDate(0, 0, -DeliveryLogDays))
+	old, err := a.store.PruneDeliveryLog(ctx, time.Now().AddDate(0, 0, -DeliveryLogDays))
+	var big jobs.LogTrimmed
 	if err == nil {
-		var m int64
-		_, m, err = a.store.TrimDeliveryLog(ctx, DeliveryLogMaxBytes)
-		n += m
+		big, err = a.store.TrimDeliveryLog(ctx, DeliveryLogMaxBytes)
 	}
 	switch {
 	case err != nil && ctx.Err() == nil:
 		a.log.Warn("prune the webhook delivery log", "err", err)
-	case n > 0:
-		a.log.Info("pruned the webhook delivery log", "records", n)
+	case old.Dropped+big.Dropped > 0:
+		a.log.Warn("webhook delivery log pruned: forwards still waiting for their target were dropped",
+			"forwards", old.Dropped+big.Dropped, "records", old.Removed+big.Removed)
+	case old.Removed+big.Removed > 0:
+		a.log.Info("pruned the webhook delivery log", "records", old.Removed+big.Removed)
 	}
 }
 

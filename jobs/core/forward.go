@@ -33,6 +33,7 @@ func (a *App) startDeliveries(eff settings.Effective) {
 	h := &deliveryHub{store: a.store, run: a.cfg.Flags.Forward, subs: map[int]func(jobs.DeliveryRecord){}}
 	h.fwd = forward.New(forward.Config{
 		Store:    forwardStore{a.store},
+		Secret:   a.secret,
 		Logger:   a.log.With("component", "forward"),
 		OnChange: func(it forward.Item, _ forward.Outcome) { h.changed(it.Entry) },
 	})
@@ -123,7 +124,7 @@ func (f forwardStore) Next(ctx context.Context, url string) (forward.Item, bool,
 	if err != nil || !ok {
 		return forward.Item{}, ok, err
 	}
-	return forward.Item{Seq: p.Seq, Entry: p.Entry, URL: p.URL, Attempts: p.Attempts, NextTry: p.NextTry,
+	return forward.Item{Seq: p.Seq, Entry: p.Entry, ID: p.ID, Via: p.Via, URL: p.URL, Attempts: p.Attempts, NextTry: p.NextTry,
 		Headers: p.Headers, Body: p.Body}, true, nil
 }
 

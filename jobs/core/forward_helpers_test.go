@@ -16,9 +16,14 @@ func listenOn(addr string) (net.Listener, error) { return net.Listen("tcp", addr
 // newTestForwarder is the core's forwarder with retries every few
 // milliseconds.
 func newTestForwarder(st *store.Store, h *deliveryHub) *forward.Forwarder {
-	return forward.New(forward.Config{
-		Store:  forwardStore{st},
-		Policy: backoff.Policy{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond, Factor: 2, Jitter: -1},
-		Logger: quietLogger(),
-	})
+	return newTestForwarderWith(st, forward.Config{})
+}
+
+// newTestForwarderWith is newTestForwarder with cfg's other fields (a
+// secret, a number of attempts).
+func newTestForwarderWith(st *store.Store, cfg forward.Config) *forward.Forwarder {
+	cfg.Store = forwardStore{st}
+	cfg.Policy = backoff.Policy{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond, Factor: 2, Jitter: -1}
+	cfg.Logger = quietLogger()
+	return forward.New(cfg)
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,15 +18,16 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
-	"github.com/reductotray/reducto-tray/receiver"
 )
 
 // svixTarget is a user's own handler: it verifies every request with the
-// secret and keeps the bodies it accepted.
+// svix library (which refuses a timestamp more than 5 minutes from the
+// wall clock) and keeps what it accepted and why it refused the rest.
 type svixTarget struct {
-	mu     sync.Mutex
-	bodies [][]byte
-	bad    int
+	mu      sync.Mutex
+	bodies  [][]byte
+	headers []http.Header
+	refused []string
 }
 
 func (h *svixTarget) handler(secret func() string) http.HandlerFunc {
@@ -40,11 +40,12 @@ func (h *svixTarget) handler(secret func() string) http.HandlerFunc {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if err != nil {
-			h.bad++
+			h.refused = append(h.refused, err.Error())
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
 		h.bodies = append(h.bodies, body)
+		h.headers = append(h.headers, r.Header.Clone())
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -53,6 +54,13 @@ func (h *svixTarget) got() [][]byte {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([][]byte(nil), h.bodies...)
+}
+
+// accepted returns the headers and bodies accepted and the refusals.
+func (h *svixTarget) accepted() ([]http.Header, [][]byte, []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]http.Header(nil), h.headers...), append([][]byte(nil), h.bodies...), append([]string(nil), h.refused...)
 }
 
 func TestForwardReplayRerunAndSelfTest(t *testing.T) {
@@ -75,33 +83,13 @@ func TestForwardReplayRerunAndSelfTest(t *testing.T) {
 
 	// A verified delivery about a job this install does not know.
 	body := []byte(`{"status":"Completed","job_id":"job-elsewhere","metadata":{"n":1}}`)
-	wh, _ := svix.NewWebhook(a.secret())
-	now := time.Now()
-	sig, _ := wh.Sign("msg_fwd_1", now, body)
-	post := func() int {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+a.ReceiverAddr()+receiver.PathSvix, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("svix-id", "msg_fwd_1")
-		req.Header.Set("svix-timestamp", fmt.Sprint(now.Unix()))
-		req.Header.Set("svix-signature", sig)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	if c := post(); c != 204 {
-		t.Fatalf("delivery answered %d", c)
-	}
+	postSigned(t, a, "msg_fwd_1", body)
 	waitFor(t, "the forward", func() bool { return len(target.got()) == 1 })
 	if got := target.got()[0]; !bytes.Equal(got, body) {
 		t.Fatalf("target got %q, want the exact body %q", got, body)
 	}
 	// A duplicate is not forwarded again.
-	if c := post(); c != 204 {
-		t.Fatalf("duplicate answered %d", c)
-	}
+	postSigned(t, a, "msg_fwd_1", body)
 	var rec jobs.DeliveryRecord
 	waitFor(t, "delivered state", func() bool {
 		rs, _ := a.Deliveries(ctx, jobs.DeliveryFilter{Verdict: jobs.VerdictAccepted})
@@ -126,8 +114,8 @@ func TestForwardReplayRerunAndSelfTest(t *testing.T) {
 		t.Fatalf("replay = %d, %v", n, err)
 	}
 	waitFor(t, "the replayed forward", func() bool { return len(target.got()) == 2 })
-	if !bytes.Equal(target.got()[1], body) || target.bad != 0 {
-		t.Errorf("replay: body %q, %d refused by the target's verification", target.got()[1], target.bad)
+	if _, _, refused := target.accepted(); !bytes.Equal(target.got()[1], body) || len(refused) != 0 {
+		t.Errorf("replay: body %q, refused by the target's verification: %q", target.got()[1], refused)
 	}
 	before, _ := a.store.List(ctx, jobs.Query{Limit: 10})
 	res, err := a.Rerun(ctx, rec.Seq)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +69,35 @@ type logRow struct {
 	size    int64
 }
 
+// credentialHeaders are the request headers whose values the delivery log
+// never stores: a forged request, or a proxy in front of the receiver, can
+// carry someone's credentials, and the log keeps headers for 14 days.
+var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+
+// Redacted replaces a credential header's value in the delivery log.
+const Redacted = "[redacted]"
+
+// redactCredentials returns h with each credentialHeaders value replaced
+// by Redacted (the name kept, so the log still shows one was sent); h
+// itself when it has none, and never changed in place.
+func redactCredentials(h http.Header) http.Header {
+	out, cloned := h, false
+	for k, vs := range h {
+		if !slices.ContainsFunc(credentialHeaders, func(c string) bool { return strings.EqualFold(k, c) }) {
+			continue
+		}
+		if !cloned {
+			out, cloned = h.Clone(), true
+		}
+		red := make([]string, len(vs))
+		for i := range red {
+			red[i] = Redacted
+		}
+		out[k] = red
+	}
+	return out
+}
+
 // encodeLogRows encodes recs' headers and counts their sizes: work that
 // needs no lock, done before the write transaction where it can be.
 func encodeLogRows(recs []jobs.DeliveryRecord) ([]logRow, error) {
@@ -76,7 +106,7 @@ func encodeLogRows(recs []jobs.DeliveryRecord) ([]logRow, error) {
 		r := &recs[i]
 		row := logRow{rec: r}
 		if r.Headers != nil {
-			b, err := encodeHeaders(r.Headers)
+			b, err := encodeHeaders(redactCredentials(r.Headers))
 			if err != nil {
 				return nil, fmt.Errorf("delivery %s: encode headers: %w", r.ID, err)
 			}
@@ -169,54 +199,140 @@ func (s *Store) DeliveryLogBytes(ctx context.Context) (int64, error) {
 	return n.Int64, nil
 }
 
-// notPending keeps rows whose forwards still wait out of every prune: the
-// forwarder needs their body.
-const notPending = `NOT EXISTS (SELECT 1 FROM forwards f WHERE f.entry = delivery_log.seq AND f.state = 'retrying')`
+// What a dropped forward's Error says: the cap that took its record.
+const (
+	DroppedBySize = "dropped: the delivery log reached its size cap before the target took it"
+	DroppedByAge  = "dropped: the delivery log's age limit passed before the target took it"
+)
+
+// keptRow spares from deletion the rows whose forwards still wait and
+// the records of forwards dropped since the bound time (so a drop stays
+// visible); older ones go like any row.
+const keptRow = `NOT EXISTS (SELECT 1 FROM forwards f WHERE f.entry = delivery_log.seq
+	AND (f.state = 'retrying' OR (f.last_error LIKE 'dropped:%' AND f.updated_at >= ?)))`
+
+// droppedSince selects the records of forwards dropped since the bound
+// time.
+const droppedSince = `EXISTS (SELECT 1 FROM forwards f WHERE f.entry = delivery_log.seq
+	AND f.last_error LIKE 'dropped:%' AND f.updated_at >= ?)`
 
 // TrimDeliveryLog deletes the oldest rows until the log accounts for at
-// most maxBytes (rows with forwards still pending are kept) and returns
-// the size left and the rows removed.
-func (s *Store) TrimDeliveryLog(ctx context.Context, maxBytes int64) (left, removed int64, err error) {
-	w, err := s.writer()
-	if err != nil {
-		return 0, 0, fmt.Errorf("trim delivery log: %w", err)
-	}
-	// The newest rows whose running total fits stay; the first row (from
-	// the newest) that does not fit, and everything older, goes.
-	var cutoff sql.NullInt64
-	err = w.QueryRowContext(ctx, `SELECT seq FROM (
-		SELECT seq, SUM(size) OVER (ORDER BY seq DESC) AS run FROM delivery_log
-	) WHERE run > ? ORDER BY seq DESC LIMIT 1`, maxBytes).Scan(&cutoff)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, fmt.Errorf("trim delivery log to %d bytes: %w", maxBytes, err)
-	}
-	if cutoff.Valid {
-		res, err := w.ExecContext(ctx, `DELETE FROM delivery_log WHERE seq <= ? AND `+notPending, cutoff.Int64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("trim delivery log to %d bytes: %w", maxBytes, err)
+// most about maxBytes. Rows whose forwards still wait for a target count
+// and go like the others: their forwards are dropped (failed, the Error
+// DroppedBySize) and the row is kept as a small record of that, without
+// headers and body.
+func (s *Store) TrimDeliveryLog(ctx context.Context, maxBytes int64) (jobs.LogTrimmed, error) {
+	var out jobs.LogTrimmed
+	err := s.cutDeliveryLog(ctx, fmt.Sprintf("trim delivery log to %d bytes", maxBytes), func(tx *sql.Tx, now int64) error {
+		// The records of dropped forwards stay and count: a pass that made
+		// some may leave the log over; the next pass cuts further.
+		for pass := 0; pass < 8; pass++ {
+			removed, dropped, err := trimPass(ctx, tx, maxBytes, now)
+			if err != nil {
+				return err
+			}
+			out.Removed, out.Dropped = out.Removed+removed, out.Dropped+dropped
+			var n sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT SUM(size) FROM delivery_log`).Scan(&n); err != nil {
+				return err
+			}
+			out.Left = n.Int64
+			if out.Left <= maxBytes || removed+dropped == 0 {
+				return nil
+			}
 		}
-		removed, _ = res.RowsAffected()
-	}
-	var n sql.NullInt64
-	if err := w.QueryRowContext(ctx, `SELECT SUM(size) FROM delivery_log`).Scan(&n); err != nil {
-		return 0, removed, fmt.Errorf("delivery log size: %w", err)
-	}
-	return n.Int64, removed, nil
+		return nil
+	})
+	return out, err
 }
 
-// PruneDeliveryLog deletes rows received before olderThan (rows with
-// forwards still pending are kept) and returns how many it removed.
-func (s *Store) PruneDeliveryLog(ctx context.Context, olderThan time.Time) (int64, error) {
+// trimPass deletes the oldest rows beyond maxBytes, dropping the forwards
+// still waiting among them.
+func trimPass(ctx context.Context, tx *sql.Tx, maxBytes, now int64) (removed, dropped int64, err error) {
+	// The newest rows whose running total fits stay; the first row (from
+	// the newest) that does not fit, and everything older, goes. The
+	// records of forwards dropped by this trim stay whatever their age,
+	// so they take their room off the top.
+	var cutoff sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT seq FROM (
+		SELECT seq, SUM(size) OVER (ORDER BY seq DESC) AS run FROM delivery_log WHERE NOT `+droppedSince+`
+	) WHERE run > ? - (SELECT COALESCE(SUM(size), 0) FROM delivery_log WHERE `+droppedSince+`)
+	ORDER BY seq DESC LIMIT 1`, now, maxBytes, now).Scan(&cutoff)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, err
+	}
+	if !cutoff.Valid {
+		return 0, 0, nil
+	}
+	if dropped, err = dropPending(ctx, tx, `seq <= ?`, cutoff.Int64, DroppedBySize, now); err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM delivery_log WHERE seq <= ? AND `+keptRow, cutoff.Int64, now)
+	if err != nil {
+		return 0, 0, err
+	}
+	removed, _ = res.RowsAffected()
+	return removed, dropped, nil
+}
+
+// PruneDeliveryLog deletes rows received before olderThan. Rows whose
+// forwards still wait go too: their forwards are dropped (failed, the
+// Error DroppedByAge) and the row is kept, without headers and body, for
+// another age period to say so.
+func (s *Store) PruneDeliveryLog(ctx context.Context, olderThan time.Time) (jobs.LogTrimmed, error) {
+	var out jobs.LogTrimmed
+	before := unixMS(olderThan)
+	err := s.cutDeliveryLog(ctx, "prune delivery log before "+olderThan.Format(time.RFC3339), func(tx *sql.Tx, now int64) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM delivery_log WHERE received_at < ? AND `+keptRow, before, before)
+		if err != nil {
+			return err
+		}
+		out.Removed, _ = res.RowsAffected()
+		out.Dropped, err = dropPending(ctx, tx, `received_at < ?`, before, DroppedByAge, now)
+		return err
+	})
+	return out, err
+}
+
+// cutDeliveryLog runs cut in one write transaction, with the time it
+// stamps dropped forwards with.
+func (s *Store) cutDeliveryLog(ctx context.Context, what string, cut func(tx *sql.Tx, now int64) error) error {
 	w, err := s.writer()
 	if err != nil {
-		return 0, fmt.Errorf("prune delivery log: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	res, err := w.ExecContext(ctx, `DELETE FROM delivery_log WHERE received_at < ? AND `+notPending, unixMS(olderThan))
+	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("prune delivery log before %s: %w", olderThan.Format(time.RFC3339), err)
+		return fmt.Errorf("%s: begin: %w", what, err)
 	}
-	n, _ := res.RowsAffected()
-	return n, nil
+	defer tx.Rollback()
+	if err := cut(tx, unixMS(time.Now())); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	return nil
+}
+
+// dropPending gives up the waiting forwards of the rows where (a condition
+// on delivery_log with one parameter, arg) selects: each is failed with
+// reason, and its row loses headers and body and says so in its reason.
+// It returns how many forwards were dropped.
+func dropPending(ctx context.Context, tx *sql.Tx, where string, arg any, reason string, now int64) (int64, error) {
+	pending := `EXISTS (SELECT 1 FROM forwards f WHERE f.entry = delivery_log.seq AND f.state = 'retrying')`
+	rowReason := "forwards " + reason
+	if _, err := tx.ExecContext(ctx, `UPDATE delivery_log SET headers = NULL, body = NULL, summary = 1, reason = ?,
+		size = ? + length(CAST(id AS BLOB)) + length(CAST(job_id AS BLOB)) + length(CAST(status AS BLOB))
+		WHERE `+where+` AND `+pending, rowReason, deliveryRowOverhead+len(rowReason), arg); err != nil {
+		return 0, fmt.Errorf("drop waiting forwards: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE forwards SET state = 'failed', last_error = ?, next_try = 0, updated_at = ?
+		WHERE state = 'retrying' AND entry IN (SELECT seq FROM delivery_log WHERE `+where+`)`, reason, now, arg)
+	if err != nil {
+		return 0, fmt.Errorf("drop waiting forwards: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // ListDeliveryLog returns the records f selects, newest first, each with

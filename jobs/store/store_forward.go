@@ -16,8 +16,10 @@ import (
 // PendingForward is the oldest forward still to be sent to one target,
 // with what is needed to send it.
 type PendingForward struct {
-	Seq      int64 // the forward row's id
-	Entry    int64 // the delivery log record's Seq
+	Seq      int64    // the forward row's id
+	Entry    int64    // the delivery log record's Seq
+	ID       string   // the delivery id
+	Via      jobs.Via // the route it came by
 	URL      string
 	Attempts int
 	NextTry  time.Time // zero: due now
@@ -32,17 +34,19 @@ func (s *Store) NextForward(ctx context.Context, url string) (p PendingForward, 
 	var (
 		next    int64
 		headers sql.NullString
+		via     string
 	)
-	err = s.r.QueryRowContext(ctx, `SELECT f.seq, f.entry, f.url, f.attempts, f.next_try, d.headers, d.body
+	err = s.r.QueryRowContext(ctx, `SELECT f.seq, f.entry, d.id, d.via, f.url, f.attempts, f.next_try, d.headers, d.body
 		FROM forwards f JOIN delivery_log d ON d.seq = f.entry
 		WHERE f.url = ? AND f.state = 'retrying' ORDER BY f.seq LIMIT 1`, url).
-		Scan(&p.Seq, &p.Entry, &p.URL, &p.Attempts, &next, &headers, &p.Body)
+		Scan(&p.Seq, &p.Entry, &p.ID, &via, &p.URL, &p.Attempts, &next, &headers, &p.Body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, false, nil
 	}
 	if err != nil {
 		return p, false, fmt.Errorf("next forward to %s: %w", url, err)
 	}
+	p.Via = jobs.Via(via)
 	if next > 0 {
 		p.NextTry = fromMS(next)
 	}
@@ -63,7 +67,9 @@ type ForwardUpdate struct {
 	Error    string
 }
 
-// UpdateForward records the outcome of an attempt.
+// UpdateForward records the outcome of an attempt. A forward dropped or
+// given up meanwhile (no longer retrying) keeps that state unless the
+// attempt delivered it.
 func (s *Store) UpdateForward(ctx context.Context, seq int64, u ForwardUpdate) error {
 	w, err := s.writer()
 	if err != nil {
@@ -74,16 +80,22 @@ func (s *Store) UpdateForward(ctx context.Context, seq int64, u ForwardUpdate) e
 		next = unixMS(u.NextTry)
 	}
 	if _, err := w.ExecContext(ctx, `UPDATE forwards SET state = ?, code = ?, attempts = ?, next_try = ?, last_error = ?, updated_at = ?
-		WHERE seq = ?`, string(u.State), u.Code, u.Attempts, next, u.Error, unixMS(time.Now()), seq); err != nil {
+		WHERE seq = ? AND (state = 'retrying' OR ? = 'delivered')`, string(u.State), u.Code, u.Attempts, next, u.Error,
+		unixMS(time.Now()), seq, string(u.State)); err != nil {
 		return fmt.Errorf("update forward %d: %w", seq, err)
 	}
 	return nil
 }
 
+// notSelfTest keeps the app's own self-test deliveries (job_id starting
+// with jobs.SelfTestJobPrefix, bound as its length then itself) out of
+// every replay: they are never forwarded.
+const notSelfTest = `substr(job_id, 1, ?) <> ?`
+
 // QueueForwards queues the records entries again to every url (a replay):
 // one new forward row per record and url, sent after what is already
-// queued for that url. Records without a stored body are skipped; it
-// returns how many forwards were queued.
+// queued for that url. Records without a stored body, and self-test
+// deliveries, are skipped; it returns how many forwards were queued.
 func (s *Store) QueueForwards(ctx context.Context, entries []int64, urls []string) (int, error) {
 	w, err := s.writer()
 	if err != nil {
@@ -102,7 +114,8 @@ func (s *Store) QueueForwards(ctx context.Context, entries []int64, urls []strin
 	for _, e := range entries {
 		for _, u := range urls {
 			res, err := tx.ExecContext(ctx, `INSERT INTO forwards (entry, url, state, updated_at)
-				SELECT seq, ?, 'retrying', ? FROM delivery_log WHERE seq = ? AND body IS NOT NULL`, u, now, e)
+				SELECT seq, ?, 'retrying', ? FROM delivery_log WHERE seq = ? AND body IS NOT NULL AND `+notSelfTest,
+				u, now, e, len(jobs.SelfTestJobPrefix), jobs.SelfTestJobPrefix)
 			if err != nil {
 				return 0, fmt.Errorf("queue forward of delivery %d to %s: %w", e, u, err)
 			}
@@ -117,11 +130,12 @@ func (s *Store) QueueForwards(ctx context.Context, entries []int64, urls []strin
 }
 
 // ForwardableIn returns the Seq of every accepted or duplicate record with
-// a stored body received in [since, until), oldest first: what a replay of
-// a time range sends.
+// a stored body received in [since, until), oldest first, self-test
+// deliveries left out: what a replay of a time range sends.
 func (s *Store) ForwardableIn(ctx context.Context, since, until time.Time) ([]int64, error) {
-	q := `SELECT seq FROM delivery_log WHERE verdict IN ('accepted', 'duplicate') AND body IS NOT NULL AND received_at >= ?`
-	args := []any{unixMS(since)}
+	q := `SELECT seq FROM delivery_log WHERE verdict IN ('accepted', 'duplicate') AND body IS NOT NULL AND received_at >= ?
+		AND ` + notSelfTest
+	args := []any{unixMS(since), len(jobs.SelfTestJobPrefix), jobs.SelfTestJobPrefix}
 	if !until.IsZero() {
 		q += ` AND received_at < ?`
 		args = append(args, unixMS(until))

@@ -1,10 +1,13 @@
 // Package forward sends verified webhook deliveries on to the user's own
 // handlers (Settings' forward targets and --forward): the exact body with
-// the original svix-*/webhook-* headers and content-type, so a handler
-// verifying with the same secret accepts it. The queue is durable (rows in
-// SQLite, written with the delivery's log record); each target has one
-// goroutine sending its queue strictly in order, retrying with backoff, so
-// a slow or dead target delays only itself and never the receiver.
+// the original svix-*/webhook-* headers and content-type, re-signed when
+// sent with the secret in force and a fresh timestamp (same id, same body),
+// so a handler verifying with that secret accepts it however late it comes
+// (sign.go). The queue is durable (rows in SQLite, written with the
+// delivery's log record); each target has one goroutine sending its queue
+// in order, retrying with backoff, so a slow or dead target delays only
+// itself and never the receiver. A delivery still refused after its
+// attempts is parked as failed (replayable) and the next one goes out.
 package forward
 
 import (
@@ -22,12 +25,17 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/backoff"
+	"github.com/reductotray/reducto-tray/jobs/clock"
 )
 
 // Item is the oldest forward still to be sent to one target.
 type Item struct {
-	Seq      int64 // the queue row's id
-	Entry    int64 // the delivery log record it sends
+	Seq   int64 // the queue row's id
+	Entry int64 // the delivery log record it sends
+	// ID is the delivery id (svix-id, or the log's id of a direct
+	// delivery), what a direct delivery is signed under.
+	ID       string
+	Via      jobs.Via
 	URL      string
 	Attempts int       // attempts already made
 	NextTry  time.Time // zero: due now
@@ -59,7 +67,8 @@ const (
 )
 
 // DefaultPolicy spaces the retries of a failing target: 1 s doubling to
-// 5 min, so 12 attempts span about half an hour.
+// 5 min, so 12 attempts span about 20 minutes before a refused forward is
+// parked as failed.
 var DefaultPolicy = backoff.Policy{Min: time.Second, Max: 5 * time.Minute, Factor: 2, Jitter: 0.2}
 
 // Config wires a Forwarder. Store is required.
@@ -72,7 +81,14 @@ type Config struct {
 	Policy backoff.Policy
 	// MaxAttempts before a forward is failed (default DefaultMaxAttempts).
 	MaxAttempts int
-	Logger      *slog.Logger
+	// Secret returns the webhook signing secret in force, which every
+	// forward is re-signed with as it is sent; nil or "" sends the
+	// headers as received.
+	Secret func() string
+	// Clock stamps the signatures and spaces the retries (default the
+	// wall clock).
+	Clock  clock.Clock
+	Logger *slog.Logger
 	// OnChange is told after each attempt is recorded (the UI refreshes);
 	// it must not block.
 	OnChange func(it Item, o Outcome)
@@ -82,6 +98,7 @@ type Config struct {
 // concurrent use.
 type Forwarder struct {
 	cfg     Config
+	signer  *signer
 	ctx     context.Context
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -114,7 +131,11 @@ func New(cfg Config) *Forwarder {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	f := &Forwarder{cfg: cfg, targets: make(map[string]*target)}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	f := &Forwarder{cfg: cfg, targets: make(map[string]*target),
+		signer: &signer{secret: cfg.Secret, log: cfg.Logger}}
 	f.ctx, f.cancel = context.WithCancel(context.Background())
 	return f
 }
@@ -203,7 +224,7 @@ func (f *Forwarder) run(ctx context.Context, t *target) {
 			}
 			continue
 		}
-		if wait := time.Until(it.NextTry); wait > 0 {
+		if wait := it.NextTry.Sub(f.cfg.Clock.Now()); !it.NextTry.IsZero() && wait > 0 {
 			// Only the time wakes a waiting retry: new rows queue behind it.
 			f.sleep(ctx, wait)
 			continue
@@ -226,10 +247,10 @@ func (f *Forwarder) run(ctx context.Context, t *target) {
 // sleep waits d or until ctx ends. A wake does not cut it short: new rows
 // queue behind the one waiting.
 func (f *Forwarder) sleep(ctx context.Context, d time.Duration) {
-	timer := time.NewTimer(d)
+	timer := f.cfg.Clock.NewTimer(d)
 	defer timer.Stop()
 	select {
-	case <-timer.C:
+	case <-timer.C():
 	case <-ctx.Done():
 	}
 }
@@ -254,18 +275,21 @@ func (f *Forwarder) attempt(ctx context.Context, it Item) Outcome {
 		return o
 	}
 	o.State = jobs.ForwardRetrying
-	o.NextTry = time.Now().Add(f.cfg.Policy.Delay(o.Attempts - 1))
+	o.NextTry = f.cfg.Clock.Now().Add(f.cfg.Policy.Delay(o.Attempts - 1))
 	f.cfg.Logger.Debug("forward failed; retrying", "target", it.URL, "attempts", o.Attempts, "next", o.NextTry, "err", o.Error)
 	return o
 }
 
-// send posts the body with the headers a Svix verifier needs.
+// send posts the body with the headers a Svix verifier needs, signed now.
 func (f *Forwarder) send(ctx context.Context, it Item) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, it.URL, bytes.NewReader(it.Body))
 	if err != nil {
 		return 0, fmt.Errorf("forward to %s: %w", it.URL, err)
 	}
 	CopyHeaders(req.Header, it.Headers)
+	if err := f.signer.sign(req.Header, it, f.cfg.Clock.Now()); err != nil {
+		return 0, err
+	}
 	req.Header.Set("User-Agent", "ReductoTray-forward")
 	resp, err := f.cfg.Client.Do(req)
 	if err != nil {
@@ -281,11 +305,11 @@ func (f *Forwarder) send(ctx context.Context, it Item) (int, error) {
 }
 
 // CopyHeaders copies the headers a forward carries from src to dst: every
-// svix-* and webhook-* header and Content-Type, as received.
+// svix-* and webhook-* header and Content-Type, as received (send then
+// re-signs them).
 func CopyHeaders(dst, src http.Header) {
 	for k, vs := range src {
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "svix-") || strings.HasPrefix(lk, "webhook-") || lk == "content-type" {
+		if familyOf(k) != "" || strings.EqualFold(k, "content-type") {
 			dst[k] = slices.Clone(vs)
 		}
 	}

@@ -34,6 +34,9 @@ type PageView struct {
 
 	// OnBoxTapped is called (UI goroutine) when a box on a page is tapped.
 	OnBoxTapped func(PageBlock)
+	// Fetcher downloads Reducto's PDF of a document that cannot be shown
+	// itself (nil: the default checked fetcher).
+	Fetcher Fetcher
 	// OpenFile opens the source document with the desktop's application
 	// (the fallback when it cannot be shown here).
 	OpenFile func(path string)

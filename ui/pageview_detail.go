@@ -39,6 +39,7 @@ type detailPages struct {
 func (d *DetailView) withPages(result fyne.CanvasObject) fyne.CanvasObject {
 	dp := &detailPages{result: result}
 	dp.pv = NewPageView(pageRenderer(), d.u.goBg, d.u.do)
+	dp.pv.Fetcher = d.u.cfg.Fetcher
 	dp.pv.OpenFile = func(path string) { d.u.openPath("Open the file", path) }
 	dp.pv.OnBoxTapped = func(b PageBlock) { d.showBlockInResult(b.Index) }
 	dp.stack = container.NewStack(result)

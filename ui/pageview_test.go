@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -212,18 +213,60 @@ func TestPageViewFallback(t *testing.T) {
 	})
 }
 
-func TestValidPDFURL(t *testing.T) {
+func TestPDFURLExpired(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	for raw, want := range map[string]bool{
-		"":                            false,
-		"http://example.com/a.pdf":    false,
-		"https://example.com/a.pdf":   true,
-		"http://127.0.0.1:8080/a.pdf": true,
-		"https://s3/a.pdf?X-Amz-Date=20260101T113000Z&X-Amz-Expires=3600": true,
-		"https://s3/a.pdf?X-Amz-Date=20260101T100000Z&X-Amz-Expires=3600": false,
+		"https://example.com/a.pdf": false,
+		"https://s3/a.pdf?X-Amz-Date=20260101T113000Z&X-Amz-Expires=3600": false,
+		"https://s3/a.pdf?X-Amz-Date=20260101T100000Z&X-Amz-Expires=3600": true,
+		"https://s3/a.pdf?X-Amz-Date=garbage&X-Amz-Expires=3600":          true,
 	} {
-		if got := validPDFURL(raw, now); got != want {
-			t.Errorf("validPDFURL(%q) = %v", raw, got)
+		if got := pdfURLExpired(raw, now); got != want {
+			t.Errorf("pdfURLExpired(%q) = %v", raw, got)
 		}
 	}
+}
+
+// Reducto's PDF is fetched through the fetcher the core hands the UI, whose
+// rule holds for redirects: one to plain http off loopback is refused, and
+// the message says why instead of showing the pages.
+func TestPageViewPDFURLRedirectRefused(t *testing.T) {
+	r := newPVRig(t)
+	docx := filepath.Join(t.TempDir(), "report.docx")
+	if err := os.WriteFile(docx, []byte("PK\x03\x04 an office file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "http://192.0.2.1/rendition.pdf", http.StatusFound)
+	}))
+	defer srv.Close()
+	f := &countingFetcher{Fetcher: &export.FigureFetcher{}}
+	r.ui(func() {
+		r.pv.Fetcher = f
+		r.pv.SetSource(PageSource{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
+	})
+	r.waitFor("the message", func() bool {
+		return r.pv.message.Visible() && strings.Contains(r.pv.Message.Text, "Reducto's PDF")
+	})
+	r.ui(func() {
+		if r.pv.doc != nil || !strings.Contains(r.pv.Message.Text, "redirect") {
+			t.Errorf("doc %v, message %q", r.pv.doc, r.pv.Message.Text)
+		}
+	})
+	if f.pdfs.Load() != 1 || hits.Load() != 1 {
+		t.Errorf("fetcher asked %d times, server hit %d times; want 1 and 1", f.pdfs.Load(), hits.Load())
+	}
+}
+
+// countingFetcher counts the PDFs asked of the fetcher it wraps.
+type countingFetcher struct {
+	Fetcher
+	pdfs atomic.Int64
+}
+
+func (c *countingFetcher) FetchPDF(ctx context.Context, url string, max int64) ([]byte, error) {
+	c.pdfs.Add(1)
+	return c.Fetcher.FetchPDF(ctx, url, max)
 }

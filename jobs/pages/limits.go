@@ -3,6 +3,7 @@ package pages
 import (
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 )
@@ -37,7 +38,7 @@ const (
 
 // ErrTooLarge: the file, or the image decoded, is over the page view's
 // limit; the error's text says how large and what the limit is.
-var ErrTooLarge = errors.New("too large to show here")
+var ErrTooLarge = errors.New("too large")
 
 // FitPixels is the size in pixels Render gives page size s asked width
 // pixels wide: the page's shape, scaled down as a whole (never cropped)
@@ -63,6 +64,16 @@ func fitPixels(s Size, width int, maxPixels float64) (w, h int) {
 	w = max(1, int(fw*f))
 	h = max(1, min(MaxRenderSide, int(float64(w)*ratio+0.5)))
 	return w, h
+}
+
+// DecodedBytes is the memory Go's decoders allocate for an image with
+// header cfg: pixels times the bytes of a pixel of its colour model, so a
+// 16-bit image counts twice an 8-bit one.
+func DecodedBytes(cfg image.Config) int64 {
+	if cfg.Width > 1<<24 || cfg.Height > 1<<24 {
+		return math.MaxInt64 // a header no real image has; the product would overflow
+	}
+	return int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
 }
 
 // bytesPerPixel is what Go's decoders allocate a pixel for an image of

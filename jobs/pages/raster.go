@@ -36,11 +36,11 @@ func openRaster(ctx context.Context, name string, data []byte, maxBytes int64, l
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fmt.Errorf("open %s: %w: %s of %dx%d pixels", name, ErrUnreadable, format, cfg.Width, cfg.Height)
 	}
-	bpp := bytesPerPixel(cfg.ColorModel)
+	need := DecodedBytes(cfg)
 	if cfg.ColorModel != color.RGBAModel && cfg.ColorModel != color.RGBA64Model {
-		bpp += 4 // converted to RGBA beside the decoded image to scale it
+		need += int64(cfg.Width) * int64(cfg.Height) * 4 // converted to RGBA beside it to scale it
 	}
-	if need := int64(cfg.Width) * int64(cfg.Height) * bpp; need > maxBytes || need/bpp/int64(cfg.Height) != int64(cfg.Width) {
+	if need > maxBytes {
 		return nil, fmt.Errorf("open %s: %w: a %s of %d×%d pixels takes %s to decode and scale; the page view decodes up to %s",
 			name, ErrTooLarge, format, cfg.Width, cfg.Height, sizeText(need), sizeText(maxBytes))
 	}

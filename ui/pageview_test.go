@@ -216,7 +216,7 @@ func TestPageViewFallback(t *testing.T) {
 func TestPDFURLExpired(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	for raw, want := range map[string]bool{
-		"https://example.com/a.pdf": false,
+		"https://example.com/a.pdf":                                       false,
 		"https://s3/a.pdf?X-Amz-Date=20260101T113000Z&X-Amz-Expires=3600": false,
 		"https://s3/a.pdf?X-Amz-Date=20260101T100000Z&X-Amz-Expires=3600": true,
 		"https://s3/a.pdf?X-Amz-Date=garbage&X-Amz-Expires=3600":          true,

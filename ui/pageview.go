@@ -216,34 +216,64 @@ func (pv *PageView) zoomScale() float32 {
 	}
 }
 
-// relayout sizes the tiles for the zoom and renders what is in sight.
+// relayout sizes the tiles for the zoom and renders what is in sight. A
+// page whose pixels at this zoom would be over the renderer's bound (a
+// strip 200 pages tall, a poster at 400%) is shown smaller, at the largest
+// size it renders sharp: what is on screen bounds the memory, not the file.
 func (pv *PageView) relayout() {
 	if pv.doc == nil || pv.viewSz.Width <= 0 {
 		return
 	}
 	pv.scale = pv.zoomScale()
+	cs := pv.canvasScale()
 	for _, t := range pv.tiles {
 		s := pv.doc.PageSize(t.index)
 		t.size = fyne.NewSize(float32(s.Width)*pv.scale, float32(s.Height)*pv.scale)
+		if want := renderWidth(t.size.Width, cs); want > 0 {
+			if w, _ := pages.FitPixels(s, want); w < want {
+				f := float32(w) / float32(want)
+				t.size = fyne.NewSize(t.size.Width*f, t.size.Height*f)
+			}
+		}
 		t.obj.Refresh()
 	}
 	pv.list.Refresh()
 	pv.onScroll()
 }
 
+// canvasScale is the pixels per unit of the window showing the view.
+func (pv *PageView) canvasScale() float32 {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(pv.obj); c != nil {
+		return c.Scale()
+	}
+	return 1
+}
+
+// renderWidth is the pixel width a page w units wide is rendered at:
+// rounded up to 32 px, so small resizes reuse the cached page.
+func renderWidth(w, canvasScale float32) int {
+	return int(math.Ceil(float64(w*canvasScale)/32)) * 32
+}
+
 // onScroll renders the pages in sight (and one beyond), cancels the rest,
-// and follows the current page in continuous mode.
+// and follows the current page in continuous mode: the page under a point
+// a quarter down the view (where scrollToPage puts a page's top), or the
+// first page when the view is at the top, so the label names a page that
+// is on screen.
 func (pv *PageView) onScroll() {
 	if pv.doc == nil {
 		return
 	}
 	top := pv.scroll.Offset.Y
 	bottom := top + pv.scroll.Size().Height
-	mid := (top + bottom) / 2
+	probe := top + pv.scroll.Size().Height/4
+	if top <= 0 {
+		probe = 0
+	}
 	y := float32(0)
 	for _, t := range pv.tiles {
 		h := t.size.Height
-		if len(pv.tiles) > 1 && y <= mid && mid < y+h+theme.Padding() {
+		if len(pv.tiles) > 1 && h > 0 && y <= probe && probe < y+h+theme.Padding() {
 			pv.page = t.index
 		}
 		near := y+h >= top-h && y <= bottom+h // in sight, or a page away
@@ -259,12 +289,7 @@ func (pv *PageView) onScroll() {
 
 // render asks for t at its current size, unless it is shown or asked.
 func (pv *PageView) render(t *pageTile) {
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(pv.obj); c != nil {
-		scale = c.Scale()
-	}
-	// Rounded to 32 px so small resizes reuse the cached page.
-	w := int(math.Ceil(float64(t.size.Width*scale)/32)) * 32
+	w := renderWidth(t.size.Width, pv.canvasScale())
 	if w < 32 || w == t.rendered || w == t.want {
 		return
 	}

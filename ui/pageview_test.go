@@ -270,3 +270,72 @@ func (c *countingFetcher) FetchPDF(ctx context.Context, url string, max int64) (
 	c.pdfs.Add(1)
 	return c.Fetcher.FetchPDF(ctx, url, max)
 }
+
+// The label names the page on screen: at the top of a 19-page document of
+// small pages (several in sight at once) it says "Page 1 of 19", not the
+// page under the middle of the view; after GoTo it names that page.
+func TestPageViewLabelNamesThePageInSight(t *testing.T) {
+	r := newPVRig(t)
+	sp := make([]pages.SamplePage, 19)
+	for i := range sp {
+		sp[i] = pages.SamplePage{Width: 200, Height: 100}
+	}
+	path := filepath.Join(t.TempDir(), "cards.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF(sp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.ui(func() {
+		r.pv.Zoom.SetSelected("50%")
+		r.pv.SetSource(PageSource{Path: path}, nil)
+	})
+	r.waitFor("the document", func() bool { return r.pv.doc != nil && len(r.pv.tiles) == 19 })
+	r.ui(func() {
+		if r.pv.scroll.Offset.Y != 0 {
+			t.Fatalf("opened scrolled to %v", r.pv.scroll.Offset.Y)
+		}
+		r.pv.onScroll() // as a scroll event at the top would
+		if got := r.pv.PageLabel.Text; got != "Page 1 of 19" {
+			t.Errorf("at the top: label %q, want Page 1 of 19", got)
+		}
+		r.pv.GoTo(9)
+		if got := r.pv.PageLabel.Text; got != "Page 10 of 19" {
+			t.Errorf("after GoTo(9): label %q", got)
+		}
+		// A scroll event where GoTo left the view keeps the page.
+		r.pv.onScroll()
+		if got := r.pv.PageLabel.Text; got != "Page 10 of 19" {
+			t.Errorf("after a scroll event: label %q", got)
+		}
+		// The tile of the page named is in sight.
+		y := r.pv.tiles[9].obj.Position().Y
+		if top, h := r.pv.scroll.Offset.Y, r.pv.scroll.Size().Height; y+r.pv.tiles[9].size.Height < top || y > top+h {
+			t.Errorf("page 10 at %v, view shows %v..%v", y, top, top+h)
+		}
+	})
+}
+
+// A page whose pixels at the zoom would be over the renderer's bound is
+// shown at the largest size it renders sharp, and rendered at that size.
+func TestPageViewTallPageBounded(t *testing.T) {
+	r := newPVRig(t)
+	path := filepath.Join(t.TempDir(), "strip.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF([]pages.SamplePage{{Width: 72, Height: 14400}}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, nil) })
+	r.waitFor("the page rendered", func() bool { return len(r.pv.tiles) == 1 && r.pv.tiles[0].img.Image != nil })
+	r.ui(func() {
+		tile := r.pv.tiles[0]
+		b := tile.img.Image.Bounds()
+		if b.Dy() > pages.MaxRenderSide || b.Dx()*b.Dy() > pages.MaxRenderPixels {
+			t.Errorf("rendered %v", b.Size())
+		}
+		cs := r.pv.canvasScale()
+		if got := tile.size.Height * cs; got > pages.MaxRenderSide+1 {
+			t.Errorf("the tile is %v units (%v px) tall, over the render bound", tile.size.Height, got)
+		}
+		if got := r.pv.PageLabel.Text; got != "Page 1 of 1" {
+			t.Errorf("label %q", got)
+		}
+	})
+}

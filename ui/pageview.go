@@ -90,15 +90,41 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 	pv.list = container.NewVBox()
 	pv.scroll = container.NewScroll(container.NewCenter(pv.list))
 	pv.scroll.OnScrolled = func(fyne.Position) { pv.onScroll() }
-	bar := container.NewHBox(pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
+	// The toolbar wraps onto a second line in a narrow pane rather than
+	// clipping its controls ("Fit wi…").
+	flow := &flowLayout{gap: theme.Padding()}
+	bar := container.New(flow, pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
 	body := container.New(&viewLayout{pv}, pv.scroll)
-	pv.obj = container.NewBorder(container.NewHScroll(bar), nil, nil, nil, container.NewStack(body, pv.message))
+	pv.obj = container.New(&barOverLayout{bar: bar, flow: flow}, bar, container.NewStack(body, pv.message))
 	pv.updateBar()
 	return pv
 }
 
 // Object is the view's canvas object.
 func (pv *PageView) Object() fyne.CanvasObject { return pv.obj }
+
+// barOverLayout puts a flowing toolbar (objs[0]) over the pages (objs[1]):
+// the bar is told its width before its height is asked, so the pages start
+// below every line it takes.
+type barOverLayout struct {
+	bar  *fyne.Container
+	flow *flowLayout
+}
+
+func (l *barOverLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.flow.fit(l.bar.Objects, size.Width)
+	h := objs[0].MinSize().Height
+	objs[0].Move(fyne.Position{})
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	y := h + theme.Padding()
+	objs[1].Move(fyne.NewPos(0, y))
+	objs[1].Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
+}
+
+func (l *barOverLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	bar, rest := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(bar.Width, rest.Width), bar.Height+theme.Padding()+rest.Height)
+}
 
 // viewLayout notices the view's size changing: fit zooms follow it.
 type viewLayout struct{ pv *PageView }

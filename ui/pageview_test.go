@@ -339,3 +339,31 @@ func TestPageViewTallPageBounded(t *testing.T) {
 		}
 	})
 }
+
+// In a narrow pane the toolbar wraps instead of clipping: every control
+// lies within the view's width, and the pages start below the bar.
+func TestPageViewToolbarWraps(t *testing.T) {
+	r := newPVRig(t)
+	path, blocks := threePages(t)
+	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, blocks) })
+	r.waitFor("the document", func() bool { return r.pv.doc != nil })
+	for _, width := range []float32{700, 260} {
+		r.ui(func() {
+			r.pv.Object().Resize(fyne.NewSize(width, 500))
+			bar := r.pv.Object().(*fyne.Container).Objects[0].(*fyne.Container)
+			var bottom float32
+			for _, o := range bar.Objects {
+				if right := o.Position().X + o.Size().Width; right > width {
+					t.Errorf("width %v: a control ends at %v", width, right)
+				}
+				if o.Size().Width < o.MinSize().Width {
+					t.Errorf("width %v: a control is squeezed to %v of %v", width, o.Size().Width, o.MinSize().Width)
+				}
+				bottom = max(bottom, o.Position().Y+o.Size().Height)
+			}
+			if y := r.pv.Object().(*fyne.Container).Objects[1].Position().Y; y < bottom {
+				t.Errorf("width %v: the pages start at %v, above the bar's bottom %v", width, y, bottom)
+			}
+		})
+	}
+}

@@ -28,7 +28,7 @@ var pageRenderer = sync.OnceValue(func() *pages.Renderer {
 type detailPages struct {
 	pv      *PageView
 	Toggle  *widget.Check
-	Window  *widget.Button // shows the pages in their own window
+	Window  *widget.Button  // shows the pages in their own window
 	stack   *fyne.Container // the result alone, or the split
 	result  fyne.CanvasObject
 	split   *container.Split

@@ -92,10 +92,12 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 	pv.scroll.OnScrolled = func(fyne.Position) { pv.onScroll() }
 	// The toolbar wraps onto a second line in a narrow pane rather than
 	// clipping its controls ("Fit wi…").
-	flow := &flowLayout{gap: theme.Padding()}
+	flow := &barFlow{flowLayout: flowLayout{gap: theme.Padding()}}
 	bar := container.New(flow, pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
 	body := container.New(&viewLayout{pv}, pv.scroll)
-	pv.obj = container.New(&barOverLayout{bar: bar, flow: flow}, bar, container.NewStack(body, pv.message))
+	outer := container.New(&barOverLayout{bar: bar, flow: flow}, bar, container.NewStack(body, pv.message))
+	flow.owner = outer
+	pv.obj = outer
 	pv.updateBar()
 	return pv
 }
@@ -108,11 +110,12 @@ func (pv *PageView) Object() fyne.CanvasObject { return pv.obj }
 // below every line it takes.
 type barOverLayout struct {
 	bar  *fyne.Container
-	flow *flowLayout
+	flow *barFlow
 }
 
 func (l *barOverLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	l.flow.fit(l.bar.Objects, size.Width)
+	l.flow.allotted = l.flow.lines
 	h := objs[0].MinSize().Height
 	objs[0].Move(fyne.Position{})
 	objs[0].Resize(fyne.NewSize(size.Width, h))
@@ -124,6 +127,24 @@ func (l *barOverLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (l *barOverLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	bar, rest := objs[0].MinSize(), objs[1].MinSize()
 	return fyne.NewSize(max(bar.Width, rest.Width), bar.Height+theme.Padding()+rest.Height)
+}
+
+// barFlow is the toolbar's flow. When the bar lays itself out again with
+// other lines than its owner gave it room for (the page label grew from ""
+// to "Page 10 of 300"), the owner lays out again, after this pass, so no
+// control ends up under the pages.
+type barFlow struct {
+	flowLayout
+	owner    *fyne.Container
+	allotted int // lines the owner's last layout gave room for
+}
+
+func (l *barFlow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.flowLayout.Layout(objs, size)
+	if l.lines != l.allotted && l.owner != nil {
+		l.allotted = l.lines
+		fyne.Do(l.owner.Refresh)
+	}
 }
 
 // viewLayout notices the view's size changing: fit zooms follow it.

@@ -367,3 +367,22 @@ func TestPageViewToolbarWraps(t *testing.T) {
 		})
 	}
 }
+
+// The bar makes room for a second line when a control grows after the
+// layout (the page label is set once the document is open).
+func TestPageViewToolbarRewrapsWhenALabelGrows(t *testing.T) {
+	r := newPVRig(t)
+	r.ui(func() {
+		r.pv.Object().Resize(fyne.NewSize(560, 400))
+		bar := r.pv.Object().(*fyne.Container).Objects[0].(*fyne.Container)
+		r.pv.PageLabel.SetText("Page 100 of 300, a long label")
+		bar.Refresh() // as the label's own refresh lays its parent out
+		var bottom float32
+		for _, o := range bar.Objects {
+			bottom = max(bottom, o.Position().Y+o.Size().Height)
+		}
+		if y := r.pv.Object().(*fyne.Container).Objects[1].Position().Y; y < bottom {
+			t.Errorf("the pages start at %v, above the bar's bottom %v", y, bottom)
+		}
+	})
+}

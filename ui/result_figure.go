@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/pages"
 )
 
 // figureFetcher fetches the parse result's figure images (image_url): a
@@ -20,6 +21,10 @@ var figureFetcher = &export.FigureFetcher{MaxBytes: 5 << 20, MaxPixels: 16_000_0
 // maxFigureHeight bounds a figure's height in the list, so a tall image
 // scaled to a wide column does not fill many screens.
 const maxFigureHeight float32 = 480
+
+// maxFigureSide bounds a figure's pixels kept after its fetch: at most
+// 480 units high and a column wide, twice that for a HiDPI screen.
+const maxFigureSide = 1600
 
 // maxFigureCacheBytes bounds the decoded figures the open result keeps (a
 // 16 Mpx 16-bit PNG alone is 128 MiB): past it, the figures shown least
@@ -54,6 +59,10 @@ func (p *parseView) figure(url string) *figureState {
 		img, err := fetcherOr(p.v.u.cfg.Fetcher).Fetch(ctx, url)
 		if err != nil {
 			p.v.u.log.Debug("figure image not shown", "err", err)
+		} else {
+			// Kept at most the size it can be shown at: a 16 Mpx figure
+			// shown 480 units high need not stay 64-128 MiB.
+			img = pages.Shrink(img, maxFigureSide, maxFigureSide)
 		}
 		p.v.u.do(func() {
 			st.img, st.err, st.done = img, err, true

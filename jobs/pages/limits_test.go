@@ -86,3 +86,17 @@ func TestFitPixels(t *testing.T) {
 		}
 	}
 }
+
+// Shrink keeps the shape and bounds both sides, 16-bit images included;
+// an image within the bounds is returned as it is.
+func TestShrink(t *testing.T) {
+	deep := image.NewRGBA64(image.Rect(0, 0, 4000, 2000))
+	got := Shrink(deep, 1600, 1600)
+	if b := got.Bounds(); b.Dx() != 1600 || b.Dy() != 800 {
+		t.Errorf("4000x2000 shrunk to %v, want 1600x800", b.Size())
+	}
+	small := image.NewGray(image.Rect(0, 0, 100, 50))
+	if Shrink(small, 1600, 1600) != image.Image(small) {
+		t.Error("a small image was copied")
+	}
+}

@@ -78,6 +78,20 @@ func openRaster(ctx context.Context, name string, data []byte, maxBytes int64, l
 	}
 }
 
+// Shrink returns img scaled down, keeping its shape, to fit within maxW x
+// maxH over white (as it is when it is already within), by the same
+// halving the image documents use: cheap in memory whatever the image's
+// depth (a 16-bit image is narrowed in place: img is not to be used
+// after). The result view keeps figures this way.
+func Shrink(img image.Image, maxW, maxH int) image.Image {
+	b := img.Bounds()
+	if b.Dx() <= maxW && b.Dy() <= maxH {
+		return img
+	}
+	f := min(float64(maxW)/float64(b.Dx()), float64(maxH)/float64(b.Dy()))
+	return scaleOnWhite(to8Bit(img), max(1, int(float64(b.Dx())*f)), max(1, int(float64(b.Dy())*f)))
+}
+
 // render scales the master to width x height.
 func (r *rasterDoc) render(width, height int) (*image.RGBA, error) {
 	r.mu.Lock()

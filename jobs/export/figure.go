@@ -100,14 +100,14 @@ func (f *FigureFetcher) get(ctx context.Context, rawURL, what, accept string, ma
 		return nil, fmt.Errorf("fetch %s: HTTP %s", what, resp.Status)
 	}
 	if resp.ContentLength > max {
-		return nil, fmt.Errorf("fetch %s: %s is over the limit of %s", what, sizeText(resp.ContentLength), sizeText(max))
+		return nil, fmt.Errorf("fetch %s: %s is over the limit of %s", what, pages.SizeText(resp.ContentLength), pages.SizeText(max))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: read: %w", what, err)
 	}
 	if int64(len(body)) > max {
-		return nil, fmt.Errorf("fetch %s: the body is over the limit of %s", what, sizeText(max))
+		return nil, fmt.Errorf("fetch %s: the body is over the limit of %s", what, pages.SizeText(max))
 	}
 	return body, nil
 }
@@ -132,7 +132,7 @@ func (f *FigureFetcher) decode(body []byte) (image.Image, error) {
 		maxDec = DefaultFigureMaxDecoded
 	}
 	if n := pages.DecodedBytes(cfg); n > maxDec {
-		return nil, fmt.Errorf("decode figure image: %d×%d pixels take %s decoded, over the limit of %s", cfg.Width, cfg.Height, sizeText(n), sizeText(maxDec))
+		return nil, fmt.Errorf("decode figure image: %d×%d pixels take %s decoded, over the limit of %s", cfg.Width, cfg.Height, pages.SizeText(n), pages.SizeText(maxDec))
 	}
 	img, _, err := image.Decode(bytes.NewReader(body))
 	if err != nil {
@@ -155,17 +155,4 @@ func (f *FigureFetcher) client(what string) *http.Client {
 		return reducto.CheckSecureURL(req.URL.String(), what+" redirect")
 	}
 	return &c
-}
-
-// sizeText is n bytes in words: "5 MiB", "812 KiB".
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -97,7 +97,7 @@ func (r *Renderer) readFile(path string) ([]byte, error) {
 func (r *Renderer) checkSize(n int64) error {
 	if n > r.cfg.MaxFileBytes {
 		return fmt.Errorf("%w: the file is %s, and the page view opens files of up to %s",
-			ErrTooLarge, sizeText(n), sizeText(r.cfg.MaxFileBytes))
+			ErrTooLarge, SizeText(n), SizeText(r.cfg.MaxFileBytes))
 	}
 	return nil
 }

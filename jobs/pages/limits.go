@@ -95,8 +95,9 @@ func bytesPerPixel(m color.Model) int64 {
 	return 4
 }
 
-// sizeText is n bytes in words: "128 MiB", "759 KiB".
-func sizeText(n int64) string {
+// SizeText is n bytes in words, as the limits' messages say them: "128
+// MiB", "1.5 MiB", "759 KiB".
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)

@@ -42,7 +42,7 @@ func openRaster(ctx context.Context, name string, data []byte, maxBytes int64, l
 	}
 	if need > maxBytes {
 		return nil, fmt.Errorf("open %s: %w: a %s of %d×%d pixels takes %s to decode and scale; the page view decodes up to %s",
-			name, ErrTooLarge, format, cfg.Width, cfg.Height, sizeText(need), sizeText(maxBytes))
+			name, ErrTooLarge, format, cfg.Width, cfg.Height, SizeText(need), SizeText(maxBytes))
 	}
 	// Go's decoders cannot be stopped: past the limit the caller is
 	// answered and the decode finishes on its own, its memory bounded by

@@ -57,7 +57,7 @@ func (d *DetailView) withPages(result fyne.CanvasObject) fyne.CanvasObject {
 		dp.showBeside(on)
 		d.loadPages()
 	})
-	dp.Window = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), func() { d.pagesInWindow() })
+	dp.Window = widget.NewButtonWithIcon("Window", theme.ViewFullScreenIcon(), func() { d.pagesInWindow() })
 	dp.Window.Importance = widget.LowImportance
 	d.pages = dp
 	return container.NewBorder(container.NewHBox(layout.NewSpacer(), dp.Toggle, dp.Window), nil, nil, nil, dp.stack)

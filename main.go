@@ -46,6 +46,7 @@ func main() {
 					Deliveries:      a.Webhooks(),
 					ListenAddr:      a.ReceiverAddr(),
 					Account:         a,
+					Fetcher:         a.Fetcher(),
 				},
 				Files: files,
 				Ready: ready,

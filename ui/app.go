@@ -100,6 +100,10 @@ type Config struct {
 	// Account is the account monitor and usage for the Account tab; nil:
 	// the tab explains the setting.
 	Account AccountSource
+	// Fetcher downloads what results link to (figures, Reducto's PDF of
+	// an office file) through the core's checked client; nil: the default
+	// checked client of jobs/export.
+	Fetcher Fetcher
 	// ListenAddr is the receiver's address ("" when it is not listening).
 	ListenAddr string
 	// OpenURL opens a file or folder (file://) with the desktop's

@@ -34,6 +34,9 @@ type PageView struct {
 
 	// OnBoxTapped is called (UI goroutine) when a box on a page is tapped.
 	OnBoxTapped func(PageBlock)
+	// Fetcher downloads Reducto's PDF of a document that cannot be shown
+	// itself (nil: the default checked fetcher).
+	Fetcher Fetcher
 	// OpenFile opens the source document with the desktop's application
 	// (the fallback when it cannot be shown here).
 	OpenFile func(path string)
@@ -87,15 +90,62 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 	pv.list = container.NewVBox()
 	pv.scroll = container.NewScroll(container.NewCenter(pv.list))
 	pv.scroll.OnScrolled = func(fyne.Position) { pv.onScroll() }
-	bar := container.NewHBox(pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
+	// The toolbar wraps onto a second line in a narrow pane rather than
+	// clipping its controls ("Fit wi…").
+	flow := &barFlow{flowLayout: flowLayout{gap: theme.Padding()}}
+	bar := container.New(flow, pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
 	body := container.New(&viewLayout{pv}, pv.scroll)
-	pv.obj = container.NewBorder(container.NewHScroll(bar), nil, nil, nil, container.NewStack(body, pv.message))
+	outer := container.New(&barOverLayout{bar: bar, flow: flow}, bar, container.NewStack(body, pv.message))
+	flow.owner = outer
+	pv.obj = outer
 	pv.updateBar()
 	return pv
 }
 
 // Object is the view's canvas object.
 func (pv *PageView) Object() fyne.CanvasObject { return pv.obj }
+
+// barOverLayout puts a flowing toolbar (objs[0]) over the pages (objs[1]):
+// the bar is told its width before its height is asked, so the pages start
+// below every line it takes.
+type barOverLayout struct {
+	bar  *fyne.Container
+	flow *barFlow
+}
+
+func (l *barOverLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.flow.fit(l.bar.Objects, size.Width)
+	l.flow.allotted = l.flow.lines
+	h := objs[0].MinSize().Height
+	objs[0].Move(fyne.Position{})
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	y := h + theme.Padding()
+	objs[1].Move(fyne.NewPos(0, y))
+	objs[1].Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
+}
+
+func (l *barOverLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	bar, rest := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(bar.Width, rest.Width), bar.Height+theme.Padding()+rest.Height)
+}
+
+// barFlow is the toolbar's flow. When the bar lays itself out again with
+// other lines than its owner gave it room for (the page label grew from ""
+// to "Page 10 of 300"), the owner lays out again, after this pass, so no
+// control ends up under the pages.
+type barFlow struct {
+	flowLayout
+	owner    *fyne.Container
+	allotted int // lines the owner's last layout gave room for
+}
+
+func (l *barFlow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.flowLayout.Layout(objs, size)
+	if l.lines != l.allotted && l.owner != nil {
+		l.allotted = l.lines
+		fyne.Do(l.owner.Refresh)
+	}
+}
 
 // viewLayout notices the view's size changing: fit zooms follow it.
 type viewLayout struct{ pv *PageView }
@@ -213,34 +263,64 @@ func (pv *PageView) zoomScale() float32 {
 	}
 }
 
-// relayout sizes the tiles for the zoom and renders what is in sight.
+// relayout sizes the tiles for the zoom and renders what is in sight. A
+// page whose pixels at this zoom would be over the renderer's bound (a
+// strip 200 pages tall, a poster at 400%) is shown smaller, at the largest
+// size it renders sharp: what is on screen bounds the memory, not the file.
 func (pv *PageView) relayout() {
 	if pv.doc == nil || pv.viewSz.Width <= 0 {
 		return
 	}
 	pv.scale = pv.zoomScale()
+	cs := pv.canvasScale()
 	for _, t := range pv.tiles {
 		s := pv.doc.PageSize(t.index)
 		t.size = fyne.NewSize(float32(s.Width)*pv.scale, float32(s.Height)*pv.scale)
+		if want := renderWidth(t.size.Width, cs); want > 0 {
+			if w, _ := pages.FitPixels(s, want); w < want {
+				f := float32(w) / float32(want)
+				t.size = fyne.NewSize(t.size.Width*f, t.size.Height*f)
+			}
+		}
 		t.obj.Refresh()
 	}
 	pv.list.Refresh()
 	pv.onScroll()
 }
 
+// canvasScale is the pixels per unit of the window showing the view.
+func (pv *PageView) canvasScale() float32 {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(pv.obj); c != nil {
+		return c.Scale()
+	}
+	return 1
+}
+
+// renderWidth is the pixel width a page w units wide is rendered at:
+// rounded up to 32 px, so small resizes reuse the cached page.
+func renderWidth(w, canvasScale float32) int {
+	return int(math.Ceil(float64(w*canvasScale)/32)) * 32
+}
+
 // onScroll renders the pages in sight (and one beyond), cancels the rest,
-// and follows the current page in continuous mode.
+// and follows the current page in continuous mode: the page under a point
+// a quarter down the view (where scrollToPage puts a page's top), or the
+// first page when the view is at the top, so the label names a page that
+// is on screen.
 func (pv *PageView) onScroll() {
 	if pv.doc == nil {
 		return
 	}
 	top := pv.scroll.Offset.Y
 	bottom := top + pv.scroll.Size().Height
-	mid := (top + bottom) / 2
+	probe := top + pv.scroll.Size().Height/4
+	if top <= 0 {
+		probe = 0
+	}
 	y := float32(0)
 	for _, t := range pv.tiles {
 		h := t.size.Height
-		if len(pv.tiles) > 1 && y <= mid && mid < y+h+theme.Padding() {
+		if len(pv.tiles) > 1 && h > 0 && y <= probe && probe < y+h+theme.Padding() {
 			pv.page = t.index
 		}
 		near := y+h >= top-h && y <= bottom+h // in sight, or a page away
@@ -256,12 +336,7 @@ func (pv *PageView) onScroll() {
 
 // render asks for t at its current size, unless it is shown or asked.
 func (pv *PageView) render(t *pageTile) {
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(pv.obj); c != nil {
-		scale = c.Scale()
-	}
-	// Rounded to 32 px so small resizes reuse the cached page.
-	w := int(math.Ceil(float64(t.size.Width*scale)/32)) * 32
+	w := renderWidth(t.size.Width, pv.canvasScale())
 	if w < 32 || w == t.rendered || w == t.want {
 		return
 	}

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"path/filepath"
 	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -21,13 +23,16 @@ var pageRenderer = sync.OnceValue(func() *pages.Renderer {
 })
 
 // detailPages is the page view beside the result: the job's document
-// with the result's boxes, opened only once "Page" is ticked.
+// with the result's boxes, opened only once "Page" is ticked. It can move
+// into a window of its own, where it has the room the detail pane lacks.
 type detailPages struct {
 	pv      *PageView
 	Toggle  *widget.Check
+	Window  *widget.Button  // shows the pages in their own window
 	stack   *fyne.Container // the result alone, or the split
 	result  fyne.CanvasObject
 	split   *container.Split
+	win     fyne.Window // the pages' own window, while open
 	src     PageSource
 	blocks  []PageBlock
 	loaded  bool // src is what the view shows
@@ -39,23 +44,72 @@ type detailPages struct {
 func (d *DetailView) withPages(result fyne.CanvasObject) fyne.CanvasObject {
 	dp := &detailPages{result: result}
 	dp.pv = NewPageView(pageRenderer(), d.u.goBg, d.u.do)
+	dp.pv.Fetcher = d.u.cfg.Fetcher
 	dp.pv.OpenFile = func(path string) { d.u.openPath("Open the file", path) }
 	dp.pv.OnBoxTapped = func(b PageBlock) { d.showBlockInResult(b.Index) }
 	dp.stack = container.NewStack(result)
 	dp.Toggle = widget.NewCheck("Page", func(on bool) {
-		if on {
-			if dp.split == nil {
-				dp.split = container.NewHSplit(dp.result, dp.pv.Object())
-			}
-			dp.stack.Objects = []fyne.CanvasObject{dp.split}
-		} else {
-			dp.stack.Objects = []fyne.CanvasObject{dp.result}
+		if dp.win != nil {
+			w := dp.win
+			dp.win = nil // its close must not untick the box again
+			w.Close()
 		}
-		dp.stack.Refresh()
+		dp.showBeside(on)
 		d.loadPages()
 	})
+	dp.Window = widget.NewButtonWithIcon("Window", theme.ViewFullScreenIcon(), func() { d.pagesInWindow() })
+	dp.Window.Importance = widget.LowImportance
 	d.pages = dp
-	return container.NewBorder(container.NewHBox(layout.NewSpacer(), dp.Toggle), nil, nil, nil, dp.stack)
+	return container.NewBorder(container.NewHBox(layout.NewSpacer(), dp.Toggle, dp.Window), nil, nil, nil, dp.stack)
+}
+
+// showBeside shows the page view beside the result, or the result alone.
+func (dp *detailPages) showBeside(on bool) {
+	if on {
+		if dp.split == nil {
+			dp.split = container.NewHSplit(dp.result, dp.pv.Object())
+		}
+		dp.stack.Objects = []fyne.CanvasObject{dp.split}
+	} else {
+		dp.stack.Objects = []fyne.CanvasObject{dp.result}
+		dp.split = nil // the page view may move to a window; a new split takes it back
+	}
+	dp.stack.Refresh()
+}
+
+// pagesInWindow moves the page view into a window of its own (or brings
+// that window forward); closing it unticks "Page".
+func (d *DetailView) pagesInWindow() {
+	dp := d.pages
+	if dp.win != nil {
+		dp.win.RequestFocus()
+		return
+	}
+	dp.showBeside(false)
+	dp.Toggle.Checked = true // without its callback: the view goes to the window
+	dp.Toggle.Refresh()
+	dp.win = fyne.CurrentApp().NewWindow(pagesWindowTitle(dp.src))
+	dp.win.SetContent(dp.pv.Object())
+	dp.win.Resize(fyne.NewSize(760, 900))
+	w := dp.win
+	dp.win.SetOnClosed(func() {
+		if dp.win != w {
+			return // closed by the box, which shows what it asks for
+		}
+		dp.win = nil
+		dp.Toggle.Checked = false
+		dp.Toggle.Refresh()
+	})
+	dp.win.Show()
+	d.loadPages()
+}
+
+// pagesWindowTitle names the document the pages' window shows.
+func pagesWindowTitle(src PageSource) string {
+	if src.Path == "" {
+		return "Pages"
+	}
+	return "Pages of " + filepath.Base(src.Path)
 }
 
 // setPages sets what the page view shows for job j with its result (fill
@@ -96,6 +150,9 @@ func (d *DetailView) loadPages() {
 		return
 	}
 	dp.loaded = true
+	if dp.win != nil {
+		dp.win.SetTitle(pagesWindowTitle(dp.src))
+	}
 	dp.pv.SetSource(dp.src, dp.blocks)
 }
 

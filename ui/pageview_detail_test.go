@@ -72,3 +72,44 @@ func chainSelected(prev func(int), got *[]int) func(int) {
 		}
 	}
 }
+
+// The page view can take a window of its own (the detail pane is narrow):
+// the result is shown alone, "Page" stays ticked while the window is
+// open, and closing the window unticks it.
+func TestDetailPagesInTheirOwnWindow(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	path := filepath.Join(t.TempDir(), "memo.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF([]pages.SamplePage{{}, {}}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(`{"job_id":"p-1","usage":{"num_pages":2},"result":{"type":"full","chunks":[{"content":"Memo","blocks":[]}]}}`)
+	j := jobs.Job{ID: 41, JobID: "p-1", File: path, Kind: jobs.KindParse, Status: jobs.StatusCompleted, Options: jobs.Options{Kind: jobs.KindParse}}
+	d := r.u.detail
+	r.onMain(func() {
+		d.fill(j, nil, nil, raw, nil, buildResult(j.Kind, raw), jsonView(raw))
+		test.Tap(d.pages.Window)
+		dp := d.pages
+		if dp.win == nil || dp.win.Content() != dp.pv.Object() {
+			t.Fatal("no window showing the page view")
+		}
+		if !dp.Toggle.Checked || len(dp.stack.Objects) != 1 || dp.stack.Objects[0] != dp.result {
+			t.Errorf("Page ticked %v, detail shows %d objects (want the result alone)", dp.Toggle.Checked, len(dp.stack.Objects))
+		}
+		if title := dp.win.Title(); title != "Pages of memo.pdf" {
+			t.Errorf("window title %q", title)
+		}
+	})
+	r.eventually("the document in the window", func() bool { return d.pages.pv.doc != nil })
+	r.onMain(func() {
+		dp := d.pages
+		dp.win.Close()
+		if dp.win != nil || dp.Toggle.Checked {
+			t.Errorf("after closing the window: window %v, Page ticked %v", dp.win, dp.Toggle.Checked)
+		}
+		// Ticking Page again puts the view beside the result.
+		dp.Toggle.SetChecked(true)
+		if dp.split == nil || dp.stack.Objects[0] != dp.split {
+			t.Error("the page view did not come back beside the result")
+		}
+	})
+}

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"image"
 	"io/fs"
-	"net"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -16,9 +14,6 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs/pages"
 )
-
-// maxPDFURLBytes bounds the download of Reducto's PDF rendition.
-const maxPDFURLBytes = 256 << 20
 
 // PageSource is the document behind a result.
 type PageSource struct {
@@ -85,8 +80,8 @@ func (pv *PageView) open(ctx context.Context, src PageSource) (*pages.Document, 
 			return nil, fmt.Errorf("%s cannot be shown here: %v", name, err)
 		}
 	}
-	if validPDFURL(src.PDFURL, time.Now()) {
-		data, derr := fetchPDF(ctx, src.PDFURL)
+	if src.PDFURL != "" && !pdfURLExpired(src.PDFURL, time.Now()) {
+		data, derr := fetcherOr(pv.Fetcher).FetchPDF(ctx, src.PDFURL, pages.DefaultMaxFileBytes)
 		if derr == nil {
 			doc, oerr := pv.r.OpenBytes(ctx, name+" (Reducto's PDF)", data)
 			if oerr == nil {
@@ -102,52 +97,38 @@ func (pv *PageView) open(ctx context.Context, src PageSource) (*pages.Document, 
 	return nil, fmt.Errorf("%s cannot be shown here (only PDFs and images are); open it with its application", name)
 }
 
-// validPDFURL: https (or loopback http, the sandbox), and not past a
-// presigned URL's expiry (X-Amz-Date + X-Amz-Expires).
-func validPDFURL(raw string, now time.Time) bool {
+// pdfURLExpired: a presigned URL past its expiry (X-Amz-Date +
+// X-Amz-Expires), not worth a request. Whether the URL may be fetched at all
+// (https, or loopback http) is the fetcher's rule.
+func pdfURLExpired(raw string, now time.Time) bool {
 	u, err := url.Parse(raw)
-	if raw == "" || err != nil || u.Host == "" {
-		return false
-	}
-	if u.Scheme != "https" {
-		ip := net.ParseIP(u.Hostname())
-		if u.Scheme != "http" || (u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback())) {
-			return false
-		}
+	if err != nil {
+		return true
 	}
 	q := u.Query()
 	if d, e := q.Get("X-Amz-Date"), q.Get("X-Amz-Expires"); d != "" && e != "" {
 		start, err1 := time.Parse("20060102T150405Z", d)
 		secs, err2 := strconv.Atoi(e)
-		if err1 != nil || err2 != nil || now.After(start.Add(time.Duration(secs)*time.Second)) {
-			return false
-		}
+		return err1 != nil || err2 != nil || now.After(start.Add(time.Duration(secs)*time.Second))
 	}
-	return true
+	return false
 }
 
-// fetchPDF downloads a PDF of at most maxPDFURLBytes.
-func fetchPDF(ctx context.Context, raw string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
-	if err != nil {
-		return nil, fmt.Errorf("download Reducto's PDF: %w", err)
+// Fetcher downloads what a result links to. The core hands the UI its
+// checked client (jobs/export.FigureFetcher: https, or http only to
+// loopback, redirects too; bounded bodies; a time limit), so the UI makes no
+// HTTP calls of its own.
+type Fetcher interface {
+	// Fetch downloads and decodes a figure image.
+	Fetch(ctx context.Context, url string) (image.Image, error)
+	// FetchPDF downloads a PDF of at most maxBytes.
+	FetchPDF(ctx context.Context, url string, maxBytes int64) ([]byte, error)
+}
+
+// fetcherOr is f, or the default checked fetcher when none was given.
+func fetcherOr(f Fetcher) Fetcher {
+	if f == nil {
+		return figureFetcher
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("download Reducto's PDF: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download Reducto's PDF: %s (the link may have expired)", resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPDFURLBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("download Reducto's PDF: %w", err)
-	}
-	if len(data) > maxPDFURLBytes {
-		return nil, fmt.Errorf("download Reducto's PDF: larger than %d MiB", maxPDFURLBytes>>20)
-	}
-	return data, nil
+	return f
 }

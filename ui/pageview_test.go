@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -212,18 +213,176 @@ func TestPageViewFallback(t *testing.T) {
 	})
 }
 
-func TestValidPDFURL(t *testing.T) {
+func TestPDFURLExpired(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	for raw, want := range map[string]bool{
-		"":                            false,
-		"http://example.com/a.pdf":    false,
-		"https://example.com/a.pdf":   true,
-		"http://127.0.0.1:8080/a.pdf": true,
-		"https://s3/a.pdf?X-Amz-Date=20260101T113000Z&X-Amz-Expires=3600": true,
-		"https://s3/a.pdf?X-Amz-Date=20260101T100000Z&X-Amz-Expires=3600": false,
+		"https://example.com/a.pdf":                                       false,
+		"https://s3/a.pdf?X-Amz-Date=20260101T113000Z&X-Amz-Expires=3600": false,
+		"https://s3/a.pdf?X-Amz-Date=20260101T100000Z&X-Amz-Expires=3600": true,
+		"https://s3/a.pdf?X-Amz-Date=garbage&X-Amz-Expires=3600":          true,
 	} {
-		if got := validPDFURL(raw, now); got != want {
-			t.Errorf("validPDFURL(%q) = %v", raw, got)
+		if got := pdfURLExpired(raw, now); got != want {
+			t.Errorf("pdfURLExpired(%q) = %v", raw, got)
 		}
 	}
+}
+
+// Reducto's PDF is fetched through the fetcher the core hands the UI, whose
+// rule holds for redirects: one to plain http off loopback is refused, and
+// the message says why instead of showing the pages.
+func TestPageViewPDFURLRedirectRefused(t *testing.T) {
+	r := newPVRig(t)
+	docx := filepath.Join(t.TempDir(), "report.docx")
+	if err := os.WriteFile(docx, []byte("PK\x03\x04 an office file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "http://192.0.2.1/rendition.pdf", http.StatusFound)
+	}))
+	defer srv.Close()
+	f := &countingFetcher{Fetcher: &export.FigureFetcher{}}
+	r.ui(func() {
+		r.pv.Fetcher = f
+		r.pv.SetSource(PageSource{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
+	})
+	r.waitFor("the message", func() bool {
+		return r.pv.message.Visible() && strings.Contains(r.pv.Message.Text, "Reducto's PDF")
+	})
+	r.ui(func() {
+		if r.pv.doc != nil || !strings.Contains(r.pv.Message.Text, "redirect") {
+			t.Errorf("doc %v, message %q", r.pv.doc, r.pv.Message.Text)
+		}
+	})
+	if f.pdfs.Load() != 1 || hits.Load() != 1 {
+		t.Errorf("fetcher asked %d times, server hit %d times; want 1 and 1", f.pdfs.Load(), hits.Load())
+	}
+}
+
+// countingFetcher counts the PDFs asked of the fetcher it wraps.
+type countingFetcher struct {
+	Fetcher
+	pdfs atomic.Int64
+}
+
+func (c *countingFetcher) FetchPDF(ctx context.Context, url string, max int64) ([]byte, error) {
+	c.pdfs.Add(1)
+	return c.Fetcher.FetchPDF(ctx, url, max)
+}
+
+// The label names the page on screen: at the top of a 19-page document of
+// small pages (several in sight at once) it says "Page 1 of 19", not the
+// page under the middle of the view; after GoTo it names that page.
+func TestPageViewLabelNamesThePageInSight(t *testing.T) {
+	r := newPVRig(t)
+	sp := make([]pages.SamplePage, 19)
+	for i := range sp {
+		sp[i] = pages.SamplePage{Width: 200, Height: 100}
+	}
+	path := filepath.Join(t.TempDir(), "cards.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF(sp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.ui(func() {
+		r.pv.Zoom.SetSelected("50%")
+		r.pv.SetSource(PageSource{Path: path}, nil)
+	})
+	r.waitFor("the document", func() bool { return r.pv.doc != nil && len(r.pv.tiles) == 19 })
+	r.ui(func() {
+		if r.pv.scroll.Offset.Y != 0 {
+			t.Fatalf("opened scrolled to %v", r.pv.scroll.Offset.Y)
+		}
+		r.pv.onScroll() // as a scroll event at the top would
+		if got := r.pv.PageLabel.Text; got != "Page 1 of 19" {
+			t.Errorf("at the top: label %q, want Page 1 of 19", got)
+		}
+		r.pv.GoTo(9)
+		if got := r.pv.PageLabel.Text; got != "Page 10 of 19" {
+			t.Errorf("after GoTo(9): label %q", got)
+		}
+		// A scroll event where GoTo left the view keeps the page.
+		r.pv.onScroll()
+		if got := r.pv.PageLabel.Text; got != "Page 10 of 19" {
+			t.Errorf("after a scroll event: label %q", got)
+		}
+		// The tile of the page named is in sight.
+		y := r.pv.tiles[9].obj.Position().Y
+		if top, h := r.pv.scroll.Offset.Y, r.pv.scroll.Size().Height; y+r.pv.tiles[9].size.Height < top || y > top+h {
+			t.Errorf("page 10 at %v, view shows %v..%v", y, top, top+h)
+		}
+	})
+}
+
+// A page whose pixels at the zoom would be over the renderer's bound is
+// shown at the largest size it renders sharp, and rendered at that size.
+func TestPageViewTallPageBounded(t *testing.T) {
+	r := newPVRig(t)
+	path := filepath.Join(t.TempDir(), "strip.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF([]pages.SamplePage{{Width: 72, Height: 14400}}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, nil) })
+	r.waitFor("the page rendered", func() bool { return len(r.pv.tiles) == 1 && r.pv.tiles[0].img.Image != nil })
+	r.ui(func() {
+		tile := r.pv.tiles[0]
+		b := tile.img.Image.Bounds()
+		if b.Dy() > pages.MaxRenderSide || b.Dx()*b.Dy() > pages.MaxRenderPixels {
+			t.Errorf("rendered %v", b.Size())
+		}
+		cs := r.pv.canvasScale()
+		if got := tile.size.Height * cs; got > pages.MaxRenderSide+1 {
+			t.Errorf("the tile is %v units (%v px) tall, over the render bound", tile.size.Height, got)
+		}
+		if got := r.pv.PageLabel.Text; got != "Page 1 of 1" {
+			t.Errorf("label %q", got)
+		}
+	})
+}
+
+// In a narrow pane the toolbar wraps instead of clipping: every control
+// lies within the view's width, and the pages start below the bar.
+func TestPageViewToolbarWraps(t *testing.T) {
+	r := newPVRig(t)
+	path, blocks := threePages(t)
+	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, blocks) })
+	r.waitFor("the document", func() bool { return r.pv.doc != nil })
+	for _, width := range []float32{700, 260} {
+		r.ui(func() {
+			r.pv.Object().Resize(fyne.NewSize(width, 500))
+			bar := r.pv.Object().(*fyne.Container).Objects[0].(*fyne.Container)
+			var bottom float32
+			for _, o := range bar.Objects {
+				if right := o.Position().X + o.Size().Width; right > width {
+					t.Errorf("width %v: a control ends at %v", width, right)
+				}
+				if o.Size().Width < o.MinSize().Width {
+					t.Errorf("width %v: a control is squeezed to %v of %v", width, o.Size().Width, o.MinSize().Width)
+				}
+				bottom = max(bottom, o.Position().Y+o.Size().Height)
+			}
+			if y := r.pv.Object().(*fyne.Container).Objects[1].Position().Y; y < bottom {
+				t.Errorf("width %v: the pages start at %v, above the bar's bottom %v", width, y, bottom)
+			}
+		})
+	}
+}
+
+// The bar makes room for a second line when a control grows after the
+// layout (the page label is set once the document is open).
+func TestPageViewToolbarRewrapsWhenALabelGrows(t *testing.T) {
+	r := newPVRig(t)
+	r.ui(func() {
+		r.pv.Object().Resize(fyne.NewSize(560, 400))
+		bar := r.pv.Object().(*fyne.Container).Objects[0].(*fyne.Container)
+		r.pv.PageLabel.SetText("Page 100 of 300, a long label")
+		bar.Refresh() // as the label's own refresh lays its parent out
+		var bottom float32
+		for _, o := range bar.Objects {
+			bottom = max(bottom, o.Position().Y+o.Size().Height)
+		}
+		if y := r.pv.Object().(*fyne.Container).Objects[1].Position().Y; y < bottom {
+			t.Errorf("the pages start at %v, above the bar's bottom %v", y, bottom)
+		}
+	})
 }

@@ -27,7 +27,11 @@ type pageTile struct {
 
 func newPageTile(pv *PageView, index int) *pageTile {
 	t := &pageTile{pv: pv, index: index}
-	t.img = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleSmooth}
+	// The page is rendered at the pixels it is shown at (within 32 px), so
+	// the GPU's scaling is enough: ImageScaleSmooth would make Fyne scale
+	// every texture on the CPU first, a full copy of the page plus a kernel
+	// buffer of 32 bytes a pixel each time it is painted.
+	t.img = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleFastest}
 	// The page before it is rendered, edged so a white page shows on a
 	// white background.
 	bg := &canvas.Rectangle{FillColor: color.White, StrokeColor: color.NRGBA{A: 0x40}, StrokeWidth: 1}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/pages"
 )
 
 // figureFetcher fetches the parse result's figure images (image_url): a
@@ -21,35 +22,105 @@ var figureFetcher = &export.FigureFetcher{MaxBytes: 5 << 20, MaxPixels: 16_000_0
 // scaled to a wide column does not fill many screens.
 const maxFigureHeight float32 = 480
 
+// maxFigureSide bounds a figure's pixels kept after its fetch: at most
+// 480 units high and a column wide, twice that for a HiDPI screen.
+const maxFigureSide = 1600
+
+// maxFigureCacheBytes bounds the decoded figures the open result keeps (a
+// 16 Mpx 16-bit PNG alone is 128 MiB): past it, the figures shown least
+// recently are dropped, and fetched again if scrolled back to.
+const maxFigureCacheBytes = 96 << 20
+
 // figureState is one figure image of the open result: being fetched, or
 // fetched (img) or failed (err). Main goroutine only.
 type figureState struct {
 	img  image.Image
 	err  error
 	done bool
+	used uint64 // figureClock when a row last showed it
 }
+
+// figureClock orders the figures' uses (main goroutine only).
+var figureClock uint64
 
 // figure returns the state of url's image, starting its fetch the first
 // time a row shows it: only figures scrolled into view are fetched, once
 // per URL for the open result. Main goroutine.
 func (p *parseView) figure(url string) *figureState {
+	figureClock++
 	if st, ok := p.figures[url]; ok {
+		st.used = figureClock
 		return st
 	}
-	st := &figureState{}
+	st := &figureState{used: figureClock}
 	p.figures[url] = st
 	ctx := p.ctx
 	p.v.u.goBg(func(context.Context) {
-		img, err := figureFetcher.Fetch(ctx, url)
+		img, err := fetcherOr(p.v.u.cfg.Fetcher).Fetch(ctx, url)
 		if err != nil {
 			p.v.u.log.Debug("figure image not shown", "err", err)
+		} else {
+			// Kept at most the size it can be shown at: a 16 Mpx figure
+			// shown 480 units high need not stay 64-128 MiB.
+			img = pages.Shrink(img, maxFigureSide, maxFigureSide)
 		}
 		p.v.u.do(func() {
 			st.img, st.err, st.done = img, err, true
+			pruneFigures(p.figures, maxFigureCacheBytes)
 			p.refreshFigure(url)
 		})
 	})
 	return st
+}
+
+// pruneFigures drops the least recently shown fetched figures until those
+// kept fit in max bytes (the latest one is always kept; figures in flight
+// cost nothing yet).
+func pruneFigures(figs map[string]*figureState, max int64) {
+	var total int64
+	for _, st := range figs {
+		total += imageBytes(st.img)
+	}
+	for total > max {
+		var oldURL string
+		var old *figureState
+		for u, st := range figs {
+			if st.img != nil && (old == nil || st.used < old.used) {
+				oldURL, old = u, st
+			}
+		}
+		if old == nil || imageBytes(old.img) == total {
+			return // nothing else to drop
+		}
+		total -= imageBytes(old.img)
+		delete(figs, oldURL)
+	}
+}
+
+// imageBytes is the memory of img's pixels.
+func imageBytes(img image.Image) int64 {
+	switch m := img.(type) {
+	case nil:
+		return 0
+	case *image.RGBA:
+		return int64(len(m.Pix))
+	case *image.NRGBA:
+		return int64(len(m.Pix))
+	case *image.RGBA64:
+		return int64(len(m.Pix))
+	case *image.NRGBA64:
+		return int64(len(m.Pix))
+	case *image.Gray:
+		return int64(len(m.Pix))
+	case *image.Gray16:
+		return int64(len(m.Pix))
+	case *image.Paletted:
+		return int64(len(m.Pix))
+	case *image.YCbCr:
+		return int64(len(m.Y) + len(m.Cb) + len(m.Cr))
+	}
+	b := img.Bounds()
+	return int64(b.Dx()) * int64(b.Dy()) * 4
 }
 
 // refreshFigure shows url's image in the rows on screen that hold it.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -141,4 +142,44 @@ func TestParseFigureFailureKeepsCaptionAndLink(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The figures kept for the open result are bounded in bytes: the least
+// recently shown go first, the one just fetched stays, those in flight
+// cost nothing.
+func TestFigureCacheBounded(t *testing.T) {
+	mib := func() image.Image { return image.NewRGBA(image.Rect(0, 0, 512, 512)) } // 1 MiB
+	deep := image.NewRGBA64(image.Rect(0, 0, 1024, 1024))                          // 8 MiB
+	figs := map[string]*figureState{
+		"a": {img: mib(), done: true, used: 1},
+		"b": {img: mib(), done: true, used: 5},
+		"c": {img: mib(), done: true, used: 3},
+		"d": {used: 0}, // in flight
+		"e": {img: mib(), done: true, used: 4},
+	}
+	pruneFigures(figs, 3<<20)
+	for _, u := range []string{"b", "c", "d", "e"} {
+		if figs[u] == nil {
+			t.Errorf("%s was dropped", u)
+		}
+	}
+	if figs["a"] != nil {
+		t.Error("the least recently shown figure was kept over the bound")
+	}
+	figs["f"] = &figureState{img: deep, done: true, used: 6}
+	pruneFigures(figs, 3<<20)
+	if len(figs) != 2 || figs["f"] == nil || figs["d"] == nil {
+		t.Errorf("after an 8 MiB figure: %v, want only it and the one in flight", figureKeys(figs))
+	}
+	if got := imageBytes(deep); got != 8<<20 {
+		t.Errorf("a 1024x1024 16-bit image counts %d bytes, want 8 MiB", got)
+	}
+}
+
+func figureKeys(m map[string]*figureState) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -114,3 +114,48 @@ func TestSandboxBoxesLandOnTheWords(t *testing.T) {
 		}
 	}
 }
+
+// The sandbox's page count is the document's, as the page view counts it:
+// a 6-page PDF with text on two pages and none on the others (scanned
+// pages), and one with no text at all, both say 6 pages (the second was
+// counted by its file size before: 1 page).
+func TestSandboxPageCountIsTheDocuments(t *testing.T) {
+	mixed := make([]pages.SamplePage, 6)
+	bare := make([]pages.SamplePage, 6)
+	for i := range mixed {
+		bare[i] = pages.SamplePage{Rects: []pages.SampleRect{{X: 72, Y: 72, W: 100, H: 100, B: 1}}}
+		mixed[i] = bare[i]
+	}
+	mixed[0].Texts = []pages.SampleText{{X: 72, Y: 300, Size: 12, Text: "Scanned report"}}
+	mixed[3].Texts = []pages.SampleText{{X: 72, Y: 300, Size: 12, Text: "Page four"}}
+	dir := t.TempDir()
+	a, _ := startCore(t, Flags{Sandbox: true}, nil)
+	ctx := context.Background()
+	r := pages.New(sandboxPages)
+	defer r.Close()
+	for name, sp := range map[string][]pages.SamplePage{"mixed.pdf": mixed, "scan.pdf": bare} {
+		data := pages.SamplePDF(sp)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d, err := r.OpenBytes(ctx, name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := d.PageCount()
+		d.Close()
+		queued, _, err := a.Submit(ctx, []string{path}, jobs.Options{Kind: jobs.KindParse})
+		if err != nil || len(queued) != 1 {
+			t.Fatalf("submit: %v", err)
+		}
+		var j jobs.Job
+		waitFor(t, "the parse to complete", func() bool {
+			j, err = a.Engine().Job(ctx, queued[0].ID)
+			return err == nil && (j.Status == jobs.StatusCompleted || j.Status == jobs.StatusFailed)
+		})
+		if j.Status != jobs.StatusCompleted || j.Pages != want || want != 6 {
+			t.Errorf("%s: status %s, %d pages; the PDF has %d", name, j.Status, j.Pages, want)
+		}
+	}
+}

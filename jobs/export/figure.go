@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/reductotray/reducto-tray/jobs/pages"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
@@ -23,6 +24,9 @@ const (
 	DefaultFigureMaxBytes  = 5 << 20    // 5 MiB of body
 	DefaultFigureMaxPixels = 25_000_000 // 25 Mpx: ~100 MiB decoded as RGBA
 	DefaultFigureTimeout   = 20 * time.Second
+	// DefaultFigureMaxDecoded bounds a figure decoded, in bytes: a 16-bit
+	// image takes twice the memory of an 8-bit one of the same pixels.
+	DefaultFigureMaxDecoded = 64 << 20
 )
 
 // ErrNotImage marks a figure whose body is not a PNG or JPEG image.
@@ -39,13 +43,36 @@ type FigureFetcher struct {
 	MaxBytes  int64         // 0: DefaultFigureMaxBytes
 	MaxPixels int           // 0: DefaultFigureMaxPixels
 	Timeout   time.Duration // 0: DefaultFigureTimeout
+	// MaxDecoded bounds the decoded image in bytes (0:
+	// DefaultFigureMaxDecoded).
+	MaxDecoded int64
 }
 
 // Fetch downloads the image at rawURL and decodes it. The error says in
 // words why no image came back (refused URL, HTTP status, too large, not an
 // image, timeout), fit to show beside the figure's caption.
 func (f *FigureFetcher) Fetch(ctx context.Context, rawURL string) (image.Image, error) {
-	if err := reducto.CheckSecureURL(rawURL, "figure image"); err != nil {
+	max := f.MaxBytes
+	if max <= 0 {
+		max = DefaultFigureMaxBytes
+	}
+	body, err := f.get(ctx, rawURL, "figure image", "image/png, image/jpeg", max)
+	if err != nil {
+		return nil, err
+	}
+	return f.decode(body)
+}
+
+// FetchPDF downloads the PDF at rawURL (Reducto's pdf_url, the PDF of an
+// office file) under the same rules as a figure: https or loopback http,
+// redirects too, at most maxBytes, the time limit. It does not parse it.
+func (f *FigureFetcher) FetchPDF(ctx context.Context, rawURL string, maxBytes int64) ([]byte, error) {
+	return f.get(ctx, rawURL, "Reducto's PDF", "application/pdf", maxBytes)
+}
+
+// get downloads rawURL's body, what naming it in errors.
+func (f *FigureFetcher) get(ctx context.Context, rawURL, what, accept string, max int64) ([]byte, error) {
+	if err := reducto.CheckSecureURL(rawURL, what); err != nil {
 		return nil, err
 	}
 	timeout := f.Timeout
@@ -56,37 +83,33 @@ func (f *FigureFetcher) Fetch(ctx context.Context, rawURL string) (image.Image, 
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch figure image: %w", err)
+		return nil, fmt.Errorf("fetch %s: %w", what, err)
 	}
-	req.Header.Set("Accept", "image/png, image/jpeg")
-	resp, err := f.client().Do(req)
+	req.Header.Set("Accept", accept)
+	resp, err := f.client(what).Do(req)
 	if err != nil {
 		// The url.Error names the whole URL, whose query may be a signature.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("fetch figure image: %w", err)
+		return nil, fmt.Errorf("fetch %s: %w", what, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch figure image: HTTP %s", resp.Status)
-	}
-	max := f.MaxBytes
-	if max <= 0 {
-		max = DefaultFigureMaxBytes
+		return nil, fmt.Errorf("fetch %s: HTTP %s", what, resp.Status)
 	}
 	if resp.ContentLength > max {
-		return nil, fmt.Errorf("fetch figure image: %s is over the limit of %s", sizeText(resp.ContentLength), sizeText(max))
+		return nil, fmt.Errorf("fetch %s: %s is over the limit of %s", what, pages.SizeText(resp.ContentLength), pages.SizeText(max))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("fetch figure image: read: %w", err)
+		return nil, fmt.Errorf("fetch %s: read: %w", what, err)
 	}
 	if int64(len(body)) > max {
-		return nil, fmt.Errorf("fetch figure image: the body is over the limit of %s", sizeText(max))
+		return nil, fmt.Errorf("fetch %s: the body is over the limit of %s", what, pages.SizeText(max))
 	}
-	return f.decode(body)
+	return body, nil
 }
 
 // decode checks the format and the size from the header, then decodes.
@@ -104,6 +127,13 @@ func (f *FigureFetcher) decode(body []byte) (image.Image, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPx/cfg.Height {
 		return nil, fmt.Errorf("decode figure image: %d×%d pixels is over the limit of %d", cfg.Width, cfg.Height, maxPx)
 	}
+	maxDec := f.MaxDecoded
+	if maxDec <= 0 {
+		maxDec = DefaultFigureMaxDecoded
+	}
+	if n := pages.DecodedBytes(cfg); n > maxDec {
+		return nil, fmt.Errorf("decode figure image: %d×%d pixels take %s decoded, over the limit of %s", cfg.Width, cfg.Height, pages.SizeText(n), pages.SizeText(maxDec))
+	}
 	img, _, err := image.Decode(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("decode figure image (%s): %w", format, err)
@@ -113,7 +143,7 @@ func (f *FigureFetcher) decode(body []byte) (image.Image, error) {
 
 // client is f.Client, or a default one; either way a redirect must meet
 // the same URL rule as the first request.
-func (f *FigureFetcher) client() *http.Client {
+func (f *FigureFetcher) client(what string) *http.Client {
 	c := http.Client{}
 	if f.Client != nil {
 		c = *f.Client
@@ -122,20 +152,7 @@ func (f *FigureFetcher) client() *http.Client {
 		if len(via) >= 5 {
 			return errors.New("too many redirects")
 		}
-		return reducto.CheckSecureURL(req.URL.String(), "figure image redirect")
+		return reducto.CheckSecureURL(req.URL.String(), what+" redirect")
 	}
 	return &c
-}
-
-// sizeText is n bytes in words: "5 MiB", "812 KiB".
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

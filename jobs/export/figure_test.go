@@ -166,3 +166,49 @@ func TestFigureFetcherRefusesTooManyPixelsAndSlowServers(t *testing.T) {
 		t.Errorf("slow server: err = %v, want the deadline", err)
 	}
 }
+
+// A 16-bit image counts its bytes, not only its pixels: under the pixel
+// limit, over the decoded-bytes limit.
+func TestFigureFetcherCountsBitDepth(t *testing.T) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewRGBA64(image.Rect(0, 0, 64, 64))); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := figureServer(t, map[string]func(http.ResponseWriter, *http.Request){
+		"/deep.png": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(b.Bytes()) },
+	})
+	f := FigureFetcher{MaxDecoded: 64 * 64 * 4} // room for 8-bit RGBA only
+	if _, err := f.Fetch(context.Background(), srv.URL+"/deep.png"); err == nil || !strings.Contains(err.Error(), "decoded") {
+		t.Errorf("16-bit figure: err = %v, want the decoded-bytes limit", err)
+	}
+}
+
+// Reducto's pdf_url goes through the same rules: a redirect off loopback
+// to plain http is refused, the body is bounded, a good one comes back.
+func TestFetchPDF(t *testing.T) {
+	pdf := []byte("%PDF-1.4 a PDF's bytes")
+	srv, hits := figureServer(t, map[string]func(http.ResponseWriter, *http.Request){
+		"/doc.pdf": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(pdf) },
+		"/moved.pdf": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "http://192.0.2.1/doc.pdf", http.StatusFound)
+		},
+	})
+	var f FigureFetcher
+	got, err := f.FetchPDF(context.Background(), srv.URL+"/doc.pdf", 1<<20)
+	if err != nil || !bytes.Equal(got, pdf) {
+		t.Fatalf("FetchPDF = %q, %v", got, err)
+	}
+	_, err = f.FetchPDF(context.Background(), srv.URL+"/moved.pdf", 1<<20)
+	if !errors.Is(err, reducto.ErrInsecureURL) || !strings.Contains(err.Error(), "Reducto's PDF redirect") {
+		t.Errorf("redirect to plain http off loopback: err = %v, want ErrInsecureURL", err)
+	}
+	if _, err := f.FetchPDF(context.Background(), srv.URL+"/doc.pdf", 8); err == nil || !strings.Contains(err.Error(), "over the limit of 8 bytes") {
+		t.Errorf("over the limit: err = %v", err)
+	}
+	if _, err := f.FetchPDF(context.Background(), "http://192.0.2.1/doc.pdf", 1<<20); !errors.Is(err, reducto.ErrInsecureURL) {
+		t.Errorf("plain http off loopback: err = %v", err)
+	}
+	if n := hits.Load(); n != 3 {
+		t.Errorf("%d requests reached the server, want 3 (no redirect followed off loopback)", n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,15 +53,16 @@ type Document struct {
 }
 
 // Open opens the document at path: a PDF (by its header, whatever the
-// name), else an image (PNG, JPEG, TIFF). Anything else is ErrUnreadable.
+// name), else an image (PNG, JPEG, TIFF). Anything else is ErrUnreadable; a
+// file over Config.MaxFileBytes is ErrTooLarge, refused before it is read.
 func (r *Renderer) Open(ctx context.Context, path string) (*Document, error) {
 	name := filepath.Base(path)
-	data, err := os.ReadFile(path)
+	data, err := r.readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	load := func() ([]byte, error) {
-		b, err := os.ReadFile(path)
+		b, err := r.readFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("read %s again: %w", name, err)
 		}
@@ -69,9 +71,43 @@ func (r *Renderer) Open(ctx context.Context, path string) (*Document, error) {
 	return r.open(ctx, name, data, load)
 }
 
+// readFile reads path if it is within the size limit (checked before the
+// read, and again while reading, in case the file grows).
+func (r *Renderer) readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkSize(st.Size()); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, r.cfg.MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	return data, r.checkSize(int64(len(data)))
+}
+
+// checkSize refuses a file over the limit, saying both sizes.
+func (r *Renderer) checkSize(n int64) error {
+	if n > r.cfg.MaxFileBytes {
+		return fmt.Errorf("%w: the file is %s, and the page view opens files of up to %s",
+			ErrTooLarge, SizeText(n), SizeText(r.cfg.MaxFileBytes))
+	}
+	return nil
+}
+
 // OpenBytes opens a document held in memory (a PDF downloaded from
 // Reducto's pdf_url); data must not change afterwards.
 func (r *Renderer) OpenBytes(ctx context.Context, name string, data []byte) (*Document, error) {
+	if err := r.checkSize(int64(len(data))); err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
 	return r.open(ctx, name, data, func() ([]byte, error) { return data, nil })
 }
 
@@ -118,7 +154,7 @@ func (r *Renderer) open(ctx context.Context, name string, data []byte, load func
 		}
 		return d, nil
 	}
-	img, err := openRaster(name, data)
+	img, err := openRaster(ctx, name, data, r.cfg.MaxImageBytes, r.cfg.CallTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -151,13 +187,16 @@ func (d *Document) PageSize(i int) Size {
 }
 
 // Render renders page i (0-based) width pixels wide (the height follows the
-// page's shape). Pages come from the cache when they were rendered at that
-// width; a ctx done before PDFium's turn cancels the render.
+// page's shape), or smaller when that is over the pixel bound: the image is
+// FitPixels(PageSize(i), width), so no page costs more than
+// MaxRenderPixels whatever its shape. Pages come from the cache when they
+// were rendered at that width; a ctx done before PDFium's turn cancels the
+// render.
 func (d *Document) Render(ctx context.Context, i, width int) (*image.RGBA, error) {
 	if i < 0 || i >= len(d.sizes) {
 		return nil, fmt.Errorf("render %s: no page %d (of %d)", d.name, i+1, len(d.sizes))
 	}
-	if width < 1 || width > 8000 {
+	if width < 1 {
 		return nil, fmt.Errorf("render %s: width %d out of range", d.name, width)
 	}
 	if d.isClosed() {
@@ -167,8 +206,7 @@ func (d *Document) Render(ctx context.Context, i, width int) (*image.RGBA, error
 	if img, ok := d.r.cache.get(key); ok {
 		return img, nil
 	}
-	s := d.sizes[i]
-	height := max(1, int(float64(width)*s.Height/s.Width+0.5))
+	width, height := FitPixels(d.sizes[i], width)
 	var img *image.RGBA
 	var err error
 	if d.kind == KindImage {
@@ -257,6 +295,9 @@ func (d *Document) Close() error {
 	d.closed = true
 	d.mu.Unlock()
 	d.r.cache.dropDoc(d.id)
+	if d.img != nil {
+		d.img.close()
+	}
 	if d.kind == KindPDF {
 		// Bounded, and never starting PDFium: a stopped engine has
 		// forgotten the document already.

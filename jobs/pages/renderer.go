@@ -39,6 +39,12 @@ type Config struct {
 	// CacheBytes bounds the rendered pages kept (default 32 MiB: six pages
 	// 1000 px wide, the one in sight and those around it).
 	CacheBytes int64
+	// MaxFileBytes refuses larger files with ErrTooLarge (default
+	// DefaultMaxFileBytes).
+	MaxFileBytes int64
+	// MaxImageBytes refuses image documents that would take more memory
+	// decoded (default DefaultMaxImageBytes).
+	MaxImageBytes int64
 	// CompileCacheDir keeps wazero's compiled PDFium between starts and
 	// runs ("": compiled again at every start, nothing kept).
 	CompileCacheDir string
@@ -94,6 +100,12 @@ func New(cfg Config) *Renderer {
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = 32 << 20
+	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if cfg.MaxImageBytes <= 0 {
+		cfg.MaxImageBytes = DefaultMaxImageBytes
 	}
 	r := &Renderer{cfg: cfg, cache: newPageCache(cfg.CacheBytes),
 		calls: make(chan *call), quit: make(chan struct{}), done: make(chan struct{})}

@@ -16,7 +16,7 @@ import (
 func TestPageScreenshots(t *testing.T) {
 	dir, update, x, bin := shotsSetup(t, "pageshots")
 	for _, theme := range []string{"light", "dark"} {
-		for _, size := range []string{"1000x680", "640x480"} {
+		for _, size := range []string{"1000x680", "700x500"} {
 			img := shoot(t, x, bin, "pages", theme, size)
 			if err := writePNG(filepath.Join(dir, fmt.Sprintf("pages-%s-%s.png", theme, size)), img); err != nil {
 				t.Fatal(err)

@@ -238,8 +238,15 @@ func applyLayoutLocked(j *job, sub Submission, layout []LayoutPage) {
 	if pr := pageRangeOf(sub); pr != nil {
 		start, end = pr.Start, pr.End
 	}
-	if kept := layoutRange(layout, start, end); len(kept) > 0 {
-		j.Layout, j.Pages = kept, len(kept)
+	kept := layoutRange(layout, start, end)
+	if len(kept) == 0 {
+		return
+	}
+	// The document's own page count either way; its lines only when it
+	// has text (a scan gets the made-up blocks, one page each).
+	j.Pages = len(kept)
+	if hasText(kept) {
+		j.Layout = kept
 	}
 }
 

@@ -45,8 +45,9 @@ func (s *Server) readUpload(r io.Reader) (n int64, data []byte, err error) {
 }
 
 // layoutOf runs the Layout hook on an upload, outside s.mu (it may take a
-// while: the core's hook runs PDFium). A failure, or no text at all, means
-// the simulator's made-up blocks.
+// while: the core's hook runs PDFium). A failure means the simulator's
+// made-up blocks and page count; a document read without any text (a scan)
+// keeps its real page count with made-up blocks (applyLayoutLocked).
 func (s *Server) layoutOf(data []byte, name string) []LayoutPage {
 	if s.cfg.Layout == nil || len(data) == 0 {
 		return nil
@@ -56,12 +57,17 @@ func (s *Server) layoutOf(data []byte, name string) []LayoutPage {
 		s.log.Debug("reductotest: no layout, using made-up blocks", "file", name, "err", err)
 		return nil
 	}
-	for _, p := range pages {
+	return pages
+}
+
+// hasText reports whether any page of layout has a line of text.
+func hasText(layout []LayoutPage) bool {
+	for _, p := range layout {
 		if len(p.Lines) > 0 {
-			return pages
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // layoutRange is the pages of a layout a submission's page_range keeps.

@@ -272,6 +272,43 @@ CREATE TABLE forwards (
 CREATE INDEX forwards_entry ON forwards(entry);
 CREATE INDEX forwards_due ON forwards(url, seq) WHERE state = 'retrying';
 `},
+	{name: "full-text search of results", sql: `
+-- The text of every stored result, one row per parse page, extract field
+-- or split section (jobs/store/store_search.go). The FTS5 table below is
+-- external-content over it, so the text is kept once. starts maps a parse
+-- page's byte offsets to its blocks (varints: the first block's index, then
+-- each block's start), so a hit opens at its block and box.
+CREATE TABLE search_text (
+	id     INTEGER PRIMARY KEY,
+	job    INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+	page   INTEGER NOT NULL DEFAULT 0,    -- 1-based; 0 = none
+	field  TEXT    NOT NULL DEFAULT '',   -- an extract field's path
+	starts BLOB,
+	text   TEXT    NOT NULL
+);
+CREATE INDEX search_text_job ON search_text(job);
+-- Words folded for case and accents; CJK runs are stored with a zero-width
+-- space between characters so each is a token (store_search.go says why).
+CREATE VIRTUAL TABLE search_fts USING fts5(text, content='search_text', content_rowid='id',
+	tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
+	INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+	INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+-- Which results the index holds: state 0 while a result's rows are being
+-- written (over several small transactions), 1 once all are. A result with
+-- no row, or with state 0, is due (the backfill of an older history, a
+-- result replaced, a pass interrupted by a quit).
+CREATE TABLE search_docs (
+	job   INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+	state INTEGER NOT NULL
+);
+CREATE TRIGGER search_results_au AFTER UPDATE OF compressed ON results BEGIN
+	DELETE FROM search_docs WHERE job = new.job;
+END;
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

@@ -46,6 +46,7 @@ func main() {
 					Deliveries:      a.Webhooks(),
 					ListenAddr:      a.ReceiverAddr(),
 					Account:         a,
+					Search:          a,
 				},
 				Files: files,
 				Ready: ready,

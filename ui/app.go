@@ -100,6 +100,9 @@ type Config struct {
 	// Account is the account monitor and usage for the Account tab; nil:
 	// the tab explains the setting.
 	Account AccountSource
+	// Search finds words in the results (the Jobs search box); nil: the
+	// box searches file names only.
+	Search Searcher
 	// ListenAddr is the receiver's address ("" when it is not listening).
 	ListenAddr string
 	// OpenURL opens a file or folder (file://) with the desktop's
@@ -155,6 +158,7 @@ type App struct {
 	firstRun *firstRunPrompt // the first-run dialog once shown
 	submit   *SubmitForm
 	list     *JobList
+	search   *SearchView
 	detail   *DetailView
 	prefs    *SettingsView
 	webhooks *WebhooksView
@@ -188,6 +192,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
+	u.search = newSearchView(u)
 	u.detail = newDetailView(u)
 	u.prefs = newSettingsView(u)
 	u.webhooks = newWebhooksView(u)
@@ -205,6 +210,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.tray.reloadRecent()
 	u.reloadPresets()
 	u.followFolders()
+	u.search.followIndex()
 	if !cfg.SandboxForced && !u.settings.Sandbox {
 		u.goBg(u.checkFirstRun)
 	}
@@ -212,7 +218,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 }
 
 func (u *App) build() fyne.CanvasObject {
-	split := container.NewHSplit(u.list.Widget(), u.detail.Object())
+	split := container.NewHSplit(u.search.wrap(u.list.Widget()), u.detail.Object())
 	split.Offset = 0.55
 	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil, split)
 	// Submit and Settings join the window the first time they are opened:

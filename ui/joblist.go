@@ -191,6 +191,9 @@ func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
 func (l *JobList) refreshVisible() {
 	n := l.pager.Len()
 	l.Count.SetText(fmt.Sprintf("%d jobs", n))
+	if l.u.search != nil {
+		l.u.search.namesShown(n)
+	}
 	l.showEmpty(n)
 	l.followSelection(n)
 	l.List.Refresh()

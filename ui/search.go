@@ -46,9 +46,12 @@ type SearchView struct {
 	hits  []jobs.SearchHit // content hits only: names are the job list's
 	text  string           // the query the hits are for
 	stop  func()           // cancels the pending query
-	split *container.Split
-	stack *fyne.Container // the job list alone, or the split
-	jobs  fyne.CanvasObject
+	split  *container.Split
+	places fyne.CanvasObject // the header and the places
+	stack  *fyne.Container   // the job list alone, the places alone, or both
+	jobs   fyne.CanvasObject
+	active bool // a search is on
+	names  int  // rows of the job list (jobs whose names match)
 }
 
 func newSearchView(u *App) *SearchView {
@@ -69,17 +72,36 @@ func newSearchView(u *App) *SearchView {
 // wrap puts the search's places above the job list when a search is on.
 func (v *SearchView) wrap(list fyne.CanvasObject) fyne.CanvasObject {
 	v.jobs = list
-	v.split = container.NewVSplit(container.NewBorder(v.Header, nil, nil, nil, v.List), list)
-	v.split.Offset = 0.5
+	v.places = container.NewBorder(v.Header, nil, nil, nil, v.List)
+	v.split = container.NewVSplit(v.places, list)
+	v.split.Offset = 0.6
 	v.stack = container.NewStack(list)
 	return v.stack
 }
 
 // setActive shows the places (a search is on) or the job list alone.
 func (v *SearchView) setActive(on bool) {
+	v.active = on
+	v.relayout()
+}
+
+// namesShown is told how many jobs the list shows (the JobList calls it
+// when it redraws): a search whose words are in no file name gives the
+// places the whole pane.
+func (v *SearchView) namesShown(n int) {
+	if v.names != n {
+		v.names = n
+		v.relayout()
+	}
+}
+
+func (v *SearchView) relayout() {
 	want := v.jobs
-	if on {
+	switch {
+	case v.active && v.names > 0:
 		want = v.split
+	case v.active:
+		want = v.places
 	}
 	if len(v.stack.Objects) == 1 && v.stack.Objects[0] == want {
 		return
@@ -371,4 +393,11 @@ func (v *SearchView) followIndex() {
 			}
 		}
 	})
+}
+
+// SearchFor selects the job list and searches it for text, names and
+// contents (the tray's and the screenshots' way in). Main goroutine.
+func (u *App) SearchFor(text string) {
+	u.tabs.SelectIndex(0)
+	u.list.Search.SetText(text)
 }

@@ -75,8 +75,8 @@ func TestSearchOpensTheHitOnItsPage(t *testing.T) {
 	})
 	r.eventually("the place in the document", func() bool { return len(sv.hits) == 1 })
 	r.onMain(func() {
-		if sv.stack.Objects[0] != sv.split {
-			t.Error("the places are not shown above the job list")
+		if sv.stack.Objects[0] != sv.places {
+			t.Error("no file name matches, yet the places do not have the pane")
 		}
 		if !strings.Contains(sv.Header.Text, "1 place") {
 			t.Errorf("header %q", sv.Header.Text)
@@ -118,6 +118,9 @@ func TestSearchOpensTheHitOnItsPage(t *testing.T) {
 			t.Error("the places stay after the search was cleared")
 		}
 	})
+	// A word in a file name: the places share the pane with the job list.
+	r.onMain(func() { r.u.list.Search.SetText("contract") })
+	r.eventually("the places above the jobs named so", func() bool { return sv.text == "contract" && sv.stack.Objects[0] == sv.split })
 	// Nothing found: the header says so, and what search cannot see.
 	r.onMain(func() { r.u.list.Search.SetText("zanzibar") })
 	r.eventually("the empty answer", func() bool { return sv.text == "zanzibar" })

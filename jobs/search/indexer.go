@@ -18,6 +18,12 @@ import (
 // (docs/benchmarks.md, "Search").
 const batchBytes = 24 << 10
 
+// mergePages is the index merging done after each transaction of the
+// indexer, in pages: enough to keep up with what it writes (about 10
+// pages of index per transaction, merged again at each level), small
+// enough for one step to take a few milliseconds.
+const mergePages = 64
+
 // dueBatch is how many due results one query of the store returns.
 const dueBatch = 64
 
@@ -173,6 +179,9 @@ func (ix *Indexer) write(ctx context.Context, id int64, segs []store.SearchSegme
 		}
 		last := i == len(segs)-1
 		if err := ix.st.WriteSearchSegments(ctx, id, segs[start:i+1], first, last); err != nil {
+			return err
+		}
+		if err := ix.st.MergeSearchIndex(ctx, mergePages); err != nil {
 			return err
 		}
 		if ix.afterWrite != nil {

@@ -77,17 +77,34 @@ func (s *Store) WriteSearchSegments(ctx context.Context, job int64, segs []Searc
 		}
 	}
 	if len(segs) > 0 {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO search_text(job, page, field, starts, text) VALUES (?, ?, ?, ?, ?)`)
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO search_text(job, page, field, starts, ztext) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return fmt.Errorf("index result of job %d: %w", job, err)
 		}
 		defer ins.Close()
+		fts, err := tx.PrepareContext(ctx, `INSERT INTO search_fts(rowid, text) VALUES (?, ?)`)
+		if err != nil {
+			return fmt.Errorf("index result of job %d: %w", job, err)
+		}
+		defer fts.Close()
 		for _, sg := range segs {
 			text, starts := joinParts(sg)
 			if text == "" {
 				continue
 			}
-			if _, err := ins.ExecContext(ctx, job, sg.Page, sg.Field, starts, text); err != nil {
+			z, err := deflateText(text)
+			if err != nil {
+				return fmt.Errorf("index result of job %d: %w", job, err)
+			}
+			res, err := ins.ExecContext(ctx, job, sg.Page, sg.Field, starts, z)
+			if err != nil {
+				return fmt.Errorf("index result of job %d: %w", job, err)
+			}
+			row, err := res.LastInsertId()
+			if err != nil {
+				return fmt.Errorf("index result of job %d: %w", job, err)
+			}
+			if _, err := fts.ExecContext(ctx, row, text); err != nil {
 				return fmt.Errorf("index result of job %d: %w", job, err)
 			}
 		}
@@ -431,4 +448,18 @@ func (p parsedSearch) nameTerm() string {
 		return ""
 	}
 	return p[0].text
+}
+
+// MergeSearchIndex does up to pages pages of the index's segment merging
+// in one transaction (the index merges nothing by itself: see the
+// migration), so the merging a writer of the index owes is paid in steps
+// of bounded length.
+func (s *Store) MergeSearchIndex(ctx context.Context, pages int) error {
+	if s.w == nil {
+		return errReadOnly
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO search_fts(search_fts, rank) VALUES ('merge', ?)`, pages); err != nil {
+		return fmt.Errorf("merge the search index: %w", err)
+	}
+	return nil
 }

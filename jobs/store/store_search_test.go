@@ -166,6 +166,24 @@ func TestSearchIndexStateAndProgress(t *testing.T) {
 	if ok, _ := s.SearchIndexed(ctx, a.ID); ok {
 		t.Error("a replaced result still counts as indexed")
 	}
+	// The index matches its content (rows added beside their deflated
+	// text); a deleted job takes its rows out of both.
+	integrity := func(when string) {
+		if _, err := s.w.Exec(`INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+			t.Errorf("index integrity %s: %v", when, err)
+		}
+	}
+	integrity("after indexing")
+	if _, err := s.w.Exec(`DELETE FROM jobs WHERE id = ?`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	integrity("after a deletion")
+	if h := search(t, s, jobs.SearchQuery{Text: "alpha"}); len(h) != 0 {
+		t.Errorf("alpha after its job was deleted: %+v", h)
+	}
+	if err := s.MergeSearchIndex(ctx, 16); err != nil {
+		t.Error(err)
+	}
 	// A job that no longer exists is refused.
 	if err := s.WriteSearchSegments(ctx, 999, nil, true, true); err == nil {
 		t.Error("indexing a missing job: no error")

@@ -43,9 +43,9 @@ type SearchView struct {
 	Header *widget.Label
 	List   *widget.List
 
-	hits  []jobs.SearchHit // content hits only: names are the job list's
-	text  string           // the query the hits are for
-	stop  func()           // cancels the pending query
+	hits   []jobs.SearchHit // content hits only: names are the job list's
+	text   string           // the query the hits are for
+	stop   func()           // cancels the pending query
 	split  *container.Split
 	places fyne.CanvasObject // the header and the places
 	stack  *fyne.Container   // the job list alone, the places alone, or both

@@ -18,6 +18,12 @@ import (
 // parseResult is a parse response of pages pages, blocks blocks a page;
 // block b of page p reads "doc D page P block B" plus words.
 func parseResult(doc, pages, blocks int, words string) []byte {
+	return parseJSON(pages, blocks, func(p, b int) string { return fmt.Sprintf("doc%d page%d block%d %s", doc, p, b, words) })
+}
+
+// parseJSON is a parse response of pages pages, blocks blocks a page,
+// each with a box, block b of page p reading content(p, b).
+func parseJSON(pages, blocks int, content func(page, block int) string) []byte {
 	type bbox struct {
 		Left, Top, Width, Height float64
 		Page                     int `json:"page"`
@@ -30,8 +36,7 @@ func parseResult(doc, pages, blocks int, words string) []byte {
 	var bs []block
 	for p := 1; p <= pages; p++ {
 		for b := 0; b < blocks; b++ {
-			bs = append(bs, block{Type: "Text", Content: fmt.Sprintf("doc%d page%d block%d %s", doc, p, b, words),
-				BBox: bbox{0.1, 0.1 * float64(b), 0.8, 0.05, p}})
+			bs = append(bs, block{Type: "Text", Content: content(p, b), BBox: bbox{0.1, 0.9 * float64(b) / float64(blocks), 0.8, 0.04, p}})
 		}
 	}
 	out, _ := json.Marshal(map[string]any{"usage": map[string]int{"num_pages": pages},

@@ -47,6 +47,7 @@ func main() {
 					ListenAddr:      a.ReceiverAddr(),
 					Account:         a,
 					Fetcher:         a.Fetcher(),
+					Search:          a,
 				},
 				Files: files,
 				Ready: ready,

@@ -104,6 +104,9 @@ type Config struct {
 	// an office file) through the core's checked client; nil: the default
 	// checked client of jobs/export.
 	Fetcher Fetcher
+	// Search finds words in the results (the Jobs search box); nil: the
+	// box searches file names only.
+	Search Searcher
 	// ListenAddr is the receiver's address ("" when it is not listening).
 	ListenAddr string
 	// OpenURL opens a file or folder (file://) with the desktop's
@@ -159,6 +162,7 @@ type App struct {
 	firstRun *firstRunPrompt // the first-run dialog once shown
 	submit   *SubmitForm
 	list     *JobList
+	search   *SearchView
 	detail   *DetailView
 	prefs    *SettingsView
 	webhooks *WebhooksView
@@ -192,6 +196,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
+	u.search = newSearchView(u)
 	u.detail = newDetailView(u)
 	u.prefs = newSettingsView(u)
 	u.webhooks = newWebhooksView(u)
@@ -209,6 +214,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.tray.reloadRecent()
 	u.reloadPresets()
 	u.followFolders()
+	u.search.followIndex()
 	if !cfg.SandboxForced && !u.settings.Sandbox {
 		u.goBg(u.checkFirstRun)
 	}
@@ -216,7 +222,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 }
 
 func (u *App) build() fyne.CanvasObject {
-	split := container.NewHSplit(u.list.Widget(), u.detail.Object())
+	split := container.NewHSplit(u.search.wrap(u.list.Widget()), u.detail.Object())
 	split.Offset = 0.55
 	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil, split)
 	// Submit and Settings join the window the first time they are opened:

@@ -74,7 +74,7 @@ func newJobList(u *App) *JobList {
 	l.List = &widget.List{Length: l.length, CreateItem: l.createItem, UpdateItem: l.updateItem}
 	l.List.OnSelected = l.onSelected
 	l.Search = &widget.Entry{PlaceHolder: "Search by file name", OnChanged: l.onSearch}
-	l.Filter = widget.NewSelect([]string{"All", "Active", "Completed", "Failed", "Cancelled"}, func(string) { l.Reload() })
+	l.Filter = widget.NewSelect([]string{"All", "Active", "Completed", "Failed", "Cancelled"}, func(string) { l.Reload(); l.searchContents() })
 	l.Filter.Selected = "All"
 	l.Count = &widget.Label{}
 	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submit.PickFiles(); u.tabs.SelectIndex(1) })
@@ -104,6 +104,15 @@ func (l *JobList) onSearch(string) {
 	q := l.query()
 	ticket := l.pager.want(q)
 	l.stopSearch = l.u.after(searchDelay, func(ctx context.Context) { l.reloadWith(ctx, q, ticket, true) })
+	l.searchContents()
+}
+
+// searchContents looks for the search box's words in the results too
+// (ui/search.go), with the status filter.
+func (l *JobList) searchContents() {
+	if l.u.search != nil {
+		l.u.search.query(l.Search.Text, l.query().Statuses)
+	}
 }
 
 // Reload takes a new snapshot with the toolbar's filter. Main goroutine.
@@ -182,6 +191,9 @@ func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
 func (l *JobList) refreshVisible() {
 	n := l.pager.Len()
 	l.Count.SetText(fmt.Sprintf("%d jobs", n))
+	if l.u.search != nil {
+		l.u.search.namesShown(n)
+	}
 	l.showEmpty(n)
 	l.followSelection(n)
 	l.List.Refresh()

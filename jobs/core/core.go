@@ -27,6 +27,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/jobs/search"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
 	"github.com/reductotray/reducto-tray/jobs/watch"
@@ -77,6 +78,7 @@ type App struct {
 	deliveries *deliveryHub
 	account    *account.Monitor // the account's other jobs (jobs/core/account.go)
 	budget     *account.Budget
+	indexer    *search.Indexer // the full-text index of results (jobs/core/search.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -208,6 +210,7 @@ func Start(cfg Config) (a *App, err error) {
 		}()
 	}
 	a.unsubscribe = cfg.Settings.Subscribe(a.apply)
+	a.startSearch()
 	if err := a.engine.Start(a.ctx); err != nil {
 		return nil, fmt.Errorf("start engine: %w", err)
 	}

@@ -42,6 +42,9 @@ func Main(args []string, o Options) int {
 	if len(args) > 0 && args[0] == "deliveries" {
 		return RunDeliveries(args[1:], o.Stdout, o.Stderr)
 	}
+	if len(args) > 0 && args[0] == "search" {
+		return RunSearch(args[1:], o.Stdout, o.Stderr)
+	}
 	f, err := ParseFlags(args, o.Stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

@@ -281,6 +281,51 @@ ALTER TABLE watch_ledger ADD COLUMN ino INTEGER NOT NULL DEFAULT 0;
 -- The start of a folder reads its rows by folder and preset.
 CREATE INDEX watch_ledger_folder ON watch_ledger(folder, preset, id);
 `},
+	{name: "full-text search of results", sql: `
+-- The text of every stored result, one row per parse page, extract field
+-- or split section (jobs/store/store_search.go), deflated: the FTS5 table
+-- below reads it through the view search_content (unzip_text is a Go
+-- function the store registers), so the text is kept once and small.
+-- starts maps a parse page's byte offsets to its blocks (varints: the
+-- first block's index, then each block's start), so a hit opens at its
+-- block and box.
+CREATE TABLE search_text (
+	id     INTEGER PRIMARY KEY,
+	job    INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+	page   INTEGER NOT NULL DEFAULT 0,    -- 1-based; 0 = none
+	field  TEXT    NOT NULL DEFAULT '',   -- an extract field's path
+	starts BLOB,
+	ztext  BLOB    NOT NULL               -- raw deflate of the text
+);
+CREATE INDEX search_text_job ON search_text(job);
+CREATE VIEW search_content AS SELECT id, unzip_text(ztext) AS text FROM search_text;
+-- Words folded for case and accents; CJK runs are stored with a zero-width
+-- space between characters so each is a token (store_search.go says why).
+-- Rows are added to it by the store with their plain text (no trigger: it
+-- would inflate what was just deflated); a deleted row leaves it here.
+CREATE VIRTUAL TABLE search_fts USING fts5(text, content='search_content', content_rowid='id',
+	tokenize='unicode61 remove_diacritics 2');
+-- FTS5 merges its segments as it writes, and a merge of many can take a
+-- tenth of a second on the single write connection the engine and the
+-- receiver share: merging is left to the indexer instead, in small
+-- bounded steps (Store.MergeSearchIndex) between its own transactions.
+INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0);
+INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', 1000);
+CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+	INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, unzip_text(old.ztext));
+END;
+-- Which results the index holds: state 0 while a result's rows are being
+-- written (over several small transactions), 1 once all are. A result with
+-- no row, or with state 0, is due (the backfill of an older history, a
+-- result replaced, a pass interrupted by a quit).
+CREATE TABLE search_docs (
+	job   INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+	state INTEGER NOT NULL
+);
+CREATE TRIGGER search_results_au AFTER UPDATE OF compressed ON results BEGIN
+	DELETE FROM search_docs WHERE job = new.job;
+END;
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

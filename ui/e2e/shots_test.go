@@ -14,22 +14,27 @@ import (
 )
 
 // TestScreenshots shows the preset editor, the watched folders, a job's
-// detail with its outputs, the Webhooks view and the Account view
+// detail with its outputs, the Webhooks view, the Account view and the
+// Jobs search's places in documents
 // (testdata/shots, canned data) in the light and dark themes at the usual and a small window size,
 // under Xvfb, and saves each in $SHOTS_DIR for review (SHOTS_VIEWS=a,b
-// makes only those). With UPDATE_SCREENSHOT=1 the folder list and the
+// and SHOTS_SIZES=WxH,c... make only those views and sizes). With UPDATE_SCREENSHOT=1 the folder list and the
 // Webhooks and Account views (light, 1000x680) also become
 // docs/screenshot-folders.png, docs/screenshot-webhooks.png and
 // docs/screenshot-account.png. Without either it is skipped: it only
 // makes pictures.
 func TestScreenshots(t *testing.T) {
 	dir, update, x, bin := shotsSetup(t, "shots")
-	views := []string{"submit", "folders", "detail", "webhooks", "account"}
+	views := []string{"submit", "folders", "detail", "webhooks", "account", "search"}
 	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
 		views = strings.Split(v, ",") // only these, e.g. while working on one
 	}
 	for _, theme := range []string{"light", "dark"} {
-		for _, size := range []string{"1000x680", "640x480"} {
+		sizes := []string{"1000x680", "640x480"}
+		if v := os.Getenv("SHOTS_SIZES"); v != "" {
+			sizes = strings.Split(v, ",") // e.g. 700x500 for a view's review
+		}
+		for _, size := range sizes {
 			for _, view := range views {
 				img := shoot(t, x, bin, view, theme, size)
 				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, theme, size))

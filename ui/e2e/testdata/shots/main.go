@@ -4,7 +4,7 @@
 // framebuffer for the README and UI reviews. It is built with
 // `go build ./ui/e2e/testdata/shots` (testdata is outside ./... patterns).
 //
-//	shots -view submit|folders|detail|table|export|webhooks -size 1000x680 -hold 30s
+//	shots -view submit|folders|detail|table|export|webhooks|account|search -size 1000x680 -hold 30s
 //
 // The theme is Fyne's FYNE_THEME (light or dark).
 package main
@@ -17,6 +17,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -83,8 +84,9 @@ func main() {
 
 	a := fyneapp.NewWithID("ai.reducto.tray.shots")
 	win := a.NewWindow("Reducto Tray")
+	backend := newCannedBackend(inbox, sim.URL)
 	u := ui.New(a, win, ui.Config{
-		Backend: newCannedBackend(inbox, sim.URL), Settings: svc, SandboxForced: true,
+		Backend: backend, Settings: svc, SandboxForced: true, Search: cannedSearch{backend},
 		Presets: ui.PresetStore(store), Folders: folders,
 		Deliveries: newCannedDeliveries(), ListenAddr: "127.0.0.1:7433",
 		Account:     newCannedAccount(),
@@ -116,6 +118,8 @@ func main() {
 				u.CheckWebhooks()
 			case "account":
 				u.ShowAccount()
+			case "search":
+				u.SearchFor("revenue")
 			}
 		})
 		// The test reads the screen from Xvfb's framebuffer meanwhile.
@@ -178,6 +182,9 @@ func (b *cannedBackend) Retry(context.Context, int64) (jobs.Job, error) {
 func (b *cannedBackend) List(_ context.Context, q jobs.Query) ([]jobs.Job, error) {
 	var out []jobs.Job
 	for _, j := range b.jobs {
+		if q.Search != "" && !strings.Contains(strings.ToLower(filepath.Base(j.File)), strings.ToLower(q.Search)) {
+			continue
+		}
 		if q.BeforeID == 0 || j.ID < q.BeforeID {
 			out = append(out, j)
 		}

@@ -1,0 +1,196 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/store"
+)
+
+// batchBytes bounds the text one transaction writes: about 8 pages, a
+// couple of milliseconds on the store's single write connection, so the
+// engine's and the receiver's writes never wait long behind the index
+// (docs/benchmarks.md, "Search").
+const batchBytes = 24 << 10
+
+// mergePages is the index merging done after each transaction of the
+// indexer, in pages: enough to keep up with what it writes (about 10
+// pages of index per transaction, merged again at each level), small
+// enough for one step to take a few milliseconds.
+const mergePages = 64
+
+// dueBatch is how many due results one query of the store returns.
+const dueBatch = 64
+
+// progressEvery spaces the progress reports of a long pass.
+const progressEvery = 250 * time.Millisecond
+
+// Indexer writes stored results into the search index: Run does a pass
+// over every result not yet indexed, then another each time Stored says a
+// result arrived. A pass stopped by a quit resumes on the next start where
+// it stopped (what was written stays; a result written in part is
+// rewritten whole).
+type Indexer struct {
+	st  *store.Store
+	log *slog.Logger
+
+	poke chan struct{} // a result was stored; capacity 1
+
+	mu         sync.Mutex
+	prog       jobs.IndexProgress
+	onProgress func(jobs.IndexProgress)
+
+	afterWrite func(job int64, last bool) // tests: called after each transaction
+}
+
+// New returns an indexer over st; call Run.
+func New(st *store.Store, log *slog.Logger) *Indexer {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Indexer{st: st, log: log, poke: make(chan struct{}, 1)}
+}
+
+// OnProgress sets f to be called (from the indexer's goroutine) as a pass
+// moves and when it ends. Set it before Run.
+func (ix *Indexer) OnProgress(f func(jobs.IndexProgress)) {
+	ix.mu.Lock()
+	ix.onProgress = f
+	ix.mu.Unlock()
+}
+
+// Progress is the last known state of the index.
+func (ix *Indexer) Progress() jobs.IndexProgress {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.prog
+}
+
+// Stored tells the indexer a result was stored. It never blocks.
+func (ix *Indexer) Stored() {
+	select {
+	case ix.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run indexes until ctx ends.
+func (ix *Indexer) Run(ctx context.Context) {
+	for {
+		if err := ix.Pass(ctx); err != nil && ctx.Err() == nil {
+			ix.log.Warn("search index pass", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.poke:
+		}
+	}
+}
+
+// Pass indexes every stored result not yet in the index, oldest first.
+func (ix *Indexer) Pass(ctx context.Context) error {
+	done, total, err := ix.st.SearchProgress(ctx)
+	if err != nil {
+		return err
+	}
+	if done >= total {
+		ix.report(jobs.IndexProgress{Done: done, Total: total})
+		return nil
+	}
+	p := jobs.IndexProgress{Done: done, Total: total, Running: true}
+	ix.report(p)
+	last := time.Now()
+	defer func() { ix.report(jobs.IndexProgress{Done: p.Done, Total: max(p.Total, p.Done)}) }()
+	var after int64
+	for {
+		ids, err := ix.st.SearchDue(ctx, after, dueBatch)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		for _, id := range ids {
+			if err := ix.Index(ctx, id); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				ix.log.Warn("index a result for search", "job", id, "err", err)
+			}
+			after = id
+			p.Done++
+			p.Total = max(p.Total, p.Done)
+			if time.Since(last) >= progressEvery {
+				last = time.Now()
+				ix.report(p)
+			}
+		}
+	}
+}
+
+func (ix *Indexer) report(p jobs.IndexProgress) {
+	ix.mu.Lock()
+	ix.prog = p
+	f := ix.onProgress
+	ix.mu.Unlock()
+	if f != nil {
+		f(p)
+	}
+}
+
+// Index writes job id's stored result into the index, replacing what was
+// there. A result that cannot be read is recorded as indexed with no text
+// (and logged), so it is not read again on every pass.
+func (ix *Indexer) Index(ctx context.Context, id int64) error {
+	j, err := ix.st.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("index job %d: %w", id, err)
+	}
+	raw, err := ix.st.Result(ctx, id)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index job %d: %w", id, err)
+	}
+	segs, err := Segments(j.Kind, raw)
+	if err != nil {
+		ix.log.Info("a result with no text to search", "job", id, "kind", j.Kind, "err", err)
+		segs = nil
+	}
+	return ix.write(ctx, id, segs)
+}
+
+// write stores segs in transactions of about batchBytes of text each.
+func (ix *Indexer) write(ctx context.Context, id int64, segs []store.SearchSegment) error {
+	first, start, size := true, 0, 0
+	for i, sg := range segs {
+		for _, p := range sg.Parts {
+			size += len(p)
+		}
+		if size < batchBytes && i < len(segs)-1 {
+			continue
+		}
+		last := i == len(segs)-1
+		if err := ix.st.WriteSearchSegments(ctx, id, segs[start:i+1], first, last); err != nil {
+			return err
+		}
+		if err := ix.st.MergeSearchIndex(ctx, mergePages); err != nil {
+			return err
+		}
+		if ix.afterWrite != nil {
+			ix.afterWrite(id, last)
+		}
+		first, start, size = false, i+1, 0
+	}
+	if len(segs) == 0 {
+		return ix.st.WriteSearchSegments(ctx, id, nil, true, true)
+	}
+	return nil
+}

@@ -17,8 +17,9 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// maxJSONView bounds the text of the JSON tab; Export writes it all.
-const maxJSONView = 1 << 20
+// maxJSONView bounds the text of the JSON tab; Export writes it all. The
+// tab draws only what is in view, so this is about memory, not speed.
+const maxJSONView = 64 << 20
 
 // DetailView shows one job: its fields, timeline, error, result (as
 // markdown and as JSON) and the actions on it.
@@ -32,7 +33,7 @@ type DetailView struct {
 	Timeline *widget.Label
 	Result   *widget.RichText // a one-line summary, or why there is no result
 	View     *ResultView      // the structured result
-	JSON     *widget.TextGrid
+	JSON     *LinesView
 	Outputs  *OutputsView
 	// Links lead to the parse a chained job ran on and to the jobs
 	// chained on this one; Remedy offers what a failure needs (a password,
@@ -51,10 +52,11 @@ type DetailView struct {
 
 	model    *resultModel
 	children []jobs.Job
-	menu     *widget.PopUpMenu // the export menu, once shown
-	chainDlg *ChainDialog      // the last "Extract with…"/"Split with…" form
-	prompt   *Prompt           // the remedy's open question, if any
-	pages    *detailPages      // the page view beside the result
+	menu     *widget.PopUpMenu  // the export menu, once shown
+	chainDlg *ChainDialog       // the last "Extract with…"/"Split with…" form
+	prompt   *Prompt            // the remedy's open question, if any
+	pages    *detailPages       // the page view beside the result
+	tabs     *container.AppTabs // Result, JSON, Details
 
 	job    jobs.Job
 	result []byte
@@ -82,7 +84,7 @@ func newDetailView(u *App) *DetailView {
 	d.Timeline = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Monospace: true}}
 	d.Result = widget.NewRichText()
 	d.Result.Wrapping = fyne.TextWrapWord
-	d.JSON = widget.NewTextGrid()
+	d.JSON = NewLinesView()
 	d.View = newResultView(d)
 	d.Links = container.NewHBox()
 	d.Remedy = container.NewHBox()
@@ -94,14 +96,14 @@ func newDetailView(u *App) *DetailView {
 			d.View.Parse.focusFind()
 		}
 	})
-	tabs := container.NewAppTabs(
+	d.tabs = container.NewAppTabs(
 		container.NewTabItem("Result", d.withPages(container.NewBorder(d.Result, nil, nil, nil, d.View.Object()))),
-		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
+		container.NewTabItem("JSON", d.JSON), // scrolls itself; draws only the lines in view
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
 	title := container.New(&titleLine{title: d.Title}, d.Title, d.Origin)
 	head := container.NewVBox(container.NewVBox(title, d.Links), d.Error, d.Remedy, d.actions, d.Outputs.Object())
-	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, tabs)
+	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, d.tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -130,7 +132,7 @@ func (d *DetailView) Show(id int64) {
 		// Reading a result of megabytes (blocks, tables) is work for this
 		// goroutine, not for the one that draws the window.
 		var model *resultModel
-		js := ""
+		var js *textLines
 		if res != nil {
 			model = buildResult(j.Kind, res)
 			js = jsonView(res)
@@ -146,17 +148,17 @@ func (d *DetailView) Show(id int64) {
 	})
 }
 
-// jsonView is the result as shown in the JSON tab: indented, and shortened
-// past what a TextGrid shows smoothly.
-func jsonView(res []byte) string {
+// jsonView is the result as shown in the JSON tab: indented, cut into
+// lines, and shortened past maxJSONView. Off the UI goroutine.
+func jsonView(res []byte) *textLines {
 	js := prettyJSON(res)
 	if len(js) > maxJSONView {
 		js = js[:maxJSONView] + "\n… shortened for display; Export JSON gives the whole result."
 	}
-	return js
+	return newTextLines(js)
 }
 
-func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js string) {
+func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js *textLines) {
 	d.job, d.result, d.shown, d.model = j, res, true, model
 	d.empty.Hide()
 	d.body.Show()
@@ -208,15 +210,15 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	case res != nil:
 		setNote(d.Result, model.summary(), false)
 		d.View.show(model)
-		d.JSON.SetText(js)
+		d.JSON.SetLines(js)
 	case rerr != nil && !errors.Is(rerr, jobs.ErrNotFound):
 		setNote(d.Result, "The result could not be read: "+rerr.Error(), true)
 		d.View.show(nil)
-		d.JSON.SetText("")
+		d.JSON.SetLines(nil)
 	default:
 		setNote(d.Result, waitingText(j.Status), true)
 		d.View.show(nil)
-		d.JSON.SetText("")
+		d.JSON.SetLines(nil)
 	}
 	d.showLinks()
 	d.showRemedy()

@@ -223,7 +223,7 @@ func TestCostsInListAndDetail(t *testing.T) {
 	r := newRig(t, reductotest.Config{})
 	d := r.u.detail
 	r.onMain(func() {
-		d.fill(jobs.Job{ID: 3, File: "/d/a.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted, Pages: 12, Credits: &c}, nil, nil, nil, nil, nil, "")
+		d.fill(jobs.Job{ID: 3, File: "/d/a.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted, Pages: 12, Credits: &c}, nil, nil, nil, nil, nil, nil)
 		if d.values["Credits"].Text != "4.5" || d.values["Pages"].Text != "12" {
 			t.Errorf("detail credits %q pages %q", d.values["Credits"].Text, d.values["Pages"].Text)
 		}

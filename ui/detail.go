@@ -62,6 +62,7 @@ type DetailView struct {
 	result []byte
 	shown  bool
 	seq    uint64 // bumps per Show; older loads are dropped
+	want   int64  // the job last asked for (shown once its load is done)
 	obj    fyne.CanvasObject
 	empty  fyne.CanvasObject
 	body   *fyne.Container
@@ -115,6 +116,16 @@ func (d *DetailView) Object() fyne.CanvasObject { return d.obj }
 
 // Show loads job id into the view. Main goroutine.
 func (d *DetailView) Show(id int64) {
+	if d.u.list != nil {
+		d.u.list.showing(id)
+	}
+	d.load(id)
+}
+
+// load reads job id and fills the view with it; a reload of the shown job
+// (apply) comes here without touching the list's selection.
+func (d *DetailView) load(id int64) {
+	d.want = id
 	d.seq++
 	seq := d.seq
 	d.u.goBg(func(ctx context.Context) {
@@ -310,8 +321,8 @@ func byteSize(n int64) string {
 
 // apply reloads the shown job when an event is about it. Main goroutine.
 func (d *DetailView) apply(batch []jobs.Event) {
-	if !d.shown {
-		return
+	if !d.shown || d.want != d.job.ID {
+		return // another job is on its way in: it is read fresh anyway
 	}
 	for _, ev := range batch {
 		if ev.Job.ID == d.job.ID && ev.Kind == jobs.EventProgress && ev.Total == 0 && ev.Progress < 0 && !d.job.Status.Final() {
@@ -329,7 +340,7 @@ func (d *DetailView) apply(batch []jobs.Event) {
 			d.Outputs.show(d.job, nil, ev.Note)
 		}
 		if ev.Job.ID == d.job.ID && ev.Kind != jobs.EventProgress && (ev.Job.Status != d.job.Status || len(ev.Job.Outputs) != len(d.job.Outputs)) {
-			d.Show(d.job.ID)
+			d.load(d.job.ID)
 			return
 		}
 	}

@@ -222,6 +222,27 @@ func (l *JobList) followSelection(n int) {
 	l.List.UnselectAll()
 }
 
+// showing moves the highlight to the job the detail shows now when it
+// was not picked in the list (a chained Extract… or Split…, a retry, a
+// link, the tray), so the selection and the detail always agree and a
+// click on the parent's row shows the parent again. A job not listed yet
+// is highlighted when it arrives. Main goroutine.
+func (l *JobList) showing(id int64) {
+	if id == l.selected {
+		return
+	}
+	l.selected, l.selIndex = id, 0
+	n := l.pager.Len()
+	for i := 0; i < n && i < selectionSearch; i++ {
+		if j, ok, _ := l.pager.Row(i); ok && j.ID == id {
+			l.selIndex = i
+			l.List.Select(i) // onSelected sees the same job and does nothing
+			return
+		}
+	}
+	l.List.UnselectAll() // followSelection finds it once it is listed
+}
+
 // selectionSearch bounds how far followSelection looks for a moved job.
 const selectionSearch = 1000
 

@@ -17,8 +17,9 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// maxJSONView bounds the text of the JSON tab; Export writes it all.
-const maxJSONView = 1 << 20
+// maxJSONView bounds the text of the JSON tab; Export writes it all. The
+// tab draws only what is in view, so this is about memory, not speed.
+const maxJSONView = 64 << 20
 
 // DetailView shows one job: its fields, timeline, error, result (as
 // markdown and as JSON) and the actions on it.
@@ -32,7 +33,7 @@ type DetailView struct {
 	Timeline *widget.Label
 	Result   *widget.RichText // a one-line summary, or why there is no result
 	View     *ResultView      // the structured result
-	JSON     *widget.TextGrid
+	JSON     *LinesView
 	Outputs  *OutputsView
 	// Links lead to the parse a chained job ran on and to the jobs
 	// chained on this one; Remedy offers what a failure needs (a password,
@@ -51,15 +52,17 @@ type DetailView struct {
 
 	model    *resultModel
 	children []jobs.Job
-	menu     *widget.PopUpMenu // the export menu, once shown
-	chainDlg *ChainDialog      // the last "Extract with…"/"Split with…" form
-	prompt   *Prompt           // the remedy's open question, if any
-	pages    *detailPages      // the page view beside the result
+	menu     *widget.PopUpMenu  // the export menu, once shown
+	chainDlg *ChainDialog       // the last "Extract with…"/"Split with…" form
+	prompt   *Prompt            // the remedy's open question, if any
+	pages    *detailPages       // the page view beside the result
+	tabs     *container.AppTabs // Result, JSON, Details
 
 	job    jobs.Job
 	result []byte
 	shown  bool
 	seq    uint64 // bumps per Show; older loads are dropped
+	want   int64  // the job last asked for (shown once its load is done)
 	obj    fyne.CanvasObject
 	empty  fyne.CanvasObject
 	body   *fyne.Container
@@ -82,7 +85,7 @@ func newDetailView(u *App) *DetailView {
 	d.Timeline = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Monospace: true}}
 	d.Result = widget.NewRichText()
 	d.Result.Wrapping = fyne.TextWrapWord
-	d.JSON = widget.NewTextGrid()
+	d.JSON = NewLinesView()
 	d.View = newResultView(d)
 	d.Links = container.NewHBox()
 	d.Remedy = container.NewHBox()
@@ -94,14 +97,14 @@ func newDetailView(u *App) *DetailView {
 			d.View.Parse.focusFind()
 		}
 	})
-	tabs := container.NewAppTabs(
+	d.tabs = container.NewAppTabs(
 		container.NewTabItem("Result", d.withPages(container.NewBorder(d.Result, nil, nil, nil, d.View.Object()))),
-		container.NewTabItem("JSON", container.NewScroll(d.JSON)), // long lines must not widen the window
+		container.NewTabItem("JSON", d.JSON), // scrolls itself; draws only the lines in view
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
 	title := container.New(&titleLine{title: d.Title}, d.Title, d.Origin)
 	head := container.NewVBox(container.NewVBox(title, d.Links), d.Error, d.Remedy, d.actions, d.Outputs.Object())
-	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, tabs)
+	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, d.tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -113,6 +116,16 @@ func (d *DetailView) Object() fyne.CanvasObject { return d.obj }
 
 // Show loads job id into the view. Main goroutine.
 func (d *DetailView) Show(id int64) {
+	if d.u.list != nil {
+		d.u.list.showing(id)
+	}
+	d.load(id)
+}
+
+// load reads job id and fills the view with it; a reload of the shown job
+// (apply) comes here without touching the list's selection.
+func (d *DetailView) load(id int64) {
+	d.want = id
 	d.seq++
 	seq := d.seq
 	d.u.goBg(func(ctx context.Context) {
@@ -130,7 +143,7 @@ func (d *DetailView) Show(id int64) {
 		// Reading a result of megabytes (blocks, tables) is work for this
 		// goroutine, not for the one that draws the window.
 		var model *resultModel
-		js := ""
+		var js *textLines
 		if res != nil {
 			model = buildResult(j.Kind, res)
 			js = jsonView(res)
@@ -146,17 +159,17 @@ func (d *DetailView) Show(id int64) {
 	})
 }
 
-// jsonView is the result as shown in the JSON tab: indented, and shortened
-// past what a TextGrid shows smoothly.
-func jsonView(res []byte) string {
+// jsonView is the result as shown in the JSON tab: indented, cut into
+// lines, and shortened past maxJSONView. Off the UI goroutine.
+func jsonView(res []byte) *textLines {
 	js := prettyJSON(res)
 	if len(js) > maxJSONView {
 		js = js[:maxJSONView] + "\n… shortened for display; Export JSON gives the whole result."
 	}
-	return js
+	return newTextLines(js)
 }
 
-func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js string) {
+func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js *textLines) {
 	d.job, d.result, d.shown, d.model = j, res, true, model
 	d.empty.Hide()
 	d.body.Show()
@@ -208,15 +221,15 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	case res != nil:
 		setNote(d.Result, model.summary(), false)
 		d.View.show(model)
-		d.JSON.SetText(js)
+		d.JSON.SetLines(js)
 	case rerr != nil && !errors.Is(rerr, jobs.ErrNotFound):
 		setNote(d.Result, "The result could not be read: "+rerr.Error(), true)
 		d.View.show(nil)
-		d.JSON.SetText("")
+		d.JSON.SetLines(nil)
 	default:
 		setNote(d.Result, waitingText(j.Status), true)
 		d.View.show(nil)
-		d.JSON.SetText("")
+		d.JSON.SetLines(nil)
 	}
 	d.showLinks()
 	d.showRemedy()
@@ -308,8 +321,8 @@ func byteSize(n int64) string {
 
 // apply reloads the shown job when an event is about it. Main goroutine.
 func (d *DetailView) apply(batch []jobs.Event) {
-	if !d.shown {
-		return
+	if !d.shown || d.want != d.job.ID {
+		return // another job is on its way in: it is read fresh anyway
 	}
 	for _, ev := range batch {
 		if ev.Job.ID == d.job.ID && ev.Kind == jobs.EventProgress && ev.Total == 0 && ev.Progress < 0 && !d.job.Status.Final() {
@@ -327,7 +340,7 @@ func (d *DetailView) apply(batch []jobs.Event) {
 			d.Outputs.show(d.job, nil, ev.Note)
 		}
 		if ev.Job.ID == d.job.ID && ev.Kind != jobs.EventProgress && (ev.Job.Status != d.job.Status || len(ev.Job.Outputs) != len(d.job.Outputs)) {
-			d.Show(d.job.ID)
+			d.load(d.job.ID)
 			return
 		}
 	}

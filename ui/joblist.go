@@ -234,6 +234,27 @@ func (l *JobList) followSelection(n int) {
 	l.List.UnselectAll()
 }
 
+// showing moves the highlight to the job the detail shows now when it
+// was not picked in the list (a chained Extract… or Split…, a retry, a
+// link, the tray), so the selection and the detail always agree and a
+// click on the parent's row shows the parent again. A job not listed yet
+// is highlighted when it arrives. Main goroutine.
+func (l *JobList) showing(id int64) {
+	if id == l.selected {
+		return
+	}
+	l.selected, l.selIndex = id, 0
+	n := l.pager.Len()
+	for i := 0; i < n && i < selectionSearch; i++ {
+		if j, ok, _ := l.pager.Row(i); ok && j.ID == id {
+			l.selIndex = i
+			l.List.Select(i) // onSelected sees the same job and does nothing
+			return
+		}
+	}
+	l.List.UnselectAll() // followSelection finds it once it is listed
+}
+
 // selectionSearch bounds how far followSelection looks for a moved job.
 const selectionSearch = 1000
 
@@ -294,9 +315,9 @@ func (l *JobList) onSelected(id widget.ListItemID) {
 // tray; nil when it is not on screen.
 func (l *JobList) rowAt(i int) *jobRow { return l.visible[i] }
 
-// jobRow is one line of the list: status icon, file name, kind, a progress
-// bar while uploading or running (the status word otherwise), age and
-// duration.
+// jobRow is one line of the list: status icon, file name, its cost (pages
+// and credits), kind, a progress bar while uploading or running (the
+// status word otherwise), age and duration.
 type jobRow struct {
 	widget.BaseWidget
 	icon     *widget.Icon
@@ -307,125 +328,175 @@ type jobRow struct {
 	progress *widget.ProgressBar
 	age      *widget.Label
 	duration *widget.Label
+
+	hasCost  bool // the job has a cost to show (the layout decides whether it fits)
+	renderer *jobRowRenderer
 }
 
 func newJobRow() *jobRow {
+	cut := func(l *widget.Label) *widget.Label { l.Truncation = fyne.TextTruncateEllipsis; return l }
 	r := &jobRow{
 		icon:     widget.NewIcon(theme.FileIcon()),
-		name:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
-		cost:     &widget.Label{Importance: widget.LowImportance},
-		kind:     &widget.Label{},
-		status:   &widget.Label{},
+		name:     cut(&widget.Label{}),
+		cost:     cut(&widget.Label{Importance: widget.LowImportance}),
+		kind:     cut(&widget.Label{}),
+		status:   cut(&widget.Label{}),
 		progress: &widget.ProgressBar{Max: 1},
-		age:      &widget.Label{Alignment: fyne.TextAlignTrailing},
-		duration: &widget.Label{Alignment: fyne.TextAlignTrailing},
+		age:      cut(&widget.Label{Alignment: fyne.TextAlignTrailing}),
+		duration: cut(&widget.Label{Alignment: fyne.TextAlignTrailing}),
 	}
 	r.progress.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", r.progress.Value*100) }
 	r.ExtendBaseWidget(r)
 	return r
 }
 
-// CreateRenderer lays the row out with fixed-width columns on the right so
-// that rows line up.
+// CreateRenderer lays the row out with jobRowLayout.
 func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
-	nameCost := container.New(nameFirst{}, r.name, r.cost)
-	cols := []fyne.CanvasObject{r.icon, nameCost, r.kind, container.NewStack(r.progress, r.status), r.age, r.duration}
-	return widget.NewSimpleRenderer(container.New(jobColumns{}, cols...))
+	r.renderer = &jobRowRenderer{r: r, objs: []fyne.CanvasObject{r.icon, r.name, r.cost, r.kind, r.progress, r.status, r.age, r.duration}}
+	return r.renderer
 }
 
-// jobColumns lays a row out: the icon, the name taking what is left, then
-// fixed columns (kind, status, age, duration) that line up from row to
-// row. In a narrow list the least useful columns go first (duration, age,
-// kind), so the file's name always keeps room to be read.
-type jobColumns struct{}
+// relayout places the texts again after they changed: a recycled row
+// keeps its size, so Fyne would not lay it out, and the name would keep
+// the width of the previous job's name.
+func (r *jobRow) relayout() {
+	if r.renderer != nil {
+		r.renderer.Layout(r.Size())
+	}
+}
 
-// jobColumnWidths are the fixed columns' widths, and nameRoom the width
-// the name keeps before a column gives way.
-var jobColumnWidths = [4]float32{64, 120, 72, 64}
+type jobRowRenderer struct {
+	r    *jobRow
+	objs []fyne.CanvasObject
+}
 
-const nameRoom = 140
+func (rr *jobRowRenderer) Objects() []fyne.CanvasObject { return rr.objs }
+func (rr *jobRowRenderer) Destroy()                     {}
+func (rr *jobRowRenderer) Refresh() {
+	rr.Layout(rr.r.Size())
+	for _, o := range rr.objs {
+		o.Refresh()
+	}
+}
 
-func (jobColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	icon, name, cols := objs[0], objs[1], objs[2:]
-	iconW := icon.MinSize().Width
+// MinSize is the icon, the status column and a little of the name: the
+// row never asks for more, whatever it shows (the list decides the width).
+func (rr *jobRowRenderer) MinSize() fyne.Size {
+	h := float32(0)
+	for _, o := range rr.objs {
+		h = max(h, o.MinSize().Height)
+	}
+	w := jobColumnWidths()
+	return fyne.NewSize(rr.r.icon.MinSize().Width+w[colStatus]+nameRoom/2, h)
+}
+
+// The fixed columns, right of the name.
+const (
+	colKind = iota
+	colStatus
+	colAge
+	colDuration
+)
+
+// nameRoom is the width a file name keeps before the status column takes
+// it: below it the name is cut first.
+const nameRoom = 120
+
+// jobColumnWidths are the fixed columns' widths, measured for their
+// longest usual text at the theme's text size (so they line up from row
+// to row and hold their text at any text size); a longer text is cut
+// with an ellipsis inside its column, never drawn over the next.
+func jobColumnWidths() [4]float32 {
+	m := func(s string) float32 {
+		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	}
+	return [4]float32{m("extract"), m("completed") + 8, m("23h ago"), m("10h59m")}
+}
+
+// textWidth is what a label needs to show its whole text (2 px over the
+// measure: the truncator shapes a hair wider and cut "scan.pdf" exactly
+// at its measured width).
+func textWidth(l *widget.Label) float32 {
+	if l.Text == "" {
+		return 0
+	}
+	return fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding() + 2
+}
+
+// Layout gives each text its own rectangle, side by side, so no text is
+// ever drawn over another at any width. What gives way as the row
+// narrows, in order: the cost (shown only whole, after the whole name),
+// then the duration, the age and the kind columns (hidden, while the
+// name would get less than nameRoom), then the name (cut with an
+// ellipsis); the status icon and the status column always stay.
+func (rr *jobRowRenderer) Layout(size fyne.Size) {
+	r := rr.r
 	pad := theme.Padding()
-	shown := []bool{true, true, true, true}
+	iconW := r.icon.MinSize().Width
+	widths := jobColumnWidths()
+	cols := [4]fyne.CanvasObject{r.kind, nil, r.age, r.duration}
+	shown := [4]bool{true, true, true, true}
 	right := float32(0)
-	for _, w := range jobColumnWidths {
+	for _, w := range widths {
 		right += w + pad
 	}
-	// Drop duration, then age, then kind while the name would be cramped;
-	// the status always stays.
-	for _, i := range []int{3, 2, 0} {
-		if size.Width-iconW-right-2*pad >= nameRoom {
+	nameW := textWidth(r.name)
+	avail := func() float32 { return size.Width - iconW - pad - right }
+	for _, i := range []int{colDuration, colAge, colKind} {
+		if avail() >= min(nameW, nameRoom) {
 			break
 		}
 		shown[i] = false
-		right -= jobColumnWidths[i] + pad
+		right -= widths[i] + pad
 	}
-	icon.Resize(fyne.NewSize(iconW, size.Height))
-	icon.Move(fyne.NewPos(0, 0))
+	r.icon.Move(fyne.NewPos(0, 0))
+	r.icon.Resize(fyne.NewSize(iconW, size.Height))
 	x := size.Width
-	for i := len(cols) - 1; i >= 0; i-- {
+	for i := len(widths) - 1; i >= 0; i-- {
 		if !shown[i] {
 			cols[i].Hide() // a label sized to nothing still draws its text
 			continue
 		}
-		cols[i].Show()
-		x -= jobColumnWidths[i]
-		cols[i].Resize(fyne.NewSize(jobColumnWidths[i], size.Height))
-		cols[i].Move(fyne.NewPos(x, 0))
+		x -= widths[i]
+		if i == colStatus {
+			for _, o := range []fyne.CanvasObject{r.status, r.progress} {
+				o.Move(fyne.NewPos(x, 0))
+				o.Resize(fyne.NewSize(widths[i], size.Height))
+			}
+		} else {
+			cols[i].Show()
+			cols[i].Move(fyne.NewPos(x, 0))
+			cols[i].Resize(fyne.NewSize(widths[i], size.Height))
+		}
 		x -= pad
 	}
-	name.Move(fyne.NewPos(iconW+pad, 0))
-	name.Resize(fyne.NewSize(max(x-iconW-pad, 0), size.Height))
-}
-
-func (jobColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
+	room := max(x-iconW-pad, 0)
+	costW := textWidth(r.cost)
+	if r.hasCost && nameW+costW <= room {
+		r.name.Resize(fyne.NewSize(nameW, size.Height))
+		r.cost.Move(fyne.NewPos(iconW+pad+nameW, 0))
+		r.cost.Resize(fyne.NewSize(costW, size.Height))
+		r.cost.Show()
+	} else {
+		r.cost.Hide()
+		r.name.Resize(fyne.NewSize(room, size.Height))
 	}
-	// The icon, the status column and a little of the name.
-	return fyne.NewSize(objs[0].MinSize().Width+jobColumnWidths[1]+nameRoom/2, h)
+	r.name.Move(fyne.NewPos(iconW+pad, 0))
 }
-
-// nameFirst lays a name and a note out side by side: the name gets the
-// width it needs (truncated only when even that is missing), the note only
-// what is left, and none when it would not fit whole. A file's name matters
-// more than its cost.
-type nameFirst struct{}
-
-func (nameFirst) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	name, note := objs[0], objs[1]
-	want := fyne.MeasureText(name.(*widget.Label).Text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
-	noteW := note.MinSize().Width
-	if !note.Visible() || want+noteW > size.Width {
-		name.Resize(size)
-		name.Move(fyne.NewPos(0, 0))
-		note.Resize(fyne.NewSize(0, 0))
-		return
-	}
-	name.Resize(fyne.NewSize(want, size.Height))
-	name.Move(fyne.NewPos(0, 0))
-	note.Resize(fyne.NewSize(noteW, size.Height))
-	note.Move(fyne.NewPos(want, 0))
-}
-
-func (nameFirst) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
 
 func (r *jobRow) loading() {
 	if r.icon.Resource != theme.FileIcon() {
 		r.icon.SetResource(theme.FileIcon())
 	}
 	r.name.SetText("…")
-	r.cost.Hide()
+	r.hasCost = false
 	r.kind.SetText("")
 	r.status.SetText("")
 	r.status.Show()
 	r.progress.Hide()
 	r.age.SetText("")
 	r.duration.SetText("")
+	r.relayout()
 }
 
 func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.Time) {
@@ -433,12 +504,9 @@ func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.T
 		r.icon.SetResource(res)
 	}
 	r.name.SetText(filepath.Base(j.File))
-	if c := costText(j); c != "" {
-		r.cost.SetText(strings.TrimPrefix(c, "  · "))
-		r.cost.Show()
-	} else {
-		r.cost.Hide()
-	}
+	c := costText(j)
+	r.cost.SetText(strings.TrimPrefix(c, "  · "))
+	r.hasCost = c != ""
 	r.kind.SetText(string(j.Kind))
 	if (j.Status == jobs.StatusUploading || j.Status == jobs.StatusRunning) && hasProgress {
 		r.status.Hide()
@@ -458,6 +526,7 @@ func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.T
 	default:
 		r.duration.SetText(duration(now.Sub(j.CreatedAt)))
 	}
+	r.relayout()
 }
 
 // Text is what the row shows, for tests: name, kind and status.

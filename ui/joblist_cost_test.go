@@ -1,45 +1,137 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
-func TestRowCostYieldsToTheName(t *testing.T) {
-	test.NewTempApp(t)
-	name := &widget.Label{Text: "quarterly report.pdf", Truncation: fyne.TextTruncateEllipsis}
-	cost := &widget.Label{Text: "12 p · 4.5 cr"}
-	l := nameFirst{}
-	objs := []fyne.CanvasObject{name, cost}
+// drawnText is a text as drawn: its string and its rectangle in the row.
+type drawnText struct {
+	text     string
+	pos      fyne.Position
+	size     fyne.Size
+	truncate bool // the string ends in an ellipsis
+}
 
-	l.Layout(objs, fyne.NewSize(600, 30))
-	if cost.Size().Width == 0 || cost.Position().X < name.Size().Width {
-		t.Fatalf("wide row: cost at %v size %v, name %v; want the cost after the whole name", cost.Position(), cost.Size(), name.Size())
+// drawnTexts walks o's visible objects (through the widgets' renderers)
+// and returns each non-empty canvas.Text with the rectangle its string
+// takes, relative to o.
+func drawnTexts(o fyne.CanvasObject) []drawnText {
+	var out []drawnText
+	var walk func(o fyne.CanvasObject, at fyne.Position)
+	walk = func(o fyne.CanvasObject, at fyne.Position) {
+		if !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *canvas.Text:
+			if strings.TrimSpace(w.Text) == "" {
+				return
+			}
+			p := at.Add(w.Position())
+			size := fyne.MeasureText(w.Text, w.TextSize, w.TextStyle)
+			switch w.Alignment {
+			case fyne.TextAlignTrailing:
+				p.X += w.Size().Width - size.Width
+			case fyne.TextAlignCenter:
+				p.X += (w.Size().Width - size.Width) / 2
+			}
+			out = append(out, drawnText{text: w.Text, pos: p, size: size, truncate: strings.HasSuffix(w.Text, "…")})
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c, at.Add(w.Position()))
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c, at.Add(w.Position()))
+			}
+		}
 	}
-	l.Layout(objs, fyne.NewSize(150, 30))
-	if cost.Size().Width != 0 || name.Size().Width != 150 {
-		t.Fatalf("narrow row: name %v, cost %v; want the name to take the row and the cost hidden", name.Size(), cost.Size())
+	walk(o, fyne.Position{}.Subtract(o.Position()))
+	return out
+}
+
+func overlaps(a, b drawnText) bool {
+	return a.pos.X < b.pos.X+b.size.Width && b.pos.X < a.pos.X+a.size.Width &&
+		a.pos.Y < b.pos.Y+b.size.Height && b.pos.Y < a.pos.Y+a.size.Height
+}
+
+// A row never draws text over text, at 1000, 700 and 420 px, for short and
+// long names, with and without a cost, in every status (the cost was drawn
+// over long names, and columns over each other once the pane widened).
+// What gives way is checked too: the cost first, then duration, age and
+// kind, and the name is never cut while the row has room for it.
+func TestRowTextsNeverOverlap(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Now()
+	done := now.Add(-2*time.Hour + 5*time.Minute)
+	credits := 1.0
+	long := "Quarterly consolidated financial statements of the northern region 2025 (final, signed).pdf"
+	jobsToShow := []jobs.Job{
+		{File: "/d/scan.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted, Pages: 165, Credits: &credits, CreatedAt: now.Add(-26 * time.Hour), CompletedAt: &done},
+		{File: "/d/" + long, Kind: jobs.KindExtract, Status: jobs.StatusCompleted, Pages: 165, Credits: &credits, CreatedAt: now.Add(-2 * time.Hour), CompletedAt: &done},
+		{File: "/d/" + long, Kind: jobs.KindSplit, Status: jobs.StatusCancelled, CreatedAt: now.Add(-12 * 24 * time.Hour)},
+		{File: "/d/b.pdf", Kind: jobs.KindParse, Status: jobs.StatusRunning, CreatedAt: now.Add(-time.Minute)},
+	}
+	for _, width := range []float32{1000, 700, 420} {
+		for k, j := range jobsToShow {
+			t.Run(fmt.Sprintf("%.0f/%d", width, k), func(t *testing.T) {
+				r := newJobRow()
+				test.WidgetRenderer(r)
+				r.show(j, 0.4, j.Status == jobs.StatusRunning, now)
+				r.Resize(fyne.NewSize(width, r.MinSize().Height))
+				texts := drawnTexts(r)
+				for a := range texts {
+					if texts[a].pos.X < 0 || texts[a].pos.X+texts[a].size.Width > width+0.5 {
+						t.Errorf("%q drawn outside the row: x %.0f–%.0f of %.0f", texts[a].text, texts[a].pos.X, texts[a].pos.X+texts[a].size.Width, width)
+					}
+					for b := a + 1; b < len(texts); b++ {
+						if overlaps(texts[a], texts[b]) {
+							t.Errorf("%q (x %.0f–%.0f) and %q (x %.0f–%.0f) overlap", texts[a].text, texts[a].pos.X, texts[a].pos.X+texts[a].size.Width,
+								texts[b].text, texts[b].pos.X, texts[b].pos.X+texts[b].size.Width)
+						}
+					}
+				}
+				name := texts[0]
+				if k == 0 || k == 3 {
+					if name.truncate {
+						t.Errorf("short name cut to %q with %0.f px", name.text, r.name.Size().Width)
+					}
+				} else if len([]rune(name.text)) < 12 {
+					t.Errorf("long name cut to %q", name.text)
+				}
+				if !r.status.Visible() && !r.progress.Visible() {
+					t.Error("the status column gave way")
+				}
+				if width >= 700 && (!r.kind.Visible() || !r.age.Visible()) {
+					t.Errorf("at %.0f px kind %v age %v hidden", width, r.kind.Visible(), r.age.Visible())
+				}
+				if k == 0 && width >= 700 && !r.cost.Visible() {
+					t.Error("the cost of a short name is hidden")
+				}
+			})
+		}
 	}
 }
 
-func TestNarrowRowKeepsRoomForTheName(t *testing.T) {
+// The name is laid out for the job a recycled row shows now, not for the
+// one before it ("scan.p…" after a row that was loading).
+func TestRecycledRowLaysOutItsNewName(t *testing.T) {
 	test.NewTempApp(t)
 	r := newJobRow()
-	objs := r.CreateRenderer().Objects()[0].(*fyne.Container).Objects
-	name, kind, status, age, duration := objs[1], objs[2], objs[3], objs[4], objs[5]
-	l := jobColumns{}
-	l.Layout(objs, fyne.NewSize(700, 36))
-	if !kind.Visible() || !age.Visible() || !duration.Visible() {
-		t.Fatalf("wide row hides columns: kind %v age %v duration %v", kind.Size(), age.Size(), duration.Size())
-	}
-	l.Layout(objs, fyne.NewSize(340, 36))
-	if name.Size().Width < nameRoom || !status.Visible() {
-		t.Fatalf("narrow row: name %v status %v; want the name readable and the status kept", name.Size(), status.Size())
-	}
-	if duration.Visible() || age.Visible() {
-		t.Fatalf("narrow row keeps duration %v and age %v before the name", duration.Size(), age.Size())
+	test.WidgetRenderer(r)
+	r.Resize(fyne.NewSize(1000, 36))
+	r.loading()
+	r.show(jobs.Job{File: "/d/scan.pdf", Kind: jobs.KindParse, Status: jobs.StatusQueued, CreatedAt: time.Now()}, 0, false, time.Now())
+	if got := drawnTexts(r)[0].text; got != "scan.pdf" {
+		t.Errorf("name drawn as %q", got)
 	}
 }

@@ -73,13 +73,13 @@ func TestDetailSaysWhyOutputsAreMissing(t *testing.T) {
 		{JobID: 7, From: jobs.StatusCompleted, To: jobs.StatusCompleted, Detail: "results not written beside invoice.pdf: open /data/.invoice.parse.md.tmp: read-only file system"},
 	}
 	r.onMain(func() {
-		d.fill(j, tl, nil, nil, nil, nil, "")
+		d.fill(j, tl, nil, nil, nil, nil, nil)
 		if !d.Outputs.Note.Visible() || !strings.Contains(d.Outputs.Note.Text, "read-only file system") || len(d.Outputs.Rows) != 0 {
 			t.Fatalf("note %q (shown %v), %d rows", d.Outputs.Note.Text, d.Outputs.Note.Visible(), len(d.Outputs.Rows))
 		}
 		// Once written (a later try), the files replace the note.
 		j.Outputs = []string{"/data/invoice.parse.md"}
-		d.fill(j, tl, nil, nil, nil, nil, "")
+		d.fill(j, tl, nil, nil, nil, nil, nil)
 		if d.Outputs.Note.Visible() || len(d.Outputs.Rows) != 1 {
 			t.Fatalf("after writing: note shown %v, %d rows", d.Outputs.Note.Visible(), len(d.Outputs.Rows))
 		}

@@ -223,7 +223,7 @@ func TestCostsInListAndDetail(t *testing.T) {
 	r := newRig(t, reductotest.Config{})
 	d := r.u.detail
 	r.onMain(func() {
-		d.fill(jobs.Job{ID: 3, File: "/d/a.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted, Pages: 12, Credits: &c}, nil, nil, nil, nil, nil, "")
+		d.fill(jobs.Job{ID: 3, File: "/d/a.pdf", Kind: jobs.KindParse, Status: jobs.StatusCompleted, Pages: 12, Credits: &c}, nil, nil, nil, nil, nil, nil)
 		if d.values["Credits"].Text != "4.5" || d.values["Pages"].Text != "12" {
 			t.Errorf("detail credits %q pages %q", d.values["Credits"].Text, d.values["Pages"].Text)
 		}
@@ -277,4 +277,19 @@ func TestExtractWithRunsOnTheParse(t *testing.T) {
 	r.eventually("the chained extract linked both ways", func() bool {
 		return d.job.Kind == jobs.KindExtract && d.job.ParentID == parent && len(d.Links.Objects) > 0
 	})
+	// The list highlights the job the detail shows (it kept the parent's
+	// row highlighted, and a click on it did nothing).
+	l := r.u.list
+	r.eventually("the child's row highlighted", func() bool {
+		j, ok, _ := l.pager.Row(l.selIndex)
+		return l.selected == d.job.ID && ok && j.ID == d.job.ID
+	})
+	r.onMain(func() {
+		for i := 0; i < l.pager.Len(); i++ {
+			if j, ok, _ := l.pager.Row(i); ok && j.ID == parent {
+				l.List.Select(i)
+			}
+		}
+	})
+	r.eventually("a click on the parent's row shows the parent", func() bool { return d.job.ID == parent })
 }

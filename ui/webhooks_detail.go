@@ -123,7 +123,7 @@ func (d *DeliveryDetail) load(seq int64, fresh bool) {
 func bodyView(rec jobs.DeliveryRecord) string {
 	switch {
 	case rec.Body != nil:
-		return jsonView(rec.Body)
+		return jsonView(rec.Body).String()
 	case rec.BodySize > 0:
 		return fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", byteSize(int64(rec.BodySize)))
 	}

@@ -247,8 +247,8 @@ func TestBadFlagsSayWhatIsAllowed(t *testing.T) {
 			t.Errorf("%v: err %v; want one line containing %q", args, err, want)
 		}
 	}
-	if err := checkArgs([]string{filepath.Join(t.TempDir(), "missing.pdf")}); err == nil || !strings.Contains(err.Error(), "no such file") {
-		t.Errorf("missing file argument: %v", err)
+	if got := refusedArgs([]string{filepath.Join(t.TempDir(), "missing.pdf")}); len(got) != 1 || !strings.Contains(got[0], "no such file") {
+		t.Errorf("missing file argument: %q", got)
 	}
 }
 

@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/intake"
@@ -49,13 +51,32 @@ func Main(args []string, o Options) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	if err == nil {
-		err = checkArgs(f.Files)
-	}
 	if err != nil {
 		fmt.Fprintln(o.Stderr, err)
 		return 2
 	}
+	// Each file that cannot be submitted is refused on its own; the rest
+	// go ahead, and the exit status says that some were refused.
+	refused := refusedArgs(f.Files)
+	for _, line := range refused {
+		fmt.Fprintln(o.Stderr, line)
+	}
+	for i, p := range f.Files {
+		if abs, err := filepath.Abs(p); err == nil {
+			f.Files[i] = abs // a running instance has its own working folder
+		}
+	}
+	code := run(f, o, len(refused))
+	if code == 0 && len(refused) > 0 {
+		return 2 // a script must notice that some files were not taken
+	}
+	return code
+}
+
+// run is Main after the flags were read and refused file arguments were
+// printed. When every file argument was refused, a running instance is
+// only told about them and no new instance starts for nothing.
+func run(f Flags, o Options, refused int) int {
 	home, err := settings.Home()
 	if err != nil {
 		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
@@ -78,6 +99,14 @@ func Main(args []string, o Options) int {
 		return 2
 	}
 
+	if refused > 0 && refused == len(f.Files) && len(f.From) == 0 {
+		// Nothing to submit: a running window still says which files were
+		// refused and why (it checks them again); none is started for it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = control.Send(ctx, home, control.Request{Open: f.Files})
+		return 2
+	}
 	inst := &instance{ready: make(chan struct{})}
 	srv, handed, err := ClaimWith(context.Background(), home,
 		control.Request{Open: f.Files, Show: len(f.Files) == 0 && len(f.From) == 0, Preset: f.Preset, From: f.From}, inst.handle)
@@ -91,7 +120,8 @@ func Main(args []string, o Options) int {
 		} else if len(f.Files) == 0 {
 			fmt.Fprintln(o.Stdout, "Reducto Tray is already running; its window was brought forward.")
 		} else {
-			fmt.Fprintf(o.Stdout, "Handed %d file(s) to the running Reducto Tray. %s\n", handed.Accepted, handed.Message)
+			// The refused files travel too, for the window to name them.
+			fmt.Fprintf(o.Stdout, "Handed %d file(s) to the running Reducto Tray. %s\n", min(handed.Accepted, len(f.Files)-refused), handed.Message)
 		}
 		return 0
 	}
@@ -141,19 +171,21 @@ func Main(args []string, o Options) int {
 	return o.Desktop(a, files, inst.markReady)
 }
 
-// checkArgs refuses a file argument that is missing or not a document,
-// with one line saying what is wrong and what is allowed. Folders are
-// walked later, as a drop is.
-func checkArgs(args []string) error {
+// refusedArgs returns, for each file argument that cannot be submitted
+// (missing, empty, unreadable, not a type Reducto reads), one line naming
+// it and why. Folders are walked later, as a drop is. The others are
+// still submitted: one bad file does not cancel a launch.
+func refusedArgs(args []string) []string {
+	var lines []string
 	for _, p := range args {
 		if info, err := os.Stat(p); err == nil && info.IsDir() {
 			continue
 		}
 		if _, _, err := intake.CheckFile(p); err != nil {
-			return &UsageError{Msg: "reducto-tray: " + err.Error()}
+			lines = append(lines, "reducto-tray: not submitted: "+err.Error())
 		}
 	}
-	return nil
+	return lines
 }
 
 // instance answers the control channel: requests wait until the app is

@@ -168,15 +168,23 @@ func Ignored(name string) bool {
 	return false
 }
 
-// SkippedNote summarises skipped items in one line for a status bar or a
+// skippedNamed is how many skipped items SkippedNote names one by one.
+const skippedNamed = 5
+
+// SkippedNote says in one line which items were skipped and why, each by
+// name (past skippedNamed, how many more), for a status bar or a
 // terminal; "" when nothing was skipped.
 func SkippedNote(skipped []Skip) string {
-	switch len(skipped) {
-	case 0:
+	if len(skipped) == 0 {
 		return ""
-	case 1:
-		return "Skipped " + skipped[0].String()
-	default:
-		return fmt.Sprintf("Skipped %d items (first: %s)", len(skipped), skipped[0])
 	}
+	parts := make([]string, 0, min(len(skipped), skippedNamed+1))
+	for i, s := range skipped {
+		if i == skippedNamed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(skipped)-skippedNamed))
+			break
+		}
+		parts = append(parts, s.String())
+	}
+	return "Skipped " + strings.Join(parts, "; ")
 }

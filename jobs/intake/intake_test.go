@@ -2,6 +2,7 @@ package intake
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -87,5 +88,24 @@ func TestCollectWalksFoldersLikeADrop(t *testing.T) {
 	}
 	if len(skipped) != 3 {
 		t.Errorf("skipped %d items, want 3 (names of other types in a folder are passed over silently):\n%s", len(skipped), joined)
+	}
+}
+
+// Each refused file is named with its reason (a summary naming only the
+// first hid the others from the window and the terminal).
+func TestSkippedNoteNamesEachItem(t *testing.T) {
+	got := SkippedNote([]Skip{{Path: "/d/empty.pdf", Reason: "is empty"}, {Path: "/d/prog.pdf", Reason: "not a PDF"}})
+	if got != "Skipped empty.pdf: is empty; prog.pdf: not a PDF" {
+		t.Errorf("note %q", got)
+	}
+	var many []Skip
+	for i := range 8 {
+		many = append(many, Skip{Path: fmt.Sprintf("/d/%d.exe", i), Reason: "not a document"})
+	}
+	if got := SkippedNote(many); !strings.Contains(got, "4.exe: not a document; and 3 more") || strings.Contains(got, "5.exe") {
+		t.Errorf("note of 8 %q", got)
+	}
+	if SkippedNote(nil) != "" {
+		t.Error("note of nothing")
 	}
 }

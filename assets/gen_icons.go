@@ -10,6 +10,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -31,6 +32,15 @@ func main() {
 	out := flag.String("out", ".", "folder to write the PNG files into")
 	flag.Parse()
 	write(filepath.Join(*out, "icon.png"), 512, appIcon())
+	// The freedesktop icon theme sizes the Linux packages install (drawn at
+	// each size rather than scaled, so small ones stay sharp).
+	for _, size := range []int{48, 64, 128, 256} { // 512: icon.png itself
+		dir := filepath.Join(*out, "icons", "hicolor", fmt.Sprintf("%dx%d", size, size), "apps")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			log.Fatal(err)
+		}
+		write(filepath.Join(dir, "ai.reducto.tray.png"), size, appIcon())
+	}
 	write(filepath.Join(*out, "tray_idle.png"), 128, trayIcon(color.NRGBA{0x47, 0x55, 0x69, 0xff}, nil))
 	write(filepath.Join(*out, "tray_running.png"), 128, trayIcon(color.NRGBA{0x25, 0x63, 0xeb, 0xff}, runningGlyph()))
 	write(filepath.Join(*out, "tray_attention.png"), 128, trayIcon(color.NRGBA{0xdc, 0x6b, 0x03, 0xff}, attentionGlyph()))

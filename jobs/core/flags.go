@@ -37,6 +37,8 @@ type Flags struct {
 	// --preset on with jobid:// (--from, repeatable).
 	From  []string
 	Files []string
+	// Version asks for `reducto-tray VERSION` on stdout and nothing else.
+	Version bool
 }
 
 // UsageError is a bad flag value or argument: one line saying what is
@@ -74,6 +76,7 @@ func ParseFlags(args []string, out io.Writer) (Flags, error) {
 	})
 	fs.BoolVar(&f.Headless, "headless", false, "run engine, receiver and notifications without any window or tray")
 	fs.BoolVar(&f.Sandbox, "sandbox", false, "use the built-in simulated Reducto API (no key, no network)")
+	fs.BoolVar(&f.Version, "version", false, "print reducto-tray VERSION and exit")
 	fs.BoolVar(&f.Relay, "relay", false, "receive Svix deliveries through the built-in Svix relay client")
 	fs.Func("watch", "watch DIR and its subfolders for this run; repeatable", func(s string) error {
 		if strings.TrimSpace(s) == "" {

@@ -51,6 +51,10 @@ func Main(args []string, o Options) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if err == nil && f.Version {
+		fmt.Fprintf(o.Stdout, "reducto-tray %s\n", Version)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(o.Stderr, err)
 		return 2

@@ -46,8 +46,12 @@ func Enable(id, name, exec string) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("create autostart folder: %w", err)
 	}
-	entry := fmt.Sprintf("[Desktop Entry]\nType=Application\nName=%s\nExec=%s\nIcon=%s\nTerminal=false\nX-GNOME-Autostart-enabled=true\n",
-		name, quoteExec(exec), id)
+	// TryExec: once the program is gone (its package removed, its folder
+	// deleted) session managers ignore the entry instead of failing to
+	// start it at every login; no package script has to reach into the
+	// users' home folders.
+	entry := fmt.Sprintf("[Desktop Entry]\nType=Application\nName=%s\nExec=%s\nTryExec=%s\nIcon=%s\nTerminal=false\nX-GNOME-Autostart-enabled=true\n",
+		name, quoteExec(exec), strings.ReplaceAll(exec, `\`, `\\`), id)
 	if err := os.WriteFile(p, []byte(entry), 0o644); err != nil {
 		return fmt.Errorf("write autostart entry: %w", err)
 	}

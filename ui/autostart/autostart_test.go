@@ -22,7 +22,10 @@ func TestEnableDisable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `Exec="/opt/my apps/reducto-tray"`) || !Enabled(id) {
+	// TryExec (unquoted: it is a plain string) makes the entry inert once
+	// the program is uninstalled.
+	if !strings.Contains(string(data), "\nExec=\"/opt/my apps/reducto-tray\"\n") ||
+		!strings.Contains(string(data), "\nTryExec=/opt/my apps/reducto-tray\n") || !Enabled(id) {
 		t.Fatalf("entry = %s", data)
 	}
 	if err := Disable(id); err != nil {

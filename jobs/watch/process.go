@@ -249,6 +249,13 @@ func (f *folder) submit(files []readyFile, rows []store.LedgerEntry) {
 	}
 	f.mu.Unlock()
 	f.m.changed()
+	// Replaced between the check above and now (events from here on
+	// reach guard): not uploaded.
+	for _, r := range marked {
+		if !stillThere(r) {
+			f.stopUnsent(r)
+		}
+	}
 	// A job may have ended before its row was marked, its event finding no
 	// row: look once now.
 	f.reconcileRows(marked)

@@ -69,12 +69,7 @@ func TestRetryOfAFileSwappedForALinkUploadsNothingFromOutside(t *testing.T) {
 		}
 		return false
 	})
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(secret, path); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	swapForLink(t, path, secret)
 	waitFor(t, "the swapped file's row ended", func() bool {
 		for _, e := range r.ledger() {
 			if e.Path == path && e.State == store.LedgerFailed && e.NextTry == nil {
@@ -274,12 +269,7 @@ func TestFileSwappedWhileItsUploadWaitsIsNeverRead(t *testing.T) {
 		}
 		return false
 	})
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(secret, path); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	swapForLink(t, path, secret)
 	waitFor(t, "the waiting job cancelled", func() bool {
 		j, err := r.engine.Job(context.Background(), job.ID)
 		return err == nil && j.Status == jobs.StatusCancelled
@@ -289,5 +279,17 @@ func TestFileSwappedWhileItsUploadWaitsIsNeverRead(t *testing.T) {
 	r.settledAt(5)
 	if up.contain([]byte("SECRET-TOKEN")) {
 		t.Fatal("the link's target outside the folder was uploaded")
+	}
+}
+
+// swapForLink replaces the file at path with a symbolic link to target,
+// as someone with write access to the folder could.
+func swapForLink(t *testing.T, path, target string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, path); err != nil {
+		t.Skip("no symbolic links here:", err)
 	}
 }

@@ -40,9 +40,19 @@ func (f *folder) guard(path string) {
 // one, settles as a new document.
 func (f *folder) stopUnsent(r store.LedgerEntry) {
 	job, err := f.m.cfg.Engine.Job(f.ctx, r.Job)
-	if err != nil || (job.Status != jobs.StatusQueued && job.Status != jobs.StatusUploading) {
-		return
+	if err == nil && unsent(job) {
+		f.cancelUnsent(r)
 	}
+}
+
+// unsent reports whether job's document has not reached Reducto yet.
+func unsent(job jobs.Job) bool {
+	return job.Status == jobs.StatusQueued || job.Status == jobs.StatusUploading
+}
+
+// cancelUnsent cancels the job of row r, whose file changed before its
+// upload.
+func (f *folder) cancelUnsent(r store.LedgerEntry) {
 	if err := f.m.cfg.Engine.Cancel(f.ctx, r.Job); err != nil {
 		if f.ctx.Err() == nil {
 			f.log.Warn("watched folder: cancel the job of a replaced file", "file", r.Path, "job", r.Job, "err", err)

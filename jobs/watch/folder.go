@@ -377,6 +377,7 @@ func (f *folder) event(ev fsnotify.Event) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
+	f.guard(ev.Name)
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 		f.mu.Lock()
 		delete(f.pending, ev.Name)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -68,12 +69,7 @@ func TestRetryOfAFileSwappedForALinkUploadsNothingFromOutside(t *testing.T) {
 		}
 		return false
 	})
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(secret, path); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	swapForLink(t, path, secret)
 	waitFor(t, "the swapped file's row ended", func() bool {
 		for _, e := range r.ledger() {
 			if e.Path == path && e.State == store.LedgerFailed && e.NextTry == nil {
@@ -219,5 +215,81 @@ func TestSkipExistingSubmitsOnlyWhatArrivesLater(t *testing.T) {
 	r.settledAt(1)
 	if ex, err := r.mgr.Existing(ctx, r.folder()); err != nil || ex.New {
 		t.Fatalf("Existing after watching = %+v, %v; want not new", ex, err)
+	}
+}
+
+// A file whose job waits behind other uploads is swapped for a link to a
+// secret outside the folder. The engine uploads by name when the job's
+// turn comes, so the watcher cancels a job not yet uploaded as soon as its
+// file is not the version that settled: the secret is never uploaded.
+func TestFileSwappedWhileItsUploadWaitsIsNeverRead(t *testing.T) {
+	release := make(chan struct{})
+	var (
+		up      uploads
+		mu      sync.Mutex
+		blocked int
+	)
+	hook := func(doc []byte, name string) ([]reductotest.LayoutPage, error) {
+		if bytes.Contains(doc, []byte("blocker")) {
+			mu.Lock()
+			blocked++
+			mu.Unlock()
+			<-release
+		}
+		return up.hook(doc, name)
+	}
+	r := newRig(t, reductotest.Config{Layout: hook})
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	secret := filepath.Join(t.TempDir(), "secret.pdf")
+	writeFile(t, secret, []byte("%PDF-1.4\n% SECRET-TOKEN\n%%EOF\n"))
+	r.start(r.folder())
+	for i := range 4 { // the engine's default upload slots
+		writeFile(t, filepath.Join(r.dir, fmt.Sprintf("blocker-%d.pdf", i)), pdf(fmt.Sprint("blocker ", i)))
+	}
+	waitFor(t, "every upload slot busy", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return blocked == 4
+	})
+	path := filepath.Join(r.dir, "waiting.pdf")
+	writeFile(t, path, pdf("waiting"))
+	var job jobs.Job
+	waitFor(t, "its job queued behind the others", func() bool {
+		for _, j := range r.jobs() {
+			if j.File == path && j.Status == jobs.StatusQueued {
+				job = j
+				return true
+			}
+		}
+		return false
+	})
+	swapForLink(t, path, secret)
+	waitFor(t, "the waiting job cancelled", func() bool {
+		j, err := r.engine.Job(context.Background(), job.ID)
+		return err == nil && j.Status == jobs.StatusCancelled
+	})
+	close(release)
+	r.waitJobs(5)
+	r.settledAt(5)
+	if up.contain([]byte("SECRET-TOKEN")) {
+		t.Fatal("the link's target outside the folder was uploaded")
+	}
+}
+
+// swapForLink replaces the file at path with a symbolic link to target,
+// as someone with write access to the folder could.
+func swapForLink(t *testing.T, path, target string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, path); err != nil {
+		t.Skip("no symbolic links here:", err)
 	}
 }

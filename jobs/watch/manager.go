@@ -27,6 +27,7 @@ type Engine interface {
 	SubmitRefs(ctx context.Context, docs []engine.RefDoc, opts jobs.Options) ([]jobs.Job, []error, error)
 	Subscribe() *jobs.Subscription
 	Job(ctx context.Context, id int64) (jobs.Job, error)
+	Cancel(ctx context.Context, id int64) error
 }
 
 // Defaults of Config.

@@ -66,6 +66,9 @@ func (f *folder) outcome(job jobs.Job, row store.LedgerEntry) {
 		reason := job.Error
 		if job.Status == jobs.StatusCancelled {
 			reason = "cancelled"
+			if !stillThere(row) {
+				reason = "replaced before its upload; a new file at its name is a new document"
+			}
 		} else if row.Attempts > 1 {
 			reason = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, job.Error)
 		}

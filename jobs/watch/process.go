@@ -250,7 +250,8 @@ func (f *folder) submit(files []readyFile, rows []store.LedgerEntry) {
 	f.mu.Unlock()
 	f.m.changed()
 	// A job may have ended before its row was marked, its event finding no
-	// row: look once now.
+	// row, and a file may have been replaced since the check above (events
+	// from here on reach guard): look once now.
 	f.reconcileRows(marked)
 }
 
@@ -312,7 +313,9 @@ func (f *folder) requeue(paths []string, rows []store.LedgerEntry, wait time.Dur
 }
 
 // reconcile checks every running job once: an outcome whose event was
-// missed is applied now.
+// missed is applied now, and a job still waiting for its upload whose
+// file changed (while the app was closed, or with its event lost) is
+// cancelled.
 func (f *folder) reconcile() {
 	f.mu.Lock()
 	rows := make([]store.LedgerEntry, 0, len(f.inflight))
@@ -326,7 +329,13 @@ func (f *folder) reconcile() {
 func (f *folder) reconcileRows(rows []store.LedgerEntry) {
 	for _, r := range rows {
 		job, err := f.m.cfg.Engine.Job(f.ctx, r.Job)
-		if err != nil || !job.Status.Final() {
+		if err != nil {
+			continue
+		}
+		if !job.Status.Final() {
+			if unsent(job) && !stillThere(r) {
+				f.cancelUnsent(r)
+			}
 			continue
 		}
 		f.outcome(job, r)

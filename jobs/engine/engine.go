@@ -13,6 +13,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -69,6 +70,7 @@ type Engine struct {
 	inFlight      map[int64]struct{}           // local ids of jobs not final
 	finishing     map[int64]struct{}           // jobs whose result is being fetched
 	cancelUploads map[int64]context.CancelFunc // jobs still uploading
+	expect        map[int64]safefs.Identity    // the version of the file a job must upload (SubmitRefs)
 	early         map[string]time.Time         // Reducto ids whose webhook came before their id was stored, and when
 	earlyTTL      time.Duration                // how long an early webhook is remembered
 	// unrecorded holds the Reducto ids of submitted jobs whose id the
@@ -109,6 +111,7 @@ func New(cfg Config) *Engine {
 		cancel:        cancel,
 		directURL:     cfg.DirectWebhookURL,
 		inFlight:      make(map[int64]struct{}),
+		expect:        make(map[int64]safefs.Identity),
 		finishing:     make(map[int64]struct{}),
 		cancelUploads: make(map[int64]context.CancelFunc),
 		early:         make(map[string]time.Time),
@@ -308,6 +311,7 @@ func (e *Engine) update(ctx context.Context, id int64, to jobs.Status, p store.P
 	}
 	if job.Status.Final() {
 		delete(e.inFlight, id)
+		delete(e.expect, id)
 	}
 	e.mu.Unlock()
 	if job.Status.Final() {

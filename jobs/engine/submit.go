@@ -212,7 +212,7 @@ func (e *Engine) submit(ctx context.Context, job jobs.Job, lookupFirst bool) {
 		var up reducto.Upload
 		err := e.persist(ctx, job, func() error {
 			var err error
-			up, err = e.client.UploadFile(ctx, job.File, e.uploadProgress(job))
+			up, err = e.uploadFile(ctx, job)
 			return err
 		})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
 // RefDoc is a document and the client reference its job must carry,
@@ -15,6 +16,12 @@ import (
 type RefDoc struct {
 	File string
 	Ref  string
+	// Expect, when set, is the version of File the caller checked (a
+	// watched folder's settled file): the upload opens File without
+	// following a link and sends nothing unless it is still that version,
+	// so a file swapped for a link or saved over after the check is never
+	// read. Zero: File is opened as Submit opens it.
+	Expect safefs.Identity
 }
 
 // SubmitRefs is Submit with client references chosen by the caller. It
@@ -63,6 +70,11 @@ func (e *Engine) SubmitRefs(ctx context.Context, docs []RefDoc, opts jobs.Option
 	}
 	for k, job := range created {
 		out[at[k]] = job
+		if want := docs[at[k]].Expect; want != (safefs.Identity{}) {
+			e.mu.Lock()
+			e.expect[job.ID] = want
+			e.mu.Unlock()
+		}
 		e.launch(job)
 	}
 	return out, errs, nil

@@ -202,7 +202,7 @@ func (f *folder) submit(files []readyFile, rows []store.LedgerEntry) {
 	}
 	docs := make([]engine.RefDoc, len(todo))
 	for i, r := range todo {
-		docs[i] = engine.RefDoc{File: r.Path, Ref: r.ClientRef}
+		docs[i] = engine.RefDoc{File: r.Path, Ref: r.ClientRef, Expect: rowSig(r)}
 	}
 	created, errs, err := f.m.cfg.Engine.SubmitRefs(ctx, docs, opts)
 	if err != nil {

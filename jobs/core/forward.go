@@ -124,13 +124,14 @@ func (f forwardStore) Next(ctx context.Context, url string) (forward.Item, bool,
 	if err != nil || !ok {
 		return forward.Item{}, ok, err
 	}
-	return forward.Item{Seq: p.Seq, Entry: p.Entry, ID: p.ID, Via: p.Via, URL: p.URL, Attempts: p.Attempts, NextTry: p.NextTry,
+	return forward.Item{Seq: p.Seq, Entry: p.Entry, ID: p.ID, Via: p.Via, URL: p.URL, Attempts: p.Attempts,
+		Refusals: p.Refusals, NextTry: p.NextTry,
 		Headers: p.Headers, Body: p.Body}, true, nil
 }
 
 func (f forwardStore) Update(ctx context.Context, seq int64, o forward.Outcome) error {
 	return f.st.UpdateForward(ctx, seq, store.ForwardUpdate{State: o.State, Code: o.Code, Attempts: o.Attempts,
-		NextTry: o.NextTry, Error: o.Error})
+		Refusals: o.Refusals, NextTry: o.NextTry, Error: o.Error})
 }
 
 // Deliveries lists the delivery log, newest first, without headers and

@@ -76,8 +76,14 @@ func TestLateForwardVerifiesWithTheSecretInForce(t *testing.T) {
 	defer srv.Close()
 	held := time.Now().Add(-10 * time.Minute)
 	body := []byte(`{"status":"Completed","job_id":"job-late","metadata":{"n":1}}`)
+	// The second came with the standard-webhooks header family.
+	wh := signedRecord(t, testSecret, "msg_late_wh", held, body, srv.URL)
+	for _, k := range []string{"id", "timestamp", "signature"} {
+		wh.Headers.Set("webhook-"+k, wh.Headers.Get("svix-"+k))
+		wh.Headers.Del("svix-" + k)
+	}
 	seqs, _, err := st.AppendDeliveryLog(context.Background(),
-		[]jobs.DeliveryRecord{signedRecord(t, testSecret, "msg_late", held, body, srv.URL)})
+		[]jobs.DeliveryRecord{signedRecord(t, testSecret, "msg_late", held, body, srv.URL), wh})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,19 +91,25 @@ func TestLateForwardVerifiesWithTheSecretInForce(t *testing.T) {
 	defer fwd.Close()
 	fwd.SetTargets([]string{srv.URL})
 	var f jobs.Forward
-	waitFor(t, "the forward settled", func() bool {
-		f = forwardsOf(t, st, seqs[0])[0]
+	waitFor(t, "the forwards settled", func() bool {
+		f = forwardsOf(t, st, seqs[1])[0]
 		return f.State != jobs.ForwardRetrying
 	})
 	hs, bodies, refused := target.accepted()
-	if f.State != jobs.ForwardDelivered || len(hs) != 1 {
+	if f.State != jobs.ForwardDelivered || len(hs) != 2 {
 		t.Fatalf("forward %+v; the target accepted %d and refused %q", f, len(hs), refused)
 	}
-	if !bytes.Equal(bodies[0], body) || hs[0].Get("svix-id") != "msg_late" {
-		t.Errorf("target got id %q body %q, want msg_late and the exact body", hs[0].Get("svix-id"), bodies[0])
+	for i, family := range []string{"svix-", "webhook-"} {
+		id := []string{"msg_late", "msg_late_wh"}[i]
+		if !bytes.Equal(bodies[i], body) || hs[i].Get(family+"id") != id {
+			t.Errorf("target got %sid %q body %q, want %s and the exact body", family, hs[i].Get(family+"id"), bodies[i], id)
+		}
+		if ts := hs[i].Get(family + "timestamp"); ts == fmt.Sprint(held.Unix()) {
+			t.Errorf("the forward kept the stale %stimestamp %s", family, ts)
+		}
 	}
-	if ts := hs[0].Get("svix-timestamp"); ts == fmt.Sprint(held.Unix()) {
-		t.Errorf("the forward kept the stale timestamp %s", ts)
+	if hs[1].Get("svix-id") != "" {
+		t.Errorf("a webhook-* delivery was forwarded with svix-id %q added", hs[1].Get("svix-id"))
 	}
 	if ua := hs[0].Get("User-Agent"); ua != "ReductoTray-forward" {
 		t.Errorf("User-Agent %q: only the svix-*, webhook-* and content-type headers travel", ua)

@@ -326,6 +326,12 @@ CREATE TRIGGER search_results_au AFTER UPDATE OF compressed ON results BEGIN
 	DELETE FROM search_docs WHERE job = new.job;
 END;
 `},
+	{name: "forward refusals apart from a target that is down", sql: `
+-- How many attempts the target refused (non-2xx, or failed after
+-- connecting): these park a forward as failed after their limit, while
+-- attempts at a target that is not listening do not (receiver/forward).
+ALTER TABLE forwards ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

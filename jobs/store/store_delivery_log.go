@@ -224,21 +224,22 @@ const droppedSince = `EXISTS (SELECT 1 FROM forwards f WHERE f.entry = delivery_
 func (s *Store) TrimDeliveryLog(ctx context.Context, maxBytes int64) (jobs.LogTrimmed, error) {
 	var out jobs.LogTrimmed
 	err := s.cutDeliveryLog(ctx, fmt.Sprintf("trim delivery log to %d bytes", maxBytes), func(tx *sql.Tx, now int64) error {
+		var total sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT SUM(size) FROM delivery_log`).Scan(&total); err != nil {
+			return err
+		}
+		out.Left = total.Int64
 		// The records of dropped forwards stay and count: a pass that made
-		// some may leave the log over; the next pass cuts further.
-		for pass := 0; pass < 8; pass++ {
-			removed, dropped, err := trimPass(ctx, tx, maxBytes, now)
+		// some may leave the log over; the next cuts further.
+		for pass := 0; pass < 8 && out.Left > maxBytes; pass++ {
+			freed, removed, dropped, err := trimPass(ctx, tx, out.Left-maxBytes, now)
 			if err != nil {
 				return err
 			}
+			out.Left -= freed
 			out.Removed, out.Dropped = out.Removed+removed, out.Dropped+dropped
-			var n sql.NullInt64
-			if err := tx.QueryRowContext(ctx, `SELECT SUM(size) FROM delivery_log`).Scan(&n); err != nil {
-				return err
-			}
-			out.Left = n.Int64
-			if out.Left <= maxBytes || removed+dropped == 0 {
-				return nil
+			if removed+dropped == 0 {
+				break
 			}
 		}
 		return nil
@@ -246,33 +247,42 @@ func (s *Store) TrimDeliveryLog(ctx context.Context, maxBytes int64) (jobs.LogTr
 	return out, err
 }
 
-// trimPass deletes the oldest rows beyond maxBytes, dropping the forwards
-// still waiting among them.
-func trimPass(ctx context.Context, tx *sql.Tx, maxBytes, now int64) (removed, dropped int64, err error) {
-	// The newest rows whose running total fits stay; the first row (from
-	// the newest) that does not fit, and everything older, goes. The
-	// records of forwards dropped by this trim stay whatever their age,
-	// so they take their room off the top.
+// trimPass cuts at least excess bytes off the oldest rows where it can,
+// dropping the forwards still waiting among them, and says how many bytes
+// it freed.
+func trimPass(ctx context.Context, tx *sql.Tx, excess, now int64) (freed, removed, dropped int64, err error) {
+	// The oldest rows whose running total reaches excess go, counted from
+	// the oldest, so the scan stops a tenth of the way into a log trimmed
+	// to 90 %. The records of forwards this trim dropped are passed over:
+	// they stay whatever their age.
 	var cutoff sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT seq FROM (
-		SELECT seq, SUM(size) OVER (ORDER BY seq DESC) AS run FROM delivery_log WHERE NOT `+droppedSince+`
-	) WHERE run > ? - (SELECT COALESCE(SUM(size), 0) FROM delivery_log WHERE `+droppedSince+`)
-	ORDER BY seq DESC LIMIT 1`, now, maxBytes, now).Scan(&cutoff)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, err
+		SELECT seq, SUM(size) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS run FROM delivery_log
+		WHERE NOT `+droppedSince+`
+	) WHERE run >= ? LIMIT 1`, now, excess).Scan(&cutoff)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT MAX(seq) FROM delivery_log`).Scan(&cutoff)
 	}
-	if !cutoff.Valid {
-		return 0, 0, nil
+	if err != nil || !cutoff.Valid {
+		return 0, 0, 0, err
+	}
+	var before, after sql.NullInt64
+	const sizeTo = `SELECT SUM(size) FROM delivery_log WHERE seq <= ?`
+	if err := tx.QueryRowContext(ctx, sizeTo, cutoff.Int64).Scan(&before); err != nil {
+		return 0, 0, 0, err
 	}
 	if dropped, err = dropPending(ctx, tx, `seq <= ?`, cutoff.Int64, DroppedBySize, now); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM delivery_log WHERE seq <= ? AND `+keptRow, cutoff.Int64, now)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	removed, _ = res.RowsAffected()
-	return removed, dropped, nil
+	if err := tx.QueryRowContext(ctx, sizeTo, cutoff.Int64).Scan(&after); err != nil {
+		return 0, 0, 0, err
+	}
+	return before.Int64 - after.Int64, removed, dropped, nil
 }
 
 // PruneDeliveryLog deletes rows received before olderThan. Rows whose

@@ -22,6 +22,7 @@ type PendingForward struct {
 	Via      jobs.Via // the route it came by
 	URL      string
 	Attempts int
+	Refusals int       // attempts the target refused (not those it was down for)
 	NextTry  time.Time // zero: due now
 	Headers  http.Header
 	Body     []byte
@@ -36,10 +37,10 @@ func (s *Store) NextForward(ctx context.Context, url string) (p PendingForward, 
 		headers sql.NullString
 		via     string
 	)
-	err = s.r.QueryRowContext(ctx, `SELECT f.seq, f.entry, d.id, d.via, f.url, f.attempts, f.next_try, d.headers, d.body
+	err = s.r.QueryRowContext(ctx, `SELECT f.seq, f.entry, d.id, d.via, f.url, f.attempts, f.refusals, f.next_try, d.headers, d.body
 		FROM forwards f JOIN delivery_log d ON d.seq = f.entry
 		WHERE f.url = ? AND f.state = 'retrying' ORDER BY f.seq LIMIT 1`, url).
-		Scan(&p.Seq, &p.Entry, &p.ID, &via, &p.URL, &p.Attempts, &next, &headers, &p.Body)
+		Scan(&p.Seq, &p.Entry, &p.ID, &via, &p.URL, &p.Attempts, &p.Refusals, &next, &headers, &p.Body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, false, nil
 	}
@@ -63,6 +64,7 @@ type ForwardUpdate struct {
 	State    jobs.ForwardState
 	Code     int
 	Attempts int
+	Refusals int
 	NextTry  time.Time // for retrying: when to try again
 	Error    string
 }
@@ -79,9 +81,10 @@ func (s *Store) UpdateForward(ctx context.Context, seq int64, u ForwardUpdate) e
 	if !u.NextTry.IsZero() {
 		next = unixMS(u.NextTry)
 	}
-	if _, err := w.ExecContext(ctx, `UPDATE forwards SET state = ?, code = ?, attempts = ?, next_try = ?, last_error = ?, updated_at = ?
-		WHERE seq = ? AND (state = 'retrying' OR ? = 'delivered')`, string(u.State), u.Code, u.Attempts, next, u.Error,
-		unixMS(time.Now()), seq, string(u.State)); err != nil {
+	if _, err := w.ExecContext(ctx, `UPDATE forwards SET state = ?, code = ?, attempts = ?, refusals = ?, next_try = ?,
+		last_error = ?, updated_at = ?
+		WHERE seq = ? AND (state = 'retrying' OR ? = 'delivered')`, string(u.State), u.Code, u.Attempts, u.Refusals, next,
+		u.Error, unixMS(time.Now()), seq, string(u.State)); err != nil {
 		return fmt.Errorf("update forward %d: %w", seq, err)
 	}
 	return nil

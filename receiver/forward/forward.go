@@ -6,8 +6,10 @@
 // (sign.go). The queue is durable (rows in SQLite, written with the
 // delivery's log record); each target has one goroutine sending its queue
 // in order, retrying with backoff, so a slow or dead target delays only
-// itself and never the receiver. A delivery still refused after its
-// attempts is parked as failed (replayable) and the next one goes out.
+// itself and never the receiver. A delivery the target still refuses
+// after MaxAttempts is parked as failed (replayable) and the next one goes
+// out; a target that is not listening refuses nothing, so its forwards
+// wait for it (the delivery log's caps bound how long).
 package forward
 
 import (
@@ -17,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -37,7 +40,10 @@ type Item struct {
 	ID       string
 	Via      jobs.Via
 	URL      string
-	Attempts int       // attempts already made
+	Attempts int // attempts already made
+	// Refusals is how many of them the target refused (a non-2xx answer,
+	// or a failure after connecting), as opposed to not listening.
+	Refusals int
 	NextTry  time.Time // zero: due now
 	Headers  http.Header
 	Body     []byte
@@ -48,6 +54,7 @@ type Outcome struct {
 	State    jobs.ForwardState
 	Code     int // the target's HTTP status, 0 if it never answered
 	Attempts int
+	Refusals int
 	NextTry  time.Time // when a retrying forward is tried again
 	Error    string
 }
@@ -66,9 +73,15 @@ const (
 	defaultTimeout     = 10 * time.Second
 )
 
-// DefaultPolicy spaces the retries of a failing target: 1 s doubling to
-// 5 min, so 12 attempts span about 20 minutes before a refused forward is
-// parked as failed.
+// DownProbe is the longest a forward waits between attempts while its
+// target is not listening, so a target that comes back is served within
+// it rather than after a refusal's full backoff.
+const DownProbe = 30 * time.Second
+
+// DefaultPolicy spaces the retries of a refused forward: 1 s doubling to
+// 5 min, so 12 refusals span about 20 minutes before it is parked as
+// failed. A target that is not listening is retried on the same policy,
+// but at least every DownProbe.
 var DefaultPolicy = backoff.Policy{Min: time.Second, Max: 5 * time.Minute, Factor: 2, Jitter: 0.2}
 
 // Config wires a Forwarder. Store is required.
@@ -79,7 +92,12 @@ type Config struct {
 	Client *http.Client
 	// Policy spaces retries (default DefaultPolicy).
 	Policy backoff.Policy
-	// MaxAttempts before a forward is failed (default DefaultMaxAttempts).
+	// MaxAttempts is how many refusals (non-2xx answers, failures after
+	// connecting) park a forward as failed, so that one delivery the
+	// target will not take does not hold the rest (default
+	// DefaultMaxAttempts). Attempts while the target is not listening do
+	// not count: those forwards wait, tried at least every DownProbe, and
+	// count against the delivery log's caps meanwhile.
 	MaxAttempts int
 	// Secret returns the webhook signing secret in force, which every
 	// forward is re-signed with as it is sent; nil or "" sends the
@@ -257,7 +275,7 @@ func (f *Forwarder) sleep(ctx context.Context, d time.Duration) {
 
 // attempt sends it once and says what to record.
 func (f *Forwarder) attempt(ctx context.Context, it Item) Outcome {
-	o := Outcome{Attempts: it.Attempts + 1}
+	o := Outcome{Attempts: it.Attempts + 1, Refusals: it.Refusals}
 	code, err := f.send(ctx, it)
 	o.Code = code
 	switch {
@@ -269,15 +287,31 @@ func (f *Forwarder) attempt(ctx context.Context, it Item) Outcome {
 	default:
 		o.Error = fmt.Sprintf("the target answered %d", code)
 	}
-	if o.Attempts >= f.cfg.MaxAttempts {
-		o.State = jobs.ForwardFailed
-		f.cfg.Logger.Warn("forward failed; giving up", "target", it.URL, "attempts", o.Attempts, "err", o.Error)
+	o.State = jobs.ForwardRetrying
+	if notListening(err) {
+		// Not this delivery's fault: it keeps its place and its refusals.
+		o.NextTry = f.cfg.Clock.Now().Add(min(f.cfg.Policy.Delay(o.Attempts-1), DownProbe))
+		f.cfg.Logger.Debug("forward target not listening; waiting", "target", it.URL, "attempts", o.Attempts, "next", o.NextTry, "err", o.Error)
 		return o
 	}
-	o.State = jobs.ForwardRetrying
-	o.NextTry = f.cfg.Clock.Now().Add(f.cfg.Policy.Delay(o.Attempts - 1))
-	f.cfg.Logger.Debug("forward failed; retrying", "target", it.URL, "attempts", o.Attempts, "next", o.NextTry, "err", o.Error)
+	o.Refusals++
+	if o.Refusals >= f.cfg.MaxAttempts {
+		o.State = jobs.ForwardFailed
+		f.cfg.Logger.Warn("forward refused every time; parked as failed, the next goes out", "target", it.URL,
+			"delivery", it.ID, "attempts", o.Attempts, "err", o.Error)
+		return o
+	}
+	o.NextTry = f.cfg.Clock.Now().Add(f.cfg.Policy.Delay(o.Refusals - 1))
+	f.cfg.Logger.Debug("forward refused; retrying", "target", it.URL, "attempts", o.Attempts, "next", o.NextTry, "err", o.Error)
 	return o
+}
+
+// notListening reports whether err says the target could not be reached
+// at all (connection refused, no route, an unknown host): the request
+// never got to it.
+func notListening(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // send posts the body with the headers a Svix verifier needs, signed now.

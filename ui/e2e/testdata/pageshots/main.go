@@ -151,19 +151,6 @@ func touring(pv *ui.PageView, start time.Time, quit func()) {
 	runtime.ReadMemStats(&m)
 	fmt.Printf("pages %d, document open %s, peak RSS %s, RSS now %s, Go heap in use %d MiB, Go sys %d MiB\n", n, first.Round(time.Millisecond),
 		procField("VmHWM:"), procField("VmRSS:"), m.HeapInuse>>20, m.Sys>>20)
-	if os.Getenv("PAGESHOTS_SMAPS") != "" {
-		b, _ := os.ReadFile("/proc/self/smaps")
-		var name string
-		for _, l := range strings.Split(string(b), "\n") {
-			f := strings.Fields(l)
-			if len(f) >= 5 && strings.Contains(f[0], "-") {
-				name = strings.Join(f[5:], " ")
-			}
-			if len(f) == 3 && f[0] == "Rss:" && len(f[1]) > 5 {
-				fmt.Println(f[1], "kB", name)
-			}
-		}
-	}
 	fyne.Do(quit)
 }
 

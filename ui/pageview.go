@@ -363,6 +363,7 @@ func (pv *PageView) render(t *pageTile) {
 				return
 			}
 			t.img.Image, t.rendered = img, w
+			t.img.Show()
 			t.img.Refresh()
 		})
 	})

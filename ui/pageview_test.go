@@ -386,3 +386,29 @@ func TestPageViewToolbarRewrapsWhenALabelGrows(t *testing.T) {
 		}
 	})
 }
+
+// A page without its picture (not rendered yet, or scrolled far away and
+// let go) has its image hidden: Fyne paints a nil image as a blank texture
+// the size of the page, which the GL driver kept (1 GB after scrolling
+// through 300 pages in a real window).
+func TestPageViewUnrenderedPagesPaintNothing(t *testing.T) {
+	r := newPVRig(t)
+	path := filepath.Join(t.TempDir(), "long.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF(make([]pages.SamplePage, 19)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, nil) })
+	r.waitFor("page 1 rendered", func() bool { return len(r.pv.tiles) == 19 && r.pv.tiles[0].img.Image != nil })
+	r.ui(func() { r.pv.GoTo(18) })
+	r.waitFor("page 19 rendered", func() bool { return r.pv.tiles[18].img.Image != nil })
+	r.ui(func() {
+		for _, tile := range r.pv.tiles {
+			if shown := tile.img.Image != nil; tile.img.Visible() != shown {
+				t.Errorf("page %d: picture %v, image visible %v", tile.index+1, shown, tile.img.Visible())
+			}
+		}
+		if r.pv.tiles[0].img.Image != nil {
+			t.Error("page 1 kept its picture after going to page 19")
+		}
+	})
+}

@@ -32,6 +32,7 @@ func newPageTile(pv *PageView, index int) *pageTile {
 	// every texture on the CPU first, a full copy of the page plus a kernel
 	// buffer of 32 bytes a pixel each time it is painted.
 	t.img = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScaleFastest}
+	t.img.Hide() // until its page is rendered
 	// The page before it is rendered, edged so a white page shows on a
 	// white background.
 	bg := &canvas.Rectangle{FillColor: color.White, StrokeColor: color.NRGBA{A: 0x40}, StrokeWidth: 1}
@@ -74,6 +75,9 @@ func (t *pageTile) stop() {
 	if t.img.Image != nil {
 		t.img.Image = nil
 		t.rendered = 0
+		// Hidden, not painted empty: Fyne paints a nil image as a blank
+		// texture the size of the page.
+		t.img.Hide()
 		t.img.Refresh()
 	}
 }

@@ -5,6 +5,11 @@
 // `go build ./ui/e2e/testdata/pageshots` (testdata is outside ./...).
 //
 //	pageshots -view pages -size 1000x680 -hold 30s
+//
+// With -pdf FILE it shows that document instead, and with -tour it goes to
+// every page in turn, waiting until each is shown, then prints the
+// process's peak RSS (Linux): the page view's memory in a real window
+// (docs/benchmarks.md).
 package main
 
 import (
@@ -13,6 +18,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -37,6 +44,8 @@ func main() {
 	flag.String("view", "pages", "the one view this program shows (the shots harness passes it)")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
+	pdf := flag.String("pdf", "", "show this PDF instead of the sample invoice")
+	tour := flag.Bool("tour", false, "go to every page in turn, then print the peak RSS and quit")
 	flag.Parse()
 	var w, h float32
 	if _, err := fmt.Sscanf(*size, "%fx%f", &w, &h); err != nil {
@@ -89,20 +98,74 @@ func main() {
 		})
 	list.OnSelected = func(id widget.ListItemID) { pv.Select(id) }
 	pv.OnBoxTapped = func(b ui.PageBlock) { list.Select(b.Index) }
+	if *pdf != "" {
+		path, blocks, doc = *pdf, nil, &export.Doc{}
+	}
+	start := time.Now()
 	pv.SetSource(ui.PageSource{Path: path}, ui.PageBlocks(doc))
 
 	split := container.NewHSplit(list, pv.Object())
 	split.Offset = 0.34
 	win.SetContent(split)
 	win.Resize(fyne.NewSize(w, h))
-	go func() {
-		// Select the table once the document is open, as a click would.
-		time.Sleep(1500 * time.Millisecond)
-		fyne.Do(func() { list.Select(3) })
-		time.Sleep(*hold)
-		fyne.Do(a.Quit)
-	}()
+	if *tour {
+		go touring(pv, start, a.Quit)
+	} else {
+		go func() {
+			// Select the table once the document is open, as a click would.
+			time.Sleep(1500 * time.Millisecond)
+			fyne.Do(func() { list.Select(3) })
+			time.Sleep(*hold)
+			fyne.Do(a.Quit)
+		}()
+	}
 	win.ShowAndRun()
+}
+
+// touring waits for the first page, then goes to each page in turn and
+// waits until the label names it and its picture is painted a moment, and
+// prints the time to the first page and the peak RSS.
+func touring(pv *ui.PageView, start time.Time, quit func()) {
+	count := func() int {
+		n := 0
+		fyne.DoAndWait(func() {
+			var of int
+			if _, err := fmt.Sscanf(pv.PageLabel.Text, "Page %d of %d", &n, &of); err == nil {
+				n = of
+			}
+		})
+		return n
+	}
+	n := 0
+	for n == 0 && time.Since(start) < time.Minute {
+		time.Sleep(5 * time.Millisecond)
+		n = count()
+	}
+	first := time.Since(start)
+	for i := 0; i < n; i++ {
+		fyne.DoAndWait(func() { pv.GoTo(i) })
+		time.Sleep(60 * time.Millisecond) // rendered and painted
+	}
+	time.Sleep(time.Second)
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fmt.Printf("pages %d, document open %s, peak RSS %s, RSS now %s, Go heap in use %d MiB, Go sys %d MiB\n", n, first.Round(time.Millisecond),
+		procField("VmHWM:"), procField("VmRSS:"), m.HeapInuse>>20, m.Sys>>20)
+	fyne.Do(quit)
+}
+
+// procField is a line's value from /proc/self/status ("" elsewhere).
+func procField(key string) string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, key) {
+			return strings.TrimSpace(strings.TrimPrefix(l, key))
+		}
+	}
+	return ""
 }
 
 // sampleBlocks is the invoice's parse: where each block is, in points from

@@ -74,8 +74,7 @@ func (g *group) closesAt(w time.Duration, capped bool) time.Time {
 	return quiet
 }
 
-// note is one notification on screen, or about to be, or (dismiss set and
-// nothing else) a request to take one off the screen.
+// note is one notification on screen, or about to be.
 type note struct {
 	id       uint32    // the server's id; 0 until shown through a Replacer
 	outcomes []outcome // everything it names, in arrival order
@@ -222,8 +221,9 @@ func (g *group) anyFixed() bool {
 // new one pop up; the older ones are taken off the screen with
 // CloseNotification once the summary is on screen (and once they land, if
 // their call is still out), and those not sent yet are never shown: one
-// notification remains, naming every file of the burst. What was shown is named again in the summary,
-// first, so the note's shown part stays a prefix of its outcomes.
+// notification remains, naming every file of the burst. What was shown is
+// named again in the summary, first, so the note's shown part stays a
+// prefix of its outcomes.
 func (r *runner) summarise(g *group, o outcome) {
 	k := len(g.recent) - 1
 	for i, rn := range g.recent {

@@ -74,23 +74,42 @@ func (e *Engine) requestFinish(id int64, jobID, via string) {
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		defer e.releaseFinish(id)
-		rj, err := e.getJob(e.ctx, jobID)
-		switch {
-		case err != nil && reducto.IsGone(err):
-			e.gone(id, jobID)
-		case err != nil:
-			if e.ctx.Err() == nil {
-				e.log.Warn("fetch finished job", "job", id, "job_id", jobID, "err", err)
-				e.poller.soon(id)
-			}
-		case reducto.IsTerminal(rj.Status):
-			e.finish(id, rj, via)
-		default:
-			// The notice ran ahead of the job's own status; look again soon.
-			e.poller.soon(id)
-		}
+		again, err := e.fetchFinish(id, jobID, via)
+		e.releaseFinish(id)
+		e.lookAgain(id, again, err)
 	}()
+}
+
+// fetchFinish is requestFinish's work, done while holding the job's claim.
+// It reports whether the job must be looked at again soon, and why.
+func (e *Engine) fetchFinish(id int64, jobID, via string) (again bool, err error) {
+	rj, err := e.getJob(e.ctx, jobID)
+	switch {
+	case err != nil && reducto.IsGone(err):
+		e.gone(id, jobID)
+		return false, nil
+	case err != nil:
+		if e.ctx.Err() != nil {
+			return false, nil
+		}
+		e.log.Warn("fetch finished job", "job", id, "job_id", jobID, "err", err)
+		return true, err
+	case reducto.IsTerminal(rj.Status):
+		return e.finish(id, rj, via)
+	default:
+		// The notice ran ahead of the job's own status; look again soon.
+		return true, nil
+	}
+}
+
+// lookAgain schedules the job's next check when a fetch asked for one. It
+// runs after the fetch released its claim: a check that came due while the
+// claim was still held would be refused and, with nobody left to report
+// back, leave the job "running" for good.
+func (e *Engine) lookAgain(id int64, again bool, err error) {
+	if again && e.ctx.Err() == nil {
+		e.poller.soon(id, err)
+	}
 }
 
 // finishWith completes a job from a GET /job answer already in hand.
@@ -98,8 +117,9 @@ func (e *Engine) finishWith(id int64, rj *reducto.Job, via string) {
 	if !e.claimFinish(id) {
 		return
 	}
-	defer e.releaseFinish(id)
-	e.finish(id, rj, via)
+	again, err := e.finish(id, rj, via)
+	e.releaseFinish(id)
+	e.lookAgain(id, again, err)
 }
 
 // claimFinish reports whether the caller is the one to finish job id; it
@@ -122,12 +142,14 @@ func (e *Engine) releaseFinish(id int64) {
 
 // finish stores a terminal job: its result (URL-form results downloaded)
 // and the final transition, in one store transaction. via says how the end
-// was noticed (a webhook or polling), for the timeline and the log.
-func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
+// was noticed (a webhook or polling), for the timeline and the log. It
+// reports whether the job must be looked at again soon (its result could
+// not be downloaded yet), and why; the caller schedules that (lookAgain).
+func (e *Engine) finish(id int64, rj *reducto.Job, via string) (again bool, why error) {
 	job, err := e.store.Get(e.ctx, id)
 	if err == nil && job.Status.Final() {
 		e.poller.untrack(id)
-		return // finished meanwhile (a webhook and a poll both saw the end)
+		return false, nil // finished meanwhile (a webhook and a poll both saw the end)
 	}
 	switch rj.Status {
 	case reducto.JobCompleted:
@@ -135,16 +157,15 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 		switch {
 		case err == nil:
 		case e.ctx.Err() != nil:
-			return
+			return false, nil
 		case reducto.IsGone(err):
 			// Deleted or expired at Reducto between its end and our fetch:
 			// asking again would get the same answer for ever.
 			e.fail(id, fmt.Sprintf("the result is no longer available at Reducto: %v", err))
-			return
+			return false, nil
 		default:
 			e.log.Warn("download result", "job", id, "err", err)
-			e.poller.soon(id)
-			return
+			return true, err
 		}
 		p := store.Patch{Result: result, Detail: "completed, noticed by " + via}
 		if rj.NumPages != nil {
@@ -171,6 +192,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) {
 	default:
 		e.record(id, jobs.StatusCancelled, store.Patch{Detail: "cancelled at Reducto, noticed by " + via})
 	}
+	return false, nil
 }
 
 // resultSummary is what the job list keeps from a result.

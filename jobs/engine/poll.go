@@ -118,21 +118,32 @@ func (p *poller) untrack(id int64) {
 }
 
 // soon schedules a check of a job on its own, e.g. after a webhook or a
-// sweep said it ended but its result could not be fetched yet. Repeated
-// calls back off, so an outage costs a few requests per job, not one a
-// second.
-func (p *poller) soon(id int64) {
+// sweep said it ended but its result could not be fetched yet (err, nil
+// when the job's status simply lagged). When Reducto said how long to wait
+// (a 429 or 503 with Retry-After), the check comes then, like any other
+// request's retry; otherwise repeated calls back off, so an outage costs a
+// few requests per job, not one a second.
+func (p *poller) soon(id int64, err error) {
 	pol := p.e.cfg.Poll
+	ra := reducto.RetryAfter(err)
 	p.mu.Lock()
 	if t, ok := p.jobs[id]; ok {
+		now := p.e.clk.Now()
 		switch {
+		case ra > 0:
+			// Beyond Max the engine's limiters hold GET /job back anyway
+			// (getJob), so the check waits there instead.
+			t.next = now.Add(min(ra, pol.Max))
 		case t.next.IsZero() || t.gap <= 0:
 			t.gap = pol.First
-		case t.webhook == jobs.WebhookNone:
-			t.gap = min(t.gap*2, pol.Max)
+			t.next = now.Add(p.jitter(t.gap))
+		default:
+			if t.webhook == jobs.WebhookNone {
+				t.gap = min(t.gap*2, pol.Max)
+			}
+			t.next = now.Add(p.jitter(min(t.gap, pol.Max)))
 		}
 		t.ended = time.Time{}
-		t.next = p.e.clk.Now().Add(p.jitter(min(t.gap, pol.Max)))
 	}
 	p.mu.Unlock()
 	p.wake()
@@ -226,11 +237,6 @@ func (p *poller) plan() (round, time.Duration) {
 		case !t.own():
 			if t.ended.IsZero() || now.Sub(t.ended) > pol.Max {
 				polling = append(polling, *t)
-			} else {
-				// Its result fetch reports back (done, or soon); should
-				// it not, the sweeps take the job back after Max, so
-				// wake for that even when nothing else is followed.
-				soonest(t.ended.Add(pol.Max))
 			}
 		case t.next.After(now):
 			soonest(t.next)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,10 +24,11 @@ import (
 // policy it is what a person met.
 func TestRateLimitedResultFetchRetriedAfterRetryAfter(t *testing.T) {
 	const (
-		dur        = 10 * time.Second
+		dur        = 5 * time.Second
 		retryAfter = 3 * time.Second
 		// slack is the engine time allowed past the Retry-After: a sweep,
-		// the fetch and the commit, on a busy machine (the clock runs 20x).
+		// the fetch and the commit. The clock runs 5x, so that is 2 s of
+		// real time, which a loaded machine under the race detector needs.
 		slack = 10 * time.Second
 	)
 	cases := []struct {
@@ -40,7 +42,7 @@ func TestRateLimitedResultFetchRetriedAfterRetryAfter(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%d jobs, threshold %d", c.n, c.pol.ListThreshold), func(t *testing.T) {
-			r := newRigAt(t, 20, reductotest.Config{JobDuration: durationsByName(dur, nil)}, c.pol, nil)
+			r := newRigAt(t, 5, reductotest.Config{JobDuration: durationsByName(dur, nil)}, c.pol, nil)
 			queued := r.submitTogether(r.files(c.n), jobs.Options{})
 			// The sweeps list the jobs, so no GET /job is sent before
 			// their end: every attempt of each result fetch (the client
@@ -66,8 +68,14 @@ func TestRateLimitedResultFetchRetriedAfterRetryAfter(t *testing.T) {
 					break
 				}
 				if now := r.clk.Now(); now.After(deadline) {
-					t.Fatalf("%d of %d jobs completed %s after their result fetch was refused with Retry-After %s",
-						done, len(queued), now.Sub(refused).Round(time.Second), retryAfter)
+					var log strings.Builder
+					for _, rec := range r.sim.RequestLog() {
+						if strings.HasPrefix(rec.Path, "/job") {
+							fmt.Fprintf(&log, "\n  %s %s %d", rec.At.Sub(refused).Round(time.Millisecond), rec.Path, rec.Status)
+						}
+					}
+					t.Fatalf("%d of %d jobs completed %s after their result fetch was refused with Retry-After %s; requests (time from the last refusal seen):%s",
+						done, len(queued), now.Sub(refused).Round(time.Second), retryAfter, log.String())
 				}
 				time.Sleep(2 * time.Millisecond)
 			}

@@ -74,17 +74,20 @@ func (g *group) closesAt(w time.Duration, capped bool) time.Time {
 	return quiet
 }
 
-// note is one notification on screen, or about to be, or (dismiss set and
-// nothing else) a request to take one off the screen.
+// note is one notification on screen, or about to be.
 type note struct {
 	id       uint32    // the server's id; 0 until shown through a Replacer
 	outcomes []outcome // everything it names, in arrival order
 	sent     int       // outcomes the server has been given (the rest are due)
 	fixed    bool      // cannot be updated: shown through a plain Sender
 	queued   bool      // in runner.queue
-	// merged: a summary took over what it names; once it has an id it is
-	// taken off the screen (Replacer.Dismiss), never updated again.
-	merged bool
+	// into is the summary that took over what it names: once both are on
+	// screen it is taken off (Replacer.Dismiss), never updated again.
+	into *note
+	// closeAfter are the notifications this summary took over, taken off
+	// the screen once it is on screen itself: should it go out through the
+	// fallback instead, they stay, and nothing they name is lost.
+	closeAfter []uint32
 }
 
 // result is what a Send, Replace or Dismiss goroutine reports.
@@ -216,10 +219,11 @@ func (g *group) anyFixed() bool {
 // place). The summary takes over the latest notification that is on screen
 // or on its way there, so the person sees it change in place rather than a
 // new one pop up; the older ones are taken off the screen with
-// CloseNotification (once they land, if their call is still out), and
-// those not sent yet are never shown: one notification remains, naming
-// every file of the burst. What was shown is named again in the summary,
-// first, so the note's shown part stays a prefix of its outcomes.
+// CloseNotification once the summary is on screen (and once they land, if
+// their call is still out), and those not sent yet are never shown: one
+// notification remains, naming every file of the burst. What was shown is
+// named again in the summary, first, so the note's shown part stays a
+// prefix of its outcomes.
 func (r *runner) summarise(g *group, o outcome) {
 	k := len(g.recent) - 1
 	for i, rn := range g.recent {
@@ -242,9 +246,9 @@ func (r *runner) summarise(g *group, o outcome) {
 		r.unqueue(nt)
 		switch {
 		case nt == r.inflight:
-			nt.merged = true
+			nt.into = sum
 		case nt.id != 0:
-			r.dismiss = append(r.dismiss, nt.id)
+			sum.closeAfter = append(sum.closeAfter, nt.id)
 		}
 	}
 	outs := append(append(append(before, sum.outcomes...), after...), o)
@@ -408,11 +412,12 @@ func (r *runner) finished(res result) {
 	// Each outcome gets one attempt: a failed call is not retried (a later
 	// update of the same notification names it again).
 	nt.sent = r.inflightN
-	if nt.merged {
-		// A summary names it now: off the screen it goes. (Shown through
-		// the fallback, id 0, it cannot be taken back.)
+	if nt.into != nil {
+		// A summary names it now: off the screen it goes, once the
+		// summary is there. (Shown through the fallback, id 0, it cannot
+		// be taken back.)
 		if res.err == nil && res.id != 0 {
-			r.dismiss = append(r.dismiss, res.id)
+			r.closeWith(nt.into, res.id)
 		}
 		return
 	}
@@ -420,6 +425,8 @@ func (r *runner) finished(res result) {
 	case res.err != nil || nt.fixed:
 	case res.id != 0:
 		nt.id = res.id
+		r.dismiss = append(r.dismiss, nt.closeAfter...)
+		nt.closeAfter = nil
 	default:
 		// Shown, but through a path that cannot replace it (the D-Bus
 		// fallback): what joined meanwhile goes the plain Sender's way.
@@ -438,6 +445,16 @@ func (r *runner) finished(res result) {
 		r.enqueue(nt)
 	}
 	r.reportQueued()
+}
+
+// closeWith takes notification id off the screen once summary sum, which
+// names what it named, is on screen.
+func (r *runner) closeWith(sum *note, id uint32) {
+	if sum.id != 0 {
+		r.dismiss = append(r.dismiss, id)
+		return
+	}
+	sum.closeAfter = append(sum.closeAfter, id)
 }
 
 func (r *runner) expired() {

@@ -27,6 +27,9 @@ type scriptedSender struct {
 	calls     []call
 	next      uint32
 	noReplace bool
+	// fallbackAfter, when set, makes Replace calls after that many answer
+	// 0 (the D-Bus fallback kicking in).
+	fallbackAfter int
 }
 
 func (s *scriptedSender) Send(title, _ string) error {
@@ -40,7 +43,7 @@ func (s *scriptedSender) Replace(id uint32, title, _ string) (uint32, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, call{replaces: id, title: title})
-	if s.noReplace {
+	if s.noReplace || (s.fallbackAfter > 0 && len(s.calls) > s.fallbackAfter) {
 		return 0, nil
 	}
 	if id == 0 {
@@ -198,4 +201,20 @@ func TestReplacerBurstNeedsThreeWithinTheWindow(t *testing.T) {
 	// burst; f1, older, stays as it is.
 	c.at(3.2, 4)
 	c.want(call{3, "3 documents completed"}, call{2, dismissed})
+}
+
+// A summary that goes out through the fallback (no id: it cannot be updated
+// or closed) leaves the notifications it took over on screen, so nothing is
+// lost, and the burst goes on as a plain Sender's.
+func TestReplacerSummaryThroughTheFallbackClosesNothing(t *testing.T) {
+	s := &scriptedSender{fallbackAfter: 2}
+	c := newClockRun(t, s, s)
+	c.at(0, 1)
+	c.at(0.5, 2)
+	c.at(1.0, 3)
+	c.want(call{0, "f1.pdf completed"}, call{0, "f2.pdf completed"}, call{2, "3 documents completed"})
+	c.at(1.2, 4)
+	c.want()
+	c.advance(c.t0.Add(5 * time.Second))
+	c.want(call{0, "f4.pdf completed"})
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,8 +163,10 @@ type App struct {
 	tray     *Tray
 	tabs     *container.AppTabs
 	status   *widget.Label
-	banner   fyne.CanvasObject
-	content  fyne.CanvasObject
+	// statusSeq counts status messages: a timer clears only its own.
+	statusSeq uint64
+	banner    fyne.CanvasObject
+	content   fyne.CanvasObject
 }
 
 // New builds the UI into w and starts following engine events. Call
@@ -370,13 +373,56 @@ func (u *App) do(f func()) {
 	})
 }
 
-// setStatus shows a one-line message at the bottom of the window.
-func (u *App) setStatus(msg string) { u.status.SetText(msg) }
+// How long the status line keeps a message: news goes after a short
+// read, a problem stays longer; the next message replaces either.
+var (
+	statusNewsFor    = 8 * time.Second
+	statusProblemFor = 30 * time.Second
+)
 
-// showError reports err in the status line and logs it.
+// setStatus shows a one-line message at the bottom of the window until
+// statusNewsFor has passed or another message replaces it. Main goroutine.
+func (u *App) setStatus(msg string) { u.showStatus(msg, widget.MediumImportance, statusNewsFor) }
+
+// setWarning is setStatus for what went partly wrong (files refused, a
+// setting not applied): in the warning colour, kept statusProblemFor.
+func (u *App) setWarning(msg string) {
+	u.showStatus(msg, widget.WarningImportance, statusProblemFor)
+}
+
+func (u *App) showStatus(msg string, imp widget.Importance, keep time.Duration) {
+	u.statusSeq++
+	seq := u.statusSeq
+	u.status.Importance = imp
+	u.status.SetText(msg)
+	if msg == "" {
+		return
+	}
+	u.after(keep, func(context.Context) {
+		u.do(func() {
+			if u.statusSeq == seq {
+				u.status.Importance = widget.MediumImportance
+				u.status.SetText("")
+			}
+		})
+	})
+}
+
+// showError reports err in the status line, in the error colour and for
+// statusProblemFor, and logs it. what names the action; an error that
+// already starts with it ("replay: …") is not prefixed again.
 func (u *App) showError(what string, err error) {
 	u.log.Warn(what, "err", err)
-	u.status.SetText(what + ": " + err.Error())
+	u.showStatus(errorLine(what, err), widget.DangerImportance, statusProblemFor)
+}
+
+// errorLine is "what: err" without saying what twice.
+func errorLine(what string, err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(strings.ToLower(msg), strings.ToLower(what)+": ") {
+		msg = msg[len(what)+2:]
+	}
+	return what + ": " + msg
 }
 
 // follow applies engine events to the list, the detail view and the tray.

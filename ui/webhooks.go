@@ -41,6 +41,19 @@ type Deliveries interface {
 	JobID(ctx context.Context, jobID string) (int64, error)
 }
 
+// forwardTargeter is what a Deliveries may also say: the forward targets
+// in force. Without one, Replay has nowhere to send and is not offered.
+type forwardTargeter interface {
+	ForwardTargets() []string
+}
+
+// hasForwardTargets reports whether a replay has somewhere to go (true
+// when the backend does not say).
+func (v *WebhooksView) hasForwardTargets() bool {
+	ft, ok := v.be.(forwardTargeter)
+	return !ok || len(ft.ForwardTargets()) > 0
+}
+
 // RerunOutcome is what the app made of a delivery handed to it again.
 type RerunOutcome = jobs.RerunOutcome
 

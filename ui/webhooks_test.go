@@ -340,3 +340,20 @@ func TestDeliveryJobLinkSelectsTheJob(t *testing.T) {
 		return r.u.tabs.Selected().Text == "Jobs" && r.u.detail.shown && r.u.detail.job.ID == js[0].ID
 	})
 }
+
+// With no forward target in force, Replay is not offered (it was enabled
+// and then failed with "replay: replay: no forward targets").
+func TestReplayIsNotOfferedWithoutForwardTargets(t *testing.T) {
+	fake := newFakeDeliveries(cannedDeliveries(time.Now())...)
+	fake.noTargets = true
+	r := newWebhooksRig(t, fake, nil)
+	d := r.selectDelivery(3)
+	r.onMain(func() {
+		if !d.Replay.Disabled() {
+			t.Error("Replay enabled with no forward targets")
+		}
+		if d.Rerun.Disabled() {
+			t.Error("Re-run needs no forward target")
+		}
+	})
+}

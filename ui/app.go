@@ -182,6 +182,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	if cfg.DirectURL == nil {
 		cfg.DirectURL = func() string { return "" }
 	}
+	a.Settings().SetTheme(newAppTheme(a.Settings().Theme())) // contrast and focus that can be seen
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &App{app: a, win: w, cfg: cfg, be: cfg.Backend, log: slog.Default().With("part", "ui"),
 		ctx: ctx, cancel: cancel, settings: cfg.Settings.Settings(), defaults: cfg.Settings.Settings().Defaults, timers: map[uint64]*time.Timer{}}

@@ -36,7 +36,7 @@ type JobList struct {
 	u     *App
 	pager *pager
 
-	List   *widget.List
+	List   *openList
 	Search *widget.Entry
 	Filter *widget.Select
 	Count  *widget.Label
@@ -71,7 +71,7 @@ const (
 
 func newJobList(u *App) *JobList {
 	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, notes: map[int64]string{}, visible: map[int]*jobRow{}, rowPos: map[*jobRow]int{}}
-	l.List = &widget.List{Length: l.length, CreateItem: l.createItem, UpdateItem: l.updateItem}
+	l.List = newOpenList(l.length, l.createItem, l.updateItem)
 	l.List.OnSelected = l.onSelected
 	l.Search = &widget.Entry{PlaceHolder: "Search by file name", OnChanged: l.onSearch}
 	l.Filter = widget.NewSelect([]string{"All", "Active", "Completed", "Failed", "Cancelled"}, func(string) { l.Reload() })
@@ -297,6 +297,27 @@ func (l *JobList) onSelected(id widget.ListItemID) {
 	}
 	l.selected = j.ID
 	l.u.detail.Show(j.ID)
+}
+
+// openList is a widget.List on which Enter (or Return) opens the focused
+// row as Space does: Fyne's list selects only on Space.
+type openList struct {
+	widget.List
+}
+
+func newOpenList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *openList {
+	l := &openList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey opens the focused row on Enter; other keys go to the list.
+func (l *openList) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+		e = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: e.Physical}
+	}
+	l.List.TypedKey(e)
 }
 
 // rowAt returns the row widget drawn at position i, for tests and the

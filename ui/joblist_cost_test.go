@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 // drawnText is a text as drawn: its string and its rectangle in the row.
@@ -134,4 +135,21 @@ func TestRecycledRowLaysOutItsNewName(t *testing.T) {
 	if got := drawnTexts(r)[0].text; got != "scan.pdf" {
 		t.Errorf("name drawn as %q", got)
 	}
+}
+
+// Enter on a focused row opens it, as Space does (only Space did).
+func TestEnterOpensTheFocusedRow(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(r.files("a.pdf", "b.pdf"))) })
+	l := r.u.list
+	r.eventually("two rows", func() bool { return l.List.Length() == 2 })
+	r.onMain(func() {
+		r.u.win.Canvas().Focus(l.List)
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	r.eventually("the second row opened", func() bool {
+		j, ok, _ := l.pager.Row(1)
+		return ok && r.u.detail.shown && r.u.detail.job.ID == j.ID && l.selected == j.ID
+	})
 }

@@ -293,3 +293,32 @@ func TestExtractWithRunsOnTheParse(t *testing.T) {
 	})
 	r.eventually("a click on the parent's row shows the parent", func() bool { return d.job.ID == parent })
 }
+
+// A chained job run with a one-off schema says so (it was labelled
+// "(chained preset)"); the dialog's placeholder reads as an example, and a
+// one-off that is not valid fails in the dialog (Run disabled, the reason
+// under the field) instead of closing it with an error in the status bar.
+func TestChainOneOffIsSaidAndCheckedInTheDialog(t *testing.T) {
+	if got := originText(jobs.Job{Source: jobs.SourceChain, Kind: jobs.KindExtract}); strings.Contains(got, "preset") || !strings.Contains(got, "one-off schema") {
+		t.Errorf("one-off extract origin %q", got)
+	}
+	if got := originText(jobs.Job{Source: jobs.SourceChain, Kind: jobs.KindSplit, Preset: "bundle"}); !strings.Contains(got, "preset bundle") {
+		t.Errorf("preset split origin %q", got)
+	}
+	r := newRig(t, reductotest.Config{})
+	d := r.u.detail
+	r.onMain(func() {
+		d.showChainDialog(jobs.KindSplit, jobs.Job{ID: 1, File: "/d/bundle.pdf"}, nil)
+		cd := d.chainDlg
+		if cd.Preset.Selected != oneOff || !strings.HasPrefix(cd.Text.PlaceHolder, "e.g. ") {
+			t.Fatalf("picker %q placeholder %q", cd.Preset.Selected, cd.Text.PlaceHolder)
+		}
+		if err := cd.Text.Validate(); err == nil {
+			t.Error("empty one-off sections pass the dialog's check")
+		}
+		cd.Text.SetText("Invoice: the invoice pages")
+		if err := cd.Text.Validate(); err != nil {
+			t.Errorf("valid sections refused: %v", err)
+		}
+	})
+}

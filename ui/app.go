@@ -192,6 +192,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
+	u.list.syncDrop()
 	u.detail = newDetailView(u)
 	u.prefs = newSettingsView(u)
 	u.webhooks = newWebhooksView(u)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,10 @@ type JobList struct {
 	selected      int64  // the selected job's id (0: none)
 	selIndex      int    // the row it was selected at
 	toolbar       fyne.CanvasObject
+	// Drop says what a drop does now (the Submit panel's kind and
+	// preset); DropPreset changes the preset from here.
+	Drop       *widget.Label
+	DropPreset *widget.Select
 	empty         *widget.Label     // what to do when the list is empty
 	widget        fyne.CanvasObject // the list with its empty state
 }
@@ -78,7 +83,15 @@ func newJobList(u *App) *JobList {
 	l.Filter.Selected = "All"
 	l.Count = &widget.Label{}
 	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submit.PickFiles(); u.tabs.SelectIndex(1) })
-	l.toolbar = container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
+	l.Drop = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	l.DropPreset = widget.NewSelect(nil, func(name string) {
+		if sel := u.submit.Preset; name != "" && sel.Selected != name {
+			sel.SetSelected(name) // the panel loads it; syncDrop shows it here
+		}
+	})
+	row := container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
+	drop := container.NewBorder(nil, nil, nil, l.DropPreset, l.Drop)
+	l.toolbar = container.NewVBox(row, drop)
 	// Full width (not centred in a Center container, where wrapped text
 	// gets no width at all), in the middle of the list's height.
 	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
@@ -88,6 +101,27 @@ func newJobList(u *App) *JobList {
 
 // Widget is the list with its empty state.
 func (l *JobList) Widget() fyne.CanvasObject { return l.widget }
+
+// syncDrop says what a drop does with the Submit panel's options ("Drop
+// documents here: parse with invoices") and offers its presets: a preset
+// picked in Submit silently became what every drop does. Main goroutine.
+func (l *JobList) syncDrop() {
+	if l == nil {
+		return // the Submit panel is built first
+	}
+	f := l.u.submit
+	if l.Drop == nil || f == nil || f.Kind == nil {
+		return
+	}
+	with := "with the Submit tab's options"
+	if f.preset != "" {
+		with = "with " + f.preset
+	}
+	l.Drop.SetText(fmt.Sprintf("Drop documents here: %s %s", f.Kind.Selected, with))
+	l.DropPreset.Options = slices.Clone(f.Preset.Options)
+	l.DropPreset.Selected = f.Preset.Selected
+	l.DropPreset.Refresh()
+}
 
 // Toolbar holds the filter, the search field and the count.
 func (l *JobList) Toolbar() fyne.CanvasObject { return l.toolbar }

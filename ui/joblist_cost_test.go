@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +152,19 @@ func TestEnterOpensTheFocusedRow(t *testing.T) {
 	r.eventually("the second row opened", func() bool {
 		j, ok, _ := l.pager.Row(1)
 		return ok && r.u.detail.shown && r.u.detail.job.ID == j.ID && l.selected == j.ID
+	})
+}
+
+// The Jobs tab says what a drop does and changes it: a preset picked in
+// Submit silently became what every drop does.
+func TestJobsTabSaysWhatADropDoes(t *testing.T) {
+	fp := newFakePresets(map[string]jobs.Options{"invoices": {Kind: jobs.KindExtract, Extract: jobs.ExtractOptions{Schema: []byte(`{"type":"object"}`)}}})
+	r := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) { cfg.Presets = fp })
+	l := r.u.list
+	r.eventually("the plain drop", func() bool { return l.Drop.Text == "Drop documents here: parse with the Submit tab's options" })
+	r.eventually("the preset offered", func() bool { return slices.Contains(l.DropPreset.Options, "invoices") })
+	r.onMain(func() { l.DropPreset.SetSelected("invoices") })
+	r.eventually("the drop uses the preset", func() bool {
+		return l.Drop.Text == "Drop documents here: extract with invoices" && r.u.submit.preset == "invoices"
 	})
 }

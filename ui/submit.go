@@ -289,6 +289,7 @@ func (f *SubmitForm) validate() {
 		f.DirectURL.SetText("Direct mode needs a public URL (Settings, or --public-url)")
 	}
 	_, err := f.options()
+	f.u.list.syncDrop()
 	enable(f.SavePreset, err == nil)
 	if err != nil {
 		f.showProblem(err)

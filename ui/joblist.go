@@ -63,8 +63,8 @@ type JobList struct {
 	// preset); DropPreset changes the preset from here.
 	Drop       *widget.Label
 	DropPreset *widget.Select
-	empty         *widget.Label     // what to do when the list is empty
-	widget        fyne.CanvasObject // the list with its empty state
+	empty      *widget.Label     // what to do when the list is empty
+	widget     fyne.CanvasObject // the list with its empty state
 }
 
 // emptyText is the empty list's hint, for a fresh install and for a

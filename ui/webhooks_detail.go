@@ -267,7 +267,10 @@ func rerunText(out RerunOutcome) string {
 	if out.Detail != "" {
 		s = "Re-run through the app: " + out.Detail
 	}
-	if out.Verdict == jobs.VerdictDuplicate {
+	// The idempotency note only where it is the reason: a self-test, an
+	// unknown job or a job still running also change nothing, for other
+	// reasons that Detail gives (the note contradicted them).
+	if out.Verdict == jobs.VerdictDuplicate && (out.Detail == "" || strings.HasPrefix(out.Detail, "duplicate")) {
 		s += ". The app had already seen this delivery, so nothing changed: that is the idempotency working."
 	}
 	return s

@@ -357,3 +357,20 @@ func TestReplayIsNotOfferedWithoutForwardTargets(t *testing.T) {
 		}
 	})
 }
+
+// A re-run that changed nothing for another reason than a duplicate (a
+// self-test, an unknown job) does not also claim "the app had already
+// seen this delivery"; an accepted delivery's reasoning does not claim the
+// app took a status from a delivery it only recorded.
+func TestRerunAndReasoningDoNotContradict(t *testing.T) {
+	got := rerunText(RerunOutcome{Verdict: jobs.VerdictDuplicate, Detail: "a self-test delivery: the app ignores it; nothing changed"})
+	if strings.Contains(got, "already seen") {
+		t.Errorf("self-test re-run: %q", got)
+	}
+	if got := rerunText(RerunOutcome{Verdict: jobs.VerdictDuplicate, Detail: "duplicate: job j is already completed; nothing changed"}); !strings.Contains(got, "idempotency") {
+		t.Errorf("duplicate re-run: %q", got)
+	}
+	if got := reasoning(jobs.DeliveryRecord{Verdict: jobs.VerdictAccepted}); strings.Contains(got, "took the job's status") || !strings.Contains(got, "self-test") {
+		t.Errorf("accepted reasoning: %q", got)
+	}
+}

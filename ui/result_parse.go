@@ -99,7 +99,8 @@ func (p *parseView) createCell() fyne.CanvasObject {
 	})
 	c.label = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	c.link = widget.NewHyperlink("Open image", nil)
-	c.gridBx = container.NewBorder(container.NewBorder(nil, nil, nil, c.grid.Copy, c.label), nil, nil, nil, c.grid.Table)
+	c.grid.Wheel.page = func(ev *fyne.ScrollEvent) { p.List.ScrollToOffset(p.List.GetScrollOffset() - ev.Scrolled.DY) }
+	c.gridBx = container.NewBorder(container.NewBorder(nil, nil, nil, c.grid.Copy, c.label), nil, nil, nil, c.grid.Object())
 	c.img = newFigureImage()
 	body := container.NewStack(container.NewBorder(c.img, nil, nil, nil, c.text), c.gridBx)
 	c.obj = container.NewStack(c.bg, container.NewBorder(nil, c.link, nil, c.copy, body))

@@ -322,3 +322,29 @@ func TestChainOneOffIsSaidAndCheckedInTheDialog(t *testing.T) {
 		}
 	})
 }
+
+// The mouse wheel over a table that shows all its rows scrolls the result
+// (the table caught it and the result stopped), and a wheel sideways
+// still moves the table.
+func TestWheelOverATableScrollsTheResult(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := showResult(t, r, jobs.KindParse, "result-parse.json")
+	r.onMain(func() {
+		r.u.win.Resize(fyne.NewSize(1000, 400)) // shorter than the result: it scrolls
+		p := d.View.Parse
+		var grid *gridState
+		for _, c := range p.cells {
+			if c.row >= 0 && p.m.rows[c.row].block >= 0 && p.blockOf(c.row).Table != nil {
+				grid = c.grid
+			}
+		}
+		if grid == nil {
+			t.Fatal("no table row built")
+		}
+		before := p.List.GetScrollOffset()
+		grid.Wheel.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -60)})
+		if after := p.List.GetScrollOffset(); after <= before {
+			t.Errorf("the wheel over a table left the result at %.0f (was %.0f)", after, before)
+		}
+	})
+}

@@ -14,7 +14,8 @@ import (
 )
 
 // TestScreenshots shows the preset editor, the watched folders, a job's
-// detail with its outputs, the Webhooks view and the Account view
+// detail with its outputs, a parse's result, JSON and Details tabs, the
+// Webhooks view and the Account view
 // (testdata/shots, canned data) in the light and dark themes at the usual and a small window size,
 // under Xvfb, and saves each in $SHOTS_DIR for review (SHOTS_VIEWS=a,b
 // makes only those). With UPDATE_SCREENSHOT=1 the folder list and the
@@ -24,12 +25,12 @@ import (
 // makes pictures.
 func TestScreenshots(t *testing.T) {
 	dir, update, x, bin := shotsSetup(t, "shots")
-	views := []string{"submit", "folders", "detail", "webhooks", "account"}
+	views := []string{"submit", "folders", "detail", "table", "json", "jobdetails", "webhooks", "account"}
 	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
 		views = strings.Split(v, ",") // only these, e.g. while working on one
 	}
 	for _, theme := range []string{"light", "dark"} {
-		for _, size := range []string{"1000x680", "640x480"} {
+		for _, size := range []string{"1000x680", "700x500"} {
 			for _, view := range views {
 				img := shoot(t, x, bin, view, theme, size)
 				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", view, theme, size))

@@ -213,7 +213,9 @@ func (p *parseView) segments(b export.Block) []widget.RichTextSegment {
 	for _, part := range splitMatches(text, p.query) {
 		s := style
 		if part.hit {
-			s.ColorName = theme.ColorNamePrimary
+			// Not the primary blue: the current match's row is drawn in
+			// the selection's blue, and blue on blue did not show.
+			s.ColorName = theme.ColorNameWarning
 			s.TextStyle.Bold = true
 		}
 		segs = append(segs, &widget.TextSegment{Text: part.text, Style: s})
@@ -231,27 +233,38 @@ type textPart struct {
 	hit  bool
 }
 
-// splitMatches cuts text around the occurrences of query (lower-cased),
-// found case-insensitively.
+// splitMatches cuts text around the words that contain query (lower-
+// cased), found case-insensitively. A mark spans whole words: cut inside
+// a word, the bold part was drawn as a segment of its own and the word
+// came apart ("al go rithms").
 func splitMatches(text, query string) []textPart {
 	lower := strings.ToLower(text)
 	if query == "" || len(lower) != len(text) { // lower-casing changed the byte offsets: no marks
 		return []textPart{{text: text}}
 	}
+	isSpace := func(b byte) bool { return b == ' ' || b == '\n' || b == '\t' }
 	var parts []textPart
+	at := 0 // text[:at] is in parts
 	for {
-		i := strings.Index(lower, query)
+		i := strings.Index(lower[at:], query)
 		if i < 0 {
 			break
 		}
-		if i > 0 {
-			parts = append(parts, textPart{text: text[:i]})
+		start, end := at+i, at+i+len(query)
+		for start > at && !isSpace(text[start-1]) {
+			start--
 		}
-		parts = append(parts, textPart{text: text[i : i+len(query)], hit: true})
-		text, lower = text[i+len(query):], lower[i+len(query):]
+		for end < len(text) && !isSpace(text[end]) {
+			end++
+		}
+		if start > at {
+			parts = append(parts, textPart{text: text[at:start]})
+		}
+		parts = append(parts, textPart{text: text[start:end], hit: true})
+		at = end
 	}
-	if text != "" || len(parts) == 0 {
-		parts = append(parts, textPart{text: text})
+	if at < len(text) || len(parts) == 0 {
+		parts = append(parts, textPart{text: text[at:]})
 	}
 	return parts
 }

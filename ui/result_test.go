@@ -348,3 +348,19 @@ func TestWheelOverATableScrollsTheResult(t *testing.T) {
 		}
 	})
 }
+
+// Find marks whole words, so a match inside a word does not split it into
+// segments drawn apart ("al go rithms"), and not in the selection's blue.
+func TestFindMarksWholeWords(t *testing.T) {
+	got := splitMatches("Sorting algorithms, fast.", "go")
+	want := []textPart{{text: "Sorting "}, {text: "algorithms,", hit: true}, {text: " fast."}}
+	if !slices.Equal(got, want) {
+		t.Errorf("parts %+v, want %+v", got, want)
+	}
+	if got := splitMatches("go go", "go"); len(got) != 3 || !got[0].hit || got[1].text != " " || !got[2].hit {
+		t.Errorf("two matches: %+v", got)
+	}
+	if got := splitMatches("nothing", "zz"); len(got) != 1 || got[0].hit {
+		t.Errorf("no match: %+v", got)
+	}
+}

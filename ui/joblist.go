@@ -453,7 +453,8 @@ func jobColumnWidths() [4]float32 {
 	m := func(s string) float32 {
 		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	}
-	return [4]float32{m("extract"), m("completed") + 8, m("23h ago"), m("10h59m")}
+	// +4: the truncator cut "extract" to "extr…" at its measured width.
+	return [4]float32{m("extract") + 4, m("completed") + 8, m("23h ago") + 4, m("10h59m") + 4}
 }
 
 // textWidth is what a label needs to show its whole text (2 px over the
@@ -485,8 +486,10 @@ func (rr *jobRowRenderer) Layout(size fyne.Size) {
 	}
 	nameW := textWidth(r.name)
 	avail := func() float32 { return size.Width - iconW - pad - right }
+	// By the row's width alone, not its name's: every row of the list
+	// then shows the same columns, and they line up.
 	for _, i := range []int{colDuration, colAge, colKind} {
-		if avail() >= min(nameW, nameRoom) {
+		if avail() >= nameRoom {
 			break
 		}
 		shown[i] = false

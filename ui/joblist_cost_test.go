@@ -83,7 +83,8 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 		{File: "/d/" + long, Kind: jobs.KindSplit, Status: jobs.StatusCancelled, CreatedAt: now.Add(-12 * 24 * time.Hour)},
 		{File: "/d/b.pdf", Kind: jobs.KindParse, Status: jobs.StatusRunning, CreatedAt: now.Add(-time.Minute)},
 	}
-	for _, width := range []float32{1000, 700, 420} {
+	for _, width := range []float32{1000, 700, 420, 300} {
+		cols := map[string]bool{} // each row's visible columns and where: they must line up
 		for k, j := range jobsToShow {
 			t.Run(fmt.Sprintf("%.0f/%d", width, k), func(t *testing.T) {
 				r := newJobRow()
@@ -119,7 +120,11 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 				if k == 0 && width >= 700 && !r.cost.Visible() {
 					t.Error("the cost of a short name is hidden")
 				}
+				cols[fmt.Sprint(r.kind.Visible(), r.age.Visible(), r.duration.Visible(), r.status.Position().X)] = true
 			})
+		}
+		if len(cols) != 1 {
+			t.Errorf("at %.0f px the rows' columns do not line up: %v", width, cols)
 		}
 	}
 }

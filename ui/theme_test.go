@@ -114,3 +114,23 @@ func TestThemeContrast(t *testing.T) {
 		}
 	}
 }
+
+// The budget bar's label reads on its fill and on its faded track (the
+// fill at half alpha over the background) in every colour and variant.
+func TestBudgetBarContrast(t *testing.T) {
+	test.NewTempApp(t)
+	base := newAppTheme(theme.DefaultTheme())
+	for v, byImp := range barColors {
+		bg := base.Color(theme.ColorNameBackground, v)
+		for imp, c := range byImp {
+			fill, label := c[0], c[1]
+			n := color.NRGBAModel.Convert(fill).(color.NRGBA)
+			n.A /= 2
+			for what, ground := range map[string]color.Color{"fill": fill, "track": over(n, bg)} {
+				if r := contrast(label, ground); r < 4.5 {
+					t.Errorf("variant %d importance %d: label on the %s is %.2f:1", v, imp, what, r)
+				}
+			}
+		}
+	}
+}

@@ -374,3 +374,17 @@ func TestRerunAndReasoningDoNotContradict(t *testing.T) {
 		t.Errorf("accepted reasoning: %q", got)
 	}
 }
+
+// A passing health check takes one line, so a small window keeps room for
+// the delivery log; a failing one lists every step (above).
+func TestSelfTestThatPassesTakesOneLine(t *testing.T) {
+	fake := newFakeDeliveries()
+	fake.steps = []SelfTestStep{{Name: "listening", OK: true}, {Name: "signature accepted", OK: true}, {Name: "recorded", OK: true}}
+	r := newWebhooksRig(t, fake, nil)
+	v := r.u.webhooks
+	r.onMain(func() { test.Tap(v.Check) })
+	r.eventually("the passed line", func() bool {
+		got := v.StepsText()
+		return len(got) == 1 && got[0] == "✓ Health check passed: listening, signature accepted, recorded"
+	})
+}

@@ -186,11 +186,20 @@ func (p *parseView) tableIndex(bi int) int {
 	return 0
 }
 
+// pdfSymbols maps the private-use code points that PDFs set in the
+// Symbol and Wingdings fonts (bullets, check marks, arrows), which reach
+// the text as they are and which no UI font has (they were drawn as
+// "�"), to the Unicode characters they stand for.
+var pdfSymbols = strings.NewReplacer(
+	"\uf0b7", "•", "\uf0a7", "▪", "\uf06c", "●", "\uf06e", "■", "\uf0d8", "➢", "\uf0e0", "→",
+	"\uf0fc", "✓", "\uf0fb", "✗", "\uf076", "❖", "\uf0a8", "◦", "\uf02d", "-",
+)
+
 // segments renders block b: headings as headings, figures as captions,
 // running heads dimmed, low confidence marked, find matches emphasised.
 func (p *parseView) segments(b export.Block) []widget.RichTextSegment {
 	style := widget.RichTextStyleParagraph
-	text := strings.TrimSpace(b.Content)
+	text := pdfSymbols.Replace(strings.TrimSpace(b.Content))
 	switch b.Type {
 	case export.TypeTitle:
 		style = widget.RichTextStyleHeading

@@ -364,3 +364,11 @@ func TestFindMarksWholeWords(t *testing.T) {
 		t.Errorf("no match: %+v", got)
 	}
 }
+
+// PDF bullets set in the Symbol font (private-use code points) show as
+// bullets, not as "�".
+func TestPDFSymbolBulletsShowAsBullets(t *testing.T) {
+	if got := pdfSymbols.Replace("\uf0b7 first\n\uf0a7 second \uf0fc"); got != "• first\n▪ second ✓" {
+		t.Errorf("replaced %q", got)
+	}
+}

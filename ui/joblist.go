@@ -89,13 +89,14 @@ func newJobList(u *App) *JobList {
 			sel.SetSelected(name) // the panel loads it; syncDrop shows it here
 		}
 	})
-	row := container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
-	drop := container.NewBorder(nil, nil, nil, l.DropPreset, l.Drop)
-	l.toolbar = container.NewVBox(row, drop)
+	l.toolbar = container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
+	// Under the list, not over the whole tab: the detail keeps its height.
+	drop := container.NewBorder(widget.NewSeparator(), nil, nil, l.DropPreset, l.Drop)
 	// Full width (not centred in a Center container, where wrapped text
 	// gets no width at all), in the middle of the list's height.
 	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	l.widget = container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer())))
+	l.widget = container.NewBorder(nil, drop, nil, nil,
+		container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer()))))
 	return l
 }
 

@@ -455,7 +455,7 @@ func jobColumnWidths() [4]float32 {
 		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	}
 	// +4: the truncator cut "extract" to "extr…" at its measured width.
-	return [4]float32{m("extract") + 4, m("completed") + 8, m("23h ago") + 4, m("10h59m") + 4}
+	return [4]float32{m("extract") + 4, m("completed") + 8, m("59m ago") + 4, m("10h59m") + 4}
 }
 
 // textWidth is what a label needs to show its whole text (2 px over the

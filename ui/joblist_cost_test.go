@@ -82,6 +82,7 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 		{File: "/d/" + long, Kind: jobs.KindExtract, Status: jobs.StatusCompleted, Pages: 165, Credits: &credits, CreatedAt: now.Add(-2 * time.Hour), CompletedAt: &done},
 		{File: "/d/" + long, Kind: jobs.KindSplit, Status: jobs.StatusCancelled, CreatedAt: now.Add(-12 * 24 * time.Hour)},
 		{File: "/d/b.pdf", Kind: jobs.KindParse, Status: jobs.StatusRunning, CreatedAt: now.Add(-time.Minute)},
+		{File: "/d/c.pdf", Kind: jobs.KindExtract, Status: jobs.StatusCompleted, CreatedAt: now.Add(-20 * time.Minute), CompletedAt: &done},
 	}
 	for _, width := range []float32{1000, 700, 420, 300} {
 		cols := map[string]bool{} // each row's visible columns and where: they must line up
@@ -104,7 +105,7 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 					}
 				}
 				name := texts[0]
-				if k == 0 || k == 3 {
+				if k == 0 || k >= 3 { // the short names
 					if name.truncate {
 						t.Errorf("short name cut to %q with %0.f px", name.text, r.name.Size().Width)
 					}
@@ -116,6 +117,13 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 				}
 				if width >= 700 && (!r.kind.Visible() || !r.age.Visible()) {
 					t.Errorf("at %.0f px kind %v age %v hidden", width, r.kind.Visible(), r.age.Visible())
+				}
+				if width == 1000 {
+					for _, d := range texts[1:] {
+						if d.truncate && d.text != "…" {
+							t.Errorf("column text cut to %q at 1000 px", d.text)
+						}
+					}
 				}
 				if k == 0 && width >= 700 && !r.cost.Visible() {
 					t.Error("the cost of a short name is hidden")

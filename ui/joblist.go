@@ -396,7 +396,10 @@ func newJobRow() *jobRow {
 
 // CreateRenderer lays the row out with jobRowLayout.
 func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
-	r.renderer = &jobRowRenderer{r: r, objs: []fyne.CanvasObject{r.icon, r.name, r.cost, r.kind, r.progress, r.status, r.age, r.duration}}
+	// The bar in the budget bar's colours: its "45%" reads on the fill
+	// and on the faded track (white on the track was 2.4:1).
+	bar := container.NewThemeOverride(r.progress, &importanceTheme{Theme: fyne.CurrentApp().Settings().Theme(), imp: widget.MediumImportance})
+	r.renderer = &jobRowRenderer{r: r, objs: []fyne.CanvasObject{r.icon, r.name, r.cost, r.kind, bar, r.status, r.age, r.duration}}
 	return r.renderer
 }
 
@@ -506,7 +509,7 @@ func (rr *jobRowRenderer) Layout(size fyne.Size) {
 		}
 		x -= widths[i]
 		if i == colStatus {
-			for _, o := range []fyne.CanvasObject{r.status, r.progress} {
+			for _, o := range []fyne.CanvasObject{r.status, rr.objs[4]} { // the bar's theme box
 				o.Move(fyne.NewPos(x, 0))
 				o.Resize(fyne.NewSize(widths[i], size.Height))
 			}

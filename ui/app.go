@@ -190,6 +190,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 		u.defaults = *cfg.SessionDefaults
 	}
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	u.status.Hide() // shown with a message
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
 	u.list.syncDrop()
@@ -397,6 +398,7 @@ func (u *App) showStatus(msg string, imp widget.Importance, keep time.Duration) 
 	seq := u.statusSeq
 	u.status.Importance = imp
 	u.status.SetText(msg)
+	show(u.status, msg != "") // an empty status line is a band of nothing under every tab
 	if msg == "" {
 		return
 	}
@@ -405,6 +407,7 @@ func (u *App) showStatus(msg string, imp widget.Importance, keep time.Duration) 
 			if u.statusSeq == seq {
 				u.status.Importance = widget.MediumImportance
 				u.status.SetText("")
+				u.status.Hide()
 			}
 		})
 	})

@@ -24,8 +24,16 @@ func TestStatusLineClearsAndSaysErrorsOnce(t *testing.T) {
 	statusNewsFor, statusProblemFor = 50*time.Millisecond, 400*time.Millisecond
 	t.Cleanup(func() { statusNewsFor, statusProblemFor = news, problem })
 
-	r.onMain(func() { r.u.setStatus("Queued 7 parse job(s)") })
-	r.eventually("the news cleared", func() bool { return r.u.status.Text == "" })
+	r.onMain(func() {
+		if r.u.status.Visible() {
+			t.Error("an empty status line takes a band under every tab")
+		}
+		r.u.setStatus("Queued 7 parse job(s)")
+		if !r.u.status.Visible() {
+			t.Error("a message is not shown")
+		}
+	})
+	r.eventually("the news cleared", func() bool { return r.u.status.Text == "" && !r.u.status.Visible() })
 
 	r.onMain(func() {
 		r.u.showError("Replay", errors.New("replay: no forward targets"))

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -45,6 +46,8 @@ type AccountView struct {
 	byKind  *widget.Label // the split by kind and preset, beside the chart
 	summary *widget.Label
 	budget  *widget.ProgressBar // this month's credits against the budget
+	used    float64             // this month's credits, which the bar clamps at the budget
+	budgetC *container.ThemeOverride
 	obj     fyne.CanvasObject
 	started bool
 }
@@ -54,8 +57,10 @@ func newAccountView(u *App) *AccountView {
 		chart: newUsageChart(nil), summary: usageLabel(), byKind: &widget.Label{Text: "No usage recorded yet."},
 		budget: &widget.ProgressBar{}}
 	v.budget.Hide()
-	// The same rounding as the summary's words.
-	v.budget.TextFormatter = func() string { return fmt.Sprintf("%.0f %% of the budget", 100*v.budget.Value/max(v.budget.Max, 1e-9)) }
+	// The same ratio as the summary's words: the bar's value stops at
+	// the budget, its text does not ("636 % used" beside "100 %").
+	v.budget.TextFormatter = func() string { return budgetText(v.used, v.budget.Max) }
+	v.budgetC = container.NewThemeOverride(v.budget, theme.DefaultTheme())
 	v.list = widget.NewList(func() int { return len(v.jobs) },
 		func() fyne.CanvasObject {
 			// The status column keeps one width, so the names line up.
@@ -77,7 +82,7 @@ func newAccountView(u *App) *AccountView {
 	byKind := container.NewVBox(widget.NewLabelWithStyle("By kind, 30 days", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.byKind)
 	usage := container.New(&besideLayout{minMain: 320}, v.chart, byKind)
 	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days: credits and pages a day", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		usage, container.NewBorder(nil, nil, nil, v.budget, v.summary), widget.NewSeparator(),
+		usage, container.NewBorder(nil, nil, nil, v.budgetC, v.summary), widget.NewSeparator(),
 		widget.NewLabelWithStyle("Jobs from other clients on this account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	v.obj = container.NewBorder(top, nil, nil, nil, listArea)
 	return v
@@ -172,9 +177,14 @@ func (v *AccountView) reload() {
 				total := month.Total()
 				v.summary.SetText(usageSummary(total, budget, now))
 				if budget > 0 {
+					v.used = total.Credits
 					v.budget.Max, v.budget.Value = budget, min(total.Credits, budget)
+					imp := budgetImportance(total.Credits, budget)
+					v.budgetC.Theme = &importanceTheme{Theme: v.u.app.Settings().Theme(), imp: imp}
+					v.summary.Importance = imp
+					v.summary.Refresh()
 					v.budget.Show()
-					v.budget.Refresh()
+					v.budgetC.Refresh()
 				} else {
 					v.budget.Hide()
 				}
@@ -209,4 +219,60 @@ func fixedWidth(w float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(w, 1))
 	return r
+}
+
+// budgetText is the bar's text: the share of the budget used, past 100 %
+// when over it.
+func budgetText(used, budget float64) string {
+	pct := 100 * used / max(budget, 1e-9)
+	if pct > 100 {
+		return fmt.Sprintf("%.0f %% of the budget: over", pct)
+	}
+	return fmt.Sprintf("%.0f %% of the budget", pct)
+}
+
+// budgetImportance colours the budget: warning from 80 %, danger over it
+// (the bar was the neutral blue at 636 %).
+func budgetImportance(used, budget float64) widget.Importance {
+	switch {
+	case used > budget:
+		return widget.DangerImportance
+	case used >= 0.8*budget:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// importanceTheme draws a progress bar (which has no importance of its
+// own) in the colour of imp, with a label that reads on both the filled
+// part and the faded track (Fyne draws the track as the fill at half
+// alpha, and white on it was 2.4:1).
+type importanceTheme struct {
+	fyne.Theme
+	imp widget.Importance
+}
+
+// barColors are each variant's fill and label colours per importance.
+var barColors = map[fyne.ThemeVariant]map[widget.Importance][2]color.Color{
+	theme.VariantLight: {
+		widget.MediumImportance:  {rgba(0x6d, 0x9e, 0xeb, 0xff), rgba(0x10, 0x10, 0x12, 0xff)},
+		widget.WarningImportance: {rgba(0xf0, 0xa0, 0x40, 0xff), rgba(0x10, 0x10, 0x12, 0xff)},
+		widget.DangerImportance:  {rgba(0xef, 0x7a, 0x72, 0xff), rgba(0x10, 0x10, 0x12, 0xff)},
+	},
+	theme.VariantDark: {
+		widget.MediumImportance:  {rgba(0x3b, 0x6f, 0xd0, 0xff), rgba(0xff, 0xff, 0xff, 0xff)},
+		widget.WarningImportance: {rgba(0x9a, 0x55, 0x00, 0xff), rgba(0xff, 0xff, 0xff, 0xff)},
+		widget.DangerImportance:  {rgba(0xb8, 0x2a, 0x22, 0xff), rgba(0xff, 0xff, 0xff, 0xff)},
+	},
+}
+
+func (t *importanceTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	c, ok := barColors[v][t.imp]
+	switch {
+	case ok && n == theme.ColorNamePrimary:
+		return c[0]
+	case ok && n == theme.ColorNameForegroundOnPrimary:
+		return c[1]
+	}
+	return t.Theme.Color(n, v)
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -170,8 +171,10 @@ type App struct {
 	tray     *Tray
 	tabs     *container.AppTabs
 	status   *widget.Label
-	banner   fyne.CanvasObject
-	content  fyne.CanvasObject
+	// statusSeq counts status messages: a timer clears only its own.
+	statusSeq uint64
+	banner    fyne.CanvasObject
+	content   fyne.CanvasObject
 }
 
 // New builds the UI into w and starts following engine events. Call
@@ -187,6 +190,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	if cfg.DirectURL == nil {
 		cfg.DirectURL = func() string { return "" }
 	}
+	a.Settings().SetTheme(newAppTheme(a.Settings().Theme())) // contrast and focus that can be seen
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &App{app: a, win: w, cfg: cfg, be: cfg.Backend, log: slog.Default().With("part", "ui"),
 		ctx: ctx, cancel: cancel, settings: cfg.Settings.Settings(), defaults: cfg.Settings.Settings().Defaults, timers: map[uint64]*time.Timer{}}
@@ -194,9 +198,11 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 		u.defaults = *cfg.SessionDefaults
 	}
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	u.status.Hide() // shown with a message
 	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
 	u.search = newSearchView(u)
+	u.list.syncDrop()
 	u.detail = newDetailView(u)
 	u.prefs = newSettingsView(u)
 	u.webhooks = newWebhooksView(u)
@@ -380,13 +386,58 @@ func (u *App) do(f func()) {
 	})
 }
 
-// setStatus shows a one-line message at the bottom of the window.
-func (u *App) setStatus(msg string) { u.status.SetText(msg) }
+// How long the status line keeps a message: news goes after a short
+// read, a problem stays longer; the next message replaces either.
+var (
+	statusNewsFor    = 8 * time.Second
+	statusProblemFor = 30 * time.Second
+)
 
-// showError reports err in the status line and logs it.
+// setStatus shows a one-line message at the bottom of the window until
+// statusNewsFor has passed or another message replaces it. Main goroutine.
+func (u *App) setStatus(msg string) { u.showStatus(msg, widget.MediumImportance, statusNewsFor) }
+
+// setWarning is setStatus for what went partly wrong (files refused, a
+// setting not applied): in the warning colour, kept statusProblemFor.
+func (u *App) setWarning(msg string) {
+	u.showStatus(msg, widget.WarningImportance, statusProblemFor)
+}
+
+func (u *App) showStatus(msg string, imp widget.Importance, keep time.Duration) {
+	u.statusSeq++
+	seq := u.statusSeq
+	u.status.Importance = imp
+	u.status.SetText(msg)
+	show(u.status, msg != "") // an empty status line is a band of nothing under every tab
+	if msg == "" {
+		return
+	}
+	u.after(keep, func(context.Context) {
+		u.do(func() {
+			if u.statusSeq == seq {
+				u.status.Importance = widget.MediumImportance
+				u.status.SetText("")
+				u.status.Hide()
+			}
+		})
+	})
+}
+
+// showError reports err in the status line, in the error colour and for
+// statusProblemFor, and logs it. what names the action; an error that
+// already starts with it ("replay: …") is not prefixed again.
 func (u *App) showError(what string, err error) {
 	u.log.Warn(what, "err", err)
-	u.status.SetText(what + ": " + err.Error())
+	u.showStatus(errorLine(what, err), widget.DangerImportance, statusProblemFor)
+}
+
+// errorLine is "what: err" without saying what twice.
+func errorLine(what string, err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(strings.ToLower(msg), strings.ToLower(what)+": ") {
+		msg = msg[len(what)+2:]
+	}
+	return what + ": " + msg
 }
 
 // follow applies engine events to the list, the detail view and the tray.

@@ -261,8 +261,13 @@ func originText(j jobs.Job) string {
 	if j.Source != "" {
 		parts = append(parts, "From "+sourceText(j.Source))
 	}
-	if j.Preset != "" {
+	switch {
+	case j.Preset != "":
 		parts = append(parts, "preset "+j.Preset)
+	case j.Source == jobs.SourceChain && j.Kind == jobs.KindExtract:
+		parts = append(parts, "a one-off schema")
+	case j.Source == jobs.SourceChain && j.Kind == jobs.KindSplit:
+		parts = append(parts, "one-off sections")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -277,7 +282,7 @@ func sourceText(s jobs.Source) string {
 	case jobs.SourceWatch:
 		return "a watched folder"
 	case jobs.SourceChain:
-		return "a parse (chained preset)"
+		return "a completed parse"
 	}
 	return "—"
 }

@@ -19,7 +19,7 @@ func (u *App) Dropped(_ fyne.Position, uris []fyne.URI) {
 	paths := make([]string, 0, len(uris))
 	for _, uri := range uris {
 		if uri.Scheme() != "file" {
-			u.setStatus(fmt.Sprintf("Skipped %s: only local files can be submitted", uri.String()))
+			u.setWarning(fmt.Sprintf("Skipped %s: only local files can be submitted", uri.String()))
 			continue
 		}
 		paths = append(paths, uri.Path())
@@ -82,6 +82,10 @@ func (u *App) submitFiles(files []string, opts jobs.Options, skipped []intake.Sk
 			if err != nil { // some files could not be submitted
 				msg += "; " + err.Error()
 			}
+			if err != nil || len(skipped) > 0 {
+				u.setWarning(msg) // which files were refused, and why, stays readable
+				return
+			}
 			u.setStatus(msg)
 		})
 	})
@@ -96,6 +100,6 @@ func withSource(opts jobs.Options, s jobs.Source) jobs.Options {
 // reportSkipped says which dropped items were not documents.
 func (u *App) reportSkipped(skipped []intake.Skip) {
 	if note := intake.SkippedNote(skipped); note != "" {
-		u.setStatus(note)
+		u.setWarning(note)
 	}
 }

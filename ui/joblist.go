@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +37,7 @@ type JobList struct {
 	u     *App
 	pager *pager
 
-	List   *widget.List
+	List   *openList
 	Search *widget.Entry
 	Filter *widget.Select
 	Count  *widget.Label
@@ -58,8 +59,12 @@ type JobList struct {
 	selected      int64  // the selected job's id (0: none)
 	selIndex      int    // the row it was selected at
 	toolbar       fyne.CanvasObject
-	empty         *widget.Label     // what to do when the list is empty
-	widget        fyne.CanvasObject // the list with its empty state
+	// Drop says what a drop does now (the Submit panel's kind and
+	// preset); DropPreset changes the preset from here.
+	Drop       *widget.Label
+	DropPreset *widget.Select
+	empty      *widget.Label     // what to do when the list is empty
+	widget     fyne.CanvasObject // the list with its empty state
 }
 
 // emptyText is the empty list's hint, for a fresh install and for a
@@ -71,23 +76,53 @@ const (
 
 func newJobList(u *App) *JobList {
 	l := &JobList{u: u, pager: newPager(u.be), progress: map[int64]float64{}, notes: map[int64]string{}, visible: map[int]*jobRow{}, rowPos: map[*jobRow]int{}}
-	l.List = &widget.List{Length: l.length, CreateItem: l.createItem, UpdateItem: l.updateItem}
+	l.List = newOpenList(l.length, l.createItem, l.updateItem)
 	l.List.OnSelected = l.onSelected
 	l.Search = &widget.Entry{PlaceHolder: "Search by file name", OnChanged: l.onSearch}
 	l.Filter = widget.NewSelect([]string{"All", "Active", "Completed", "Failed", "Cancelled"}, func(string) { l.Reload(); l.searchContents() })
 	l.Filter.Selected = "All"
 	l.Count = &widget.Label{}
 	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submit.PickFiles(); u.tabs.SelectIndex(1) })
+	l.Drop = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	l.DropPreset = widget.NewSelect(nil, func(name string) {
+		if sel := u.submit.Preset; name != "" && sel.Selected != name {
+			sel.SetSelected(name) // the panel loads it; syncDrop shows it here
+		}
+	})
 	l.toolbar = container.NewBorder(nil, nil, container.NewHBox(l.Filter, add), l.Count, l.Search)
+	// Under the list, not over the whole tab: the detail keeps its height.
+	drop := container.NewBorder(widget.NewSeparator(), nil, nil, l.DropPreset, l.Drop)
 	// Full width (not centred in a Center container, where wrapped text
 	// gets no width at all), in the middle of the list's height.
 	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	l.widget = container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer())))
+	l.widget = container.NewBorder(nil, drop, nil, nil,
+		container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer()))))
 	return l
 }
 
 // Widget is the list with its empty state.
 func (l *JobList) Widget() fyne.CanvasObject { return l.widget }
+
+// syncDrop says what a drop does with the Submit panel's options ("Drop
+// documents here: parse with invoices") and offers its presets: a preset
+// picked in Submit silently became what every drop does. Main goroutine.
+func (l *JobList) syncDrop() {
+	if l == nil {
+		return // the Submit panel is built first
+	}
+	f := l.u.submit
+	if l.Drop == nil || f == nil || f.Kind == nil {
+		return
+	}
+	with := "with the Submit tab's options"
+	if f.preset != "" {
+		with = "with " + f.preset
+	}
+	l.Drop.SetText(fmt.Sprintf("Drop documents here: %s %s", f.Kind.Selected, with))
+	l.DropPreset.Options = slices.Clone(f.Preset.Options)
+	l.DropPreset.Selected = f.Preset.Selected
+	l.DropPreset.Refresh()
+}
 
 // Toolbar holds the filter, the search field and the count.
 func (l *JobList) Toolbar() fyne.CanvasObject { return l.toolbar }
@@ -311,6 +346,27 @@ func (l *JobList) onSelected(id widget.ListItemID) {
 	l.u.detail.Show(j.ID)
 }
 
+// openList is a widget.List on which Enter (or Return) opens the focused
+// row as Space does: Fyne's list selects only on Space.
+type openList struct {
+	widget.List
+}
+
+func newOpenList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *openList {
+	l := &openList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey opens the focused row on Enter; other keys go to the list.
+func (l *openList) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+		e = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: e.Physical}
+	}
+	l.List.TypedKey(e)
+}
+
 // rowAt returns the row widget drawn at position i, for tests and the
 // tray; nil when it is not on screen.
 func (l *JobList) rowAt(i int) *jobRow { return l.visible[i] }
@@ -352,7 +408,10 @@ func newJobRow() *jobRow {
 
 // CreateRenderer lays the row out with jobRowLayout.
 func (r *jobRow) CreateRenderer() fyne.WidgetRenderer {
-	r.renderer = &jobRowRenderer{r: r, objs: []fyne.CanvasObject{r.icon, r.name, r.cost, r.kind, r.progress, r.status, r.age, r.duration}}
+	// The bar in the budget bar's colours: its "45%" reads on the fill
+	// and on the faded track (white on the track was 2.4:1).
+	bar := container.NewThemeOverride(r.progress, &importanceTheme{Theme: fyne.CurrentApp().Settings().Theme(), imp: widget.MediumImportance})
+	r.renderer = &jobRowRenderer{r: r, objs: []fyne.CanvasObject{r.icon, r.name, r.cost, r.kind, bar, r.status, r.age, r.duration}}
 	return r.renderer
 }
 
@@ -410,7 +469,8 @@ func jobColumnWidths() [4]float32 {
 	m := func(s string) float32 {
 		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	}
-	return [4]float32{m("extract"), m("completed") + 8, m("23h ago"), m("10h59m")}
+	// +4: the truncator cut "extract" to "extr…" at its measured width.
+	return [4]float32{m("extract") + 4, m("completed") + 8, m("59m ago") + 4, m("10h59m") + 4}
 }
 
 // textWidth is what a label needs to show its whole text (2 px over the
@@ -442,8 +502,10 @@ func (rr *jobRowRenderer) Layout(size fyne.Size) {
 	}
 	nameW := textWidth(r.name)
 	avail := func() float32 { return size.Width - iconW - pad - right }
+	// By the row's width alone, not its name's: every row of the list
+	// then shows the same columns, and they line up.
 	for _, i := range []int{colDuration, colAge, colKind} {
-		if avail() >= min(nameW, nameRoom) {
+		if avail() >= nameRoom {
 			break
 		}
 		shown[i] = false
@@ -459,7 +521,7 @@ func (rr *jobRowRenderer) Layout(size fyne.Size) {
 		}
 		x -= widths[i]
 		if i == colStatus {
-			for _, o := range []fyne.CanvasObject{r.status, r.progress} {
+			for _, o := range []fyne.CanvasObject{r.status, rr.objs[4]} { // the bar's theme box
 				o.Move(fyne.NewPos(x, 0))
 				o.Resize(fyne.NewSize(widths[i], size.Height))
 			}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 // drawnText is a text as drawn: its string and its rectangle in the row.
@@ -80,8 +82,10 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 		{File: "/d/" + long, Kind: jobs.KindExtract, Status: jobs.StatusCompleted, Pages: 165, Credits: &credits, CreatedAt: now.Add(-2 * time.Hour), CompletedAt: &done},
 		{File: "/d/" + long, Kind: jobs.KindSplit, Status: jobs.StatusCancelled, CreatedAt: now.Add(-12 * 24 * time.Hour)},
 		{File: "/d/b.pdf", Kind: jobs.KindParse, Status: jobs.StatusRunning, CreatedAt: now.Add(-time.Minute)},
+		{File: "/d/c.pdf", Kind: jobs.KindExtract, Status: jobs.StatusCompleted, CreatedAt: now.Add(-20 * time.Minute), CompletedAt: &done},
 	}
-	for _, width := range []float32{1000, 700, 420} {
+	for _, width := range []float32{1000, 700, 420, 300} {
+		cols := map[string]bool{} // each row's visible columns and where: they must line up
 		for k, j := range jobsToShow {
 			t.Run(fmt.Sprintf("%.0f/%d", width, k), func(t *testing.T) {
 				r := newJobRow()
@@ -101,7 +105,7 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 					}
 				}
 				name := texts[0]
-				if k == 0 || k == 3 {
+				if k == 0 || k >= 3 { // the short names
 					if name.truncate {
 						t.Errorf("short name cut to %q with %0.f px", name.text, r.name.Size().Width)
 					}
@@ -114,10 +118,21 @@ func TestRowTextsNeverOverlap(t *testing.T) {
 				if width >= 700 && (!r.kind.Visible() || !r.age.Visible()) {
 					t.Errorf("at %.0f px kind %v age %v hidden", width, r.kind.Visible(), r.age.Visible())
 				}
+				if width == 1000 {
+					for _, d := range texts[1:] {
+						if d.truncate && d.text != "…" {
+							t.Errorf("column text cut to %q at 1000 px", d.text)
+						}
+					}
+				}
 				if k == 0 && width >= 700 && !r.cost.Visible() {
 					t.Error("the cost of a short name is hidden")
 				}
+				cols[fmt.Sprint(r.kind.Visible(), r.age.Visible(), r.duration.Visible(), r.status.Position().X)] = true
 			})
+		}
+		if len(cols) != 1 {
+			t.Errorf("at %.0f px the rows' columns do not line up: %v", width, cols)
 		}
 	}
 }
@@ -134,4 +149,35 @@ func TestRecycledRowLaysOutItsNewName(t *testing.T) {
 	if got := drawnTexts(r)[0].text; got != "scan.pdf" {
 		t.Errorf("name drawn as %q", got)
 	}
+}
+
+// Enter on a focused row opens it, as Space does (only Space did).
+func TestEnterOpensTheFocusedRow(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(r.files("a.pdf", "b.pdf"))) })
+	l := r.u.list
+	r.eventually("two rows", func() bool { return l.List.Length() == 2 })
+	r.onMain(func() {
+		r.u.win.Canvas().Focus(l.List)
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	r.eventually("the second row opened", func() bool {
+		j, ok, _ := l.pager.Row(1)
+		return ok && r.u.detail.shown && r.u.detail.job.ID == j.ID && l.selected == j.ID
+	})
+}
+
+// The Jobs tab says what a drop does and changes it: a preset picked in
+// Submit silently became what every drop does.
+func TestJobsTabSaysWhatADropDoes(t *testing.T) {
+	fp := newFakePresets(map[string]jobs.Options{"invoices": {Kind: jobs.KindExtract, Extract: jobs.ExtractOptions{Schema: []byte(`{"type":"object"}`)}}})
+	r := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) { cfg.Presets = fp })
+	l := r.u.list
+	r.eventually("the plain drop", func() bool { return l.Drop.Text == "Drop documents here: parse with the Submit tab's options" })
+	r.eventually("the preset offered", func() bool { return slices.Contains(l.DropPreset.Options, "invoices") })
+	r.onMain(func() { l.DropPreset.SetSelected("invoices") })
+	r.eventually("the drop uses the preset", func() bool {
+		return l.Drop.Text == "Drop documents here: extract with invoices" && r.u.submit.preset == "invoices"
+	})
 }

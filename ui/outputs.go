@@ -66,7 +66,12 @@ func (v *OutputsView) show(j jobs.Job, tl []jobs.Transition, note string) {
 	}
 	v.Note.SetText(note)
 	show(v.Note, note != "")
-	show(v.Heading, len(j.Outputs) > 0)
+	// One file is said on its own line, without the heading above it: a
+	// small window keeps a line more for the result.
+	if len(v.Rows) == 1 {
+		v.Rows[0].Name.SetText("Written beside it: " + v.Rows[0].Name.Text)
+	}
+	show(v.Heading, len(j.Outputs) > 1)
 	show(v.obj, len(j.Outputs) > 0 || note != "")
 }
 

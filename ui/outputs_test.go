@@ -85,3 +85,20 @@ func TestDetailSaysWhyOutputsAreMissing(t *testing.T) {
 		}
 	})
 }
+
+// One file written beside the document takes one line (with the heading
+// above it, a 700x500 window lost a line of the result to it).
+func TestOneOutputTakesOneLine(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	v := r.u.detail.Outputs
+	r.onMain(func() {
+		v.show(jobs.Job{Outputs: []string{"/d/invoice.extract.json"}}, nil, "")
+		if v.Heading.Visible() || v.Rows[0].Name.Text != "Written beside it: invoice.extract.json" {
+			t.Errorf("heading shown %v, row %q", v.Heading.Visible(), v.Rows[0].Name.Text)
+		}
+		v.show(jobs.Job{Outputs: []string{"/d/a.parse.md", "/d/a.parse.json"}}, nil, "")
+		if !v.Heading.Visible() || v.Rows[0].Name.Text != "a.parse.md" {
+			t.Errorf("two outputs: heading shown %v, row %q", v.Heading.Visible(), v.Rows[0].Name.Text)
+		}
+	})
+}

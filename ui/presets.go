@@ -122,6 +122,7 @@ func (f *SubmitForm) setPresetNames(names []string) {
 	f.filling = true // the choice is unchanged: do not reload it
 	f.Preset.SetSelected(sel)
 	f.filling = false
+	f.u.list.syncDrop()
 }
 
 // pickPreset fills the panel with the options of preset name ("" or

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -37,4 +38,22 @@ func TestActionsLeaveTheResultItsSpace(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Save dialogs start in the document's folder (they opened in the home
+// folder); a chained job's jobid:// input has none.
+func TestSaveDialogsStartInTheDocumentsFolder(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := r.u.detail
+	doc := r.files("report.pdf")[0]
+	r.onMain(func() {
+		d.job = jobs.Job{File: doc}
+		if dir := d.docFolder(); dir == nil || dir.Path() != filepath.Dir(doc) {
+			t.Errorf("save dialogs start in %v, want %s", dir, filepath.Dir(doc))
+		}
+		d.job = jobs.Job{File: "jobid://abc"}
+		if dir := d.docFolder(); dir != nil {
+			t.Errorf("a jobid:// input starts in %v", dir)
+		}
+	})
 }

@@ -216,15 +216,29 @@ func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []st
 	cd := &ChainDialog{}
 	cd.Text = widget.NewMultiLineEntry()
 	cd.Text.SetMinRowsVisible(6)
-	hint := `{"type": "object", "properties": {"total": {"type": "number"}}}`
+	// The placeholder is a hint, worded as one: an example that looked
+	// like typed sections was run as if it were (and failed).
+	hint := `e.g. {"type": "object", "properties": {"total": {"type": "number"}}}`
 	title, label := "Extract from "+filepath.Base(parent.File), "Schema"
+	help := "A JSON schema of the values to extract."
 	if kind == jobs.KindSplit {
-		hint = "Invoice: the pages of an invoice\nContract: the signed agreement"
+		hint = "e.g. Invoice: the pages of an invoice"
 		title, label = "Split "+filepath.Base(parent.File), "Sections"
+		help = "One section a line, as Name: what it contains."
 	}
 	cd.Text.SetPlaceHolder(hint)
+	// Run stays disabled while a one-off is not valid, and the reason
+	// shows under the field: the dialog keeps what was typed.
+	cd.Text.Validator = func(text string) error {
+		if cd.Preset == nil || cd.Preset.Selected != oneOff {
+			return nil
+		}
+		_, err := d.chainOptions(kind, oneOff, text)
+		return err
+	}
 	cd.Preset = widget.NewSelect(append(names, oneOff), func(s string) {
 		enable2(cd.Text, s == oneOff)
+		_ = cd.Text.Validate()
 	})
 	cd.Preset.SetSelectedIndex(0)
 	cd.Submit = func() error {
@@ -248,7 +262,9 @@ func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []st
 	d.chainDlg = cd
 	note := widget.NewLabel("Runs on Reducto's stored parse (jobid://): nothing is uploaded and the document is not parsed again.")
 	note.Wrapping = fyne.TextWrapWord
-	items := []*widget.FormItem{widget.NewFormItem("Preset", cd.Preset), widget.NewFormItem(label, cd.Text), widget.NewFormItem("", note)}
+	textItem := widget.NewFormItem(label, cd.Text)
+	textItem.HintText = help
+	items := []*widget.FormItem{widget.NewFormItem("Preset", cd.Preset), textItem, widget.NewFormItem("", note)}
 	dlg := dialog.NewForm(title, "Run", "Cancel", items, func(ok bool) {
 		if !ok {
 			return

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -141,7 +142,24 @@ func (d *DetailView) saveAs(ext string, produce func() ([]byte, error)) {
 		})
 	}, d.u.win)
 	dlg.SetFileName(name)
+	if dir := d.docFolder(); dir != nil {
+		dlg.SetLocation(dir)
+	}
 	dlg.Show()
+}
+
+// docFolder is the shown document's folder, where save dialogs start (they
+// opened in the home folder); nil when it is not a local folder that
+// exists (a jobid:// input, a deleted folder).
+func (d *DetailView) docFolder() fyne.ListableURI {
+	if d.job.File == "" || strings.HasPrefix(d.job.File, "jobid://") || !filepath.IsAbs(d.job.File) {
+		return nil
+	}
+	dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(d.job.File)))
+	if err != nil {
+		return nil
+	}
+	return dir
 }
 
 // exportCSVs asks for a folder and writes one CSV per table into it.
@@ -166,5 +184,8 @@ func (d *DetailView) exportCSVs() {
 			})
 		})
 	}, d.u.win)
+	if dir := d.docFolder(); dir != nil {
+		dlg.SetLocation(dir)
+	}
 	dlg.Show()
 }

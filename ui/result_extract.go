@@ -19,6 +19,7 @@ import (
 // cited) and each list of objects as a table of its own, one row each.
 func (v *ResultView) extractObject(m *resultModel) fyne.CanvasObject {
 	box := container.NewVBox()
+	first := len(v.Grids)
 	for _, nt := range m.tables {
 		t := nt.Table
 		title := nt.Name
@@ -33,7 +34,16 @@ func (v *ResultView) extractObject(m *resultModel) fyne.CanvasObject {
 	if len(m.tables) == 0 {
 		box.Add(widget.NewLabel("The extract returned no values."))
 	}
-	return container.NewVScroll(box)
+	return v.pageOf(container.NewVScroll(box), first)
+}
+
+// pageOf makes sc the page that the grids from v.Grids[first:] pass the
+// mouse wheel on to, and returns it.
+func (v *ResultView) pageOf(sc *container.Scroll, first int) *container.Scroll {
+	for _, g := range v.Grids[first:] {
+		g.Wheel.page = sc.Scrolled
+	}
+	return sc
 }
 
 // splitObject lists a split's sections with their page ranges and
@@ -64,7 +74,8 @@ func (v *ResultView) splitObject(m *resultModel) fyne.CanvasObject {
 	}
 	note := widget.NewLabel("Writes each section's pages as its own PDF beside " + filepath.Base(file) + ".")
 	note.Wrapping = fyne.TextWrapWord
-	return container.NewVScroll(container.NewVBox(v.standaloneGrid(plural(len(m.sections), "section"), t), container.NewBorder(nil, nil, nil, v.Split, note)))
+	first := len(v.Grids)
+	return v.pageOf(container.NewVScroll(container.NewVBox(v.standaloneGrid(plural(len(m.sections), "section"), t), container.NewBorder(nil, nil, nil, v.Split, note))), first)
 }
 
 // splitIntoFiles writes the sections' pages beside the document, off the

@@ -99,7 +99,8 @@ func (p *parseView) createCell() fyne.CanvasObject {
 	})
 	c.label = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	c.link = widget.NewHyperlink("Open image", nil)
-	c.gridBx = container.NewBorder(container.NewBorder(nil, nil, nil, c.grid.Copy, c.label), nil, nil, nil, c.grid.Table)
+	c.grid.Wheel.page = func(ev *fyne.ScrollEvent) { p.List.ScrollToOffset(p.List.GetScrollOffset() - ev.Scrolled.DY) }
+	c.gridBx = container.NewBorder(container.NewBorder(nil, nil, nil, c.grid.Copy, c.label), nil, nil, nil, c.grid.Object())
 	c.img = newFigureImage()
 	body := container.NewStack(container.NewBorder(c.img, nil, nil, nil, c.text), c.gridBx)
 	c.obj = container.NewStack(c.bg, container.NewBorder(nil, c.link, nil, c.copy, body))
@@ -185,11 +186,20 @@ func (p *parseView) tableIndex(bi int) int {
 	return 0
 }
 
+// pdfSymbols maps the private-use code points that PDFs set in the
+// Symbol and Wingdings fonts (bullets, check marks, arrows), which reach
+// the text as they are and which no UI font has (they were drawn as
+// "�"), to the Unicode characters they stand for.
+var pdfSymbols = strings.NewReplacer(
+	"\uf0b7", "•", "\uf0a7", "▪", "\uf06c", "●", "\uf06e", "■", "\uf0d8", "➢", "\uf0e0", "→",
+	"\uf0fc", "✓", "\uf0fb", "✗", "\uf076", "❖", "\uf0a8", "◦", "\uf02d", "-",
+)
+
 // segments renders block b: headings as headings, figures as captions,
 // running heads dimmed, low confidence marked, find matches emphasised.
 func (p *parseView) segments(b export.Block) []widget.RichTextSegment {
 	style := widget.RichTextStyleParagraph
-	text := strings.TrimSpace(b.Content)
+	text := pdfSymbols.Replace(strings.TrimSpace(b.Content))
 	switch b.Type {
 	case export.TypeTitle:
 		style = widget.RichTextStyleHeading
@@ -212,7 +222,9 @@ func (p *parseView) segments(b export.Block) []widget.RichTextSegment {
 	for _, part := range splitMatches(text, p.query) {
 		s := style
 		if part.hit {
-			s.ColorName = theme.ColorNamePrimary
+			// Not the primary blue: the current match's row is drawn in
+			// the selection's blue, and blue on blue did not show.
+			s.ColorName = theme.ColorNameWarning
 			s.TextStyle.Bold = true
 		}
 		segs = append(segs, &widget.TextSegment{Text: part.text, Style: s})
@@ -230,27 +242,38 @@ type textPart struct {
 	hit  bool
 }
 
-// splitMatches cuts text around the occurrences of query (lower-cased),
-// found case-insensitively.
+// splitMatches cuts text around the words that contain query (lower-
+// cased), found case-insensitively. A mark spans whole words: cut inside
+// a word, the bold part was drawn as a segment of its own and the word
+// came apart ("al go rithms").
 func splitMatches(text, query string) []textPart {
 	lower := strings.ToLower(text)
 	if query == "" || len(lower) != len(text) { // lower-casing changed the byte offsets: no marks
 		return []textPart{{text: text}}
 	}
+	isSpace := func(b byte) bool { return b == ' ' || b == '\n' || b == '\t' }
 	var parts []textPart
+	at := 0 // text[:at] is in parts
 	for {
-		i := strings.Index(lower, query)
+		i := strings.Index(lower[at:], query)
 		if i < 0 {
 			break
 		}
-		if i > 0 {
-			parts = append(parts, textPart{text: text[:i]})
+		start, end := at+i, at+i+len(query)
+		for start > at && !isSpace(text[start-1]) {
+			start--
 		}
-		parts = append(parts, textPart{text: text[i : i+len(query)], hit: true})
-		text, lower = text[i+len(query):], lower[i+len(query):]
+		for end < len(text) && !isSpace(text[end]) {
+			end++
+		}
+		if start > at {
+			parts = append(parts, textPart{text: text[at:start]})
+		}
+		parts = append(parts, textPart{text: text[start:end], hit: true})
+		at = end
 	}
-	if text != "" || len(parts) == 0 {
-		parts = append(parts, textPart{text: text})
+	if at < len(text) || len(parts) == 0 {
+		parts = append(parts, textPart{text: text[at:]})
 	}
 	return parts
 }

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -33,6 +35,68 @@ type gridState struct {
 	query  string // lower-cased; "" = nothing highlighted
 	Table  *widget.Table
 	Copy   *widget.Button // copy as TSV
+	// Wheel lies over Table and decides where the mouse wheel goes; page
+	// scrolls what holds the grid (nil: nothing does).
+	Wheel  *wheelPass
+	offset fyne.Position // the table's scroll offset, as Wheel moved it
+}
+
+// wheelPass is a transparent layer over a table that takes the mouse
+// wheel (and only the wheel: taps and hovers reach the cells below). A
+// table that shows all its rows passes the vertical wheel to the page it
+// sits in, and a taller one passes it on at its first and last row: a
+// table in a result no longer stops the result from scrolling.
+type wheelPass struct {
+	widget.BaseWidget
+	g    *gridState
+	page func(*fyne.ScrollEvent)
+}
+
+func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// Scrolled moves the table sideways and, while it can, down or up; the
+// rest goes to the page.
+func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
+	g := w.g
+	t := g.Table
+	if g.t == nil || t == nil {
+		w.toPage(ev)
+		return
+	}
+	view := t.Size()
+	content := g.contentSize()
+	dx, dy := ev.Scrolled.DX, ev.Scrolled.DY
+	off := g.offset
+	off.X = min(max(off.X-dx, 0), max(content.Width-view.Width, 0))
+	maxY := max(content.Height-view.Height, 0)
+	wantY := off.Y - dy
+	off.Y = min(max(wantY, 0), maxY)
+	moved := off != g.offset
+	if moved {
+		g.offset = off
+		t.ScrollToOffset(off)
+	}
+	if rest := wantY - off.Y; dy != 0 && rest != 0 {
+		w.toPage(&fyne.ScrollEvent{PointEvent: ev.PointEvent, Scrolled: fyne.NewDelta(0, -rest)})
+	}
+}
+
+func (w *wheelPass) toPage(ev *fyne.ScrollEvent) {
+	if w.page != nil && ev.Scrolled.DY != 0 {
+		w.page(ev)
+	}
+}
+
+// contentSize is the whole table's size: its columns and rows.
+func (g *gridState) contentSize() fyne.Size {
+	w := float32(0)
+	for _, c := range g.widths {
+		w += c + theme.SeparatorThicknessSize()
+	}
+	cell := (&widget.Label{Text: "Ag"}).MinSize().Height
+	return fyne.NewSize(w, float32(len(g.t.Rows))*(cell+theme.SeparatorThicknessSize()))
 }
 
 // newGrid builds a scrollable grid over g; copyTSV copies g's table.
@@ -63,8 +127,13 @@ func newGrid(g *gridState, copyTSV func()) *gridState {
 			l.SetText(strings.ReplaceAll(cell, "\n", " / "))
 		})
 	g.Copy = widget.NewButtonWithIcon("Copy as TSV", theme.ContentCopyIcon(), copyTSV)
+	g.Wheel = &wheelPass{g: g}
+	g.Wheel.ExtendBaseWidget(g.Wheel)
 	return g
 }
+
+// Object is the table with the wheel layer over it.
+func (g *gridState) Object() fyne.CanvasObject { return container.NewStack(g.Table, g.Wheel) }
 
 // setTable points g at t and sizes its columns. Main goroutine.
 func (g *gridState) setTable(t *export.Table, widths []float32) {
@@ -81,6 +150,7 @@ func (g *gridState) setTable(t *export.Table, widths []float32) {
 	}
 	g.Table.ScrollToTop()
 	g.Table.ScrollToLeading()
+	g.offset = fyne.Position{}
 	g.Table.Refresh()
 }
 
@@ -127,7 +197,7 @@ func (v *ResultView) standaloneGrid(title string, t *export.Table) fyne.CanvasOb
 	g.setTable(t, columnWidths(t))
 	v.Grids = append(v.Grids, g)
 	head := container.NewBorder(nil, nil, nil, g.Copy, &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis})
-	sized := container.New(&fixedHeight{h: gridHeight(len(t.Rows))}, g.Table)
+	sized := container.New(&fixedHeight{h: gridHeight(len(t.Rows))}, g.Object())
 	return container.NewVBox(head, sized)
 }
 

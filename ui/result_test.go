@@ -293,3 +293,82 @@ func TestExtractWithRunsOnTheParse(t *testing.T) {
 	})
 	r.eventually("a click on the parent's row shows the parent", func() bool { return d.job.ID == parent })
 }
+
+// A chained job run with a one-off schema says so (it was labelled
+// "(chained preset)"); the dialog's placeholder reads as an example, and a
+// one-off that is not valid fails in the dialog (Run disabled, the reason
+// under the field) instead of closing it with an error in the status bar.
+func TestChainOneOffIsSaidAndCheckedInTheDialog(t *testing.T) {
+	if got := originText(jobs.Job{Source: jobs.SourceChain, Kind: jobs.KindExtract}); strings.Contains(got, "preset") || !strings.Contains(got, "one-off schema") {
+		t.Errorf("one-off extract origin %q", got)
+	}
+	if got := originText(jobs.Job{Source: jobs.SourceChain, Kind: jobs.KindSplit, Preset: "bundle"}); !strings.Contains(got, "preset bundle") {
+		t.Errorf("preset split origin %q", got)
+	}
+	r := newRig(t, reductotest.Config{})
+	d := r.u.detail
+	r.onMain(func() {
+		d.showChainDialog(jobs.KindSplit, jobs.Job{ID: 1, File: "/d/bundle.pdf"}, nil)
+		cd := d.chainDlg
+		if cd.Preset.Selected != oneOff || !strings.HasPrefix(cd.Text.PlaceHolder, "e.g. ") {
+			t.Fatalf("picker %q placeholder %q", cd.Preset.Selected, cd.Text.PlaceHolder)
+		}
+		if err := cd.Text.Validate(); err == nil {
+			t.Error("empty one-off sections pass the dialog's check")
+		}
+		cd.Text.SetText("Invoice: the invoice pages")
+		if err := cd.Text.Validate(); err != nil {
+			t.Errorf("valid sections refused: %v", err)
+		}
+	})
+}
+
+// The mouse wheel over a table that shows all its rows scrolls the result
+// (the table caught it and the result stopped), and a wheel sideways
+// still moves the table.
+func TestWheelOverATableScrollsTheResult(t *testing.T) {
+	r := newRig(t, reductotest.Config{})
+	d := showResult(t, r, jobs.KindParse, "result-parse.json")
+	r.onMain(func() {
+		r.u.win.Resize(fyne.NewSize(1000, 400)) // shorter than the result: it scrolls
+		p := d.View.Parse
+		var grid *gridState
+		for _, c := range p.cells {
+			if c.row >= 0 && p.m.rows[c.row].block >= 0 && p.blockOf(c.row).Table != nil {
+				grid = c.grid
+			}
+		}
+		if grid == nil {
+			t.Fatal("no table row built")
+		}
+		before := p.List.GetScrollOffset()
+		grid.Wheel.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -60)})
+		if after := p.List.GetScrollOffset(); after <= before {
+			t.Errorf("the wheel over a table left the result at %.0f (was %.0f)", after, before)
+		}
+	})
+}
+
+// Find marks whole words, so a match inside a word does not split it into
+// segments drawn apart ("al go rithms"), and not in the selection's blue.
+func TestFindMarksWholeWords(t *testing.T) {
+	got := splitMatches("Sorting algorithms, fast.", "go")
+	want := []textPart{{text: "Sorting "}, {text: "algorithms,", hit: true}, {text: " fast."}}
+	if !slices.Equal(got, want) {
+		t.Errorf("parts %+v, want %+v", got, want)
+	}
+	if got := splitMatches("go go", "go"); len(got) != 3 || !got[0].hit || got[1].text != " " || !got[2].hit {
+		t.Errorf("two matches: %+v", got)
+	}
+	if got := splitMatches("nothing", "zz"); len(got) != 1 || got[0].hit {
+		t.Errorf("no match: %+v", got)
+	}
+}
+
+// PDF bullets set in the Symbol font (private-use code points) show as
+// bullets, not as "�".
+func TestPDFSymbolBulletsShowAsBullets(t *testing.T) {
+	if got := pdfSymbols.Replace("\uf0b7 first\n\uf0a7 second \uf0fc"); got != "• first\n▪ second ✓" {
+		t.Errorf("replaced %q", got)
+	}
+}

@@ -85,7 +85,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.TableFormat = widget.NewSelect(labels(tableFormats), onChange)
 	f.ChunkMode = widget.NewSelect(labels(chunkModes), onChange)
 	f.Schema = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapOff, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true},
-		PlaceHolder: `{"type": "object", "properties": {"total": {"type": "number"}}}`}
+		PlaceHolder: `e.g. {"type": "object", "properties": {"total": {"type": "number"}}}`}
 	f.Schema.SetMinRowsVisible(8)
 	f.SystemPrompt = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord, OnChanged: onChange, PlaceHolder: "Optional instructions for the model"}
 	f.SystemPrompt.SetMinRowsVisible(2)
@@ -94,12 +94,12 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.Webhook.Horizontal, f.Webhook.Required = true, true
 	f.Channels = &widget.Entry{OnChanged: onChange, PlaceHolder: "Svix channels, comma separated (empty = all)"}
 	f.DirectURL = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
-	f.Metadata = &widget.Entry{MultiLine: true, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true}, PlaceHolder: `{"project": "q3-invoices"}`}
+	f.Metadata = &widget.Entry{MultiLine: true, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true}, PlaceHolder: `Optional, e.g. {"project": "q3-invoices"}`}
 	f.Metadata.SetMinRowsVisible(3)
 	f.Priority = widget.NewCheck("Priority", func(bool) { f.validate() })
 	f.Beside = widget.NewCheck("Write results beside each document (invoice.parse.md, …)", func(bool) { f.validate() })
 	f.Request = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapOff, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true},
-		PlaceHolder: `{"settings": {"ocr_system": "standard"}}`}
+		PlaceHolder: `Optional, e.g. {"settings": {"ocr_system": "standard"}}`}
 	f.Request.SetMinRowsVisible(4)
 	f.Preset = widget.NewSelect(presetNames(nil), f.pickPreset)
 	f.Preset.PlaceHolder = noPreset
@@ -289,6 +289,7 @@ func (f *SubmitForm) validate() {
 		f.DirectURL.SetText("Direct mode needs a public URL (Settings, or --public-url)")
 	}
 	_, err := f.options()
+	f.u.list.syncDrop()
 	enable(f.SavePreset, err == nil)
 	if err != nil {
 		f.showProblem(err)

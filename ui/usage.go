@@ -20,7 +20,11 @@ const usageDays = 30
 func usageSummary(month jobs.UsageDay, budget float64, now time.Time) string {
 	s := fmt.Sprintf("%s: %s credits, %d pages, %d jobs", now.Format("January"), formatCredits(month.Credits), month.Pages, month.Jobs)
 	if budget > 0 {
-		s += fmt.Sprintf(" (budget %s, %.0f %% used)", formatCredits(budget), 100*month.Credits/budget)
+		over := ""
+		if month.Credits > budget {
+			over = ": over budget"
+		}
+		s += fmt.Sprintf(" (budget %s, %.0f %% used%s)", formatCredits(budget), 100*month.Credits/budget, over)
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
@@ -130,4 +131,21 @@ func sameColor(a, b color.Color) bool {
 	r1, g1, b1, a1 := a.RGBA()
 	r2, g2, b2, a2 := b.RGBA()
 	return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
+}
+
+// Over the budget, the bar says the real share (it said "100 % of the
+// budget" beside "636 % used") in the danger colour, not the neutral blue.
+func TestBudgetOverIsSaidAndColoured(t *testing.T) {
+	if got := budgetText(636, 100); got != "636 % of the budget: over" {
+		t.Errorf("bar text %q", got)
+	}
+	if got := budgetText(14, 100); got != "14 % of the budget" {
+		t.Errorf("bar text %q", got)
+	}
+	if budgetImportance(636, 100) != widget.DangerImportance || budgetImportance(85, 100) != widget.WarningImportance || budgetImportance(10, 100) != widget.MediumImportance {
+		t.Error("budget colours")
+	}
+	if got := usageSummary(jobs.UsageDay{Credits: 636}, 100, time.Now()); !strings.Contains(got, "636 % used: over budget") {
+		t.Errorf("summary %q", got)
+	}
 }

@@ -21,3 +21,11 @@ func (u *App) ShowJob(id int64) {
 	u.tabs.SelectIndex(0)
 	u.detail.Show(id)
 }
+
+// ShowJobTab selects the job list, shows job id in the detail and selects
+// the detail's tab (0 Result, 1 JSON, 2 Details): the screenshot program
+// uses it. Main goroutine.
+func (u *App) ShowJobTab(id int64, tab int) {
+	u.ShowJob(id)
+	u.detail.tabs.SelectIndex(tab)
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -39,6 +40,19 @@ type Deliveries interface {
 	// JobID returns the local id of the job with Reducto job id jobID
 	// (jobs.ErrNotFound when this install has none).
 	JobID(ctx context.Context, jobID string) (int64, error)
+}
+
+// forwardTargeter is what a Deliveries may also say: the forward targets
+// in force. Without one, Replay has nowhere to send and is not offered.
+type forwardTargeter interface {
+	ForwardTargets() []string
+}
+
+// hasForwardTargets reports whether a replay has somewhere to go (true
+// when the backend does not say).
+func (v *WebhooksView) hasForwardTargets() bool {
+	ft, ok := v.be.(forwardTargeter)
+	return !ok || len(ft.ForwardTargets()) > 0
 }
 
 // RerunOutcome is what the app made of a delivery handed to it again.
@@ -209,7 +223,23 @@ func (v *WebhooksView) selfTest() {
 // the error that stopped it. Main goroutine.
 func (v *WebhooksView) showSteps(steps []SelfTestStep, err error) {
 	v.Steps.RemoveAll()
+	ok := err == nil && len(steps) > 0
 	for _, s := range steps {
+		ok = ok && s.OK
+	}
+	if ok {
+		// One line when all went well: three lines of ticks left a small
+		// window two rows of the delivery log.
+		names := make([]string, len(steps))
+		for i, s := range steps {
+			names[i] = s.Name
+		}
+		v.Steps.Add(stepRow(true, "Health check passed: "+strings.Join(names, ", ")))
+	}
+	for _, s := range steps {
+		if ok {
+			break
+		}
 		text := upperFirst(s.Name)
 		if s.Detail != "" {
 			text += ": " + s.Detail
@@ -218,10 +248,6 @@ func (v *WebhooksView) showSteps(steps []SelfTestStep, err error) {
 	}
 	if err != nil {
 		v.Steps.Add(stepRow(false, "The health check stopped: "+err.Error()))
-	}
-	ok := err == nil && len(steps) > 0
-	for _, s := range steps {
-		ok = ok && s.OK
 	}
 	if ok {
 		v.u.setStatus("Health check passed: a signed delivery went through the receiver end to end")

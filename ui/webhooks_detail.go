@@ -28,7 +28,7 @@ type DeliveryDetail struct {
 	Forwards  *widget.Label
 	Outcome   *widget.Label // what the last replay or re-run did
 	Headers   *widget.TextGrid
-	Body      *widget.TextGrid
+	Body      *LinesView
 
 	Curl, Replay, Rerun *widget.Button
 
@@ -59,7 +59,7 @@ func newDeliveryDetail(v *WebhooksView) *DeliveryDetail {
 	d.Outcome = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.HighImportance}
 	d.Outcome.Hide()
 	d.Headers = widget.NewTextGrid()
-	d.Body = widget.NewTextGrid()
+	d.Body = NewLinesView()
 	d.Curl = widget.NewButtonWithIcon("Copy as curl", theme.ContentCopyIcon(), d.copyCurl)
 	d.Replay = widget.NewButtonWithIcon("Replay to forward targets", theme.MailForwardIcon(), d.replay)
 	d.Rerun = widget.NewButtonWithIcon("Re-run through the app", theme.MediaReplayIcon(), d.rerun)
@@ -71,7 +71,7 @@ func newDeliveryDetail(v *WebhooksView) *DeliveryDetail {
 		widget.NewLabelWithStyle("Forward targets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d.Forwards)
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Summary", container.NewVScroll(summary)),
-		container.NewTabItem("Body", container.NewScroll(d.Body)), // long lines must not widen the window
+		container.NewTabItem("Body", d.Body), // scrolls itself; draws only the lines in view
 		container.NewTabItem("Headers", container.NewScroll(d.Headers)),
 	)
 	d.body = container.NewBorder(d.Title, nil, nil, nil, tabs)
@@ -119,18 +119,18 @@ func (d *DeliveryDetail) load(seq int64, fresh bool) {
 	})
 }
 
-// bodyView is the body as the Body tab shows it.
-func bodyView(rec jobs.DeliveryRecord) string {
+// bodyView is the body as the Body tab shows it. Off the UI goroutine.
+func bodyView(rec jobs.DeliveryRecord) *textLines {
 	switch {
 	case rec.Body != nil:
-		return jsonView(rec.Body).String()
+		return jsonView(rec.Body)
 	case rec.BodySize > 0:
-		return fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", byteSize(int64(rec.BodySize)))
+		return newTextLines(fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", byteSize(int64(rec.BodySize))))
 	}
-	return "(no body)"
+	return newTextLines("(no body)")
 }
 
-func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body, headers string, fresh bool) {
+func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body *textLines, headers string, fresh bool) {
 	d.rec, d.shown = rec, true
 	d.empty.Hide()
 	d.body.Show()
@@ -160,13 +160,13 @@ func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body, headers string, fre
 		headers = "(headers not kept)"
 	}
 	d.Headers.SetText(headers)
-	d.Body.SetText(body)
+	d.Body.SetLines(body)
 	if fresh {
 		d.Outcome.Hide()
 	}
 	verified := rec.Verdict == jobs.VerdictAccepted || rec.Verdict == jobs.VerdictDuplicate
 	enable(d.Curl, rec.Headers != nil)
-	enable(d.Replay, verified && rec.Body != nil)
+	enable(d.Replay, verified && rec.Body != nil && d.v.hasForwardTargets())
 	enable(d.Rerun, verified && rec.Body != nil)
 }
 
@@ -267,7 +267,10 @@ func rerunText(out RerunOutcome) string {
 	if out.Detail != "" {
 		s = "Re-run through the app: " + out.Detail
 	}
-	if out.Verdict == jobs.VerdictDuplicate {
+	// The idempotency note only where it is the reason: a self-test, an
+	// unknown job or a job still running also change nothing, for other
+	// reasons that Detail gives (the note contradicted them).
+	if out.Verdict == jobs.VerdictDuplicate && (out.Detail == "" || strings.HasPrefix(out.Detail, "duplicate")) {
 		s += ". The app had already seen this delivery, so nothing changed: that is the idempotency working."
 	}
 	return s

@@ -24,6 +24,17 @@ type fakeDeliveries struct {
 	stepErr  error
 	jobIDs   map[string]int64
 	ch       chan struct{}
+	// noTargets: no forward target is in force (ForwardTargets is empty).
+	noTargets bool
+}
+
+func (f *fakeDeliveries) ForwardTargets() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noTargets {
+		return nil
+	}
+	return []string{"http://localhost:3000/webhooks"}
 }
 
 func newFakeDeliveries(recs ...jobs.DeliveryRecord) *fakeDeliveries {

@@ -33,6 +33,10 @@ type ReplayRangeForm struct {
 // replayRangeDialog asks which range to send again to the forward
 // targets. Main goroutine.
 func (v *WebhooksView) replayRangeDialog() *ReplayRangeForm {
+	if !v.hasForwardTargets() {
+		dialog.ShowInformation("No forward targets", "Replays are sent to the forward targets. Add one in Settings → Forward targets (or run with --forward URL), then replay.", v.u.win)
+		return nil
+	}
 	f := &ReplayRangeForm{}
 	f.Since = &widget.Entry{PlaceHolder: "2026-01-31 or 2026-01-31 14:00"}
 	f.Since.Disable()

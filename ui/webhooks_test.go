@@ -340,3 +340,51 @@ func TestDeliveryJobLinkSelectsTheJob(t *testing.T) {
 		return r.u.tabs.Selected().Text == "Jobs" && r.u.detail.shown && r.u.detail.job.ID == js[0].ID
 	})
 }
+
+// With no forward target in force, Replay is not offered (it was enabled
+// and then failed with "replay: replay: no forward targets").
+func TestReplayIsNotOfferedWithoutForwardTargets(t *testing.T) {
+	fake := newFakeDeliveries(cannedDeliveries(time.Now())...)
+	fake.noTargets = true
+	r := newWebhooksRig(t, fake, nil)
+	d := r.selectDelivery(3)
+	r.onMain(func() {
+		if !d.Replay.Disabled() {
+			t.Error("Replay enabled with no forward targets")
+		}
+		if d.Rerun.Disabled() {
+			t.Error("Re-run needs no forward target")
+		}
+	})
+}
+
+// A re-run that changed nothing for another reason than a duplicate (a
+// self-test, an unknown job) does not also claim "the app had already
+// seen this delivery"; an accepted delivery's reasoning does not claim the
+// app took a status from a delivery it only recorded.
+func TestRerunAndReasoningDoNotContradict(t *testing.T) {
+	got := rerunText(RerunOutcome{Verdict: jobs.VerdictDuplicate, Detail: "a self-test delivery: the app ignores it; nothing changed"})
+	if strings.Contains(got, "already seen") {
+		t.Errorf("self-test re-run: %q", got)
+	}
+	if got := rerunText(RerunOutcome{Verdict: jobs.VerdictDuplicate, Detail: "duplicate: job j is already completed; nothing changed"}); !strings.Contains(got, "idempotency") {
+		t.Errorf("duplicate re-run: %q", got)
+	}
+	if got := reasoning(jobs.DeliveryRecord{Verdict: jobs.VerdictAccepted}); strings.Contains(got, "took the job's status") || !strings.Contains(got, "self-test") {
+		t.Errorf("accepted reasoning: %q", got)
+	}
+}
+
+// A passing health check takes one line, so a small window keeps room for
+// the delivery log; a failing one lists every step (above).
+func TestSelfTestThatPassesTakesOneLine(t *testing.T) {
+	fake := newFakeDeliveries()
+	fake.steps = []SelfTestStep{{Name: "listening", OK: true}, {Name: "signature accepted", OK: true}, {Name: "recorded", OK: true}}
+	r := newWebhooksRig(t, fake, nil)
+	v := r.u.webhooks
+	r.onMain(func() { test.Tap(v.Check) })
+	r.eventually("the passed line", func() bool {
+		got := v.StepsText()
+		return len(got) == 1 && got[0] == "✓ Health check passed: listening, signature accepted, recorded"
+	})
+}

@@ -16,7 +16,10 @@ func reasoning(rec jobs.DeliveryRecord) string {
 	var b strings.Builder
 	switch rec.Verdict {
 	case jobs.VerdictAccepted:
-		b.WriteString("The signature matches the secret in Settings and the timestamp is recent; the delivery id was new, so the app took the job's status from it.")
+		// Not "the app took the job's status from it": a self-test
+		// delivery, or one for a job this install did not submit, is
+		// recorded and not handed to the engine.
+		b.WriteString("The signature matches the secret in Settings and the timestamp is recent, and the delivery id was new. A job this install follows takes its status from it; a self-test delivery, or one for a job this install does not know, is only recorded.")
 	case jobs.VerdictDuplicate:
 		b.WriteString("The signature matches, but this delivery id was seen before: the receiver answered 204 and changed nothing (Svix retries deliveries it is not sure arrived).")
 	default:

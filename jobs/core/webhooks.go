@@ -42,6 +42,10 @@ func (w *Webhooks) Get(ctx context.Context, seq int64) (jobs.DeliveryRecord, err
 // Changes ticks whenever the log changed.
 func (w *Webhooks) Changes() <-chan struct{} { return w.ch }
 
+// ForwardTargets are the forward targets in force (saved and --forward):
+// the view offers Replay only when there is one.
+func (w *Webhooks) ForwardTargets() []string { return w.a.ForwardTargets() }
+
 // Replay sends the record's delivery again to every forward target.
 func (w *Webhooks) Replay(ctx context.Context, seq int64) error {
 	_, err := w.a.Replay(ctx, seq)

@@ -14,8 +14,8 @@ import (
 )
 
 // TestScreenshots shows the preset editor, the watched folders, a job's
-// detail with its outputs, the Webhooks view, the Account view and the
-// Jobs search's places in documents
+// detail with its outputs, a parse's result, JSON and Details tabs, the
+// Webhooks view, the Account view and the Jobs search's places in documents
 // (testdata/shots, canned data) in the light and dark themes at the usual and a small window size,
 // under Xvfb, and saves each in $SHOTS_DIR for review (SHOTS_VIEWS=a,b
 // and SHOTS_SIZES=WxH,c... make only those views and sizes). With UPDATE_SCREENSHOT=1 the folder list and the
@@ -25,12 +25,12 @@ import (
 // makes pictures.
 func TestScreenshots(t *testing.T) {
 	dir, update, x, bin := shotsSetup(t, "shots")
-	views := []string{"submit", "folders", "detail", "webhooks", "account", "search"}
+	views := []string{"submit", "folders", "detail", "table", "json", "jobdetails", "webhooks", "account", "search"}
 	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
 		views = strings.Split(v, ",") // only these, e.g. while working on one
 	}
 	for _, theme := range []string{"light", "dark"} {
-		sizes := []string{"1000x680", "640x480"}
+		sizes := []string{"1000x680", "700x500"}
 		if v := os.Getenv("SHOTS_SIZES"); v != "" {
 			sizes = strings.Split(v, ",") // e.g. 700x500 for a view's review
 		}

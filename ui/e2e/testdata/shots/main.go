@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	view := flag.String("view", "folders", "submit, folders, detail, table (a parse with tables and figures), export (its Export menu open) or webhooks")
+	view := flag.String("view", "folders", "submit, folders, detail, table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks or account")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
 	flag.Parse()
@@ -105,6 +105,10 @@ func main() {
 				u.ShowJob(3)
 			case "table", "export":
 				u.ShowJob(4)
+			case "json":
+				u.ShowJobTab(4, 1)
+			case "jobdetails":
+				u.ShowJobTab(3, 2)
 			}
 		})
 		if *view == "export" {

@@ -48,11 +48,44 @@ type SearchSegment struct {
 	Parts []string
 }
 
+// PreparedSegment is a SearchSegment ready to be written: its text
+// joined and spaced, its block map, its deflated copy. Preparing is the
+// slow part and needs no lock: the indexer does it before it takes the
+// write connection (and beside the writes of the previous result).
+type PreparedSegment struct {
+	page   int
+	field  string
+	starts []byte
+	text   string
+	z      []byte
+}
+
+// Size is the segment's text in bytes.
+func (p PreparedSegment) Size() int { return len(p.text) }
+
+// PrepareSegments prepares segs for WriteSearchSegments; segments without
+// text are left out.
+func PrepareSegments(segs []SearchSegment) ([]PreparedSegment, error) {
+	out := make([]PreparedSegment, 0, len(segs))
+	for _, sg := range segs {
+		text, starts := joinParts(sg)
+		if text == "" {
+			continue
+		}
+		z, err := deflateText(text)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, PreparedSegment{page: sg.Page, field: sg.Field, starts: starts, text: text, z: z})
+	}
+	return out, nil
+}
+
 // WriteSearchSegments adds segs to the index for job's result, in one
 // transaction. The indexer splits a large result into several calls, so
 // no transaction holds the single writer for long: first clears what an
 // earlier, interrupted pass left; last marks the result indexed.
-func (s *Store) WriteSearchSegments(ctx context.Context, job int64, segs []SearchSegment, first, last bool) error {
+func (s *Store) WriteSearchSegments(ctx context.Context, job int64, segs []PreparedSegment, first, last bool) error {
 	if s.w == nil {
 		return errReadOnly
 	}
@@ -88,15 +121,7 @@ func (s *Store) WriteSearchSegments(ctx context.Context, job int64, segs []Searc
 		}
 		defer fts.Close()
 		for _, sg := range segs {
-			text, starts := joinParts(sg)
-			if text == "" {
-				continue
-			}
-			z, err := deflateText(text)
-			if err != nil {
-				return fmt.Errorf("index result of job %d: %w", job, err)
-			}
-			res, err := ins.ExecContext(ctx, job, sg.Page, sg.Field, starts, z)
+			res, err := ins.ExecContext(ctx, job, sg.page, sg.field, sg.starts, sg.z)
 			if err != nil {
 				return fmt.Errorf("index result of job %d: %w", job, err)
 			}
@@ -104,7 +129,7 @@ func (s *Store) WriteSearchSegments(ctx context.Context, job int64, segs []Searc
 			if err != nil {
 				return fmt.Errorf("index result of job %d: %w", job, err)
 			}
-			if _, err := fts.ExecContext(ctx, row, text); err != nil {
+			if _, err := fts.ExecContext(ctx, row, sg.text); err != nil {
 				return fmt.Errorf("index result of job %d: %w", job, err)
 			}
 		}
@@ -169,12 +194,16 @@ func blockAt(starts []byte, off int) int {
 // isCJK reports whether r belongs to a script written without spaces
 // between words.
 func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+	return r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
 
 // spaceCJK writes s with a zero-width space on each side of every CJK
 // character that touches another character (so "東京都" is three tokens).
 func spaceCJK(b *strings.Builder, s string) {
+	if strings.IndexFunc(s, isCJK) < 0 {
+		b.WriteString(s) // most text: nothing to space
+		return
+	}
 	prevCJK, prevSpace := false, true
 	for _, r := range s {
 		c := isCJK(r)

@@ -338,7 +338,8 @@ var benchQueries = []struct{ name, q string }{
 	{"one-word-mid", benchWord(400)},
 	{"three-words", benchWord(30) + " " + benchWord(300) + " " + benchWord(3000)},
 	{"phrase", `"limitation of liability"`},
-	{"prefix", benchWord(500)[:4] + "*"},
+	{"prefix", benchWord(500)[:4] + "*"},       // a prefix of hundreds of words
+	{"prefix-long", benchWord(5000)[:7] + "*"}, // "indemn*": a few words
 	{"name", "contract-1234"},
 }
 

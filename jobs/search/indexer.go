@@ -12,17 +12,17 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
-// batchBytes bounds the text one transaction writes: about 8 pages, a
+// batchBytes bounds the text one transaction writes: about 6 pages, a
 // couple of milliseconds on the store's single write connection, so the
 // engine's and the receiver's writes never wait long behind the index
 // (docs/benchmarks.md, "Search").
-const batchBytes = 24 << 10
+const batchBytes = 12 << 10
 
 // mergePages is the index merging done after each transaction of the
-// indexer, in pages: enough to keep up with what it writes (about 10
+// indexer, in pages: enough to keep up with what it writes (about 5
 // pages of index per transaction, merged again at each level), small
 // enough for one step to take a few milliseconds.
-const mergePages = 64
+const mergePages = 32
 
 // dueBatch is how many due results one query of the store returns.
 const dueBatch = 64

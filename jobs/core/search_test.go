@@ -37,6 +37,12 @@ func TestSandboxParseIsSearchable(t *testing.T) {
 		t.Fatalf("submit: %v", err)
 	}
 	id := queued[0].ID
+	// Two waits, each with its own deadline: under the race detector the
+	// sandbox reads the PDF with PDFium interpreted, which takes most of one.
+	waitFor(t, "the parse to complete", func() bool {
+		j, err := a.Engine().Job(ctx, id)
+		return err == nil && j.Status.Final()
+	})
 	waitFor(t, "the parse to be indexed", func() bool {
 		ok, err := a.store.SearchIndexed(ctx, id)
 		return err == nil && ok

@@ -12,17 +12,17 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
-// batchBytes bounds the text one transaction writes: about 8 pages, a
+// batchBytes bounds the text one transaction writes: about 6 pages, a
 // couple of milliseconds on the store's single write connection, so the
 // engine's and the receiver's writes never wait long behind the index
 // (docs/benchmarks.md, "Search").
-const batchBytes = 24 << 10
+const batchBytes = 12 << 10
 
 // mergePages is the index merging done after each transaction of the
-// indexer, in pages: enough to keep up with what it writes (about 10
+// indexer, in pages: enough to keep up with what it writes (about 5
 // pages of index per transaction, merged again at each level), small
 // enough for one step to take a few milliseconds.
-const mergePages = 64
+const mergePages = 32
 
 // dueBatch is how many due results one query of the store returns.
 const dueBatch = 64
@@ -94,6 +94,9 @@ func (ix *Indexer) Run(ctx context.Context) {
 }
 
 // Pass indexes every stored result not yet in the index, oldest first.
+// One goroutine reads and prepares the next results (decompressing,
+// parsing, deflating: no lock) while this one writes, so a pass uses two
+// cores and holds the write connection only to write.
 func (ix *Indexer) Pass(ctx context.Context) error {
 	done, total, err := ix.st.SearchProgress(ctx)
 	if err != nil {
@@ -107,6 +110,55 @@ func (ix *Indexer) Pass(ctx context.Context) error {
 	ix.report(p)
 	last := time.Now()
 	defer func() { ix.report(jobs.IndexProgress{Done: p.Done, Total: max(p.Total, p.Done)}) }()
+
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	docs := make(chan preparedDoc, 4)
+	listErr := make(chan error, 1)
+	go func() {
+		defer close(docs)
+		listErr <- ix.prepareDue(ctx, docs)
+	}()
+	for d := range docs {
+		err := d.err
+		if err == nil && !d.gone {
+			err = ix.write(ctx, d.id, d.segs)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			ix.log.Warn("index a result for search", "job", d.id, "err", err)
+		}
+		p.Done++
+		p.Total = max(p.Total, p.Done)
+		if time.Since(last) >= progressEvery {
+			last = time.Now()
+			ix.report(p)
+		}
+	}
+	cancel()
+	for range docs {
+		// the reader stops at the cancel; let it finish
+	}
+	if err := <-listErr; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return parent.Err()
+}
+
+// preparedDoc is a due result read and made ready to write.
+type preparedDoc struct {
+	id   int64
+	segs []store.PreparedSegment
+	gone bool // no result (any more): nothing to write
+	err  error
+}
+
+// prepareDue reads the due results in id order and sends each, prepared,
+// on docs, until none is left or ctx ends.
+func (ix *Indexer) prepareDue(ctx context.Context, docs chan<- preparedDoc) error {
 	var after int64
 	for {
 		ids, err := ix.st.SearchDue(ctx, after, dueBatch)
@@ -117,19 +169,14 @@ func (ix *Indexer) Pass(ctx context.Context) error {
 			return nil
 		}
 		for _, id := range ids {
-			if err := ix.Index(ctx, id); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				ix.log.Warn("index a result for search", "job", id, "err", err)
+			d := preparedDoc{id: id}
+			d.segs, d.gone, d.err = ix.prepare(ctx, id)
+			select {
+			case docs <- d:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 			after = id
-			p.Done++
-			p.Total = max(p.Total, p.Done)
-			if time.Since(last) >= progressEvery {
-				last = time.Now()
-				ix.report(p)
-			}
 		}
 	}
 }
@@ -148,32 +195,47 @@ func (ix *Indexer) report(p jobs.IndexProgress) {
 // there. A result that cannot be read is recorded as indexed with no text
 // (and logged), so it is not read again on every pass.
 func (ix *Indexer) Index(ctx context.Context, id int64) error {
-	j, err := ix.st.Get(ctx, id)
-	if err != nil {
-		return fmt.Errorf("index job %d: %w", id, err)
-	}
-	raw, err := ix.st.Result(ctx, id)
-	if errors.Is(err, jobs.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("index job %d: %w", id, err)
-	}
-	segs, err := Segments(j.Kind, raw)
-	if err != nil {
-		ix.log.Info("a result with no text to search", "job", id, "kind", j.Kind, "err", err)
-		segs = nil
+	segs, gone, err := ix.prepare(ctx, id)
+	if err != nil || gone {
+		return err
 	}
 	return ix.write(ctx, id, segs)
 }
 
+// prepare reads job id's result and makes its rows; gone when it has no
+// result.
+func (ix *Indexer) prepare(ctx context.Context, id int64) (segs []store.PreparedSegment, gone bool, err error) {
+	j, err := ix.st.Get(ctx, id)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("index job %d: %w", id, err)
+	}
+	raw, err := ix.st.Result(ctx, id)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("index job %d: %w", id, err)
+	}
+	rows, err := Segments(j.Kind, raw)
+	if err != nil {
+		ix.log.Info("a result with no text to search", "job", id, "kind", j.Kind, "err", err)
+		rows = nil
+	}
+	segs, err = store.PrepareSegments(rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("index job %d: %w", id, err)
+	}
+	return segs, false, nil
+}
+
 // write stores segs in transactions of about batchBytes of text each.
-func (ix *Indexer) write(ctx context.Context, id int64, segs []store.SearchSegment) error {
+func (ix *Indexer) write(ctx context.Context, id int64, segs []store.PreparedSegment) error {
 	first, start, size := true, 0, 0
 	for i, sg := range segs {
-		for _, p := range sg.Parts {
-			size += len(p)
-		}
+		size += sg.Size()
 		if size < batchBytes && i < len(segs)-1 {
 			continue
 		}

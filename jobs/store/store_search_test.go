@@ -21,9 +21,18 @@ func completedWithResult(t *testing.T, s *Store, i int, k jobs.Kind) jobs.Job {
 
 func indexSegs(t *testing.T, s *Store, job int64, segs ...SearchSegment) {
 	t.Helper()
-	if err := s.WriteSearchSegments(context.Background(), job, segs, true, true); err != nil {
+	if err := s.WriteSearchSegments(context.Background(), job, prepared(t, segs...), true, true); err != nil {
 		t.Fatalf("WriteSearchSegments: %v", err)
 	}
+}
+
+func prepared(t *testing.T, segs ...SearchSegment) []PreparedSegment {
+	t.Helper()
+	p, err := PrepareSegments(segs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func search(t *testing.T, s *Store, q jobs.SearchQuery) []jobs.SearchHit {
@@ -142,7 +151,7 @@ func TestSearchIndexStateAndProgress(t *testing.T) {
 		t.Fatalf("SearchDue = %v, %v; want [%d %d]", due, err, a.ID, b.ID)
 	}
 	// A result written in two transactions is due until the last one.
-	if err := s.WriteSearchSegments(ctx, a.ID, []SearchSegment{{Page: 1, Block: 0, Parts: []string{"alpha"}}}, true, false); err != nil {
+	if err := s.WriteSearchSegments(ctx, a.ID, prepared(t, SearchSegment{Page: 1, Block: 0, Parts: []string{"alpha"}}), true, false); err != nil {
 		t.Fatal(err)
 	}
 	if due, _ := s.SearchDue(ctx, 0, 10); len(due) != 2 {

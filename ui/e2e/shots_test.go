@@ -54,7 +54,8 @@ func TestScreenshots(t *testing.T) {
 
 // readmeShots are the views the README shows, and their files in docs/.
 var readmeShots = map[string]string{"folders": "screenshot-folders.png", "webhooks": "screenshot-webhooks.png", "account": "screenshot-account.png",
-	"table": "screenshot-table.png", "export": "screenshot-export.png"}
+	"search": "screenshot-search.png",
+	"table":  "screenshot-table.png", "export": "screenshot-export.png"}
 
 // shoot runs the shots program on one view and returns its window once
 // the view has drawn and settled.

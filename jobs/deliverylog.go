@@ -135,3 +135,12 @@ type RerunOutcome struct {
 	// Detail says it in words ("duplicate: job … is already completed").
 	Detail string
 }
+
+// HTTPStatusText is the standard text of the receiver's answer
+// ("No Content"), "" when there was none.
+func (r DeliveryRecord) HTTPStatusText() string {
+	if r.HTTPStatus == 0 {
+		return ""
+	}
+	return http.StatusText(r.HTTPStatus)
+}

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"net/http"
+	"net/textproto"
 	"sort"
 	"strings"
 
@@ -40,7 +40,7 @@ func reasoning(rec jobs.DeliveryRecord) string {
 		}
 	}
 	if rec.HTTPStatus != 0 {
-		fmt.Fprintf(&b, " The receiver answered %d %s.", rec.HTTPStatus, http.StatusText(rec.HTTPStatus))
+		fmt.Fprintf(&b, " The receiver answered %d %s.", rec.HTTPStatus, rec.HTTPStatusText())
 	}
 	if rec.Summary {
 		b.WriteString(" Only a summary was kept: refused requests beyond a count, and bodies over the size limit, are not stored.")
@@ -90,7 +90,7 @@ func curlCommand(url string, rec jobs.DeliveryRecord) string {
 	b.WriteString("curl -X POST " + shellQuote(url))
 	names := make([]string, 0, len(rec.Headers))
 	for k := range rec.Headers {
-		if !skipCurlHeaders[http.CanonicalHeaderKey(k)] {
+		if !skipCurlHeaders[textproto.CanonicalMIMEHeaderKey(k)] {
 			names = append(names, k)
 		}
 	}
@@ -144,7 +144,7 @@ func forwardText(f jobs.Forward) string {
 }
 
 // headersText lists headers as "Name: value" lines sorted by name.
-func headersText(h http.Header) string {
+func headersText(h map[string][]string) string {
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)

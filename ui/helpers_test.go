@@ -166,7 +166,7 @@ func (r *rig) count(q jobs.Query) int {
 // eventually polls cond (under the UI lock) until it holds or 45 s pass.
 func (r *rig) eventually(what string, cond func() bool) {
 	r.t.Helper()
-	deadline := time.Now().Add(45 * time.Second) // generous: only a failing test waits it out, and CI machines are loaded
+	deadline := time.Now().Add(90 * time.Second) // generous: only a failing test waits it out, and CI machines are loaded
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {

@@ -57,7 +57,7 @@ func writePDF(t *testing.T, dir, name string) string {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second) // generous: only a failing test waits it out; under -race the sandbox reads PDFs in wazero's interpreter
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -116,15 +116,17 @@ func flagSet(c *readCommand, name string) bool {
 	return set
 }
 
-// printSearchTable shows hits for a person: score, file, page, field, the
+// printSearchTable shows hits for a person: rank, file, page, field, the
 // text around the hit; and says what the search could not see.
 func printSearchTable(st *store.Store, w io.Writer, hits []jobs.SearchHit) error {
 	if len(hits) == 0 {
 		fmt.Fprintln(w, "No match in file names or stored results.")
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SCORE\tID\tFILE\tPAGE\tFIELD\tTEXT")
-		for _, h := range hits {
+		// The rank, not the score: FTS5's scores are tiny numbers that
+		// mean something only next to each other (--json has them).
+		fmt.Fprintln(tw, "#\tID\tFILE\tPAGE\tFIELD\tTEXT")
+		for i, h := range hits {
 			page, field := "", h.Field
 			if h.Page > 0 {
 				page = strconv.Itoa(h.Page)
@@ -132,7 +134,7 @@ func printSearchTable(st *store.Store, w io.Writer, hits []jobs.SearchHit) error
 			if h.Name {
 				field = "(name)"
 			}
-			fmt.Fprintf(tw, "%.1f\t%d\t%s\t%s\t%s\t%s\n", h.Score, h.Job.ID, filepath.Base(h.Job.File), page, field,
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", i+1, h.Job.ID, filepath.Base(h.Job.File), page, field,
 				truncateText(oneLineText(jobs.PlainSnippet(h.Snippet)), 90))
 		}
 		if err := tw.Flush(); err != nil {

@@ -39,6 +39,8 @@ type gridState struct {
 	// scrolls what holds the grid (nil: nothing does).
 	Wheel  *wheelPass
 	offset fyne.Position // the table's scroll offset, as Wheel moved it
+	spans  spans         // t's merged cells
+	rowH   float32       // a row's height, for the merged cells' size
 }
 
 // wheelPass is a transparent layer over a table that takes the mouse
@@ -109,11 +111,29 @@ func newGrid(g *gridState, copyTSV func()) *gridState {
 			return len(g.t.Rows), g.t.Cols()
 		},
 		func() fyne.CanvasObject {
-			return &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+			_, box := newSpanCell()
+			return box
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			box := o.(*fyne.Container)
+			sc := box.Layout.(*spanCell)
+			l := sc.label
 			if g.t == nil || id.Row >= len(g.t.Rows) || id.Col >= len(g.t.Rows[id.Row]) {
+				sc.span = fyne.Size{}
+				sc.bg.Hide()
+				l.SetText("")
+				return
+			}
+			at := [2]int{id.Row, id.Col}
+			sc.span = fyne.Size{}
+			sc.bg.Hide()
+			if m, ok := g.spans.start[at]; ok {
+				sc.span = spanSize(m, g.widths, g.rowH)
+				sc.bg.FillColor = theme.Color(theme.ColorNameBackground)
+				sc.bg.Show()
+			}
+			box.Refresh()
+			if g.spans.covered[at] {
 				l.SetText("")
 				return
 			}
@@ -142,7 +162,12 @@ func (g *gridState) setTable(t *export.Table, widths []float32) {
 	if g.Table == nil {
 		return
 	}
-	if t != nil {
+	g.spans = indexSpans(t)
+	g.rowH = (&widget.Label{Text: "Ag"}).MinSize().Height
+	g.Table.StickyRowCount = 0
+	if t != nil && len(t.Rows) > gridRowsShown {
+		// Only a table that scrolls keeps its header in sight; below Fyne
+		// draws sticky rows under its dividers (spanCell says why).
 		g.Table.StickyRowCount = min(t.HeaderRows, 3)
 	}
 	for c, w := range widths {

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -94,8 +95,20 @@ func TestParseTableRendersAsGrid(t *testing.T) {
 				t.Errorf("grid lacks cell %q; has %q", want, cells)
 			}
 		}
-		if grid.Table.StickyRowCount != 2 {
-			t.Errorf("sticky header rows = %d, want 2", grid.Table.StickyRowCount)
+		// A table that does not scroll needs no sticky header, and its
+		// merged header cells are drawn merged: "Q1" over Jan and Feb,
+		// on a background that hides the divider between them.
+		if grid.Table.StickyRowCount != 0 {
+			t.Errorf("sticky header rows = %d, want 0 for a table that does not scroll", grid.Table.StickyRowCount)
+		}
+		q1 := spanCellShowing(grid.Table, "Q1")
+		if q1 == nil {
+			t.Fatal("no cell shows Q1")
+		}
+		wantW := grid.widths[1] + grid.widths[2] + theme.Padding()
+		if got := q1.label.Size().Width; got < wantW-1 || !q1.bg.Visible() || q1.bg.Size().Width < wantW-1 {
+			t.Errorf("Q1 drawn %.0f wide (background shown %v, %.0f wide); want merged over Jan and Feb: %.0f",
+				got, q1.bg.Visible(), q1.bg.Size().Width, wantW)
 		}
 		// Columns are sized to their content: "South / coast" is wider
 		// than "Q1"'s empty neighbour.
@@ -371,4 +384,31 @@ func TestPDFSymbolBulletsShowAsBullets(t *testing.T) {
 	if got := pdfSymbols.Replace("\uf0b7 first\n\uf0a7 second \uf0fc"); got != "• first\n▪ second ✓" {
 		t.Errorf("replaced %q", got)
 	}
+}
+
+// spanCellShowing is the table cell whose text is text, among those drawn.
+func spanCellShowing(tbl *widget.Table, text string) *spanCell {
+	var found *spanCell
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || !o.Visible() {
+			return
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			if sc, ok := w.Layout.(*spanCell); ok && sc.label.Text == text {
+				found = sc
+				return
+			}
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(tbl)
+	return found
 }

@@ -137,8 +137,22 @@ func TestTwoEnginesUploadEachQueuedDocumentOnce(t *testing.T) {
 	st2, e2 := r.startEngine(engine.PollPolicy{})
 	t.Cleanup(func() { e2.Close(); st2.Close() })
 	waitFor(t, 30*time.Second, "all jobs final", r.allFinal)
-	if n := r.sim.Requests("/upload"); n != len(files) {
+	// A claim taken twice would upload and submit a document twice: each
+	// client reference must reach Reducto once. The uploads themselves may
+	// number more than the documents only by a retry of an upload whose
+	// answer was lost (on a loaded machine a request can time out after
+	// the simulator counted it); never fewer.
+	if n := r.sim.Requests("/upload"); n < len(files) {
 		t.Fatalf("%d uploads for %d documents", n, len(files))
+	}
+	perRef := r.simJobsPerRef()
+	if len(perRef) != len(files) {
+		t.Fatalf("%d client references submitted; want %d", len(perRef), len(files))
+	}
+	for ref, n := range perRef {
+		if n != 1 {
+			t.Fatalf("reference %s submitted %d times: a job was claimed twice", ref, n)
+		}
 	}
 	r.assertCompletedOnce(len(files))
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reductotray/reducto-tray/jobs/clock"
 )
 
 func TestUploadSubmitPollParse(t *testing.T) {
@@ -67,12 +66,25 @@ func TestUploadSubmitPollParse(t *testing.T) {
 }
 
 func TestLifecycleStatuses(t *testing.T) {
-	// IdleEvery 1: every job passes through Idle.
-	s := newTest(t, Config{IdleEvery: 1, JobRateLimit: -1, Clock: clock.NewScaled(20),
+	// IdleEvery 1: every job passes through Idle. The clock is stepped by
+	// hand, a second at a time, so the 3 s the job is Idle are seen
+	// however slow the machine (a scaled clock's 150 ms were missed).
+	fc := newFakeClock()
+	s := newTest(t, Config{IdleEvery: 1, JobRateLimit: -1, Clock: fc,
 		JobDuration: func(Submission) time.Duration { return 20 * time.Second }})
 	fid := upload(t, s, "a.pdf", 10)
 	id := submit(t, s, "parse", map[string]any{"input": fid})
-	_, seen := pollUntilTerminal(t, s, id)
+	var seen []string
+	for range 40 {
+		j := getJob(t, s, id)
+		if len(seen) == 0 || seen[len(seen)-1] != j.Status {
+			seen = append(seen, j.Status)
+		}
+		if j.Status == "Completed" {
+			break
+		}
+		fc.Advance(time.Second)
+	}
 	want := []string{"Pending", "Idle", "InProgress", "Completed"}
 	if strings.Join(seen, ",") != strings.Join(want, ",") {
 		t.Fatalf("statuses %v, want %v", seen, want)

@@ -34,7 +34,7 @@ const (
 	benchBlocks     = 16
 	benchWordsBlock = 16
 	benchVocab      = 40_000
-	benchFixtureVer = 2
+	benchFixtureVer = 5
 )
 
 var (
@@ -339,6 +339,8 @@ var benchQueries = []struct{ name, q string }{
 	{"three-words", benchWord(30) + " " + benchWord(300) + " " + benchWord(3000)},
 	{"phrase", `"limitation of liability"`},
 	{"prefix", benchWord(500)[:4] + "*"},       // a prefix of hundreds of words
+	{"prefix-3", benchWord(500)[:3] + "*"},     // more still
+	{"prefix-5", benchWord(500)[:5] + "*"},     // past the prefix index's lengths
 	{"prefix-long", benchWord(5000)[:7] + "*"}, // "indemn*": a few words
 	{"name", "contract-1234"},
 }

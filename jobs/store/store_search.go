@@ -36,6 +36,12 @@ const rankWindow = 1000
 // snippetTokens is how many words a snippet holds around the hit.
 const snippetTokens = 14
 
+// minPrefix is the shortest prefix searched as one: the index keeps the
+// 3- and 4-character prefixes of its words (the migration's prefix=), and
+// a shorter one would merge the lists of thousands of words, so "in*" is
+// searched as the word "in".
+const minPrefix = 3
+
 // nameScore is the score of a hit on a file's name: above content hits
 // (whose scores, bm25's negated, rarely pass 30), since a name is what a
 // person remembers best.
@@ -458,7 +464,8 @@ func parseSearch(s string) parsedSearch {
 			i += end
 		}
 		if strings.HasSuffix(t.text, "*") {
-			t.text, t.prefix = strings.TrimRight(t.text, "*"), true
+			t.text = strings.TrimRight(t.text, "*")
+			t.prefix = utf8.RuneCountInString(t.text) >= minPrefix
 		}
 		if strings.IndexFunc(t.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
 			continue // nothing a tokenizer would keep

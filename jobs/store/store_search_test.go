@@ -89,6 +89,17 @@ func TestSearchFindsPagesFieldsAndBlocks(t *testing.T) {
 	if h := search(t, s, jobs.SearchQuery{Text: "indemn*"}); len(h) != 1 || h[0].Page != 2 {
 		t.Errorf("indemn*: %+v", h)
 	}
+	// Prefixes of the lengths the index keeps (3 and 4), accents folded.
+	for _, q := range []string{"ind*", "inde*", "Zür*", "zuri*"} {
+		if h := search(t, s, jobs.SearchQuery{Text: q}); len(h) != 1 || h[0].Page != 2 {
+			t.Errorf("%s: %+v, want page 2", q, h)
+		}
+	}
+	// A prefix shorter than those is the word itself: "ma*" would merge
+	// the lists of thousands of words in a big history.
+	if h := search(t, s, jobs.SearchQuery{Text: "ma*"}); len(h) != 0 {
+		t.Errorf("ma*: %+v, want nothing (no word \"ma\"; Master and Müller are not searched)", h)
+	}
 	if h := search(t, s, jobs.SearchQuery{Text: `"annual fees"`}); len(h) != 1 {
 		t.Errorf(`"annual fees": %+v`, h)
 	}

@@ -34,7 +34,7 @@ const (
 	benchBlocks     = 16
 	benchWordsBlock = 16
 	benchVocab      = 40_000
-	benchFixtureVer = 5
+	benchFixtureVer = 6
 )
 
 var (
@@ -220,11 +220,18 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		// CPU time between two commits bounds how long each of its
 		// transactions held the write connection, whatever else the
 		// shared machine was running.
-		var holds []time.Duration
+		// Writes and merge steps are separate transactions, measured
+		// apart (a merge step's time runs from the write's end).
+		var holds, merges []time.Duration
 		var lastCPU time.Duration
 		ix.afterWrite = func(int64, bool) {
 			now := threadCPU()
 			holds = append(holds, now-lastCPU)
+			lastCPU = now
+		}
+		ix.afterMerge = func() {
+			now := threadCPU()
+			merges = append(merges, now-lastCPU)
 			lastCPU = now
 		}
 		// The same writer for 10 s before the pass: what its waits are on
@@ -278,6 +285,7 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		after := dbBytes(b, path)
 		slices.Sort(waits)
 		slices.Sort(holds)
+		slices.Sort(merges)
 		pages := float64(benchDocs * benchPages)
 		b.ReportMetric(pages/el.Seconds(), "pages/s")
 		b.ReportMetric(pages/cpu.Seconds(), "pages/cpu-s")
@@ -285,6 +293,8 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		b.ReportMetric(float64(text)/1e6, "text-MB")
 		b.ReportMetric(float64(percentile(holds, 0.99).Microseconds())/1000, "tx-cpu-p99-ms")
 		b.ReportMetric(float64(holds[len(holds)-1].Microseconds())/1000, "tx-cpu-max-ms")
+		b.ReportMetric(float64(percentile(merges, 0.99).Microseconds())/1000, "merge-cpu-p99-ms")
+		b.ReportMetric(float64(merges[len(merges)-1].Microseconds())/1000, "merge-cpu-max-ms")
 		b.ReportMetric(float64(percentile(waits, 0.99).Microseconds())/1000, "write-p99-ms")
 		b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1000, "write-max-ms")
 		b.ReportMetric(float64(percentile(alone, 0.99).Microseconds())/1000, "alone-write-p99-ms")

@@ -37,10 +37,10 @@ const rankWindow = 1000
 const snippetTokens = 14
 
 // minPrefix is the shortest prefix searched as one: the index keeps the
-// 3- and 4-character prefixes of its words (the migration's prefix=), and
-// a shorter one would merge the lists of thousands of words, so "in*" is
-// searched as the word "in".
-const minPrefix = 3
+// 4-character prefixes of its words (the migration's prefix=), and a
+// shorter one would merge the lists of thousands of words, so "ind*" is
+// searched as the word "ind".
+const minPrefix = 4
 
 // nameScore is the score of a hit on a file's name: above content hits
 // (whose scores, bm25's negated, rarely pass 30), since a name is what a

@@ -34,7 +34,7 @@ const (
 	benchBlocks     = 16
 	benchWordsBlock = 16
 	benchVocab      = 40_000
-	benchFixtureVer = 6
+	benchFixtureVer = 7
 )
 
 var (

@@ -301,15 +301,10 @@ CREATE INDEX search_text_job ON search_text(job);
 CREATE VIEW search_content AS SELECT id, unzip_text(ztext) AS text FROM search_text;
 -- Words folded for case and accents; CJK runs are stored with a zero-width
 -- space between characters so each is a token (store_search.go says why).
--- prefix='4' keeps every word's first 4 characters as a term of its own:
--- a query "inde*" reads one list instead of merging the lists of the
--- hundreds of words it begins (a third of a second on 100,000 pages, 20 ms
--- with it). Each length kept costs about 0.3x the text on disk and a fifth
--- of the indexing speed: '3 4' took the index past 1.5x the text it
--- holds. Shorter prefixes are searched as words (minPrefix in
--- store_search.go).
+-- Rows are added to it by the store with their plain text (no trigger: it
+-- would inflate what was just deflated); a deleted row leaves it here.
 CREATE VIRTUAL TABLE search_fts USING fts5(text, content='search_content', content_rowid='id',
-	tokenize='unicode61 remove_diacritics 2', prefix='4');
+	tokenize='unicode61 remove_diacritics 2');
 -- FTS5 merges its segments as it writes, and a merge of many can take a
 -- tenth of a second on the single write connection the engine and the
 -- receiver share: merging is left to the indexer instead, in small

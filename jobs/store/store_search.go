@@ -36,10 +36,13 @@ const rankWindow = 1000
 // snippetTokens is how many words a snippet holds around the hit.
 const snippetTokens = 14
 
-// minPrefix is the shortest prefix searched as one: the index keeps the
-// 4-character prefixes of its words (the migration's prefix=), and a
-// shorter one would merge the lists of thousands of words, so "ind*" is
-// searched as the word "ind".
+// minPrefix is the shortest prefix searched as one; a shorter one is
+// searched as a word ("ind*" finds "ind"). The index keeps no prefix list
+// (FTS5's prefix=): a prefix is the merge of the lists of the words it
+// begins, 25 ms for four letters on 100,000 pages but a third of a second
+// for three, while a list of 4-letter prefixes would make the index 1.3x
+// the text it holds instead of 0.95x and index a fifth fewer pages a
+// second (docs/benchmarks.md, "Search").
 const minPrefix = 4
 
 // nameScore is the score of a hit on a file's name: above content hits

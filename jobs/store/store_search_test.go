@@ -89,7 +89,7 @@ func TestSearchFindsPagesFieldsAndBlocks(t *testing.T) {
 	if h := search(t, s, jobs.SearchQuery{Text: "indemn*"}); len(h) != 1 || h[0].Page != 2 {
 		t.Errorf("indemn*: %+v", h)
 	}
-	// Prefixes of the length the index keeps (4) and longer, accents folded.
+	// Prefixes of 4 letters (minPrefix) and more, accents folded.
 	for _, q := range []string{"inde*", "Züri*", "zuric*"} {
 		if h := search(t, s, jobs.SearchQuery{Text: q}); len(h) != 1 || h[0].Page != 2 {
 			t.Errorf("%s: %+v, want page 2", q, h)

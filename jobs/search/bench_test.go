@@ -5,6 +5,7 @@ package search
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -224,9 +225,20 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		// apart (a merge step's time runs from the write's end).
 		var holds, merges []time.Duration
 		var lastCPU time.Duration
+		// The WAL's salt changes when a write restarts the WAL after a
+		// checkpoint: a write followed by a new salt is one whose commit
+		// may have run SQLite's automatic checkpoint.
+		var salts []uint64
+		wal, err := os.Open(path + "-wal")
+		if err != nil {
+			b.Fatal(err)
+		}
 		ix.afterWrite = func(int64, bool) {
 			now := threadCPU()
 			holds = append(holds, now-lastCPU)
+			var h [8]byte
+			wal.ReadAt(h[:], 16)
+			salts = append(salts, binary.BigEndian.Uint64(h[:]))
 			lastCPU = now
 		}
 		ix.afterMerge = func() {
@@ -284,6 +296,17 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		st.Close()
 		after := dbBytes(b, path)
 		slices.Sort(waits)
+		wal.Close()
+		var ckpt, other time.Duration
+		restarts := 0
+		for k := range holds {
+			if k+1 < len(salts) && salts[k+1] != salts[k] {
+				restarts++
+				ckpt = max(ckpt, holds[k])
+			} else {
+				other = max(other, holds[k])
+			}
+		}
 		slices.Sort(holds)
 		slices.Sort(merges)
 		pages := float64(benchDocs * benchPages)
@@ -293,6 +316,10 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		b.ReportMetric(float64(text)/1e6, "text-MB")
 		b.ReportMetric(float64(percentile(holds, 0.99).Microseconds())/1000, "tx-cpu-p99-ms")
 		b.ReportMetric(float64(holds[len(holds)-1].Microseconds())/1000, "tx-cpu-max-ms")
+		b.ReportMetric(float64(ckpt.Microseconds())/1000, "tx-cpu-max-before-wal-restart-ms")
+		b.ReportMetric(float64(other.Microseconds())/1000, "tx-cpu-max-others-ms")
+		b.ReportMetric(float64(restarts), "wal-restarts")
+		b.ReportMetric(float64(len(holds)), "writes")
 		b.ReportMetric(float64(percentile(merges, 0.99).Microseconds())/1000, "merge-cpu-p99-ms")
 		b.ReportMetric(float64(merges[len(merges)-1].Microseconds())/1000, "merge-cpu-max-ms")
 		b.ReportMetric(float64(percentile(waits, 0.99).Microseconds())/1000, "write-p99-ms")

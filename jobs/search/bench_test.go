@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -233,15 +234,24 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// Whether a garbage collection ended during the write (its mark
+		// assists and pauses count in the thread's time).
+		gcs := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+		var gcAt uint64
+		var gcDuring []bool
 		ix.afterWrite = func(int64, bool) {
 			now := threadCPU()
 			holds = append(holds, now-lastCPU)
+			metrics.Read(gcs)
+			gcDuring = append(gcDuring, gcs[0].Value.Uint64() != gcAt)
 			var h [8]byte
 			wal.ReadAt(h[:], 16)
 			salts = append(salts, binary.BigEndian.Uint64(h[:]))
 			lastCPU = now
 		}
 		ix.afterMerge = func() {
+			metrics.Read(gcs)
+			gcAt = gcs[0].Value.Uint64()
 			now := threadCPU()
 			merges = append(merges, now-lastCPU)
 			lastCPU = now
@@ -297,9 +307,14 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		after := dbBytes(b, path)
 		slices.Sort(waits)
 		wal.Close()
-		var ckpt, other time.Duration
+		var ckpt, other, withGC, withoutGC time.Duration
 		restarts := 0
 		for k := range holds {
+			if gcDuring[k] {
+				withGC = max(withGC, holds[k])
+			} else {
+				withoutGC = max(withoutGC, holds[k])
+			}
 			if k+1 < len(salts) && salts[k+1] != salts[k] {
 				restarts++
 				ckpt = max(ckpt, holds[k])
@@ -319,6 +334,8 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		b.ReportMetric(float64(ckpt.Microseconds())/1000, "tx-cpu-max-before-wal-restart-ms")
 		b.ReportMetric(float64(other.Microseconds())/1000, "tx-cpu-max-others-ms")
 		b.ReportMetric(float64(restarts), "wal-restarts")
+		b.ReportMetric(float64(withGC.Microseconds())/1000, "tx-cpu-max-gc-ended-ms")
+		b.ReportMetric(float64(withoutGC.Microseconds())/1000, "tx-cpu-max-no-gc-ms")
 		b.ReportMetric(float64(len(holds)), "writes")
 		b.ReportMetric(float64(percentile(merges, 0.99).Microseconds())/1000, "merge-cpu-p99-ms")
 		b.ReportMetric(float64(merges[len(merges)-1].Microseconds())/1000, "merge-cpu-max-ms")

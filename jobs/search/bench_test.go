@@ -5,12 +5,14 @@ package search
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -34,7 +36,7 @@ const (
 	benchBlocks     = 16
 	benchWordsBlock = 16
 	benchVocab      = 40_000
-	benchFixtureVer = 2
+	benchFixtureVer = 7
 )
 
 var (
@@ -220,11 +222,38 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		// CPU time between two commits bounds how long each of its
 		// transactions held the write connection, whatever else the
 		// shared machine was running.
-		var holds []time.Duration
+		// Writes and merge steps are separate transactions, measured
+		// apart (a merge step's time runs from the write's end).
+		var holds, merges []time.Duration
 		var lastCPU time.Duration
+		// The WAL's salt changes when a write restarts the WAL after a
+		// checkpoint: a write followed by a new salt is one whose commit
+		// may have run SQLite's automatic checkpoint.
+		var salts []uint64
+		wal, err := os.Open(path + "-wal")
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Whether a garbage collection ended during the write (its mark
+		// assists and pauses count in the thread's time).
+		gcs := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+		var gcAt uint64
+		var gcDuring []bool
 		ix.afterWrite = func(int64, bool) {
 			now := threadCPU()
 			holds = append(holds, now-lastCPU)
+			metrics.Read(gcs)
+			gcDuring = append(gcDuring, gcs[0].Value.Uint64() != gcAt)
+			var h [8]byte
+			wal.ReadAt(h[:], 16)
+			salts = append(salts, binary.BigEndian.Uint64(h[:]))
+			lastCPU = now
+		}
+		ix.afterMerge = func() {
+			metrics.Read(gcs)
+			gcAt = gcs[0].Value.Uint64()
+			now := threadCPU()
+			merges = append(merges, now-lastCPU)
 			lastCPU = now
 		}
 		// The same writer for 10 s before the pass: what its waits are on
@@ -277,7 +306,24 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		st.Close()
 		after := dbBytes(b, path)
 		slices.Sort(waits)
+		wal.Close()
+		var ckpt, other, withGC, withoutGC time.Duration
+		restarts := 0
+		for k := range holds {
+			if gcDuring[k] {
+				withGC = max(withGC, holds[k])
+			} else {
+				withoutGC = max(withoutGC, holds[k])
+			}
+			if k+1 < len(salts) && salts[k+1] != salts[k] {
+				restarts++
+				ckpt = max(ckpt, holds[k])
+			} else {
+				other = max(other, holds[k])
+			}
+		}
 		slices.Sort(holds)
+		slices.Sort(merges)
 		pages := float64(benchDocs * benchPages)
 		b.ReportMetric(pages/el.Seconds(), "pages/s")
 		b.ReportMetric(pages/cpu.Seconds(), "pages/cpu-s")
@@ -285,6 +331,14 @@ func BenchmarkSearchBackfill(b *testing.B) {
 		b.ReportMetric(float64(text)/1e6, "text-MB")
 		b.ReportMetric(float64(percentile(holds, 0.99).Microseconds())/1000, "tx-cpu-p99-ms")
 		b.ReportMetric(float64(holds[len(holds)-1].Microseconds())/1000, "tx-cpu-max-ms")
+		b.ReportMetric(float64(ckpt.Microseconds())/1000, "tx-cpu-max-before-wal-restart-ms")
+		b.ReportMetric(float64(other.Microseconds())/1000, "tx-cpu-max-others-ms")
+		b.ReportMetric(float64(restarts), "wal-restarts")
+		b.ReportMetric(float64(withGC.Microseconds())/1000, "tx-cpu-max-gc-ended-ms")
+		b.ReportMetric(float64(withoutGC.Microseconds())/1000, "tx-cpu-max-no-gc-ms")
+		b.ReportMetric(float64(len(holds)), "writes")
+		b.ReportMetric(float64(percentile(merges, 0.99).Microseconds())/1000, "merge-cpu-p99-ms")
+		b.ReportMetric(float64(merges[len(merges)-1].Microseconds())/1000, "merge-cpu-max-ms")
 		b.ReportMetric(float64(percentile(waits, 0.99).Microseconds())/1000, "write-p99-ms")
 		b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1000, "write-max-ms")
 		b.ReportMetric(float64(percentile(alone, 0.99).Microseconds())/1000, "alone-write-p99-ms")
@@ -339,6 +393,8 @@ var benchQueries = []struct{ name, q string }{
 	{"three-words", benchWord(30) + " " + benchWord(300) + " " + benchWord(3000)},
 	{"phrase", `"limitation of liability"`},
 	{"prefix", benchWord(500)[:4] + "*"},       // a prefix of hundreds of words
+	{"prefix-3", benchWord(500)[:3] + "*"},     // more still
+	{"prefix-5", benchWord(500)[:5] + "*"},     // past the prefix index's lengths
 	{"prefix-long", benchWord(5000)[:7] + "*"}, // "indemn*": a few words
 	{"name", "contract-1234"},
 }

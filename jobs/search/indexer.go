@@ -46,6 +46,7 @@ type Indexer struct {
 	onProgress func(jobs.IndexProgress)
 
 	afterWrite func(job int64, last bool) // tests: called after each transaction
+	afterMerge func()                     // tests: called after each merge step
 }
 
 // New returns an indexer over st; call Run.
@@ -243,11 +244,14 @@ func (ix *Indexer) write(ctx context.Context, id int64, segs []store.PreparedSeg
 		if err := ix.st.WriteSearchSegments(ctx, id, segs[start:i+1], first, last); err != nil {
 			return err
 		}
+		if ix.afterWrite != nil {
+			ix.afterWrite(id, last)
+		}
 		if err := ix.st.MergeSearchIndex(ctx, mergePages); err != nil {
 			return err
 		}
-		if ix.afterWrite != nil {
-			ix.afterWrite(id, last)
+		if ix.afterMerge != nil {
+			ix.afterMerge()
 		}
 		first, start, size = false, i+1, 0
 	}

@@ -89,6 +89,19 @@ func TestSearchFindsPagesFieldsAndBlocks(t *testing.T) {
 	if h := search(t, s, jobs.SearchQuery{Text: "indemn*"}); len(h) != 1 || h[0].Page != 2 {
 		t.Errorf("indemn*: %+v", h)
 	}
+	// Prefixes of 4 letters (minPrefix) and more, accents folded.
+	for _, q := range []string{"inde*", "Züri*", "zuric*"} {
+		if h := search(t, s, jobs.SearchQuery{Text: q}); len(h) != 1 || h[0].Page != 2 {
+			t.Errorf("%s: %+v, want page 2", q, h)
+		}
+	}
+	// A prefix shorter than that is the word itself: "mas*" would merge
+	// the lists of thousands of words in a big history.
+	for _, q := range []string{"mas*", "mu*"} {
+		if h := search(t, s, jobs.SearchQuery{Text: q}); len(h) != 0 {
+			t.Errorf("%s: %+v, want nothing (no such word; Master and Müller are not searched)", q, h)
+		}
+	}
 	if h := search(t, s, jobs.SearchQuery{Text: `"annual fees"`}); len(h) != 1 {
 		t.Errorf(`"annual fees": %+v`, h)
 	}

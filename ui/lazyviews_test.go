@@ -38,10 +38,8 @@ func TestOtherTabsBuiltWhenFirstOpened(t *testing.T) {
 		}
 	})
 	r.u.SetRelayStatus("connected", "https://relay.example/in/abc") // nothing to show it in yet
-	// Widget callbacks and tab changes run without uiMu (the test driver
-	// runs u.do inline, which takes it).
-	r.u.tabs.SelectIndex(1)
 	r.onMain(func() {
+		r.u.tabs.SelectIndex(1)
 		if r.u.submit == nil || r.u.tabs.Items[1].Content != r.u.submit.Object() {
 			t.Fatal("opening Submit did not build it into its tab")
 		}
@@ -52,29 +50,23 @@ func TestOtherTabsBuiltWhenFirstOpened(t *testing.T) {
 		if got := r.u.submit.Preset.Options; !slices.Equal(got, dropOptions) {
 			t.Fatalf("Submit's presets = %q, the list offered %q", got, dropOptions)
 		}
-	})
-	r.u.ShowFolderSettings() // the tray's "Folder settings…"
-	r.onMain(func() {
+		r.u.ShowFolderSettings() // the tray's "Folder settings…"
 		if r.u.prefs == nil || r.u.tabs.Items[2].Content != r.u.prefs.Object() || r.u.tabs.Selected() != r.u.tabs.Items[2] {
 			t.Fatal("Folder settings did not build and open Settings")
 		}
 		if got := r.u.prefs.RelayURL.Text; !strings.Contains(got, "https://relay.example/in/abc") {
 			t.Fatalf("relay line of a Settings built later = %q", got)
 		}
-	})
-	r.u.ShowWebhooks()
-	r.u.tabs.SelectIndex(4)
-	r.onMain(func() {
+		r.u.ShowWebhooks()
+		r.u.tabs.SelectIndex(4)
 		if r.u.webhooks == nil || r.u.tabs.Items[3].Content != r.u.webhooks.Object() {
 			t.Fatal("opening Webhooks did not build it into its tab")
 		}
 		if r.u.account == nil || r.u.tabs.Items[4].Content != r.u.account.Object() {
 			t.Fatal("opening Account did not build it into its tab")
 		}
-	})
-	built := r.u.submit
-	r.u.tabs.SelectIndex(1)
-	r.onMain(func() {
+		built := r.u.submit
+		r.u.tabs.SelectIndex(1)
 		if r.u.submit != built {
 			t.Fatal("Submit was built twice")
 		}

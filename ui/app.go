@@ -161,6 +161,8 @@ type App struct {
 
 	sub      *jobs.Subscription
 	firstRun *firstRunPrompt // the first-run dialog once shown
+	// submit, prefs, webhooks and account are nil until first needed:
+	// use their getters (lazyviews.go).
 	submit   *SubmitForm
 	list     *JobList
 	search   *SearchView
@@ -199,14 +201,10 @@ func New(a fyne.App, w fyne.Window, cfg Config) *App {
 	}
 	u.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	u.status.Hide() // shown with a message
-	u.submit = newSubmitForm(u)
 	u.list = newJobList(u)
 	u.search = newSearchView(u)
 	u.list.syncDrop()
 	u.detail = newDetailView(u)
-	u.prefs = newSettingsView(u)
-	u.webhooks = newWebhooksView(u)
-	u.account = newAccountView(u)
 	u.tray = newTray(u)
 	u.content = u.build()
 	w.SetContent(u.content)
@@ -231,10 +229,8 @@ func (u *App) build() fyne.CanvasObject {
 	split := container.NewHSplit(u.search.wrap(u.list.Widget()), u.detail.Object())
 	split.Offset = 0.55
 	jobsTab := container.NewBorder(u.list.Toolbar(), nil, nil, nil, split)
-	// Submit and Settings join the window the first time they are opened:
-	// laying them out measures their bold and monospace text, which loads
-	// whole font sets an app idling in the tray has no use for.
-	lazy := map[string]fyne.CanvasObject{"Submit": u.submit.Object(), "Settings": u.prefs.Object(), "Webhooks": u.webhooks.Object(), "Account": u.account.Object()}
+	// The other tabs are built the first time they are opened (lazyviews.go).
+	lazy := u.lazyTabs()
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Jobs", jobsTab),
 		container.NewTabItem("Submit", container.NewStack()),
@@ -243,16 +239,16 @@ func (u *App) build() fyne.CanvasObject {
 		container.NewTabItem("Account", container.NewStack()),
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
+		if build, ok := lazy[t.Text]; ok {
+			delete(lazy, t.Text)
+			t.Content = build()
+			u.tabs.Refresh()
+		}
 		if t.Text == "Webhooks" {
 			u.webhooks.start() // the log is read once the tab is seen
 		}
 		if t.Text == "Account" {
 			u.account.start()
-		}
-		if obj, ok := lazy[t.Text]; ok {
-			delete(lazy, t.Text)
-			t.Content = obj
-			u.tabs.Refresh()
 		}
 	}
 	u.banner = sandboxBanner()
@@ -287,8 +283,13 @@ func (u *App) SetSandbox(on bool) {
 // main calls it on every change of the relay. Safe from any goroutine.
 func (u *App) SetRelayStatus(state, url string) {
 	u.do(func() {
-		u.prefs.showRelay(state, url)
-		u.webhooks.setRelay(state, url)
+		// A view built later reads the relay's state itself (cfg.RelayStatus).
+		if u.prefs != nil {
+			u.prefs.showRelay(state, url)
+		}
+		if u.webhooks != nil {
+			u.webhooks.setRelay(state, url)
+		}
 	})
 }
 

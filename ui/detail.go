@@ -27,7 +27,8 @@ type DetailView struct {
 	u *App
 
 	Title    *widget.Label
-	Origin   *widget.Label // where the job came from and its preset
+	Origin   *widget.Label   // where the job came from and its preset
+	titleRow *fyne.Container // Title and Origin
 	Fields   *widget.Form
 	Error    *widget.Label
 	Timeline *widget.Label
@@ -75,6 +76,9 @@ func newDetailView(u *App) *DetailView {
 	d := &DetailView{u: u, values: map[string]*widget.Label{}}
 	d.Title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	d.Origin = &widget.Label{Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Italic: true}}
+	// Shown once a job has an origin (load): laid out empty at start, it
+	// parsed the italic font sets for an app that may never show a job.
+	d.Origin.Hide()
 	d.Fields = widget.NewForm()
 	for _, f := range detailFields {
 		v := &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
@@ -103,6 +107,7 @@ func newDetailView(u *App) *DetailView {
 		container.NewTabItem("Details", container.NewVScroll(container.NewVBox(d.Fields, widget.NewLabel("Timeline"), d.Timeline))),
 	)
 	title := container.New(&titleLine{title: d.Title}, d.Title, d.Origin)
+	d.titleRow = title
 	head := container.NewVBox(container.NewVBox(title, d.Links), d.Error, d.Remedy, d.actions, d.Outputs.Object())
 	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, d.tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
@@ -181,6 +186,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	set("Source", sourceText(j.Source))
 	d.Origin.SetText(originText(j))
 	show(d.Origin, d.Origin.Text != "")
+	d.titleRow.Refresh() // lays the origin out: a hidden one is not
 	set("Preset", orDash(j.Preset))
 	set("Reducto job", orDash(j.JobID))
 	webhook := string(j.Webhook)

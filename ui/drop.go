@@ -53,7 +53,7 @@ func (u *App) submitFromPanel(files []string, skipped []intake.Skip) {
 		u.reportSkipped(skipped)
 		return
 	}
-	opts, err := u.submit.options()
+	opts, err := u.submitForm().options()
 	if err != nil {
 		u.submit.stage(files)
 		u.tabs.SelectIndex(1)

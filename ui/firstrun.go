@@ -56,7 +56,9 @@ func (u *App) showFirstRun() {
 					return
 				}
 				u.setStatus("API key saved")
-				u.prefs.reloadSecrets()
+				if u.prefs != nil { // built later, it reads them itself
+					u.prefs.reloadSecrets()
+				}
 			})
 		})
 	})

@@ -83,7 +83,9 @@ func (u *App) followFolders() {
 // setFolderStatuses shows st. Main goroutine.
 func (u *App) setFolderStatuses(st []jobs.FolderStatus) {
 	u.folders = st
-	u.prefs.folders.sync()
+	if u.prefs != nil {
+		u.prefs.folders.sync()
+	}
 	u.tray.update()
 }
 
@@ -163,17 +165,21 @@ func (l *FolderList) Row(path string) *FolderRow {
 }
 
 // listed returns the saved folders followed by this run's.
-func (l *FolderList) listed() []jobs.FolderStatus {
+func (l *FolderList) listed() []jobs.FolderStatus { return l.u.watchedFolders() }
+
+// watchedFolders are the saved watched folders with their last reported
+// status, then this run's session folders. Main goroutine.
+func (u *App) watchedFolders() []jobs.FolderStatus {
 	var out []jobs.FolderStatus
-	for _, f := range l.u.settings.WatchFolders {
-		st, ok := l.u.folderStatus(f.Path)
+	for _, f := range u.settings.WatchFolders {
+		st, ok := u.folderStatus(f.Path)
 		st.Folder, st.Session = f, false
 		if !ok {
 			st.State = ""
 		}
 		out = append(out, st)
 	}
-	for _, st := range l.u.folders {
+	for _, st := range u.folders {
 		if st.Session && !slices.ContainsFunc(out, func(o jobs.FolderStatus) bool { return o.Folder.Path == st.Folder.Path }) {
 			out = append(out, st)
 		}
@@ -362,7 +368,9 @@ func (u *App) updateSettings(what string, change func(*settings.Settings), after
 				return // s is empty then: keep what the UI shows
 			}
 			u.settings = s
-			u.prefs.folders.sync()
+			if u.prefs != nil {
+				u.prefs.folders.sync()
+			}
 			u.tray.update()
 			for _, f := range after {
 				f(s)

@@ -39,6 +39,9 @@ type rig struct {
 	svc    *settings.Service
 	dir    string
 	notify *recordingNotify
+	// lazy keeps the tabs New builds on first use unbuilt; otherwise the
+	// rig builds them at once, so tests can reach their widgets.
+	lazy bool
 }
 
 // recordingNotify stands in for ui/notify, which another package owns: it
@@ -114,6 +117,9 @@ func newRigConfig(t *testing.T, simCfg reductotest.Config, key string, edit func
 	}
 	r.u = New(a, w, cfg)
 	r.onMain(func() { w.Resize(fyne.NewSize(1000, 700)) })
+	if !r.lazy {
+		r.onMain(func() { r.u.submitForm(); r.u.settingsView(); r.u.webhooksView(); r.u.accountView() })
+	}
 	// Cleanups run last-in first-out: the UI stops before the engine and
 	// the store close under it.
 	t.Cleanup(func() {

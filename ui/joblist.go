@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,10 +81,10 @@ func newJobList(u *App) *JobList {
 	l.Filter = widget.NewSelect([]string{"All", "Active", "Completed", "Failed", "Cancelled"}, func(string) { l.Reload(); l.searchContents() })
 	l.Filter.Selected = "All"
 	l.Count = &widget.Label{}
-	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submit.PickFiles(); u.tabs.SelectIndex(1) })
+	add := widget.NewButtonWithIcon("Add files…", theme.ContentAddIcon(), func() { u.submitForm().PickFiles(); u.tabs.SelectIndex(1) })
 	l.Drop = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	l.DropPreset = widget.NewSelect(nil, func(name string) {
-		if sel := u.submit.Preset; name != "" && sel.Selected != name {
+		if sel := u.submitForm().Preset; name != "" && sel.Selected != name {
 			sel.SetSelected(name) // the panel loads it; syncDrop shows it here
 		}
 	})
@@ -110,17 +109,17 @@ func (l *JobList) syncDrop() {
 	if l == nil {
 		return // the Submit panel is built first
 	}
-	f := l.u.submit
-	if l.Drop == nil || f == nil || f.Kind == nil {
+	if l.Drop == nil {
 		return
 	}
+	st := l.u.submitState()
 	with := "with the Submit tab's options"
-	if f.preset != "" {
-		with = "with " + f.preset
+	if st.preset != "" {
+		with = "with " + st.preset
 	}
-	l.Drop.SetText(fmt.Sprintf("Drop documents here: %s %s", f.Kind.Selected, with))
-	l.DropPreset.Options = slices.Clone(f.Preset.Options)
-	l.DropPreset.Selected = f.Preset.Selected
+	l.Drop.SetText(fmt.Sprintf("Drop documents here: %s %s", st.kind, with))
+	l.DropPreset.Options = st.options
+	l.DropPreset.Selected = st.selected
 	l.DropPreset.Refresh()
 }
 

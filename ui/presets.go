@@ -101,8 +101,14 @@ func (u *App) setPresetNames(names []string) {
 		return
 	}
 	u.presetNames = names
-	u.submit.setPresetNames(names)
-	u.prefs.folders.setPresetNames(names)
+	if u.submit != nil { // built later, they read u.presetNames
+		u.submit.setPresetNames(names)
+	} else {
+		u.list.syncDrop() // the picker under the list offers them
+	}
+	if u.prefs != nil {
+		u.prefs.folders.setPresetNames(names)
+	}
 	u.tray.update()
 }
 

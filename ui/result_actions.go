@@ -155,6 +155,9 @@ func (l *titleLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	title.Move(fyne.NewPos(0, 0))
 	title.Resize(fyne.NewSize(tw, size.Height))
 	rest := size.Width - tw
+	if !origin.Visible() {
+		return // none; resizing it would parse its font for nothing
+	}
 	if rest < 80 {
 		origin.Resize(fyne.NewSize(0, 0)) // no room: the Details tab has it
 		return
@@ -165,5 +168,9 @@ func (l *titleLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // MinSize is one line.
 func (l *titleLine) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(objs[0].MinSize().Width, max(objs[0].MinSize().Height, objs[1].MinSize().Height))
+	h := objs[0].MinSize().Height
+	if objs[1].Visible() {
+		h = max(h, objs[1].MinSize().Height)
+	}
+	return fyne.NewSize(objs[0].MinSize().Width, h)
 }

@@ -324,7 +324,9 @@ func (v *SettingsView) save() {
 			v.u.defaults = s.Defaults
 			v.APIKey.SetText("")
 			v.WebhookSecret.SetText("")
-			v.u.submit.fill(s.Defaults)
+			if v.u.submit != nil { // built later, it fills itself with v.u.defaults
+				v.u.submit.fill(s.Defaults)
+			}
 			if restart {
 				v.u.setStatus("Settings saved; restart Reducto Tray to apply the receiver changes")
 			} else {

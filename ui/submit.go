@@ -369,7 +369,11 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 	opts.Preset = "" // the defaults are a snapshot, not the preset
 	f.u.defaults = opts
 	// The file is written in the background; the Settings form follows.
-	f.u.updateSettings("Save defaults", func(cur *settings.Settings) { cur.Defaults = opts }, f.u.prefs.fill)
+	f.u.updateSettings("Save defaults", func(cur *settings.Settings) { cur.Defaults = opts }, func(s settings.Settings) {
+		if f.u.prefs != nil {
+			f.u.prefs.fill(s)
+		}
+	})
 }
 
 // PickFiles opens the file dialog and stages each file picked for the

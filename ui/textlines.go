@@ -129,8 +129,12 @@ func (c *linesContent) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (c *linesContent) MinSize() fyne.Size {
-	cell := cellSize()
 	n := c.view.lines.Len()
+	if n == 0 { // not measured: an empty view (the JSON tab before any job) must not parse the monospace fonts
+		p := theme.InnerPadding()
+		return fyne.NewSize(2*p, 2*p)
+	}
+	cell := cellSize()
 	cols := 0
 	if n > 0 {
 		cols = c.view.lines.maxCols

@@ -122,7 +122,7 @@ func (t *Tray) items() []*fyne.MenuItem {
 		fyne.NewMenuItem("Submit files…", func() {
 			u.ShowWindow()
 			u.tabs.SelectIndex(1)
-			u.submit.PickFiles()
+			u.submitForm().PickFiles()
 		}),
 	}
 	if len(u.presetNames) > 0 {
@@ -303,7 +303,7 @@ func (t *Tray) icon() fyne.Resource {
 func (t *Tray) folderItems() []*fyne.MenuItem {
 	u := t.u
 	var items []*fyne.MenuItem
-	for _, st := range u.prefs.folders.listed() {
+	for _, st := range u.watchedFolders() {
 		path, paused := st.Folder.Path, folderPaused(st)
 		it := fyne.NewMenuItem(fmt.Sprintf("%s — %s", filepath.Base(path), folderStateWord(st)), nil)
 		toggle := fyne.NewMenuItem("Pause watching", func() { u.setFolderPaused(path, true) })

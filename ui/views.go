@@ -5,14 +5,14 @@ package ui
 func (u *App) ShowSubmit(preset string) {
 	u.tabs.SelectIndex(1)
 	if preset != "" {
-		u.submit.Preset.SetSelected(preset)
+		u.submitForm().Preset.SetSelected(preset)
 	}
 }
 
 // ShowFolderSettings selects Settings' "Watched folders". Main goroutine.
 func (u *App) ShowFolderSettings() {
 	u.tabs.SelectIndex(2)
-	u.prefs.ShowFolders()
+	u.settingsView().ShowFolders()
 }
 
 // ShowJob selects the job list and shows job id in the detail. Main

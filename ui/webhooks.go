@@ -304,8 +304,8 @@ func (u *App) ShowWebhooks() {
 // goroutine.
 func (u *App) CheckWebhooks() {
 	u.ShowWebhooks()
-	if u.webhooks.be != nil {
-		u.webhooks.selfTest()
+	if v := u.webhooksView(); v.be != nil {
+		v.selfTest()
 	}
 }
 
@@ -313,5 +313,5 @@ func (u *App) CheckWebhooks() {
 // detail. Main goroutine.
 func (u *App) ShowDelivery(seq int64) {
 	u.ShowWebhooks()
-	u.webhooks.detail.Show(seq)
+	u.webhooksView().detail.Show(seq)
 }

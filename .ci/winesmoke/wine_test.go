@@ -99,6 +99,10 @@ func (tl tool) start(t, owner *testing.T, dir string, env []string, args ...stri
 	cmd.Env = env
 	in := &instance{cmd: cmd, out: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = in.out, in.out
+	// Wine's helper processes can inherit the output pipes and outlive the
+	// killed program: without a delay Wait would wait for them too (seen
+	// as "did not end after SIGKILL" with the process already gone).
+	cmd.WaitDelay = 3 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", tl.exe, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -77,6 +78,15 @@ func (u *App) SetupTray() {
 	}
 	t := u.tray
 	t.desk = desk
+	// systray 1.11.1 exports the item's Title when it starts, then Fyne sets
+	// the title from another goroutine; a set landing between the export and
+	// the moment systray keeps its property handle is lost, leaving the item
+	// untitled for the session (seen in CI). Stored before the start, the
+	// export carries it.
+	// (On macOS the title is drawn beside the icon and set only once it runs.)
+	if runtime.GOOS != "darwin" {
+		systray.SetTitle(u.app.Metadata().Name)
+	}
 	desk.SetSystemTrayMenu(t.menu)
 	desk.SetSystemTrayIcon(t.icon())
 	desk.SetSystemTrayWindow(u.win)

@@ -57,18 +57,9 @@ func (s Status) Rank() int {
 // Valid reports whether s is one of the contract's statuses.
 func (s Status) Valid() bool { return s.Rank() >= 0 }
 
-// Kind is the Reducto operation a job runs.
+// Kind is the Reducto operation a job runs. The kinds are registered in
+// kind_*.go (see KindSpec).
 type Kind string
-
-// The operations Reducto Tray submits.
-const (
-	KindParse   Kind = "parse"
-	KindExtract Kind = "extract"
-	KindSplit   Kind = "split"
-)
-
-// Valid reports whether k is parse, extract or split.
-func (k Kind) Valid() bool { return k == KindParse || k == KindExtract || k == KindSplit }
 
 // WebhookMode says how Reducto tells us a job ended.
 type WebhookMode string

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/reductotray/reducto-tray/jobs/presets"
 )
 
 // The Submit, Settings, Webhooks and Account tabs are built the first time
@@ -78,7 +80,7 @@ func (u *App) submitState() submitPanelState {
 		return submitPanelState{kind: f.Kind.Selected, preset: f.preset,
 			options: slices.Clone(f.Preset.Options), selected: f.Preset.Selected}
 	}
-	st := submitPanelState{kind: string(fromOptions(liftRequest(u.defaults)).Kind), preset: u.defaults.Preset,
+	st := submitPanelState{kind: string(fromOptions(presets.ToForm(u.defaults)).Kind), preset: u.defaults.Preset,
 		options: presetNames(u.presetNames), selected: u.defaults.Preset}
 	switch {
 	case st.preset == "":

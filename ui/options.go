@@ -14,8 +14,8 @@ import (
 // The choices the submit form offers for parse options; empty means
 // Reducto's default.
 var (
-	tableFormats = []string{"", "html", "md", "json", "jsonbbox", "dynamic", "csv"}
-	chunkModes   = []string{"", "variable", "section", "page", "disabled", "block", "page_sections"}
+	tableFormats = append([]string{""}, jobs.TableFormats...)
+	chunkModes   = append([]string{""}, jobs.ChunkModes...)
 )
 
 // formInput is the raw text of the submit form. It is plain data so that the
@@ -50,7 +50,7 @@ type formInput struct {
 func (in formInput) toOptions() (jobs.Options, error) {
 	o := jobs.Options{Kind: in.Kind, Webhook: in.Webhook, Priority: in.Priority}
 	if !o.Kind.Valid() {
-		return o, fmt.Errorf("choose parse, extract or split")
+		return o, fmt.Errorf("choose %s", jobs.KindNames("or"))
 	}
 	if !o.Webhook.Valid() {
 		return o, fmt.Errorf("choose a webhook mode")
@@ -172,13 +172,8 @@ func objectJSON(text string) (json.RawMessage, error) {
 	return buf.Bytes(), nil
 }
 
-// jsonTypes are the type names JSON Schema knows.
-var jsonTypes = map[string]bool{"object": true, "array": true, "string": true, "number": true, "integer": true, "boolean": true, "null": true}
-
-// validateSchema checks that text is a JSON Schema object an extract job can
-// use: valid JSON, an object, and every nested "type" and "properties"
-// well-formed. It catches the mistakes a hand-edited schema has, not every
-// rule of the JSON Schema specification.
+// validateSchema reads the schema box: empty is a missing schema, else
+// jobs.CheckSchema's one rule.
 func validateSchema(text string) (json.RawMessage, error) {
 	raw, err := objectJSON(text)
 	if err != nil {
@@ -187,75 +182,10 @@ func validateSchema(text string) (json.RawMessage, error) {
 	if raw == nil {
 		return nil, errors.New("an extract job needs a schema")
 	}
-	var v map[string]any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %w", err)
-	}
-	if err := checkSchemaNode("schema", v); err != nil {
+	if err := jobs.CheckSchema(raw); err != nil {
 		return nil, err
 	}
-	if _, ok := v["properties"]; !ok {
-		if _, ok := v["type"]; !ok {
-			return nil, errors.New(`needs "type" or "properties" at the top level`)
-		}
-	}
 	return raw, nil
-}
-
-func checkSchemaNode(path string, n map[string]any) error {
-	if t, ok := n["type"]; ok {
-		switch t := t.(type) {
-		case string:
-			if !jsonTypes[t] {
-				return fmt.Errorf("%s: unknown type %q", path, t)
-			}
-		case []any:
-			for _, e := range t {
-				s, ok := e.(string)
-				if !ok || !jsonTypes[s] {
-					return fmt.Errorf("%s: unknown type %v", path, e)
-				}
-			}
-		default:
-			return fmt.Errorf(`%s: "type" must be a string`, path)
-		}
-	}
-	if p, ok := n["properties"]; ok {
-		props, ok := p.(map[string]any)
-		if !ok {
-			return fmt.Errorf(`%s: "properties" must be an object`, path)
-		}
-		for name, sub := range props {
-			s, ok := sub.(map[string]any)
-			if !ok {
-				return fmt.Errorf("%s.%s: must be a schema object", path, name)
-			}
-			if err := checkSchemaNode(path+"."+name, s); err != nil {
-				return err
-			}
-		}
-	}
-	if it, ok := n["items"]; ok {
-		s, ok := it.(map[string]any)
-		if !ok {
-			return fmt.Errorf(`%s: "items" must be a schema object`, path)
-		}
-		if err := checkSchemaNode(path+"[]", s); err != nil {
-			return err
-		}
-	}
-	if r, ok := n["required"]; ok {
-		list, ok := r.([]any)
-		if !ok {
-			return fmt.Errorf(`%s: "required" must be a list of names`, path)
-		}
-		for _, e := range list {
-			if _, ok := e.(string); !ok {
-				return fmt.Errorf(`%s: "required" must be a list of names`, path)
-			}
-		}
-	}
-	return nil
 }
 
 // jsonErrorText points at the line and column of a syntax error, which is

@@ -15,6 +15,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/intake"
+	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
@@ -78,7 +79,11 @@ type splitRow struct {
 func newSubmitForm(u *App) *SubmitForm {
 	f := &SubmitForm{u: u}
 	onChange := func(string) { f.validate() }
-	f.Kind = widget.NewRadioGroup([]string{string(jobs.KindParse), string(jobs.KindExtract), string(jobs.KindSplit)}, onChange)
+	var kinds []string
+	for _, k := range jobs.Kinds() {
+		kinds = append(kinds, string(k.Kind))
+	}
+	f.Kind = widget.NewRadioGroup(kinds, onChange)
 	f.Kind.Horizontal, f.Kind.Required = true, true
 	f.PageStart = &widget.Entry{PlaceHolder: "first", OnChanged: onChange}
 	f.PageEnd = &widget.Entry{PlaceHolder: "last", OnChanged: onChange}
@@ -174,7 +179,7 @@ func (f *SubmitForm) Object() fyne.CanvasObject { return f.obj }
 
 // fill shows saved options in the widgets.
 func (f *SubmitForm) fill(o jobs.Options) {
-	in := fromOptions(liftRequest(o))
+	in := fromOptions(presets.ToForm(o))
 	f.filling = true
 	f.Kind.SetSelected(string(in.Kind))
 	f.PageStart.SetText(in.PageStart)

@@ -1,46 +1,52 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
-// checkRequest checks the raw request fields of o (a preset's "request")
-// and that the job's kind has what it cannot run without, whether the form
-// or the raw fields carry it: an extract a schema, a split its
-// descriptions.
-func checkRequest(o jobs.Options) error {
-	if err := reducto.CheckRawFields(o.Request); err != nil {
-		return err
-	}
-	switch o.Kind {
-	case jobs.KindExtract:
-		if !isJSONObject(o.Extract.Schema) && !isJSONObject(reducto.RawLookup(o.Request, "instructions", "schema")) {
-			return errors.New("extract needs a JSON schema object")
-		}
-	case jobs.KindSplit:
-		if len(o.Split.Descriptions) == 0 && !nonEmptyArray(reducto.RawLookup(o.Request, "split_description")) {
-			return errors.New("split needs at least one split description")
-		}
-	}
-	return nil
-}
+// sender sends the one request that creates a job of one kind at Reducto
+// and returns Reducto's job id. input is the uploaded document's
+// reducto:// id or a chained job's jobid:// input; raw holds the options'
+// raw request fields (a preset's "request"), already checked, to merge
+// over the request the form's options build. Each kind registers its
+// sender from its own file (kind_parse.go, ...).
+type sender func(ctx context.Context, e *Engine, job jobs.Job, input string, raw json.RawMessage) (string, error)
 
-func nonEmptyArray(raw json.RawMessage) bool {
-	var a []json.RawMessage
-	return json.Unmarshal(raw, &a) == nil && len(a) > 0
+// senders are the registered kinds' senders.
+var senders = map[jobs.Kind]sender{}
+
+// registerSender adds kind's sender; each kind's file calls it from init.
+func registerSender(kind jobs.Kind, s sender) {
+	if _, dup := senders[kind]; dup {
+		panic(fmt.Sprintf("engine: sender for %q registered twice", kind))
+	}
+	senders[kind] = s
 }
 
 // rawFields returns the options' raw request fields for the client to
 // merge over the request the form options build, or an error that names
 // them if they cannot be (an older job stored with bad ones).
 func rawFields(o jobs.Options) (json.RawMessage, error) {
-	if err := reducto.CheckRawFields(o.Request); err != nil {
+	spec, ok := o.Kind.Spec()
+	if !ok {
+		return nil, fmt.Errorf("unknown kind %q", o.Kind)
+	}
+	if err := jobs.CheckRawRequest(o.Request, spec.AppFields); err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
 	return o.Request, nil
+}
+
+// parsingFor is the parse options an extract or split carries: none on a
+// jobid:// input, where Reducto ignores them.
+func parsingFor(o jobs.Options) *reducto.ParseOptions {
+	if o.From != "" {
+		return nil
+	}
+	return parsingOf(o.Parse)
 }

@@ -91,11 +91,11 @@ func TestExtractAndSplitTakeWhatTheyNeedFromTheRequest(t *testing.T) {
 func TestRequestFieldsTheAppOwnsAreRefusedBeforeAnythingIsWritten(t *testing.T) {
 	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
 	cases := map[string]jobs.Options{
-		`"input"`:            {Request: json.RawMessage(`{"input":"https://example.com/x.pdf"}`)},
-		`"async"`:            {Request: json.RawMessage(`{"async":{"priority":true}}`)},
+		"request.input":      {Request: json.RawMessage(`{"input":"https://example.com/x.pdf"}`)},
+		"request.async":      {Request: json.RawMessage(`{"async":{"priority":true}}`)},
 		"JSON object":        {Request: json.RawMessage(`[]`)},
 		"JSON schema object": {Kind: jobs.KindExtract, Request: json.RawMessage(`{"instructions":{"schema":"x"}}`)},
-		"split description":  {Kind: jobs.KindSplit, Request: json.RawMessage(`{"split_description":[]}`)},
+		"split_description":  {Kind: jobs.KindSplit, Request: json.RawMessage(`{"split_description":[]}`)},
 	}
 	for want, opts := range cases {
 		_, err := r.engine.Submit(context.Background(), r.files(1), opts)

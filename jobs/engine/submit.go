@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -123,30 +124,13 @@ func (e *Engine) checkOptions(o jobs.Options) (jobs.Options, error) {
 	if o.Webhook == "" {
 		o.Webhook = jobs.WebhookNone
 	}
-	if !o.Kind.Valid() {
-		return o, fmt.Errorf("unknown kind %q (want parse, extract or split)", o.Kind)
-	}
-	if !o.Webhook.Valid() {
-		return o, fmt.Errorf("unknown webhook mode %q (want none, svix or direct)", o.Webhook)
+	if err := o.Validate(); err != nil {
+		return o, err
 	}
 	if o.Webhook == jobs.WebhookDirect && e.DirectWebhookURL() == "" {
 		return o, errors.New("direct webhooks need a public URL (--public-url or settings)")
 	}
-	if len(bytes.TrimSpace(o.Metadata)) > 0 && !isJSONObject(o.Metadata) {
-		return o, errors.New("metadata must be a JSON object")
-	}
-	if err := checkRequest(o); err != nil {
-		return o, err
-	}
-	if o.Parse.PageEnd > 0 && o.Parse.PageStart > o.Parse.PageEnd {
-		return o, fmt.Errorf("page range %d-%d is backwards", o.Parse.PageStart, o.Parse.PageEnd)
-	}
 	return o, nil
-}
-
-func isJSONObject(raw json.RawMessage) bool {
-	var m map[string]json.RawMessage
-	return json.Unmarshal(raw, &m) == nil && m != nil
 }
 
 // startSubmission uploads and submits job in the background. With
@@ -289,15 +273,19 @@ func (e *Engine) send(ctx context.Context, job jobs.Job, fileID string) (string,
 	}
 }
 
-// post sends the one request that creates the job at Reducto; fileID is
+// post sends the one request that creates the job at Reducto; input is
 // the uploaded document's reducto:// id or a chained job's jobid:// input.
-func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string, error) {
-	o := job.Options
-	async, err := e.asyncConfig(job)
-	if err != nil {
-		return "", err
+// The request itself is the kind's (senders, kind_*.go).
+func (e *Engine) post(ctx context.Context, job jobs.Job, input string) (string, error) {
+	// A row written before options carried their kind has it on the job.
+	if job.Options.Kind == "" {
+		job.Options.Kind = cmp.Or(job.Kind, jobs.KindParse)
 	}
-	raw, err := rawFields(o)
+	send, ok := senders[job.Options.Kind]
+	if !ok {
+		return "", fmt.Errorf("no sender for kind %q", job.Options.Kind)
+	}
+	raw, err := rawFields(job.Options)
 	if err != nil {
 		return "", err
 	}
@@ -306,34 +294,7 @@ func (e *Engine) post(ctx context.Context, job jobs.Job, fileID string) (string,
 			return "", err
 		}
 	}
-	parsing := parsingOf(o.Parse)
-	if o.From != "" {
-		parsing = nil // Reducto ignores parsing options on a jobid:// input
-	}
-	switch o.Kind {
-	case jobs.KindExtract:
-		return e.client.ExtractAsync(ctx, reducto.ExtractRequest{
-			Input: fileID, Async: async,
-			Instructions: &reducto.Instructions{Schema: o.Extract.Schema, SystemPrompt: o.Extract.SystemPrompt},
-			Parsing:      parsing, RawFields: raw,
-		})
-	case jobs.KindSplit:
-		descs := make([]reducto.SplitDescription, len(o.Split.Descriptions))
-		for i, d := range o.Split.Descriptions {
-			descs[i] = reducto.SplitDescription{Name: d.Name, Description: d.Description}
-		}
-		return e.client.SplitAsync(ctx, reducto.SplitRequest{
-			Input: fileID, Async: async, SplitDescription: descs, SplitRules: o.Split.Rules,
-			Parsing: parsing, RawFields: raw,
-		})
-	default:
-		p := parsingOf(o.Parse)
-		req := reducto.ParseRequest{Input: fileID, Async: async, RawFields: raw}
-		if p != nil {
-			req.Formatting, req.Retrieval, req.Settings = p.Formatting, p.Retrieval, p.Settings
-		}
-		return e.client.ParseAsync(ctx, req)
-	}
+	return send(ctx, e, job, input, raw)
 }
 
 // asyncConfig builds the V3 async object: the user's metadata with the

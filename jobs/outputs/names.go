@@ -15,26 +15,11 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
-// The suffixes of the contract's output files, after the document's stem.
-const (
-	SuffixParseMD     = ".parse.md"
-	SuffixParseJSON   = ".parse.json"
-	SuffixExtractJSON = ".extract.json"
-	SuffixSplitJSON   = ".split.json"
-)
-
-// suffixes lists, per kind, the files a job of that kind writes, in the
-// order they are written and returned.
+// suffixes lists the files a job of kind writes, in the order they are
+// written and returned: the kind's KindSpec.Outputs.
 func suffixes(kind jobs.Kind) []string {
-	switch kind {
-	case jobs.KindParse:
-		return []string{SuffixParseMD, SuffixParseJSON}
-	case jobs.KindExtract:
-		return []string{SuffixExtractJSON}
-	case jobs.KindSplit:
-		return []string{SuffixSplitJSON}
-	}
-	return nil
+	spec, _ := kind.Spec()
+	return spec.Outputs
 }
 
 // Names returns the contract's output file paths for doc and a job of
@@ -66,9 +51,11 @@ func numbered(doc string, kind jobs.Kind, n int) []string {
 // so that a watched folder never submits the app's own outputs.
 func IsOutput(name string) bool {
 	base := strings.ToLower(filepath.Base(name))
-	for _, s := range []string{SuffixParseMD, SuffixParseJSON, SuffixExtractJSON, SuffixSplitJSON} {
-		if strings.HasSuffix(base, s) && len(base) > len(s) {
-			return true
+	for _, k := range jobs.Kinds() {
+		for _, s := range k.Outputs {
+			if strings.HasSuffix(base, s) && len(base) > len(s) {
+				return true
+			}
 		}
 	}
 	return false

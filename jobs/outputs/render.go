@@ -24,27 +24,45 @@ func render(kind jobs.Kind, result []byte) ([][]byte, error) {
 	if !json.Valid(result) {
 		return nil, fmt.Errorf("the result is not valid JSON (%d bytes)", len(result))
 	}
-	switch kind {
-	case jobs.KindParse:
-		md, err := parseMarkdown(result)
-		if err != nil {
-			return nil, err
-		}
-		full, err := indent(result)
-		if err != nil {
-			return nil, err
-		}
-		return [][]byte{md, full}, nil
-	case jobs.KindExtract, jobs.KindSplit:
-		// The payload only: what was extracted, or the splits with their
-		// section mapping; usage and links stay in the history.
-		p, err := indent(payload(result))
-		if err != nil {
-			return nil, err
-		}
-		return [][]byte{p}, nil
+	r, ok := renderers[kind]
+	if !ok {
+		return nil, fmt.Errorf("no outputs for kind %q", kind)
 	}
-	return nil, fmt.Errorf("no outputs for kind %q", kind)
+	return r(result)
+}
+
+// renderer turns a job's stored result into the content of each of its
+// kind's output files (KindSpec.Outputs), in that order.
+type renderer func(result []byte) ([][]byte, error)
+
+// renderers are the kinds' renderers; each kind registers its own.
+var renderers = map[jobs.Kind]renderer{
+	jobs.KindParse:   renderParse,
+	jobs.KindExtract: renderPayload,
+	jobs.KindSplit:   renderPayload,
+}
+
+// renderParse writes a parse as Markdown and as the whole result.
+func renderParse(result []byte) ([][]byte, error) {
+	md, err := parseMarkdown(result)
+	if err != nil {
+		return nil, err
+	}
+	full, err := indent(result)
+	if err != nil {
+		return nil, err
+	}
+	return [][]byte{md, full}, nil
+}
+
+// renderPayload writes the payload only: what was extracted, or the splits
+// with their section mapping; usage and links stay in the history.
+func renderPayload(result []byte) ([][]byte, error) {
+	p, err := indent(payload(result))
+	if err != nil {
+		return nil, err
+	}
+	return [][]byte{p}, nil
 }
 
 // payload is the response's "result" field, or the whole result when it

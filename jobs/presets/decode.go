@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
 // fields are a preset file's top-level fields, in the contract's order.
@@ -37,7 +36,7 @@ func decode(file string, data []byte) (Preset, error) {
 			line, col := position(data, syn.Offset)
 			return fail("", "not valid JSON at line %d, column %d: %v", line, col, err)
 		}
-		return fail("", "must hold a JSON object, not %s", typeOf(bytes.TrimSpace(data)))
+		return fail("", "must hold a JSON object, not %s", jobs.JSONType(bytes.TrimSpace(data)))
 	}
 	if top == nil {
 		return fail("", "must hold a JSON object, not null")
@@ -54,50 +53,39 @@ func decode(file string, data []byte) (Preset, error) {
 	}
 
 	var p Preset
-	kinds := "parse, extract, split"
+	kinds := jobs.KindNames(",")
 	raw, ok := top["kind"]
 	if !ok {
 		return fail("kind", "missing; it is required: one of %s", kinds)
 	}
-	s, err := str(raw)
+	s, err := jobs.JSONString(raw)
 	if err != nil {
-		return fail("kind", "want a string, one of %s; got %s", kinds, typeOf(raw))
+		return fail("kind", "want a string, one of %s; got %s", kinds, jobs.JSONType(raw))
 	}
 	if p.Kind = jobs.Kind(s); !p.Kind.Valid() {
 		return fail("kind", "%q is not one of %s", s, kinds)
 	}
 
 	if raw, ok := top["request"]; ok {
-		if !reducto.IsObject(raw) {
-			return fail("request", "want a JSON object of Reducto request fields; got %s", typeOf(raw))
+		if !jobs.IsObject(raw) {
+			return fail("request", "want a JSON object of Reducto request fields; got %s", jobs.JSONType(raw))
 		}
 		p.Request = compact(raw)
-		for _, k := range reducto.AppFields {
-			if reducto.RawLookup(p.Request, k) != nil {
-				return fail("request."+k, "set by the app itself; remove it")
-			}
-		}
 	}
-	switch p.Kind {
-	case jobs.KindExtract:
-		schema := reducto.RawLookup(p.Request, "instructions", "schema")
-		if schema == nil {
-			return fail("request.instructions.schema", "missing; an extract preset needs a JSON schema object here")
+	// The kind's own rules, the same the form and the engine apply.
+	if err := (jobs.Options{Kind: p.Kind, Request: p.Request}).Validate(); err != nil {
+		var fe *jobs.FieldError
+		if errors.As(err, &fe) {
+			return fail(fe.Field, "%s", fe.Msg)
 		}
-		if !reducto.IsObject(schema) {
-			return fail("request.instructions.schema", "want a JSON schema object; got %s", typeOf(schema))
-		}
-	case jobs.KindSplit:
-		if field, msg := checkSplit(reducto.RawLookup(p.Request, "split_description")); msg != "" {
-			return fail(field, "%s", msg)
-		}
+		return fail("request", "%v", err)
 	}
 
 	if raw, ok := top["webhook"]; ok {
 		modes := "none, svix, direct"
-		s, err := str(raw)
+		s, err := jobs.JSONString(raw)
 		if err != nil {
-			return fail("webhook", "want a string, one of %s; got %s", modes, typeOf(raw))
+			return fail("webhook", "want a string, one of %s; got %s", modes, jobs.JSONType(raw))
 		}
 		if p.Webhook = jobs.WebhookMode(s); !p.Webhook.Valid() {
 			return fail("webhook", "%q is not one of %s", s, modes)
@@ -107,12 +95,12 @@ func decode(file string, data []byte) (Preset, error) {
 	if raw, ok := top["channels"]; ok {
 		var items []json.RawMessage
 		if json.Unmarshal(raw, &items) != nil || items == nil {
-			return fail("channels", "want an array of Svix channel names; got %s", typeOf(raw))
+			return fail("channels", "want an array of Svix channel names; got %s", jobs.JSONType(raw))
 		}
 		for i, it := range items {
-			s, err := str(it)
+			s, err := jobs.JSONString(it)
 			if err != nil {
-				return fail(fmt.Sprintf("channels[%d]", i), "want a string; got %s", typeOf(it))
+				return fail(fmt.Sprintf("channels[%d]", i), "want a string; got %s", jobs.JSONType(it))
 			}
 			if strings.TrimSpace(s) == "" {
 				return fail(fmt.Sprintf("channels[%d]", i), "empty channel name")
@@ -125,20 +113,20 @@ func decode(file string, data []byte) (Preset, error) {
 	}
 
 	if raw, ok := top["metadata"]; ok {
-		if !reducto.IsObject(raw) {
-			return fail("metadata", "want a JSON object; got %s", typeOf(raw))
+		if !jobs.IsObject(raw) {
+			return fail("metadata", "want a JSON object; got %s", jobs.JSONType(raw))
 		}
 		p.Metadata = compact(raw)
-		if reducto.RawLookup(p.Metadata, refKey) != nil {
+		if jobs.RawLookup(p.Metadata, refKey) != nil {
 			return fail("metadata."+refKey, "the app's own client reference; use another key")
 		}
 	}
 
 	if raw, ok := top["outputs"]; ok {
 		rules := "beside, none"
-		s, err := str(raw)
+		s, err := jobs.JSONString(raw)
 		if err != nil {
-			return fail("outputs", "want a string, one of %s; got %s", rules, typeOf(raw))
+			return fail("outputs", "want a string, one of %s; got %s", rules, jobs.JSONType(raw))
 		}
 		if p.Outputs = jobs.OutputRule(s); p.Outputs != jobs.OutputsBeside && p.Outputs != jobs.OutputsNone {
 			return fail("outputs", "%q is not one of %s", s, rules)
@@ -146,9 +134,9 @@ func decode(file string, data []byte) (Preset, error) {
 	}
 
 	if raw, ok := top["then"]; ok {
-		s, err := str(raw)
+		s, err := jobs.JSONString(raw)
 		if err != nil {
-			return fail("then", "want the name of an extract or split preset; got %s", typeOf(raw))
+			return fail("then", "want the name of an extract or split preset; got %s", jobs.JSONType(raw))
 		}
 		if p.Kind != jobs.KindParse {
 			return fail("then", "only a parse preset can run another preset on its result; this one is %s", p.Kind)
@@ -159,64 +147,6 @@ func decode(file string, data []byte) (Preset, error) {
 		p.Then = s
 	}
 	return p, nil
-}
-
-// checkSplit checks a split preset's request.split_description: a
-// non-empty array of objects with a non-empty name and description. It
-// returns the field and the problem, or "" when it is fine.
-func checkSplit(raw json.RawMessage) (field, msg string) {
-	const f = "request.split_description"
-	if raw == nil {
-		return f, `missing; a split preset needs a non-empty array of {"name", "description"} here`
-	}
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) != nil || items == nil {
-		return f, `want an array of {"name", "description"}; got ` + typeOf(raw)
-	}
-	if len(items) == 0 {
-		return f, `empty; a split preset needs at least one {"name", "description"}`
-	}
-	for i, it := range items {
-		for _, k := range []string{"name", "description"} {
-			v := reducto.RawLookup(it, k)
-			if s, err := str(v); v == nil || err != nil || strings.TrimSpace(s) == "" {
-				return fmt.Sprintf("%s[%d].%s", f, i, k), "want a non-empty string"
-			}
-		}
-	}
-	return "", ""
-}
-
-// str decodes a JSON string; null and every other type are an error.
-func str(raw json.RawMessage) (string, error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 || t[0] != '"' {
-		return "", errors.New("not a string")
-	}
-	var s string
-	err := json.Unmarshal(t, &s)
-	return s, err
-}
-
-// typeOf names a JSON value's type for a message.
-func typeOf(raw json.RawMessage) string {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
-		return "nothing"
-	}
-	switch t[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "true/false"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }
 
 // position turns a syntax error's offset (the bytes read, the offending

@@ -120,7 +120,7 @@ func (s *Store) checkThen(p Preset, known map[string]Preset) error {
 			return fail("preset %q is not valid: %v", p.Then, err)
 		}
 	}
-	if next.Kind != jobs.KindExtract && next.Kind != jobs.KindSplit {
+	if spec, _ := next.Kind.Spec(); !spec.OnParse {
 		return fail("preset %q is a %s preset; \"then\" names an extract or split preset", p.Then, next.Kind)
 	}
 	return nil

@@ -89,7 +89,7 @@ func TestSaveRefusesWhatGetWouldRefuse(t *testing.T) {
 		{presets.Preset{Name: "m", Kind: jobs.KindParse, Metadata: json.RawMessage(`[]`)}, `presets/m.json: field "metadata": want a JSON object; got an array`},
 		{presets.Preset{Name: "o", Kind: jobs.KindParse, Outputs: "desktop"}, `presets/o.json: field "outputs": "desktop" is not one of beside, none`},
 		{presets.Preset{Name: "t", Kind: jobs.KindParse, Then: "missing"}, `presets/t.json: field "then": no preset "missing" (presets/missing.json does not exist)`},
-		{presets.Preset{Name: "x", Kind: jobs.KindExtract}, `presets/x.json: field "request.instructions.schema": missing; an extract preset needs a JSON schema object here`},
+		{presets.Preset{Name: "x", Kind: jobs.KindExtract}, `presets/x.json: field "request.instructions.schema": missing; an extract needs a JSON schema object here`},
 	}
 	for _, c := range cases {
 		err := s.Save(c.p)

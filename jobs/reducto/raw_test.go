@@ -112,23 +112,10 @@ func TestRawFieldsNeverSetWhatTheAppOwns(t *testing.T) {
 		if err == nil {
 			t.Errorf("raw fields %s were accepted", raw)
 		}
-		if err := reducto.CheckRawFields(json.RawMessage(raw)); err == nil {
-			t.Errorf("CheckRawFields(%s) = nil", raw)
-		}
 	}
 	// Without raw fields the body is exactly the typed encoding.
 	b, err := json.Marshal(reducto.ParseRequest{Input: "reducto://a"})
 	if err != nil || string(b) != `{"input":"reducto://a"}` {
 		t.Fatalf("plain body %s, %v", b, err)
-	}
-}
-
-func TestRawLookup(t *testing.T) {
-	raw := json.RawMessage(`{"instructions":{"schema":{"type":"object"}},"x":1}`)
-	if got := string(reducto.RawLookup(raw, "instructions", "schema")); got != `{"type":"object"}` {
-		t.Errorf("RawLookup = %s", got)
-	}
-	if reducto.RawLookup(raw, "x", "y") != nil || reducto.RawLookup(raw, "nope") != nil || reducto.RawLookup(nil, "x") != nil {
-		t.Error("RawLookup found a missing path")
 	}
 }

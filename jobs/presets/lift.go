@@ -1,4 +1,4 @@
-package ui
+package presets
 
 import (
 	"bytes"
@@ -9,15 +9,15 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// liftRequest moves the request fields the submit form has widgets for
+// ToForm moves the request fields the submit form has widgets for
 // (table format, chunking, page range, an extract's schema and prompt, a
 // split's sections and rules) out of o.Request into o's form options, so
 // a preset, whose request says everything it sends, fills the form; what
 // the form cannot show stays in the raw view. Values the form could not
 // represent faithfully stay in the request too. Saving the form as a
-// preset puts them back (presets.FromOptions), and the request merge sends
+// preset puts them back (FromOptions), and the request merge sends
 // the same fields either way.
-func liftRequest(o jobs.Options) jobs.Options {
+func ToForm(o jobs.Options) jobs.Options {
 	if len(bytes.TrimSpace(o.Request)) == 0 {
 		return o
 	}
@@ -29,10 +29,10 @@ func liftRequest(o jobs.Options) jobs.Options {
 	// parsing options ("parsing": {...}) stay in the raw view, since the
 	// form would drop what it does not show.
 	if o.Kind == jobs.KindParse {
-		if v, ok := take(req, []string{"formatting", "table_output_format"}, stringIn(tableFormats[1:])); ok {
+		if v, ok := take(req, []string{"formatting", "table_output_format"}, stringIn(jobs.TableFormats)); ok {
 			o.Parse.TableFormat = v.(string)
 		}
-		if v, ok := take(req, []string{"retrieval", "chunking", "chunk_mode"}, stringIn(chunkModes[1:])); ok {
+		if v, ok := take(req, []string{"retrieval", "chunking", "chunk_mode"}, stringIn(jobs.ChunkModes)); ok {
 			o.Parse.ChunkMode = v.(string)
 		}
 		if v, ok := take(req, []string{"settings", "page_range", "start"}, pageInt); ok {
@@ -128,7 +128,7 @@ func pageInt(raw json.RawMessage) (any, bool) {
 }
 
 func schemaObject(raw json.RawMessage) (any, bool) {
-	if _, err := validateSchema(string(raw)); err != nil {
+	if err := jobs.CheckSchema(raw); err != nil {
 		return nil, false
 	}
 	return json.RawMessage(raw), true

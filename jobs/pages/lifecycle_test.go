@@ -36,7 +36,7 @@ func bombPDF(levels int) []byte {
 	content := "/X Do\n"
 	objs = append(objs, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	objs[2] = fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /X %d 0 R >> >> /Contents %d 0 R >>", top, len(objs))
-	return assemblePDF(objs)
+	return assemblePDF(objs, 1)
 }
 
 // A PDF that would keep PDFium busy for hours gives ErrTimeout soon after

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -62,7 +61,7 @@ func formPDF() []byte {
 		"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Ada Lovelace) /Rect [72 650 372 680] /DA (/Helv 12 Tf 0 g) /AP << /N 5 0 R >> /P 3 0 R /F 4 >>",
 		"<< /Type /XObject /Subtype /Form /BBox [0 0 300 30] /Length 40 >>\nstream\n0.9 0.9 1 rg 0 0 300 30 re f\nendstream",
 	}
-	return assemblePDF(objs)
+	return assemblePDF(objs, 1)
 }
 
 // missingFontPDF draws its text in a TrueType font that is neither
@@ -70,24 +69,6 @@ func formPDF() []byte {
 func missingFontPDF() []byte {
 	pdf := SamplePDF([]SamplePage{layoutPage})
 	return bytes.Replace(pdf, []byte("/Subtype /Type1 /BaseFont /Helvetica"), []byte("/Subtype /TrueType /BaseFont /NoSuchFont,Bold"), 1)
-}
-
-// assemblePDF writes objs as objects 1..n with a correct xref table.
-func assemblePDF(objs []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return b.Bytes()
 }
 
 func TestHostilePDFs(t *testing.T) {

@@ -48,6 +48,7 @@ type PollPolicy struct {
 // Engine submits documents, follows their jobs to the end and emits events.
 // It is safe for concurrent use.
 type Engine struct {
+	id        string // this engine's name in its claims (lease.go)
 	cfg       Config
 	client    *reducto.Client
 	store     *store.Store
@@ -98,6 +99,7 @@ func New(cfg Config) *Engine {
 	cfg.Poll = cfg.Poll.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{
+		id:            newEngineID(),
 		cfg:           cfg,
 		client:        cfg.Client,
 		store:         cfg.Store,
@@ -163,7 +165,14 @@ func (e *Engine) Start(ctx context.Context) error {
 	if len(newest) > 0 {
 		upTo = newest[0].ID
 	}
-	e.wg.Add(2)
+	if err := e.store.JoinEngines(ctx, e.id); err != nil {
+		return fmt.Errorf("start engine: %w", err)
+	}
+	e.wg.Add(3)
+	go func() {
+		defer e.wg.Done()
+		e.beat(e.ctx)
+	}()
 	go func() {
 		defer e.wg.Done()
 		e.poller.run(e.ctx)
@@ -195,8 +204,9 @@ func (e *Engine) resume(upTo int64) {
 		case jobs.StatusQueued:
 			e.startSubmission(job, false)
 		case jobs.StatusUploading:
-			// The submission may have reached Reducto before the app stopped.
-			e.startSubmission(job, true)
+			// The submission may have reached Reducto before the app
+			// stopped, or another engine may be sending it right now.
+			e.resumeUpload(job)
 		default:
 			e.poller.track(job, true)
 		}
@@ -219,6 +229,12 @@ func (e *Engine) resume(upTo int64) {
 func (e *Engine) Close() error {
 	e.cancel()
 	e.wg.Wait()
+	// Gone: the next engine may resume what this one left uploading.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.store.LeaveEngines(ctx, e.id); err != nil {
+		e.log.Warn("leave the engines table", "err", err)
+	}
 	return nil
 }
 
@@ -349,7 +365,7 @@ func (e *Engine) record(id int64, to jobs.Status, p store.Patch) {
 func (e *Engine) claim(ctx context.Context, id int64) (jobs.Job, bool) {
 	e.pubMu.Lock()
 	defer e.pubMu.Unlock()
-	job, ok, err := e.store.Claim(ctx, id, "uploading")
+	job, ok, err := e.store.Claim(ctx, id, e.id, "uploading")
 	if err != nil {
 		if ctx.Err() == nil {
 			e.log.Error("claim job for upload", "job", id, "err", err)

@@ -332,6 +332,18 @@ END;
 -- attempts at a target that is not listening do not (receiver/forward).
 ALTER TABLE forwards ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
 `},
+	{name: "engine leases on uploads", sql: `
+-- The engines running on this database (normally one; two during a
+-- relaunch while the first quits), each with a heartbeat, and which engine
+-- is uploading a job: an engine resumes an 'uploading' job only when its
+-- claimer is gone (no heartbeat for a while), so a live engine's upload is
+-- never looked up and sent a second time.
+CREATE TABLE engines (
+	id   TEXT PRIMARY KEY,
+	beat INTEGER NOT NULL -- unix ms of the last heartbeat
+) STRICT;
+ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

@@ -254,7 +254,9 @@ func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (
 // relaunch while the first is still quitting) exactly one changes the row,
 // so a document is never uploaded twice. ok is false when the job was not
 // queued (claimed elsewhere, cancelled); job is then the row as it stands.
-func (s *Store) Claim(ctx context.Context, id int64, detail string) (job jobs.Job, ok bool, err error) {
+// owner is the claiming engine (JoinEngines): while its heartbeat is fresh,
+// no other engine resumes the upload (TakeOver).
+func (s *Store) Claim(ctx context.Context, id int64, owner, detail string) (job jobs.Job, ok bool, err error) {
 	w, err := s.writer()
 	if err != nil {
 		return jobs.Job{}, false, fmt.Errorf("claim job %d: %w", id, err)
@@ -267,8 +269,8 @@ func (s *Store) Claim(ctx context.Context, id int64, detail string) (job jobs.Jo
 	// The write comes first, so the transaction takes the write lock at
 	// once instead of upgrading a read snapshot another writer outdated.
 	now := nowMS()
-	res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
-		jobs.StatusUploading, unixMS(now), id, jobs.StatusQueued)
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, updated_at = ?, claimed_by = ? WHERE id = ? AND status = ?`,
+		jobs.StatusUploading, unixMS(now), owner, id, jobs.StatusQueued)
 	if err != nil {
 		return jobs.Job{}, false, fmt.Errorf("claim job %d: %w", id, err)
 	}
@@ -279,6 +281,11 @@ func (s *Store) Claim(ctx context.Context, id int64, detail string) (job jobs.Jo
 	if n == 1 {
 		if _, err := tx.StmtContext(ctx, s.insTrans).ExecContext(ctx, id, jobs.StatusQueued, jobs.StatusUploading, unixMS(now), detail); err != nil {
 			return jobs.Job{}, false, fmt.Errorf("claim job %d: record transition: %w", id, err)
+		}
+		// The owner's heartbeat counts from its latest claim: an engine
+		// idle for an hour is alive the moment it claims.
+		if _, err := tx.ExecContext(ctx, `UPDATE engines SET beat = ? WHERE id = ?`, unixMS(now), owner); err != nil {
+			return jobs.Job{}, false, fmt.Errorf("claim job %d: heartbeat: %w", id, err)
 		}
 	}
 	if job, err = getJob(ctx, tx, id); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/receiver"
 	"github.com/reductotray/reducto-tray/receiver/control"
@@ -254,7 +255,7 @@ func TestBadFlagsSayWhatIsAllowed(t *testing.T) {
 
 func TestLogIsPrivateAndRotates(t *testing.T) {
 	home := t.TempDir()
-	path := settings.LogPath(home)
+	path := datadir.LogPath(home)
 	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

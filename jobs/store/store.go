@@ -19,7 +19,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 // errReadOnly is returned by writing methods of a store opened with
@@ -184,7 +184,7 @@ func makePrivate(abs string) {
 		return
 	}
 	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
-		if err := settings.MakePrivate(p); err != nil {
+		if err := datadir.MakePrivate(p); err != nil {
 			slog.Warn("could not make the history private", "err", err)
 		}
 	}

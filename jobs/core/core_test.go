@@ -168,7 +168,7 @@ func TestFiveSimultaneousLaunchesMakeOneInstance(t *testing.T) {
 	for i := range n {
 		go func() {
 			<-start
-			srv, resp, err := Claim(context.Background(), home, []string{filepath.Join(home, "doc", string(rune('a'+i))+".pdf")}, handle)
+			srv, resp, err := ClaimWith(context.Background(), home, control.Request{Open: []string{filepath.Join(home, "doc", string(rune('a'+i))+".pdf")}}, handle)
 			results <- result{srv, resp, err}
 		}()
 	}
@@ -201,7 +201,7 @@ func TestFiveSimultaneousLaunchesMakeOneInstance(t *testing.T) {
 
 func TestLaunchDuringQuitWaitsAndBecomesTheInstance(t *testing.T) {
 	home := t.TempDir()
-	first, _, err := Claim(context.Background(), home, nil, func(context.Context, control.Request) (control.Response, error) {
+	first, _, err := ClaimWith(context.Background(), home, control.Request{Show: true}, func(context.Context, control.Request) (control.Response, error) {
 		return control.Response{}, control.ErrQuitting
 	})
 	if err != nil || first == nil {
@@ -209,7 +209,7 @@ func TestLaunchDuringQuitWaitsAndBecomesTheInstance(t *testing.T) {
 	}
 	got := make(chan error, 1)
 	go func() {
-		srv, resp, err := Claim(context.Background(), home, []string{"x.pdf"}, func(context.Context, control.Request) (control.Response, error) {
+		srv, resp, err := ClaimWith(context.Background(), home, control.Request{Open: []string{"x.pdf"}}, func(context.Context, control.Request) (control.Response, error) {
 			return control.Response{}, nil
 		})
 		switch {

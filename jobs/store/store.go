@@ -171,9 +171,6 @@ func (s Sync) pragma() string {
 	return "NORMAL"
 }
 
-// String names s as SQLite does.
-func (s Sync) String() string { return s.pragma() }
-
 // makePrivate narrows the database, its WAL and its shared-memory index to
 // 0600 where they exist. A failure (a file system without Unix modes) is
 // logged, not fatal: the history still works. On Windows, modes are not

@@ -13,6 +13,8 @@ import (
 // page in memory rather than all of them. Its output is byte for byte what
 // WriteJSON writes for the same jobs in one slice: the array as
 // json.Encoder writes it with two-space indentation and HTML escaping off.
+// It is the one writer of the CLI's JSON arrays: `deliveries --json` uses
+// its compact form (NewCompactJSONArrayWriter).
 type JSONArrayWriter struct {
 	w   *bufio.Writer
 	buf bytes.Buffer

@@ -1,9 +1,6 @@
 package jobs
 
-import (
-	"bytes"
-	"fmt"
-)
+import "fmt"
 
 // The origins of `reducto-tray jobs --json --all` (contract).
 const (
@@ -55,7 +52,7 @@ func jsonAllOfAccount(a AccountJob) jsonAllJob {
 // WriteLocal appends history jobs as elements of `jobs --json --all`.
 func (a *JSONArrayWriter) WriteLocal(js []Job) error {
 	for _, j := range js {
-		if err := a.put(jsonAllOfLocal(j), fmt.Sprintf("job %d", j.ID)); err != nil {
+		if err := a.WriteValue(jsonAllOfLocal(j), fmt.Sprintf("job %d", j.ID)); err != nil {
 			return err
 		}
 	}
@@ -65,29 +62,9 @@ func (a *JSONArrayWriter) WriteLocal(js []Job) error {
 // WriteAccount appends account jobs as elements of `jobs --json --all`.
 func (a *JSONArrayWriter) WriteAccount(as []AccountJob) error {
 	for _, j := range as {
-		if err := a.put(jsonAllOfAccount(j), "account job "+j.JobID); err != nil {
+		if err := a.WriteValue(jsonAllOfAccount(j), "account job "+j.JobID); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// put appends one element, formatted as Write formats them.
-func (a *JSONArrayWriter) put(v any, what string) error {
-	if a.err != nil {
-		return a.err
-	}
-	a.buf.Reset()
-	if err := a.enc.Encode(v); err != nil {
-		a.err = fmt.Errorf("write %s as JSON: %w", what, err)
-		return a.err
-	}
-	sep := ",\n  "
-	if a.n == 0 {
-		sep = "[\n  "
-	}
-	a.n++
-	a.w.WriteString(sep)
-	a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 // page in memory rather than all of them. Its output is byte for byte what
 // WriteJSON writes for the same jobs in one slice: the array as
 // json.Encoder writes it with two-space indentation and HTML escaping off.
+// It is the one writer of the CLI's JSON arrays: `deliveries --json` uses
+// its compact form (NewCompactJSONArrayWriter).
 type JSONArrayWriter struct {
 	w   *bufio.Writer
 	buf bytes.Buffer
@@ -34,30 +36,48 @@ func NewJSONArrayWriter(w io.Writer) *JSONArrayWriter {
 	return a
 }
 
+// NewCompactJSONArrayWriter starts an array whose elements are each
+// written on one line, without indentation, as `reducto-tray deliveries
+// --json` prints its records. Add them with WriteValue.
+func NewCompactJSONArrayWriter(w io.Writer) *JSONArrayWriter {
+	a := NewJSONArrayWriter(w)
+	a.enc.SetIndent("", "")
+	return a
+}
+
 // Write appends js to the array.
 func (a *JSONArrayWriter) Write(js []Job) error {
 	for _, j := range js {
-		if a.err != nil {
-			return a.err
+		if err := a.WriteValue(jsonOf(j), fmt.Sprintf("job %d", j.ID)); err != nil {
+			return err
 		}
-		a.buf.Reset()
-		if err := a.enc.Encode(jsonOf(j)); err != nil {
-			a.err = fmt.Errorf("write job %d as JSON: %w", j.ID, err)
-			return a.err
-		}
-		sep := ",\n  "
-		if a.n == 0 {
-			sep = "[\n  "
-		}
-		a.n++
-		a.w.WriteString(sep)
-		// Encode ends each value with a newline; the separator brings its own.
-		a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
 	}
 	return a.err
 }
 
-// Close ends the array ("[]" when no job was written) and flushes it.
+// WriteValue appends v, any value encoding/json takes, as one element;
+// what names it in an error ("delivery msg_1").
+func (a *JSONArrayWriter) WriteValue(v any, what string) error {
+	if a.err != nil {
+		return a.err
+	}
+	a.buf.Reset()
+	if err := a.enc.Encode(v); err != nil {
+		a.err = fmt.Errorf("write %s as JSON: %w", what, err)
+		return a.err
+	}
+	sep := ",\n  "
+	if a.n == 0 {
+		sep = "[\n  "
+	}
+	a.n++
+	a.w.WriteString(sep)
+	// Encode ends each value with a newline; the separator brings its own.
+	a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
+	return nil
+}
+
+// Close ends the array ("[]" when nothing was written) and flushes it.
 func (a *JSONArrayWriter) Close() error {
 	if a.err != nil {
 		return a.err

@@ -3,7 +3,9 @@ package jobs
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,5 +62,35 @@ func TestJSONArrayWriterEmpty(t *testing.T) {
 	}
 	if buf.String() != "[]\n" {
 		t.Fatalf("empty history printed %q, want \"[]\\n\"", buf.String())
+	}
+}
+
+// TestCompactJSONArrayWriter: any values, one compact element a line,
+// file names and URLs kept readable (no \u0026), and [] for none.
+func TestCompactJSONArrayWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewCompactJSONArrayWriter(&buf)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != "[]\n" {
+		t.Fatalf("no elements: %q, want []", buf.String())
+	}
+	buf.Reset()
+	w = NewCompactJSONArrayWriter(&buf)
+	for _, v := range []any{map[string]any{"url": "http://127.0.0.1/h?a=1&b=<2>", "n": []int{1, 2}}, "two"} {
+		if err := w.WriteValue(v, "value"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "[\n  {\"n\":[1,2],\"url\":\"http://127.0.0.1/h?a=1&b=<2>\"},\n  \"two\"\n]\n"
+	if buf.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	if err := NewCompactJSONArrayWriter(io.Discard).WriteValue(func() {}, "a func"); err == nil || !strings.Contains(err.Error(), "write a func as JSON") {
+		t.Fatalf("unencodable value: %v", err)
 	}
 }

@@ -172,9 +172,6 @@ func (b *batcher) commit(batch []recordRequest) {
 		fresh, err = b.log.RecordDeliveries(ctx, ids)
 	}
 	cancel()
-	if err == nil && len(fresh) != len(ids) {
-		err = fmt.Errorf("record deliveries: got %d answers for %d ids", len(fresh), len(ids))
-	}
 	if err != nil {
 		err = fmt.Errorf("record %d delivery ids: %w", len(ids), err)
 		b.logger.Error("delivery ids not recorded; their senders get 503 and retry", "err", err)
@@ -212,13 +209,11 @@ func perRequest(batch []recordRequest, fresh []bool, first map[string]int) []boo
 
 // recordLogged records the batch's ids and its requests' log records in
 // one transaction, each record settled (accepted or duplicate) by its
-// request's freshness. It returns the records written, Seq set.
+// request's freshness. It returns the records written, Seq set. The
+// store's contract (RecordStore) gives logFor one freshness per id and
+// one seq per record it returned.
 func (b *batcher) recordLogged(ctx context.Context, batch []recordRequest, ids []string, first map[string]int) (fresh []bool, written []jobs.DeliveryRecord, added int64, err error) {
 	logFor := func(fresh []bool) []jobs.DeliveryRecord {
-		written = written[:0]
-		if len(fresh) != len(ids) {
-			return nil // reported below
-		}
 		each := perRequest(batch, fresh, first)
 		for i, r := range batch {
 			if r.rec != nil {
@@ -230,9 +225,6 @@ func (b *batcher) recordLogged(ctx context.Context, batch []recordRequest, ids [
 	fresh, seqs, added, err := b.records.RecordLoggedDeliveries(ctx, ids, logFor)
 	if err != nil {
 		return nil, nil, 0, err
-	}
-	if len(seqs) != len(written) {
-		return nil, nil, 0, fmt.Errorf("record delivery log: got %d rows for %d records", len(seqs), len(written))
 	}
 	for i := range written {
 		written[i].Seq = seqs[i]

@@ -24,8 +24,9 @@ type Sink interface {
 	HandleWebhook(ctx context.Context, d jobs.Delivery) error
 }
 
-// DeliveryLog durably records delivery ids. fresh[i] is false when ids[i]
-// was recorded before (by any earlier call, even in an earlier process).
+// DeliveryLog durably records delivery ids. Without an error, fresh has
+// one entry per id, and fresh[i] is false when ids[i] was recorded before
+// (by any earlier call, even in an earlier process).
 // *store.Store implements it.
 type DeliveryLog interface {
 	RecordDeliveries(ctx context.Context, ids []string) (fresh []bool, err error)

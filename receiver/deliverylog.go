@@ -20,7 +20,9 @@ type RecordStore interface {
 	// RecordLoggedDeliveries records delivery ids (as
 	// DeliveryLog.RecordDeliveries) and, in the same transaction, the
 	// records (and their queued forwards) logFor returns once each id's
-	// freshness is known: the group commit of verified deliveries.
+	// freshness is known: the group commit of verified deliveries. logFor
+	// is called once, with one freshness per id; without an error, fresh
+	// has one per id and seqs one per record logFor returned, in order.
 	RecordLoggedDeliveries(ctx context.Context, ids []string, logFor func(fresh []bool) []jobs.DeliveryRecord) (fresh []bool, seqs []int64, added int64, err error)
 	// DeliveryLogBytes is the size the log counts for now.
 	DeliveryLogBytes(ctx context.Context) (int64, error)

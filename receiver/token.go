@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
@@ -17,7 +18,7 @@ const tokenBytes = 32
 // Errors never contain the token.
 func LoadOrCreateToken(home string) (string, error) {
 	return settings.Token{
-		Path:           settings.DirectTokenPath(home),
+		Path:           datadir.DirectTokenPath(home),
 		What:           "direct token",
 		New:            newToken,
 		Valid:          validToken,

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 func TestLoadOrCreateToken(t *testing.T) {
@@ -22,7 +22,7 @@ func TestLoadOrCreateToken(t *testing.T) {
 	if fi, err := os.Stat(home); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("home mode = %v (%v), want 0700", fi.Mode().Perm(), err)
 	}
-	path := settings.DirectTokenPath(home)
+	path := datadir.DirectTokenPath(home)
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("token file mode = %v (%v), want 0600", fi.Mode().Perm(), err)
 	}
@@ -46,7 +46,7 @@ func TestTokenPermissionsRepaired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := settings.DirectTokenPath(home)
+	path := datadir.DirectTokenPath(home)
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestTokenPermissionsRepaired(t *testing.T) {
 
 func TestTokenCorruptReplaced(t *testing.T) {
 	home := t.TempDir()
-	path := settings.DirectTokenPath(home)
+	path := datadir.DirectTokenPath(home)
 	if err := os.WriteFile(path, []byte("half a tok"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestTokenSymlinkRejected(t *testing.T) {
 	if err := os.WriteFile(target, []byte(strings.Repeat("ab", 32)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(target, settings.DirectTokenPath(home)); err != nil {
+	if err := os.Symlink(target, datadir.DirectTokenPath(home)); err != nil {
 		t.Fatal(err)
 	}
 	if tok, err := LoadOrCreateToken(home); err == nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/clock"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
@@ -90,7 +91,7 @@ func newRigConfig(t *testing.T, simCfg reductotest.Config, key string, edit func
 	sim := reductotest.NewServer(simCfg)
 	t.Cleanup(sim.Close)
 	r := &rig{t: t, sim: sim, home: t.TempDir(), dir: t.TempDir(), notify: &recordingNotify{}}
-	store, err := store.Open(settings.DatabasePath(r.home))
+	store, err := store.Open(datadir.DatabasePath(r.home))
 	if err != nil {
 		t.Fatal(err)
 	}

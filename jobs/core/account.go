@@ -121,9 +121,6 @@ func (a *App) AccountJobs(ctx context.Context, limit int) ([]jobs.AccountJob, er
 // SubscribeAccount returns the account jobs' events.
 func (a *App) SubscribeAccount() *jobs.Subscription { return a.account.Subscribe() }
 
-// CatchUpAccount lists the account's jobs now (the Account view's Refresh).
-func (a *App) CatchUpAccount(ctx context.Context) error { return a.account.CatchUp(ctx) }
-
 // Usage sums pages and credits per local day in [from, to).
 func (a *App) Usage(ctx context.Context, from, to time.Time) (jobs.Usage, error) {
 	return a.store.Usage(ctx, from, to, time.Local)

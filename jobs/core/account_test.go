@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
@@ -17,7 +18,7 @@ import (
 // "account", never in the plain history.
 func TestAnotherClientsJobAppearsOnlyInTheAllListing(t *testing.T) {
 	a, svc := startCore(t, Flags{Sandbox: true}, nil)
-	t.Setenv(settings.HomeEnv, a.home)
+	t.Setenv(datadir.HomeEnv, a.home)
 	if _, err := svc.Update(func(s *settings.Settings) { s.MonitorAccount = true }); err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/presets"
-	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/receiver/control"
 )
 
@@ -24,7 +24,7 @@ func CheckFrom(home, preset string, from []string) error {
 	if preset == "" {
 		return &UsageError{Msg: "reducto-tray: --from needs --preset NAME, an extract or split preset to run on the parse"}
 	}
-	p, err := presets.Open(settings.PresetsDir(home)).Get(preset)
+	p, err := presets.Open(datadir.PresetsDir(home)).Get(preset)
 	if err != nil {
 		return &UsageError{Msg: fmt.Sprintf("reducto-tray: --preset %s: %v", preset, err)}
 	}

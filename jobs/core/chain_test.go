@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/receiver/control"
 )
 
@@ -41,7 +41,7 @@ func chainedInput(t *testing.T, a *App, id int64) string {
 
 func TestFromNeedsAnExtractOrSplitPresetAndAnID(t *testing.T) {
 	home := homeWithPresets(t, map[string]string{"totals": totalsPreset, "scan": `{"kind":"parse"}`})
-	t.Setenv(settings.HomeEnv, home)
+	t.Setenv(datadir.HomeEnv, home)
 	cases := map[string]struct {
 		args []string
 		want string

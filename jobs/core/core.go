@@ -21,6 +21,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/account"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/intake"
 	"github.com/reductotray/reducto-tray/jobs/pages"
@@ -161,7 +162,7 @@ func Start(cfg Config) (a *App, err error) {
 	}
 	a.client = reducto.New(baseURL, apiKey, reducto.WithUserAgent("ReductoTray", Version), reducto.WithLogger(a.log))
 
-	if a.store, err = store.Open(settings.DatabasePath(a.home)); err != nil {
+	if a.store, err = store.Open(datadir.DatabasePath(a.home)); err != nil {
 		return nil, fmt.Errorf("open history: %w", err)
 	}
 	token, terr := receiver.LoadOrCreateToken(a.home)
@@ -255,7 +256,7 @@ func (a *App) startSandbox() (baseURL, apiKey string, err error) {
 	a.mu.Unlock()
 	cfg := reductotest.Config{
 		SvixSecret: secret,
-		StatePath:  settings.SandboxStatePath(a.home),
+		StatePath:  datadir.SandboxStatePath(a.home),
 		Log:        a.log.With("component", "sandbox"),
 	}
 	// The sandbox's parse results carry the uploads' real text and boxes.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/receiver"
 	"github.com/reductotray/reducto-tray/receiver/control"
@@ -167,7 +168,7 @@ func TestFiveSimultaneousLaunchesMakeOneInstance(t *testing.T) {
 	for i := range n {
 		go func() {
 			<-start
-			srv, resp, err := Claim(context.Background(), home, []string{filepath.Join(home, "doc", string(rune('a'+i))+".pdf")}, handle)
+			srv, resp, err := ClaimWith(context.Background(), home, control.Request{Open: []string{filepath.Join(home, "doc", string(rune('a'+i))+".pdf")}}, handle)
 			results <- result{srv, resp, err}
 		}()
 	}
@@ -200,7 +201,7 @@ func TestFiveSimultaneousLaunchesMakeOneInstance(t *testing.T) {
 
 func TestLaunchDuringQuitWaitsAndBecomesTheInstance(t *testing.T) {
 	home := t.TempDir()
-	first, _, err := Claim(context.Background(), home, nil, func(context.Context, control.Request) (control.Response, error) {
+	first, _, err := ClaimWith(context.Background(), home, control.Request{Show: true}, func(context.Context, control.Request) (control.Response, error) {
 		return control.Response{}, control.ErrQuitting
 	})
 	if err != nil || first == nil {
@@ -208,7 +209,7 @@ func TestLaunchDuringQuitWaitsAndBecomesTheInstance(t *testing.T) {
 	}
 	got := make(chan error, 1)
 	go func() {
-		srv, resp, err := Claim(context.Background(), home, []string{"x.pdf"}, func(context.Context, control.Request) (control.Response, error) {
+		srv, resp, err := ClaimWith(context.Background(), home, control.Request{Open: []string{"x.pdf"}}, func(context.Context, control.Request) (control.Response, error) {
 			return control.Response{}, nil
 		})
 		switch {
@@ -254,7 +255,7 @@ func TestBadFlagsSayWhatIsAllowed(t *testing.T) {
 
 func TestLogIsPrivateAndRotates(t *testing.T) {
 	home := t.TempDir()
-	path := settings.LogPath(home)
+	path := datadir.LogPath(home)
 	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,7 @@
 package core
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -84,38 +82,25 @@ func RunDeliveries(args []string, stdout, stderr io.Writer) int {
 }
 
 // printDeliveriesJSON writes every record page by page, each page printed
-// before the next is read.
+// before the next is read, one compact element a line.
 func printDeliveriesJSON(st *store.Store, w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	first := true
+	out := jobs.NewCompactJSONArrayWriter(w)
 	for before := int64(0); ; {
 		page, err := st.ListDeliveryLog(context.Background(), jobs.DeliveryFilter{BeforeSeq: before, Limit: deliveriesPage})
 		if err != nil {
 			return fmt.Errorf("read delivery log: %w", err)
 		}
 		for _, r := range page {
-			b, err := json.Marshal(toDeliveryJSON(r))
-			if err != nil {
-				return fmt.Errorf("delivery %s: %w", r.ID, err)
+			if err := out.WriteValue(toDeliveryJSON(r), "delivery "+r.ID); err != nil {
+				return err
 			}
-			sep := ",\n  "
-			if first {
-				sep, first = "[\n  ", false
-			}
-			bw.WriteString(sep)
-			bw.Write(b)
 		}
 		if len(page) < deliveriesPage {
 			break
 		}
 		before = page[len(page)-1].Seq
 	}
-	if first {
-		bw.WriteString("[]\n")
-	} else {
-		bw.WriteString("\n]\n")
-	}
-	return bw.Flush()
+	return out.Close()
 }
 
 // printDeliveriesTable writes the newest records as aligned columns.

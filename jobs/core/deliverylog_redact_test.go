@@ -12,7 +12,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/store"
 	"github.com/reductotray/reducto-tray/receiver"
 )
@@ -67,7 +67,7 @@ func TestDeliveryLogNeverStoresCredentials(t *testing.T) {
 			}
 		}
 	}
-	path := settings.DatabasePath(a.home)
+	path := datadir.DatabasePath(a.home)
 	for _, f := range []string{path, path + "-wal"} {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {

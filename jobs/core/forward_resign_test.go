@@ -14,7 +14,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/store"
 	"github.com/reductotray/reducto-tray/receiver/forward"
 )
@@ -25,7 +25,7 @@ const rotatedSecret = "whsec_cm90YXRlZC1zZWNyZXQtZm9yLWZvcndhcmRzLTMy"
 
 func openTestStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(settings.DatabasePath(t.TempDir()))
+	st, err := store.Open(datadir.DatabasePath(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

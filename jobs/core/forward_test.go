@@ -16,7 +16,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -135,7 +135,7 @@ func TestForwardReplayRerunAndSelfTest(t *testing.T) {
 // also when the app was restarted in between.
 func TestForwardToDeadTargetSurvivesRestart(t *testing.T) {
 	home := t.TempDir()
-	st, err := store.Open(settings.DatabasePath(home))
+	st, err := store.Open(datadir.DatabasePath(home))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestForwardToDeadTargetSurvivesRestart(t *testing.T) {
 	})}
 	go back.Serve(ln2)
 	defer back.Close()
-	st2, err := store.Open(settings.DatabasePath(home))
+	st2, err := store.Open(datadir.DatabasePath(home))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestForwardToDeadTargetSurvivesRestart(t *testing.T) {
 func TestDeliveriesJSONGolden(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("REDUCTO_TRAY_HOME", home)
-	st, err := store.Open(settings.DatabasePath(home))
+	st, err := store.Open(datadir.DatabasePath(home))
 	if err != nil {
 		t.Fatal(err)
 	}

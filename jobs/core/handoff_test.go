@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/receiver/control"
 )
 
@@ -52,7 +52,7 @@ func TestHandOffSubmitsTheGoodFilesAndRefusesEachBadOne(t *testing.T) {
 		t.Fatalf("the first launch did not become the instance: %v", err)
 	}
 	defer srv.Close()
-	t.Setenv(settings.HomeEnv, home)
+	t.Setenv(datadir.HomeEnv, home)
 
 	dir := t.TempDir()
 	good1, good2 := writePDF(t, dir, "a.pdf"), writePDF(t, dir, "b.pdf")

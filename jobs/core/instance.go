@@ -14,18 +14,14 @@ import (
 // instance that is starting (or quitting) to get there.
 const claimPatience = 60 * time.Second
 
-// Claim makes this process the one instance on the data folder home, or
-// hands files to the instance that is. Exactly one of the results is set:
-// srv when this process now owns the folder (serve requests with handle,
-// Close srv after everything else stopped), resp when the files were
-// handed over. Five launches at the same instant end with one instance and
-// four hand-offs; a launch during a quit waits for the folder to be free.
-func Claim(ctx context.Context, home string, files []string, handle control.Handler) (srv *control.Server, resp *control.Response, err error) {
-	return ClaimWith(ctx, home, control.Request{Open: files, Show: len(files) == 0}, handle)
-}
-
-// ClaimWith is Claim handing over req, e.g. files with the launch's
-// --preset, which the running instance reads from its presets folder.
+// ClaimWith makes this process the one instance on the data folder home,
+// or hands req (files, with the launch's --preset, which the running
+// instance reads from its presets folder) to the instance that is.
+// Exactly one of the results is set: srv when this process now owns the
+// folder (serve requests with handle, Close srv after everything else
+// stopped), resp when the request was handed over. Five launches at the
+// same instant end with one instance and four hand-offs; a launch during a
+// quit waits for the folder to be free.
 func ClaimWith(ctx context.Context, home string, req control.Request, handle control.Handler) (srv *control.Server, resp *control.Response, err error) {
 	ctx, cancel := context.WithTimeout(ctx, claimPatience)
 	defer cancel()

@@ -7,18 +7,18 @@ import (
 	"testing"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 func TestJobsWithoutJSONPrintsATable(t *testing.T) {
 	home := t.TempDir()
-	t.Setenv(settings.HomeEnv, home)
+	t.Setenv(datadir.HomeEnv, home)
 	var out, errOut bytes.Buffer
 	if code := RunJobs(nil, &out, &errOut); code != 0 || !strings.Contains(out.String(), "No jobs yet") {
 		t.Fatalf("empty history: exit %d, %q %q", code, out.String(), errOut.String())
 	}
-	st, err := store.Open(settings.DatabasePath(home))
+	st, err := store.Open(datadir.DatabasePath(home))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 // maxLogBytes is the size at which the log is rotated to its name + ".1"
@@ -26,7 +26,7 @@ type LogFile struct {
 
 // OpenLog opens (creating) the log in home.
 func OpenLog(home string) (*LogFile, error) {
-	l := &LogFile{path: settings.LogPath(home)}
+	l := &LogFile{path: datadir.LogPath(home)}
 	if err := l.open(); err != nil {
 		return nil, err
 	}

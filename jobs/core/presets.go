@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/presets"
-	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // Presets is the presets folder of the data folder, for the UI's preset
@@ -38,7 +38,7 @@ func (a *App) PresetOptions(name string, source jobs.Source, watched bool) (jobs
 // loadRunPreset reads the preset a run was started with (--preset), so an
 // unknown or invalid one stops the start with the file and the field.
 func (a *App) loadRunPreset(name string) error {
-	a.presets = presets.Open(settings.PresetsDir(a.home))
+	a.presets = presets.Open(datadir.PresetsDir(a.home))
 	if name == "" {
 		return nil
 	}
@@ -57,7 +57,7 @@ func CheckPreset(home, name string) error {
 	if name == "" {
 		return nil
 	}
-	if _, err := presets.Open(settings.PresetsDir(home)).Get(name); err != nil {
+	if _, err := presets.Open(datadir.PresetsDir(home)).Get(name); err != nil {
 		return &UsageError{Msg: fmt.Sprintf("reducto-tray: --preset %s: %v", name, err)}
 	}
 	return nil

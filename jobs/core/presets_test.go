@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/receiver"
@@ -28,7 +29,7 @@ const invoicesPreset = `{
 func homeWithPresets(t *testing.T, files map[string]string) string {
 	t.Helper()
 	home := t.TempDir()
-	dir := settings.PresetsDir(home)
+	dir := datadir.PresetsDir(home)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestRunPresetIsUsedForTheRunsFiles(t *testing.T) {
 	if !ok || p.Name != "invoices" || p.Outputs != jobs.OutputsBeside {
 		t.Fatalf("RunPreset = %+v, %v", p, ok)
 	}
-	if a.Presets() == nil || a.Presets().Dir() != settings.PresetsDir(home) {
+	if a.Presets() == nil || a.Presets().Dir() != datadir.PresetsDir(home) {
 		t.Fatalf("Presets() is not the data folder's presets folder")
 	}
 	queued := a.submitCLI([]string{writePDF(t, t.TempDir(), "inv.pdf")})
@@ -129,10 +130,10 @@ func TestUnknownOrInvalidPresetIsExit2WithOneLine(t *testing.T) {
 		"bad":  `{"kind":"parse","outputs":"next-to"}`,
 		"good": `{"kind":"parse"}`,
 	})
-	t.Setenv(settings.HomeEnv, home)
+	t.Setenv(datadir.HomeEnv, home)
 	cases := map[string]string{
 		"bad":     `reducto-tray: --preset bad: presets/bad.json: field "outputs": "next-to" is not one of beside, none` + "\n",
-		"missing": "reducto-tray: --preset missing: presets/missing.json: no such preset (" + settings.PresetsDir(home) + " has: bad, good)\n",
+		"missing": "reducto-tray: --preset missing: presets/missing.json: no such preset (" + datadir.PresetsDir(home) + " has: bad, good)\n",
 	}
 	for name, want := range cases {
 		var stdout, stderr bytes.Buffer
@@ -142,7 +143,7 @@ func TestUnknownOrInvalidPresetIsExit2WithOneLine(t *testing.T) {
 		}
 	}
 	// Nothing started: the folder has no database and no control socket.
-	if _, err := os.Stat(settings.DatabasePath(home)); !os.IsNotExist(err) {
+	if _, err := os.Stat(datadir.DatabasePath(home)); !os.IsNotExist(err) {
 		t.Errorf("a refused launch opened the history: %v", err)
 	}
 }
@@ -219,7 +220,7 @@ func TestPresetOptionsForOtherSources(t *testing.T) {
 func TestAFailedStartStopsWhatItStartedWithoutPanicking(t *testing.T) {
 	home := t.TempDir()
 	// The history cannot be opened: its path is a folder.
-	if err := os.MkdirAll(settings.DatabasePath(home), 0o700); err != nil {
+	if err := os.MkdirAll(datadir.DatabasePath(home), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	a, err := startCoreIn(t, home, Flags{})

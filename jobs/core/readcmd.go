@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -65,12 +65,12 @@ func (c *readCommand) run(args []string, stdout, stderr io.Writer, read func(*st
 		fmt.Fprintf(stderr, "reducto-tray %s: --limit %d must be at least 1\n", c.name, *c.limit)
 		return 2
 	}
-	home, err := settings.Home()
+	home, err := datadir.Home()
 	if err != nil {
 		fmt.Fprintln(stderr, "reducto-tray:", err)
 		return 1
 	}
-	path := settings.DatabasePath(home)
+	path := datadir.DatabasePath(home)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if *c.json {
 			fmt.Fprintln(stdout, "[]")

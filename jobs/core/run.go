@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/intake"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/receiver"
@@ -81,7 +82,7 @@ func Main(args []string, o Options) int {
 // printed. When every file argument was refused, a running instance is
 // only told about them and no new instance starts for nothing.
 func run(f Flags, o Options, refused int) int {
-	home, err := settings.Home()
+	home, err := datadir.Home()
 	if err != nil {
 		fmt.Fprintln(o.Stderr, "reducto-tray:", err)
 		return 1

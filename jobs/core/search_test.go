@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/pages"
-	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // TestSandboxParseIsSearchable: a real PDF parsed in the sandbox (which
@@ -50,7 +50,7 @@ func TestSandboxParseIsSearchable(t *testing.T) {
 	if p := a.IndexProgress(); p.Total != 1 {
 		t.Errorf("IndexProgress %+v, want 1 result", p)
 	}
-	t.Setenv(settings.HomeEnv, a.home)
+	t.Setenv(datadir.HomeEnv, a.home)
 
 	run := func(args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer

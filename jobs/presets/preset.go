@@ -1,5 +1,5 @@
 // Package presets keeps named submission presets: one JSON file each in
-// presets/ of the data folder (settings.PresetsDir), so people can copy and
+// presets/ of the data folder (datadir.PresetsDir), so people can copy and
 // share them. A preset is a kind plus any Reducto request fields with the
 // API's own names, a webhook mode, channels, metadata, an output rule and
 // an optional chained preset. Every problem with a file is an *Error that

@@ -23,7 +23,7 @@ type Store struct {
 	mu  sync.Mutex // serialises Save and Delete, which check other files first
 }
 
-// Open returns the store on dir (settings.PresetsDir of the data folder).
+// Open returns the store on dir (datadir.PresetsDir of the data folder).
 // The folder is made on the first Save; a missing folder holds no presets.
 func Open(dir string) *Store { return &Store{dir: dir} }
 

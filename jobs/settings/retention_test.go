@@ -2,15 +2,16 @@ package settings
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 func TestAccountRetentionDefaultValidatedAndSaved(t *testing.T) {
 	home := t.TempDir()
 	// A file from before the setting keeps the default.
-	if err := os.WriteFile(filepath.Join(home, fileName), []byte(`{"region":"us","listen":"127.0.0.1:7433","notifications":"all","upload_concurrency":4}`), 0o600); err != nil {
+	if err := os.WriteFile(datadir.SettingsPath(home), []byte(`{"region":"us","listen":"127.0.0.1:7433","notifications":"all","upload_concurrency":4}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Load(home)

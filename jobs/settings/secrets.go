@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 // keyringService is the service name secrets are stored under in the OS keyring.
@@ -86,7 +88,7 @@ func (s *Secrets) Set(name, value string) error {
 	return nil
 }
 
-func (s *Secrets) file(name string) string { return SecretPath(s.home, name) }
+func (s *Secrets) file(name string) string { return datadir.SecretPath(s.home, name) }
 
 func withTimeout(f func() (string, error)) (string, error) {
 	type result struct {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
@@ -32,9 +33,6 @@ const (
 
 // DefaultListen is the receiver's default address (contract: --listen).
 const DefaultListen = "127.0.0.1:7433"
-
-// fileName is the settings file inside the data folder.
-const fileName = "settings.json"
 
 // Settings are the saved preferences. Secrets are not here: see Secrets.
 type Settings struct {
@@ -153,7 +151,7 @@ func (s Settings) Validate() error {
 // Fields missing from an older file keep their defaults.
 func Load(home string) (Settings, error) {
 	s := Default()
-	data, err := os.ReadFile(SettingsPath(home))
+	data, err := os.ReadFile(datadir.SettingsPath(home))
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
@@ -161,7 +159,7 @@ func Load(home string) (Settings, error) {
 		return s, fmt.Errorf("read settings: %w", err)
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Default(), fmt.Errorf("settings file %s is corrupt (using defaults): %w", SettingsPath(home), err)
+		return Default(), fmt.Errorf("settings file %s is corrupt (using defaults): %w", datadir.SettingsPath(home), err)
 	}
 	return s, nil
 }
@@ -176,7 +174,7 @@ func Save(home string, s Settings) error {
 	if err != nil {
 		return fmt.Errorf("encode settings: %w", err)
 	}
-	if err := WriteFileAtomic(SettingsPath(home), data); err != nil {
+	if err := WriteFileAtomic(datadir.SettingsPath(home), data); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
@@ -38,7 +39,7 @@ func TestSaveLoadRoundTripAndMode(t *testing.T) {
 	if got.BaseURL() != reducto.BaseURLEU || got.Defaults.Channels[0] != "prod" || got.UploadConcurrency != 8 {
 		t.Fatalf("round trip = %+v", got)
 	}
-	info, err := os.Stat(filepath.Join(home, fileName))
+	info, err := os.Stat(datadir.SettingsPath(home))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestSaveRejectsInvalid(t *testing.T) {
 
 func TestCorruptFileReportsAndFallsBack(t *testing.T) {
 	home := t.TempDir()
-	if err := os.WriteFile(filepath.Join(home, fileName), []byte("{not json"), 0o600); err != nil {
+	if err := os.WriteFile(datadir.SettingsPath(home), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Load(home)

@@ -19,7 +19,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 // errReadOnly is returned by writing methods of a store opened with
@@ -171,9 +171,6 @@ func (s Sync) pragma() string {
 	return "NORMAL"
 }
 
-// String names s as SQLite does.
-func (s Sync) String() string { return s.pragma() }
-
 // makePrivate narrows the database, its WAL and its shared-memory index to
 // 0600 where they exist. A failure (a file system without Unix modes) is
 // logged, not fatal: the history still works. On Windows, modes are not
@@ -184,7 +181,7 @@ func makePrivate(abs string) {
 		return
 	}
 	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
-		if err := settings.MakePrivate(p); err != nil {
+		if err := datadir.MakePrivate(p); err != nil {
 			slog.Warn("could not make the history private", "err", err)
 		}
 	}

@@ -193,3 +193,39 @@ func TestRecordLoggedDeliveriesCommitsIDsAndRecordsTogether(t *testing.T) {
 		t.Errorf("accepted records = %+v; want two, each with its forward", all)
 	}
 }
+
+// TestRecordLoggedDeliveriesAnswerShape pins what the receiver's batcher
+// relies on without checking (receiver.RecordStore): logFor is called once
+// with one freshness per id, and the answer has one freshness per id and
+// one seq per record logFor returned, in order, also when a batch logs
+// fewer records than ids (a request without a record) or none.
+func TestRecordLoggedDeliveriesAnswerShape(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		ids  []string
+		recs int
+	}{{[]string{"msg_1", "msg_2", "msg_3"}, 1}, {[]string{"msg_4", "msg_5"}, 0}, {[]string{"msg_1", "msg_6"}, 2}} {
+		calls := 0
+		logFor := func(fresh []bool) []jobs.DeliveryRecord {
+			calls++
+			if len(fresh) != len(c.ids) {
+				t.Errorf("%v: logFor got %d answers", c.ids, len(fresh))
+			}
+			var out []jobs.DeliveryRecord
+			for i := range c.recs {
+				out = append(out, logRecord(10+i, jobs.VerdictAccepted))
+			}
+			return out
+		}
+		fresh, seqs, _, err := s.RecordLoggedDeliveries(ctx, c.ids, logFor)
+		if err != nil || calls != 1 || len(fresh) != len(c.ids) || len(seqs) != c.recs {
+			t.Fatalf("%v: fresh %v, seqs %v, %d calls, %v; want %d answers, %d seqs, 1 call", c.ids, fresh, seqs, calls, err, len(c.ids), c.recs)
+		}
+		for i := 1; i < len(seqs); i++ {
+			if seqs[i] <= seqs[i-1] {
+				t.Fatalf("%v: seqs %v not in order", c.ids, seqs)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -23,9 +24,12 @@ func TestOriginCreditsAndOutputsRoundTrip(t *testing.T) {
 	if done.Credits == nil || *done.Credits != 2.5 {
 		t.Fatalf("credits after completion = %v", done.Credits)
 	}
-	// Outputs are written after completion, when nothing else may change.
-	outs := []string{"/home/ann/a.parse.md", "/home/ann/a.parse.json"}
-	if _, err := s.SetOutputs(ctx, child.ID, outs); err != nil {
+	// Outputs are written after completion, when nothing else may change;
+	// the engine records them with RecordOutputs.
+	doc := filepath.Join(t.TempDir(), "a.pdf")
+	outs := []string{filepath.Join(filepath.Dir(doc), "a.parse.md"), filepath.Join(filepath.Dir(doc), "a.parse.json")}
+	files := []OutputFile{{Path: outs[0], Doc: doc, Job: child.ID}, {Path: outs[1], Doc: doc, Job: child.ID}}
+	if _, err := s.RecordOutputs(ctx, child.ID, files); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Get(ctx, child.ID)
@@ -35,7 +39,7 @@ func TestOriginCreditsAndOutputsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got.Outputs, outs) || got.Source != jobs.SourceChain || got.ParentID != parent.ID || *got.Credits != 2.5 {
 		t.Fatalf("read back %+v", got)
 	}
-	if _, err := s.SetOutputs(ctx, 999, outs); err == nil {
+	if _, err := s.RecordOutputs(ctx, 999, files); err == nil {
 		t.Fatal("outputs recorded for a job that does not exist")
 	}
 }

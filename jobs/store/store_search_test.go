@@ -44,16 +44,6 @@ func search(t *testing.T, s *Store, q jobs.SearchQuery) []jobs.SearchHit {
 	return hits
 }
 
-func contentJobs(hits []jobs.SearchHit) []int64 {
-	var ids []int64
-	for _, h := range hits {
-		if !h.Name {
-			ids = append(ids, h.Job.ID)
-		}
-	}
-	return ids
-}
-
 func TestSearchFindsPagesFieldsAndBlocks(t *testing.T) {
 	s, _ := newTestStore(t)
 	contract := completedWithResult(t, s, 1, jobs.KindParse)

@@ -9,13 +9,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 func TestSocketIsPrivate(t *testing.T) {
 	home := t.TempDir()
 	listen(t, home, (&recorder{}).handle)
-	fi, err := os.Lstat(settings.ControlSocketPath(home))
+	fi, err := os.Lstat(datadir.ControlSocketPath(home))
 	if err != nil {
 		t.Fatalf("stat socket: %v", err)
 	}
@@ -39,7 +39,7 @@ func TestSocketIsPrivate(t *testing.T) {
 
 func TestStaleSocketIsReplaced(t *testing.T) {
 	home := t.TempDir()
-	sock := settings.ControlSocketPath(home)
+	sock := datadir.ControlSocketPath(home)
 	// What a crashed instance leaves: a socket file nobody listens on.
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
 	if err != nil {
@@ -64,7 +64,7 @@ func TestStaleSocketIsReplaced(t *testing.T) {
 
 func TestNonSocketInTheWayIsNotDeleted(t *testing.T) {
 	home := t.TempDir()
-	sock := settings.ControlSocketPath(home)
+	sock := datadir.ControlSocketPath(home)
 	if err := os.WriteFile(sock, []byte("precious"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 // maxSocketPath is the smallest sun_path limit of the supported systems
@@ -21,7 +21,7 @@ import (
 const maxSocketPath = 103
 
 func listenPlatform(home string) (net.Listener, []byte, func(), error) {
-	sock := settings.ControlSocketPath(home)
+	sock := datadir.ControlSocketPath(home)
 	if len(sock) > maxSocketPath {
 		return nil, nil, nil, fmt.Errorf("control socket path %s is longer than %d bytes; choose a shorter REDUCTO_TRAY_HOME", sock, maxSocketPath)
 	}
@@ -43,13 +43,13 @@ func listenPlatform(home string) (net.Listener, []byte, func(), error) {
 	return ln, nil, cleanup, nil
 }
 
-// lockHome takes the flock of settings.ControlLockPath, which marks the
+// lockHome takes the flock of datadir.ControlLockPath, which marks the
 // folder's owner. flock is released by the kernel when a process dies, so
 // a crash never leaves the folder claimed, and it closes the race of two
 // launches that both find a stale socket and would otherwise each delete
 // the other's.
 func lockHome(home string) (*os.File, error) {
-	path := settings.ControlLockPath(home)
+	path := datadir.ControlLockPath(home)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open control lock: %w", err)
@@ -124,7 +124,7 @@ func removeStale(sock string) error {
 }
 
 func dialPlatform(ctx context.Context, home string) (net.Conn, []byte, error) {
-	sock := settings.ControlSocketPath(home)
+	sock := datadir.ControlSocketPath(home)
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "unix", sock)
 	if err != nil {

@@ -16,10 +16,11 @@ import (
 
 	"golang.org/x/sys/windows"
 
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
-// The lock file (settings.ControlLockPath) is the file whose exclusive lock marks the folder's owner; Windows
+// The lock file (datadir.ControlLockPath) is the file whose exclusive lock marks the folder's owner; Windows
 // releases it when the process dies.
 
 // addrFile is the content of control.addr.
@@ -50,14 +51,14 @@ func listenPlatform(home string) (net.Listener, []byte, func(), error) {
 		return nil, nil, nil, err
 	}
 	cleanup := func() {
-		os.Remove(settings.ControlAddrPath(home))
+		os.Remove(datadir.ControlAddrPath(home))
 		lock.Close()
 	}
 	return ln, token, cleanup, nil
 }
 
 func lockHome(home string) (*os.File, error) {
-	path := settings.ControlLockPath(home)
+	path := datadir.ControlLockPath(home)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open control lock: %w", err)
@@ -81,14 +82,14 @@ func writeAddr(home string, a addrFile) error {
 	if err != nil {
 		return fmt.Errorf("encode control address: %w", err)
 	}
-	if err := settings.WriteFileAtomic(settings.ControlAddrPath(home), b); err != nil {
+	if err := settings.WriteFileAtomic(datadir.ControlAddrPath(home), b); err != nil {
 		return fmt.Errorf("write control address: %w", err)
 	}
 	return nil
 }
 
 func dialPlatform(ctx context.Context, home string) (net.Conn, []byte, error) {
-	b, err := os.ReadFile(settings.ControlAddrPath(home))
+	b, err := os.ReadFile(datadir.ControlAddrPath(home))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("%w on %s", ErrNoInstance, home)
 	}
@@ -97,11 +98,11 @@ func dialPlatform(ctx context.Context, home string) (net.Conn, []byte, error) {
 	}
 	var a addrFile
 	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, nil, fmt.Errorf("%w on %s: unreadable %s: %v", ErrNoInstance, home, filepath.Base(settings.ControlAddrPath(home)), err)
+		return nil, nil, fmt.Errorf("%w on %s: unreadable %s: %v", ErrNoInstance, home, filepath.Base(datadir.ControlAddrPath(home)), err)
 	}
 	token, err := hex.DecodeString(a.Token)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w on %s: bad token in %s", ErrNoInstance, home, filepath.Base(settings.ControlAddrPath(home)))
+		return nil, nil, fmt.Errorf("%w on %s: bad token in %s", ErrNoInstance, home, filepath.Base(datadir.ControlAddrPath(home)))
 	}
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", a.Addr)

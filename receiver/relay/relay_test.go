@@ -21,7 +21,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/reductotray/reducto-tray/jobs/backoff"
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 )
 
 // stateLog keeps every status a client reported through OnState.
@@ -101,7 +101,7 @@ func startClient(t testing.TB, cfg Config) (*Client, *stateLog, context.CancelFu
 
 func readTokenFile(t *testing.T, home string) string {
 	t.Helper()
-	b, err := os.ReadFile(settings.RelayTokenPath(home))
+	b, err := os.ReadFile(datadir.RelayTokenPath(home))
 	if err != nil {
 		t.Fatalf("read token file: %v", err)
 	}
@@ -367,7 +367,7 @@ func TestTokenInUseFailsAndKeepsToken(t *testing.T) {
 	relay := newFakeRelay(t)
 	home := t.TempDir()
 	const tok = "AbCdEfGhIjKlMnOpQrStUvWxYz0"
-	if err := os.WriteFile(settings.RelayTokenPath(home), []byte(tok+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(datadir.RelayTokenPath(home), []byte(tok+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	relay.inUse.Store(true)
@@ -411,7 +411,7 @@ func TestTokenPersistsAcrossClients(t *testing.T) {
 	first := relay.next(t)
 	stop()
 
-	fi, err := os.Stat(settings.RelayTokenPath(home))
+	fi, err := os.Stat(datadir.RelayTokenPath(home))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +435,7 @@ func TestTokenPersistsAcrossClients(t *testing.T) {
 
 func TestCorruptTokenFileIsNotReplaced(t *testing.T) {
 	home := t.TempDir()
-	path := settings.RelayTokenPath(home)
+	path := datadir.RelayTokenPath(home)
 	if err := os.WriteFile(path, []byte("not a token!\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

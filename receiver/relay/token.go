@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
@@ -52,7 +53,7 @@ func validToken(tok string) bool {
 // registered with senders.
 func loadOrCreateToken(home string) (string, error) {
 	return settings.Token{
-		Path:      settings.RelayTokenPath(home),
+		Path:      datadir.RelayTokenPath(home),
 		What:      "relay token",
 		New:       generateToken,
 		Valid:     validToken,

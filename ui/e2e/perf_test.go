@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/ui/internal/fakedesktop"
 )
 
@@ -148,7 +148,7 @@ func prepareHistory(b testing.TB, in *install, db string) {
 	if db == "" {
 		return
 	}
-	if err := copyFile(db, settings.DatabasePath(in.home)); err != nil {
+	if err := copyFile(db, datadir.DatabasePath(in.home)); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -420,7 +420,7 @@ func BenchmarkDesktopJobsJSON(b *testing.B) {
 	bin := appBinary(b)
 	db := finishedFixture(b)
 	home := b.TempDir()
-	if err := copyFile(db, settings.DatabasePath(home)); err != nil {
+	if err := copyFile(db, datadir.DatabasePath(home)); err != nil {
 		b.Fatal(err)
 	}
 	var maxRSS int64

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui/autostart"
 )
@@ -54,7 +55,7 @@ func main() {
 	if err != nil {
 		r.GetErr = err.Error()
 	}
-	if b, err := os.ReadFile(settings.SecretPath(home, name)); err == nil && string(b) == value {
+	if b, err := os.ReadFile(datadir.SecretPath(home, name)); err == nil && string(b) == value {
 		r.File = true
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(r); err != nil {

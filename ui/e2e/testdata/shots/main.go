@@ -24,6 +24,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/datadir"
 	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
@@ -59,7 +60,7 @@ func main() {
 	}); err != nil {
 		log.Fatal(err)
 	}
-	store := presets.Open(settings.PresetsDir(home))
+	store := presets.Open(datadir.PresetsDir(home))
 	for _, p := range []presets.Preset{
 		{Name: "invoices", Kind: jobs.KindExtract, Outputs: jobs.OutputsBeside, Request: json.RawMessage(
 			`{"instructions":{"schema":{"type":"object","properties":{"vendor":{"type":"string"},"total":{"type":"number"},"due":{"type":"string"}}},` +

@@ -1,4 +1,4 @@
-package settings
+package datadir
 
 import (
 	"os"
@@ -51,6 +51,20 @@ func TestHomeCreatesPrivateFolder(t *testing.T) {
 	}
 }
 
+// TestHomeIsAbsolute: a relative REDUCTO_TRAY_HOME names the same folder
+// however the process later changes directory.
+func TestHomeIsAbsolute(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(HomeEnv, "rel")
+	got, err := Home()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(got) || filepath.Base(got) != "rel" {
+		t.Fatalf("Home() = %s, want an absolute path ending in rel", got)
+	}
+}
+
 func TestMakePrivate(t *testing.T) {
 	skipWithoutUnixModes(t)
 	path := filepath.Join(t.TempDir(), "reducto-tray.log")
@@ -71,47 +85,33 @@ func TestMakePrivate(t *testing.T) {
 	}
 }
 
-// TestDataFolderFiles: every file the app keeps is directly in the data
-// folder, no two share a name, and the package's own readers and writers
-// use these paths.
-func TestDataFolderFiles(t *testing.T) {
+// TestDataFolderNames pins every name: a data folder written by an older
+// build must still be found (the history, the tokens a webhook URL or the
+// relay was registered with, the presets people copy by hand), so a name
+// here never changes.
+func TestDataFolderNames(t *testing.T) {
 	home := t.TempDir()
-	paths := map[string]string{
-		"database":       DatabasePath(home),
-		"log":            LogPath(home),
-		"settings":       SettingsPath(home),
-		"api key":        SecretPath(home, SecretAPIKey),
-		"webhook secret": SecretPath(home, SecretWebhook),
-		"control socket": ControlSocketPath(home),
-		"control lock":   ControlLockPath(home),
-		"control addr":   ControlAddrPath(home),
-		"direct token":   DirectTokenPath(home),
-		"relay token":    RelayTokenPath(home),
-		"sandbox state":  SandboxStatePath(home),
-		"presets":        PresetsDir(home),
+	want := map[string]string{
+		DatabasePath(home):              "history.db",
+		LogPath(home):                   "reducto-tray.log",
+		SettingsPath(home):              "settings.json",
+		SecretPath(home, "api_key"):     "api_key",
+		ControlSocketPath(home):         "control.sock",
+		ControlLockPath(home):           "control.lock",
+		ControlAddrPath(home):           "control.addr",
+		DirectTokenPath(home):           "direct_token",
+		RelayTokenPath(home):            "relay_token",
+		SandboxStatePath(home):          "sandbox.json",
+		PresetsDir(home):                "presets",
+		SecretPath(home, "webhook_key"): "webhook_key",
 	}
-	seen := map[string]string{}
-	for what, p := range paths {
-		if filepath.Dir(p) != home {
-			t.Errorf("%s: %s is not directly in the data folder", what, p)
+	if len(want) != 12 {
+		t.Fatalf("%d distinct paths, want 12: two names collide", len(want))
+	}
+	for p, name := range want {
+		if p != filepath.Join(home, name) {
+			t.Errorf("%s, want %s directly in the data folder", p, name)
 		}
-		if other, dup := seen[p]; dup {
-			t.Errorf("%s and %s share %s", what, other, p)
-		}
-		seen[p] = what
-	}
-	if err := Save(home, Default()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(SettingsPath(home)); err != nil {
-		t.Fatalf("Save did not write SettingsPath: %v", err)
-	}
-	sec := NewSecrets(home, false) // the file fallback only
-	if err := sec.Set(SecretAPIKey, "key-for-the-test"); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := os.ReadFile(SecretPath(home, SecretAPIKey)); err != nil || len(b) == 0 {
-		t.Fatalf("the secrets file fallback is not at SecretPath: %q, %v", b, err)
 	}
 }
 

@@ -1,4 +1,10 @@
-package settings
+// Package datadir owns the data folder ($REDUCTO_TRAY_HOME) and the name of
+// every file the app keeps in it, the way syncthing's lib/locations does:
+// a new file is added here, and no other package spells a name of its own.
+// It imports nothing of this module, so the store, the receiver and the
+// settings can all ask it without importing each other; its only I/O is
+// creating the folder and narrowing modes.
+package datadir
 
 import (
 	"errors"
@@ -6,11 +12,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
 
-// HomeEnv names the environment variable that chooses the data folder.
+// HomeEnv names the environment variable that chooses the data folder
+// (contract: REDUCTO_TRAY_HOME).
 const HomeEnv = "REDUCTO_TRAY_HOME"
 
 // Home returns the data folder: $REDUCTO_TRAY_HOME, else "reducto-tray"
@@ -50,9 +55,6 @@ func MakePrivate(path string) error {
 	return nil
 }
 
-// The files the app keeps in the data folder, in one place, so that a new
-// one is added here and no caller spells a name of its own.
-
 // DatabasePath is the SQLite history inside home.
 func DatabasePath(home string) string { return filepath.Join(home, "history.db") }
 
@@ -61,10 +63,10 @@ func DatabasePath(home string) string { return filepath.Join(home, "history.db")
 func LogPath(home string) string { return filepath.Join(home, "reducto-tray.log") }
 
 // SettingsPath is the saved preferences (JSON).
-func SettingsPath(home string) string { return filepath.Join(home, fileName) }
+func SettingsPath(home string) string { return filepath.Join(home, "settings.json") }
 
-// SecretPath is the 0600 file that holds the secret called name (SecretAPIKey,
-// SecretWebhook) where no OS keyring works.
+// SecretPath is the 0600 file that holds the secret called name
+// (settings.SecretAPIKey, settings.SecretWebhook) where no OS keyring works.
 func SecretPath(home, name string) string { return filepath.Join(home, name) }
 
 // ControlSocketPath is the Unix socket a second launch hands its files to.
@@ -89,22 +91,6 @@ func RelayTokenPath(home string) string { return filepath.Join(home, "relay_toke
 // across restarts.
 func SandboxStatePath(home string) string { return filepath.Join(home, "sandbox.json") }
 
-// PresetsDir is the folder of presets, one JSON file each.
+// PresetsDir is the folder of presets, one JSON file each (contract:
+// presets/ of the data folder).
 func PresetsDir(home string) string { return filepath.Join(home, "presets") }
-
-// WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, with mode 0600: a crash or a full disk never leaves
-// a half-written file behind, and a link at path is replaced, never
-// written through (safefs.Replace).
-func WriteFileAtomic(path string, data []byte) error {
-	return safefs.Replace(path, 0o600, data)
-}
-
-// CreateFileExclusive writes data to path with mode 0600 only if path does
-// not exist yet, and no reader ever sees a half-written file: the complete
-// file is moved into place without replacing anything (safefs.WriteNew).
-// When two processes race, one wins and the other gets an error matching
-// fs.ErrExist (and should read the winner's file).
-func CreateFileExclusive(path string, data []byte) error {
-	return safefs.WriteNew(path, 0o600, data)
-}

@@ -1,4 +1,4 @@
-package export
+package result
 
 import (
 	"bytes"
@@ -6,7 +6,16 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
+
+func init() {
+	register(jobs.KindParse, func(raw []byte, r *Result) (err error) {
+		r.Parse, r.Usage, err = readParse(raw)
+		return err
+	})
+}
 
 // Block types Reducto gives parse blocks (the ones the view treats apart).
 const (
@@ -25,15 +34,8 @@ type Doc struct {
 	// Tables indexes the blocks that are tables parsed into grids, in
 	// order (Blocks[Tables[i]].Table != nil).
 	Tables []int
-	Pages  int   // usage.num_pages, else the highest block page
-	Usage  Usage //
-	URL    bool  // the result is a URL not yet resolved: no blocks here
-}
-
-// Usage is what a result says it cost.
-type Usage struct {
-	Pages   int      `json:"num_pages"`
-	Credits *float64 `json:"credits"`
+	Pages  int  // usage.num_pages, else the highest block page
+	URL    bool // the result is a URL not yet resolved: no blocks here
 }
 
 // Block is one block of a parse: a title, a paragraph, a table, a figure...
@@ -76,14 +78,14 @@ type wireChunk struct {
 	Blocks  []wireBlock `json:"blocks"`
 }
 
-// ParseDoc reads a stored parse result: a ParseResponse ({result: {chunks}}),
+// readParse reads a stored parse result: a ParseResponse ({result: {chunks}}),
 // a bare full result ({chunks}), or a bare array of chunks (the URL form).
 // A chunk without blocks becomes one text block. Blocks are put in page
 // order, keeping Reducto's reading order within a page.
-func ParseDoc(raw []byte) (*Doc, error) {
+func readParse(raw []byte) (*Doc, Usage, error) {
 	raw = bytes.TrimSpace(raw)
 	var top struct {
-		Usage  *Usage          `json:"usage"`
+		Usage  Usage           `json:"usage"`
 		Result json.RawMessage `json:"result"`
 		Chunks []wireChunk     `json:"chunks"`
 		Type   string          `json:"type"`
@@ -92,21 +94,18 @@ func ParseDoc(raw []byte) (*Doc, error) {
 	doc := &Doc{}
 	if len(raw) > 0 && raw[0] == '[' {
 		if err := json.Unmarshal(raw, &chunks); err != nil {
-			return nil, fmt.Errorf("read parse result: %w", err)
+			return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
 		}
 	} else {
 		if err := json.Unmarshal(raw, &top); err != nil {
-			return nil, fmt.Errorf("read parse result: %w", err)
-		}
-		if top.Usage != nil {
-			doc.Usage = *top.Usage
+			return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
 		}
 		chunks = top.Chunks
 		if len(top.Result) > 0 && chunks == nil {
 			inner := bytes.TrimSpace(top.Result)
 			if len(inner) > 0 && inner[0] == '[' {
 				if err := json.Unmarshal(inner, &chunks); err != nil {
-					return nil, fmt.Errorf("read parse result: %w", err)
+					return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
 				}
 			} else {
 				var r struct {
@@ -114,7 +113,7 @@ func ParseDoc(raw []byte) (*Doc, error) {
 					Chunks []wireChunk `json:"chunks"`
 				}
 				if err := json.Unmarshal(inner, &r); err != nil {
-					return nil, fmt.Errorf("read parse result: %w", err)
+					return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
 				}
 				chunks = r.Chunks
 				doc.URL = r.Type == "url" && chunks == nil
@@ -169,10 +168,10 @@ func ParseDoc(raw []byte) (*Doc, error) {
 		}
 		doc.Pages = max(doc.Pages, b.Page)
 	}
-	if doc.Usage.Pages > 0 {
-		doc.Pages = doc.Usage.Pages
+	if top.Usage.Pages > 0 {
+		doc.Pages = top.Usage.Pages
 	}
-	return doc, nil
+	return doc, top.Usage, nil
 }
 
 // TableName is the name of the doc's i-th table in exports: "Table 3 (p. 2)".
@@ -182,6 +181,15 @@ func (d *Doc) TableName(i int) string {
 		return fmt.Sprintf("Table %d (p. %d)", i+1, b.Page)
 	}
 	return fmt.Sprintf("Table %d", i+1)
+}
+
+// ParseTables are the doc's tables with their names, in page order.
+func (d *Doc) ParseTables() []NamedTable {
+	out := make([]NamedTable, len(d.Tables))
+	for i, bi := range d.Tables {
+		out[i] = NamedTable{Name: d.TableName(i), Table: *d.Blocks[bi].Table}
+	}
+	return out
 }
 
 // BlockMarkdown is one block as Markdown: headings as headings, tables as

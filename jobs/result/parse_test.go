@@ -1,4 +1,4 @@
-package export
+package result
 
 import (
 	"os"
@@ -16,7 +16,7 @@ func readFixture(t testing.TB, name string) []byte {
 }
 
 func TestParseDocPageOrder(t *testing.T) {
-	d, err := ParseDoc(readFixture(t, "parse.json"))
+	d, usage, err := readParse(readFixture(t, "parse.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,8 +36,8 @@ func TestParseDocPageOrder(t *testing.T) {
 	if len(d.Tables) != 1 || d.Blocks[d.Tables[0]].Table.Rows[2][0] != "North" {
 		t.Fatalf("tables = %v", d.Tables)
 	}
-	if d.Pages != 3 || d.Usage.Credits == nil || *d.Usage.Credits != 4.5 {
-		t.Errorf("pages %d, usage %+v", d.Pages, d.Usage)
+	if d.Pages != 3 || usage.Credits == nil || *usage.Credits != 4.5 {
+		t.Errorf("pages %d, usage %+v", d.Pages, usage)
 	}
 	if d.Blocks[5].ImageURL == "" || !d.Blocks[0].Heading() {
 		t.Error("figure image or title heading lost")
@@ -50,21 +50,21 @@ func TestParseDocPageOrder(t *testing.T) {
 func TestParseDocShapes(t *testing.T) {
 	// A bare array of chunks without blocks (the URL form), and an
 	// unresolved URL result.
-	d, err := ParseDoc([]byte(`[{"content":"one"},{"content":"  "},{"content":"two"}]`))
+	d, _, err := readParse([]byte(`[{"content":"one"},{"content":"  "},{"content":"two"}]`))
 	if err != nil || len(d.Blocks) != 2 || d.Blocks[1].Content != "two" {
 		t.Fatalf("bare chunks: %+v, %v", d, err)
 	}
-	d, err = ParseDoc([]byte(`{"result":{"type":"url","url":"https://x.invalid/r","result_id":"r"}}`))
+	d, _, err = readParse([]byte(`{"result":{"type":"url","url":"https://x.invalid/r","result_id":"r"}}`))
 	if err != nil || !d.URL || len(d.Blocks) != 0 {
 		t.Fatalf("url result: %+v, %v", d, err)
 	}
-	if _, err := ParseDoc([]byte(`{"result":`)); err == nil {
+	if _, _, err := readParse([]byte(`{"result":`)); err == nil {
 		t.Error("broken JSON accepted")
 	}
 }
 
 func TestDocMarkdown(t *testing.T) {
-	d, err := ParseDoc(readFixture(t, "parse.json"))
+	d, _, err := readParse(readFixture(t, "parse.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,19 @@
-package export
+package result
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
+
+func init() {
+	register(jobs.KindExtract, func(raw []byte, r *Result) (err error) {
+		r.Extract, r.Usage, err = readExtract(raw)
+		return err
+	})
+}
 
 // Node is one field of an extract result: a value, an object's fields, a
 // list, or a list of objects that reads best as a table (Rows).
@@ -21,6 +30,7 @@ type Node struct {
 	// Cites are the places in the document the value was read from, when
 	// the extract asked for citations.
 	Cites []Citation
+	list  bool // Children are a list's items, not an object's fields
 }
 
 // Citation is where an extracted value was found.
@@ -47,15 +57,17 @@ func (n *Node) CiteText() string {
 	return "p. " + strings.Join(pages, ", ")
 }
 
-// ExtractTree reads a stored extract result (the response, or its payload)
+// readExtract reads a stored extract result (the response, or its payload)
 // into a tree of fields: a legacy one-element result list is its element,
 // and {value, citations} leaves (citations on) become values with cites.
-func ExtractTree(raw []byte) (*Node, error) {
+func readExtract(raw []byte) (*Node, Usage, error) {
 	v, err := decodeOrdered(raw)
 	if err != nil {
-		return nil, err
+		return nil, Usage{}, fmt.Errorf("read extract result: %w", err)
 	}
+	var usage Usage
 	if o, ok := v.(*object); ok {
+		usage = usageOf(o)
 		if r, ok := o.get("result"); ok {
 			v = r
 		}
@@ -65,7 +77,26 @@ func ExtractTree(raw []byte) (*Node, error) {
 			v = arr[0]
 		}
 	}
-	return buildNode("", "", v), nil
+	return buildNode("", "", v), usage, nil
+}
+
+// usageOf reads a response's "usage" from its decoded object.
+func usageOf(o *object) Usage {
+	var u Usage
+	uo, _ := o.vals["usage"].(*object)
+	if uo == nil {
+		return u
+	}
+	if n, ok := uo.vals["num_pages"].(json.Number); ok {
+		p, _ := n.Int64()
+		u.Pages = int(p)
+	}
+	if n, ok := uo.vals["credits"].(json.Number); ok {
+		if c, err := n.Float64(); err == nil {
+			u.Credits = &c
+		}
+	}
+	return u
 }
 
 func buildNode(key, path string, v any) *Node {
@@ -80,6 +111,7 @@ func buildNode(key, path string, v any) *Node {
 			n.Children = append(n.Children, buildNode(k, join(path, k), t.vals[k]))
 		}
 	case []any:
+		n.list = true
 		for i, e := range t {
 			n.Children = append(n.Children, buildNode(fmt.Sprintf("#%d", i+1), fmt.Sprintf("%s[%d]", path, i), e))
 		}
@@ -251,6 +283,55 @@ func plain(v any) any {
 	return v
 }
 
+// Markdown is the tree as a nested list in the schema's order: an
+// object's fields as "- **name**: value", a list's items as "- value" (or
+// "- item 2" above an item's own fields), the pages a value was read from
+// after it.
+func (n *Node) Markdown() string {
+	var b strings.Builder
+	if n.Scalar {
+		b.WriteString(n.valueMarkdown() + "\n")
+	} else {
+		n.childrenMarkdown(&b, 0)
+	}
+	return b.String()
+}
+
+func (n *Node) childrenMarkdown(b *strings.Builder, depth int) {
+	indent := strings.Repeat("  ", depth)
+	if len(n.Children) == 0 {
+		b.WriteString(indent + "- _(none)_\n")
+		return
+	}
+	for i, c := range n.Children {
+		label := "**" + c.Key + "**"
+		if n.list {
+			label = fmt.Sprintf("item %d", i+1)
+		}
+		switch {
+		case c.Scalar && n.list:
+			fmt.Fprintf(b, "%s- %s\n", indent, c.valueMarkdown())
+		case c.Scalar:
+			fmt.Fprintf(b, "%s- %s: %s\n", indent, label, c.valueMarkdown())
+		default:
+			fmt.Fprintf(b, "%s- %s\n", indent, label)
+			c.childrenMarkdown(b, depth+1)
+		}
+	}
+}
+
+// valueMarkdown is a value's text with the pages it was cited on.
+func (n *Node) valueMarkdown() string {
+	v := n.Value
+	if v == "" {
+		v = "_empty_"
+	}
+	if c := n.CiteText(); c != "" {
+		v += " _(" + c + ")_"
+	}
+	return v
+}
+
 // NamedTable is a table with the name its CSV file and XLSX sheet take.
 type NamedTable struct {
 	Name  string
@@ -289,22 +370,4 @@ func orRoot(p string) string {
 		return "result"
 	}
 	return p
-}
-
-// ExtractJSON is the extract's payload (the response's "result"),
-// indented, fields in Reducto's order: the values people asked for,
-// without the usage around them.
-func ExtractJSON(raw []byte) ([]byte, error) {
-	var top struct {
-		Result json.RawMessage `json:"result"`
-	}
-	if err := json.Unmarshal(raw, &top); err != nil {
-		if _, aerr := decode(raw); aerr != nil {
-			return nil, fmt.Errorf("read extract result: %w", err)
-		}
-	}
-	if len(top.Result) > 0 {
-		raw = top.Result
-	}
-	return Pretty(raw), nil
 }

@@ -1,0 +1,137 @@
+package result
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+func init() {
+	register(jobs.KindSplit, func(raw []byte, r *Result) (err error) {
+		r.Split, r.Usage, err = readSplit(raw)
+		return err
+	})
+}
+
+// Section is one section a split found, with its pages (1-based, sorted).
+type Section struct {
+	Name       string
+	Pages      []int
+	Conf       string // "high", "low" or ""
+	Partitions []Section
+}
+
+// Low reports whether Reducto was unsure of the section.
+func (s Section) Low() bool { return strings.EqualFold(s.Conf, "low") }
+
+// PageRanges is the section's pages as ranges: "1–3, 7".
+func (s Section) PageRanges() string { return s.Ranges("–") }
+
+// Ranges is the section's pages as ranges joined by dash: "1-3, 7" is
+// what a PDF tool takes as a page selection.
+func (s Section) Ranges(dash string) string {
+	pages := s.Pages
+	var parts []string
+	for i := 0; i < len(pages); {
+		j := i
+		for j+1 < len(pages) && pages[j+1] == pages[j]+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, strconv.Itoa(pages[i]))
+		} else {
+			parts = append(parts, strconv.Itoa(pages[i])+dash+strconv.Itoa(pages[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SectionsMarkdown is a split's sections as Markdown: a heading each,
+// its pages and confidence, its partitions listed under it.
+func SectionsMarkdown(secs []Section) string {
+	var b strings.Builder
+	for _, s := range secs {
+		name := s.Name
+		if name == "" {
+			name = "(unnamed)"
+		}
+		fmt.Fprintf(&b, "## %s\n\nPages: %s", name, orNone(s.PageRanges()))
+		if s.Conf != "" {
+			fmt.Fprintf(&b, " (confidence %s)", s.Conf)
+		}
+		b.WriteString("\n\n")
+		for _, p := range s.Partitions {
+			fmt.Fprintf(&b, "- %s: pages %s\n", p.Name, orNone(p.PageRanges()))
+		}
+		if len(s.Partitions) > 0 {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func orNone(pages string) string {
+	if pages == "" {
+		return "none"
+	}
+	return pages
+}
+
+type wireSection struct {
+	Name       string            `json:"name"`
+	Pages      []json.RawMessage `json:"pages"`
+	Conf       string            `json:"conf"`
+	Partitions []wireSection     `json:"partitions"`
+}
+
+// readSplit reads a stored split result ({result: {splits}} or {splits});
+// deep-split pages (evidence objects with a page) count too.
+func readSplit(raw []byte) ([]Section, Usage, error) {
+	var top struct {
+		Usage  Usage         `json:"usage"`
+		Splits []wireSection `json:"splits"`
+		Result *struct {
+			Splits []wireSection `json:"splits"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, Usage{}, fmt.Errorf("read split result: %w", err)
+	}
+	ws := top.Splits
+	if top.Result != nil && ws == nil {
+		ws = top.Result.Splits
+	}
+	return sections(ws), top.Usage, nil
+}
+
+func sections(ws []wireSection) []Section {
+	out := make([]Section, 0, len(ws))
+	for _, w := range ws {
+		s := Section{Name: w.Name, Conf: w.Conf, Partitions: sections(w.Partitions)}
+		seen := map[int]bool{}
+		for _, p := range w.Pages {
+			var n int
+			if err := json.Unmarshal(p, &n); err != nil {
+				var ev struct {
+					Page int `json:"page"`
+				}
+				if json.Unmarshal(p, &ev) != nil || ev.Page == 0 {
+					continue
+				}
+				n = ev.Page
+			}
+			if n > 0 && !seen[n] {
+				seen[n] = true
+				s.Pages = append(s.Pages, n)
+			}
+		}
+		sort.Ints(s.Pages)
+		out = append(out, s)
+	}
+	return out
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/outputs"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // parseResult is a ParseResponse in Reducto's shape whose chunks arrive
@@ -94,8 +95,18 @@ func TestParseWritesMarkdownInPageOrderAndTheFullResult(t *testing.T) {
 	if want := outputs.Names(d, jobs.KindParse); !reflect.DeepEqual(paths, want) {
 		t.Fatalf("wrote %q, want %q", paths, want)
 	}
-	if md, want := read(t, paths[0]), "first page\n\nafter the first\n\nsecond page\n\nthird page\n"; md != want {
+	md := read(t, paths[0])
+	if want := "<!-- page 1 -->\n\n# first page\n\nafter the first\n\n---\n\n<!-- page 2 -->\n\nsecond page\n\n---\n\n<!-- page 3 -->\n\nthird page\n"; md != want {
 		t.Fatalf("markdown = %q, want %q", md, want)
+	}
+	// One source: the file beside the document is what Export Markdown
+	// (and Copy all) give for the same result.
+	r, err := result.Read(jobs.KindParse, []byte(parseResult))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if export := r.Markdown(); md != export {
+		t.Fatalf("the .parse.md differs from the export's Markdown:\n%q\n%q", md, export)
 	}
 	sameJSON(t, []byte(read(t, paths[1])), []byte(parseResult))
 	// Outputs take the document's permissions (owner-writable).
@@ -117,12 +128,12 @@ func TestParseWritesMarkdownInPageOrderAndTheFullResult(t *testing.T) {
 func TestParseMarkdownFromAResolvedURLResultAndABareFullResult(t *testing.T) {
 	// The engine may store the downloaded FullResult itself, or chunks
 	// that were an array at the URL wrapped as a FullResult.
-	bare := `{"type":"full","chunks":[{"content":"B","blocks":[{"bbox":{"page":2}}]},{"content":"A","blocks":[{"bbox":{"page":1}}]}]}`
+	bare := `{"type":"full","chunks":[{"content":"B","blocks":[{"type":"Text","content":"B","bbox":{"page":2}}]},{"content":"A","blocks":[{"type":"Text","content":"A","bbox":{"page":1}}]}]}`
 	paths, err := outputs.NewWriter(nil).Write(jobs.Job{File: doc(t, "scan.png"), Kind: jobs.KindParse}, []byte(bare))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if md := read(t, paths[0]); md != "A\n\nB\n" {
+	if md := read(t, paths[0]); md != "<!-- page 1 -->\n\nA\n\n---\n\n<!-- page 2 -->\n\nB\n" {
 		t.Fatalf("markdown = %q", md)
 	}
 	unresolved := `{"job_id":"j","result":{"type":"url","url":"https://example.invalid/r","result_id":"r"}}`
@@ -206,7 +217,7 @@ func TestOwnFileIsReplaced(t *testing.T) {
 	if !reflect.DeepEqual(paths, names) {
 		t.Fatalf("wrote %q, want the app's own names %q replaced", paths, names)
 	}
-	if md := read(t, names[0]); !strings.HasPrefix(md, "first page") {
+	if md := read(t, names[0]); !strings.Contains(md, "# first page") {
 		t.Fatalf("markdown not replaced: %q", md)
 	}
 }
@@ -290,4 +301,27 @@ func TestUnwritableFolderIsAClearError(t *testing.T) {
 		t.Fatalf("paths %q, err %v: want none, and an error naming the document", paths, err)
 	}
 	t.Log(err)
+}
+
+// The .parse.md is the blocks read for people, as the export writes them:
+// headings as headings and a table's HTML as a pipe table, not the chunks'
+// raw content (the fixture's chunks hold only "...").
+func TestParseMarkdownHasHeadingsAndPipeTables(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "result", "testdata", "parse.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := outputs.NewWriter(nil).Write(jobs.Job{File: doc(t, "report.pdf"), Kind: jobs.KindParse}, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := read(t, paths[0])
+	for _, want := range []string{"# Annual report\n", "| Region | Q1 |  | Total |\n| --- | --- | --- | --- |", "## Figures"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "<table") || strings.Contains(md, "...") {
+		t.Errorf("markdown holds raw chunk content:\n%s", md)
+	}
 }

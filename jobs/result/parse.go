@@ -217,18 +217,22 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Markdown is the whole parse as Markdown, pages in order with a rule and
 // a page mark between them.
 func (d *Doc) Markdown() string {
-	var b strings.Builder
+	var parts []string
 	page := -1
-	for i, bl := range d.Blocks {
+	for _, bl := range d.Blocks {
 		if bl.Page != page && bl.Page > 0 {
-			if i > 0 {
-				b.WriteString("\n---\n\n")
+			if len(parts) > 0 {
+				parts = append(parts, "---")
 			}
-			fmt.Fprintf(&b, "<!-- page %d -->\n\n", bl.Page)
+			parts = append(parts, fmt.Sprintf("<!-- page %d -->", bl.Page))
 			page = bl.Page
 		}
-		b.WriteString(BlockMarkdown(bl))
-		b.WriteString("\n\n")
+		if md := BlockMarkdown(bl); md != "" {
+			parts = append(parts, md)
+		}
 	}
-	return b.String()
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "\n\n") + "\n"
 }

@@ -77,4 +77,9 @@ func TestDocMarkdown(t *testing.T) {
 	if strings.Index(md, "page 2") > strings.Index(md, "page 3") {
 		t.Error("pages out of order")
 	}
+	// Blocks and page marks are paragraphs: one blank line between them,
+	// none at the end (it is what the .parse.md beside a document holds).
+	if strings.Contains(md, "\n\n\n") || strings.HasSuffix(md, "\n\n") {
+		t.Errorf("blank runs in the markdown: %q", md)
+	}
 }

@@ -8,12 +8,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-func init() {
-	register(jobs.KindExtract, func(raw []byte, r *Result) (err error) {
-		r.Extract, r.Usage, err = readExtract(raw)
-		return err
-	})
-}
+func init() { register(jobs.KindExtract, readExtract) }
 
 // Node is one field of an extract result: a value, an object's fields, a
 // list, or a list of objects that reads best as a table (Rows).
@@ -60,16 +55,15 @@ func (n *Node) CiteText() string {
 // readExtract reads a stored extract result (the response, or its payload)
 // into a tree of fields: a legacy one-element result list is its element,
 // and {value, citations} leaves (citations on) become values with cites.
-func readExtract(raw []byte) (*Node, Usage, error) {
+func readExtract(raw []byte, r *Result) error {
 	v, err := decodeOrdered(raw)
 	if err != nil {
-		return nil, Usage{}, fmt.Errorf("read extract result: %w", err)
+		return fmt.Errorf("read extract result: %w", err)
 	}
-	var usage Usage
 	if o, ok := v.(*object); ok {
-		usage = usageOf(o)
-		if r, ok := o.get("result"); ok {
-			v = r
+		r.Usage = usageOf(o)
+		if p, ok := o.get("result"); ok {
+			v = p
 		}
 	}
 	if arr, ok := v.([]any); ok && len(arr) == 1 {
@@ -77,7 +71,8 @@ func readExtract(raw []byte) (*Node, Usage, error) {
 			v = arr[0]
 		}
 	}
-	return buildNode("", "", v), usage, nil
+	r.Extract = buildNode("", "", v)
+	return nil
 }
 
 // usageOf reads a response's "usage" from its decoded object.

@@ -7,7 +7,7 @@ import (
 )
 
 func TestExtractTreeOrderAndCitations(t *testing.T) {
-	root, _, err := readExtract(readFixture(t, "extract.json"))
+	root, _, err := extractTree(readFixture(t, "extract.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestExtractTreeOrderAndCitations(t *testing.T) {
 }
 
 func TestExtractTables(t *testing.T) {
-	root, _, err := readExtract(readFixture(t, "extract.json"))
+	root, _, err := extractTree(readFixture(t, "extract.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestExtractTables(t *testing.T) {
 }
 
 func TestExtractLegacyListAndJSON(t *testing.T) {
-	root, _, err := readExtract([]byte(`{"result":[{"b":1,"a":2}],"citations":null}`))
+	root, _, err := extractTree([]byte(`{"result":[{"b":1,"a":2}],"citations":null}`))
 	if err != nil || len(root.Children) != 2 || root.Children[0].Key != "b" {
 		t.Fatalf("legacy one-element result: %+v %v", root, err)
 	}

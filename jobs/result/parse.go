@@ -10,12 +10,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-func init() {
-	register(jobs.KindParse, func(raw []byte, r *Result) (err error) {
-		r.Parse, r.Usage, err = readParse(raw)
-		return err
-	})
-}
+func init() { register(jobs.KindParse, readParse) }
 
 // Block types Reducto gives parse blocks (the ones the view treats apart).
 const (
@@ -36,6 +31,10 @@ type Doc struct {
 	Tables []int
 	Pages  int  // usage.num_pages, else the highest block page
 	URL    bool // the result is a URL not yet resolved: no blocks here
+	// PDFURL is Reducto's pdf_url: a PDF rendition of an office file
+	// (the page view shows it when the original cannot be drawn); "" if
+	// none.
+	PDFURL string
 }
 
 // Block is one block of a parse: a title, a paragraph, a table, a figure...
@@ -82,10 +81,11 @@ type wireChunk struct {
 // a bare full result ({chunks}), or a bare array of chunks (the URL form).
 // A chunk without blocks becomes one text block. Blocks are put in page
 // order, keeping Reducto's reading order within a page.
-func readParse(raw []byte) (*Doc, Usage, error) {
+func readParse(raw []byte, r *Result) error {
 	raw = bytes.TrimSpace(raw)
 	var top struct {
 		Usage  Usage           `json:"usage"`
+		PDFURL *string         `json:"pdf_url"`
 		Result json.RawMessage `json:"result"`
 		Chunks []wireChunk     `json:"chunks"`
 		Type   string          `json:"type"`
@@ -94,29 +94,32 @@ func readParse(raw []byte) (*Doc, Usage, error) {
 	doc := &Doc{}
 	if len(raw) > 0 && raw[0] == '[' {
 		if err := json.Unmarshal(raw, &chunks); err != nil {
-			return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
+			return fmt.Errorf("read parse result: %w", err)
 		}
 	} else {
 		if err := json.Unmarshal(raw, &top); err != nil {
-			return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
+			return fmt.Errorf("read parse result: %w", err)
 		}
 		chunks = top.Chunks
+		if top.PDFURL != nil {
+			doc.PDFURL = *top.PDFURL
+		}
 		if len(top.Result) > 0 && chunks == nil {
 			inner := bytes.TrimSpace(top.Result)
 			if len(inner) > 0 && inner[0] == '[' {
 				if err := json.Unmarshal(inner, &chunks); err != nil {
-					return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
+					return fmt.Errorf("read parse result: %w", err)
 				}
 			} else {
-				var r struct {
+				var full struct {
 					Type   string      `json:"type"`
 					Chunks []wireChunk `json:"chunks"`
 				}
-				if err := json.Unmarshal(inner, &r); err != nil {
-					return nil, Usage{}, fmt.Errorf("read parse result: %w", err)
+				if err := json.Unmarshal(inner, &full); err != nil {
+					return fmt.Errorf("read parse result: %w", err)
 				}
-				chunks = r.Chunks
-				doc.URL = r.Type == "url" && chunks == nil
+				chunks = full.Chunks
+				doc.URL = full.Type == "url" && chunks == nil
 			}
 		}
 	}
@@ -171,7 +174,8 @@ func readParse(raw []byte) (*Doc, Usage, error) {
 	if top.Usage.Pages > 0 {
 		doc.Pages = top.Usage.Pages
 	}
-	return doc, top.Usage, nil
+	r.Parse, r.Usage = doc, top.Usage
+	return nil
 }
 
 // TableName is the name of the doc's i-th table in exports: "Table 3 (p. 2)".

@@ -16,7 +16,7 @@ func readFixture(t testing.TB, name string) []byte {
 }
 
 func TestParseDocPageOrder(t *testing.T) {
-	d, usage, err := readParse(readFixture(t, "parse.json"))
+	d, usage, err := parseDoc(readFixture(t, "parse.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,21 +50,21 @@ func TestParseDocPageOrder(t *testing.T) {
 func TestParseDocShapes(t *testing.T) {
 	// A bare array of chunks without blocks (the URL form), and an
 	// unresolved URL result.
-	d, _, err := readParse([]byte(`[{"content":"one"},{"content":"  "},{"content":"two"}]`))
+	d, _, err := parseDoc([]byte(`[{"content":"one"},{"content":"  "},{"content":"two"}]`))
 	if err != nil || len(d.Blocks) != 2 || d.Blocks[1].Content != "two" {
 		t.Fatalf("bare chunks: %+v, %v", d, err)
 	}
-	d, _, err = readParse([]byte(`{"result":{"type":"url","url":"https://x.invalid/r","result_id":"r"}}`))
+	d, _, err = parseDoc([]byte(`{"result":{"type":"url","url":"https://x.invalid/r","result_id":"r"}}`))
 	if err != nil || !d.URL || len(d.Blocks) != 0 {
 		t.Fatalf("url result: %+v, %v", d, err)
 	}
-	if _, _, err := readParse([]byte(`{"result":`)); err == nil {
+	if _, _, err := parseDoc([]byte(`{"result":`)); err == nil {
 		t.Error("broken JSON accepted")
 	}
 }
 
 func TestDocMarkdown(t *testing.T) {
-	d, _, err := readParse(readFixture(t, "parse.json"))
+	d, _, err := parseDoc(readFixture(t, "parse.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,10 @@ func TestReadFillsTheKindsFieldAndUsage(t *testing.T) {
 		raw  string
 		set  func(*Result) bool
 	}{
-		{jobs.KindParse, `{"usage":{"num_pages":3,"credits":1.5},"result":{"type":"full","chunks":[{"content":"x"}]}}`,
-			func(r *Result) bool { return r.Parse != nil && r.Parse.Pages == 3 && r.Extract == nil }},
+		{jobs.KindParse, `{"usage":{"num_pages":3,"credits":1.5},"pdf_url":"https://x.invalid/p.pdf","result":{"type":"full","chunks":[{"content":"x"}]}}`,
+			func(r *Result) bool {
+				return r.Parse != nil && r.Parse.Pages == 3 && r.Parse.PDFURL == "https://x.invalid/p.pdf" && r.Extract == nil
+			}},
 		{jobs.KindExtract, `{"usage":{"num_pages":3,"num_fields":1,"credits":1.5},"result":{"a":1}}`,
 			func(r *Result) bool { return r.Extract != nil && r.Parse == nil && r.Split == nil }},
 		{jobs.KindSplit, `{"usage":{"num_pages":3,"credits":1.5},"result":{"splits":[]}}`,
@@ -79,4 +81,30 @@ func TestResultMarkdown(t *testing.T) {
 	if got := r.Markdown(); got != "```json\n{\n  \"odd\": true\n}\n```\n" {
 		t.Errorf("fallback = %q", got)
 	}
+}
+
+// parseDoc, extractTree and splitSections read raw through Read, as the
+// app does.
+func parseDoc(raw []byte) (*Doc, Usage, error) {
+	r, err := Read(jobs.KindParse, raw)
+	if err != nil {
+		return nil, Usage{}, err
+	}
+	return r.Parse, r.Usage, nil
+}
+
+func extractTree(raw []byte) (*Node, Usage, error) {
+	r, err := Read(jobs.KindExtract, raw)
+	if err != nil {
+		return nil, Usage{}, err
+	}
+	return r.Extract, r.Usage, nil
+}
+
+func splitSections(raw []byte) ([]Section, Usage, error) {
+	r, err := Read(jobs.KindSplit, raw)
+	if err != nil {
+		return nil, Usage{}, err
+	}
+	return r.Split, r.Usage, nil
 }

@@ -10,12 +10,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
-func init() {
-	register(jobs.KindSplit, func(raw []byte, r *Result) (err error) {
-		r.Split, r.Usage, err = readSplit(raw)
-		return err
-	})
-}
+func init() { register(jobs.KindSplit, readSplit) }
 
 // Section is one section a split found, with its pages (1-based, sorted).
 type Section struct {
@@ -91,7 +86,7 @@ type wireSection struct {
 
 // readSplit reads a stored split result ({result: {splits}} or {splits});
 // deep-split pages (evidence objects with a page) count too.
-func readSplit(raw []byte) ([]Section, Usage, error) {
+func readSplit(raw []byte, r *Result) error {
 	var top struct {
 		Usage  Usage         `json:"usage"`
 		Splits []wireSection `json:"splits"`
@@ -100,13 +95,14 @@ func readSplit(raw []byte) ([]Section, Usage, error) {
 		} `json:"result"`
 	}
 	if err := json.Unmarshal(raw, &top); err != nil {
-		return nil, Usage{}, fmt.Errorf("read split result: %w", err)
+		return fmt.Errorf("read split result: %w", err)
 	}
 	ws := top.Splits
 	if top.Result != nil && ws == nil {
 		ws = top.Result.Splits
 	}
-	return sections(ws), top.Usage, nil
+	r.Split, r.Usage = sections(ws), top.Usage
+	return nil
 }
 
 func sections(ws []wireSection) []Section {

@@ -6,7 +6,7 @@ import (
 )
 
 func TestSplitSectionsDeepEvidence(t *testing.T) {
-	secs, _, err := readSplit([]byte(`{"splits":[{"name":"A","pages":[{"page":4,"text":"x"},{"page":2},{"page":4}],"partitions":[{"name":"p","pages":[2]}]}]}`))
+	secs, _, err := splitSections([]byte(`{"splits":[{"name":"A","pages":[{"page":4,"text":"x"},{"page":2},{"page":4}],"partitions":[{"name":"p","pages":[2]}]}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}

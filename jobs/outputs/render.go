@@ -2,6 +2,7 @@ package outputs
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,21 +20,42 @@ func render(kind jobs.Kind, raw []byte) ([][]byte, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, errors.New("the job has no result")
 	}
-	if len(suffixes(kind)) == 0 {
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("the result is not valid JSON (%d bytes)", len(raw))
+	}
+	r, ok := renderers[kind]
+	if !ok {
 		return nil, fmt.Errorf("no outputs for kind %q", kind)
 	}
-	r, err := result.Read(kind, raw)
+	return r(raw)
+}
+
+// renderer turns a job's stored result into the content of each of its
+// kind's output files, in that order.
+type renderer func(raw []byte) ([][]byte, error)
+
+// renderers are the kinds' renderers.
+var renderers = map[jobs.Kind]renderer{
+	jobs.KindParse:   renderParse,
+	jobs.KindExtract: renderPayload,
+	jobs.KindSplit:   renderPayload,
+}
+
+// renderParse writes a parse as Markdown (the model's: what Export
+// Markdown writes) and as the whole result.
+func renderParse(raw []byte) ([][]byte, error) {
+	r, err := result.Read(jobs.KindParse, raw)
 	if err != nil {
 		return nil, err
 	}
-	if kind == jobs.KindParse {
-		if r.Parse.URL {
-			return nil, errors.New("the parse result is still a URL (not downloaded)")
-		}
-		// The Markdown Export writes, from the same model.
-		return [][]byte{[]byte(r.Markdown()), result.Pretty(raw)}, nil
+	if r.Parse.URL {
+		return nil, errors.New("the parse result is still a URL (not downloaded)")
 	}
-	// The payload only: what was extracted, or the splits with their
-	// section mapping; usage and links stay in the history.
+	return [][]byte{[]byte(r.Markdown()), result.Pretty(raw)}, nil
+}
+
+// renderPayload writes the payload only: what was extracted, or the splits
+// with their section mapping; usage and links stay in the history.
+func renderPayload(raw []byte) ([][]byte, error) {
 	return [][]byte{result.Pretty(result.Payload(raw))}, nil
 }

@@ -3,6 +3,7 @@ package result
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -77,6 +78,13 @@ type wireChunk struct {
 	Blocks  []wireBlock `json:"blocks"`
 }
 
+// wireFull is Reducto's FullResult ({type: "full", chunks}) or, unresolved,
+// its UrlResult ({type: "url", url}).
+type wireFull struct {
+	Type   string      `json:"type"`
+	Chunks []wireChunk `json:"chunks"`
+}
+
 // readParse reads a stored parse result: a ParseResponse ({result: {chunks}}),
 // a bare full result ({chunks}), or a bare array of chunks (the URL form).
 // A chunk without blocks becomes one text block. Blocks are put in page
@@ -84,44 +92,38 @@ type wireChunk struct {
 func readParse(raw []byte, r *Result) error {
 	raw = bytes.TrimSpace(raw)
 	var top struct {
-		Usage  Usage           `json:"usage"`
-		PDFURL *string         `json:"pdf_url"`
-		Result json.RawMessage `json:"result"`
-		Chunks []wireChunk     `json:"chunks"`
-		Type   string          `json:"type"`
+		Usage    Usage     `json:"usage"`
+		PDFURL   *string   `json:"pdf_url"`
+		Result   *wireFull `json:"result"`
+		wireFull           // a bare full result's own type and chunks
 	}
-	var chunks []wireChunk
-	doc := &Doc{}
 	if len(raw) > 0 && raw[0] == '[' {
-		if err := json.Unmarshal(raw, &chunks); err != nil {
+		if err := json.Unmarshal(raw, &top.Chunks); err != nil {
 			return fmt.Errorf("read parse result: %w", err)
 		}
-	} else {
-		if err := json.Unmarshal(raw, &top); err != nil {
+	} else if err := json.Unmarshal(raw, &top); err != nil {
+		// One pass reads the common shapes; a "result" that is a bare
+		// array of chunks takes a second.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field != "result" {
 			return fmt.Errorf("read parse result: %w", err)
 		}
-		chunks = top.Chunks
-		if top.PDFURL != nil {
-			doc.PDFURL = *top.PDFURL
+		var arr struct {
+			Result []wireChunk `json:"result"`
 		}
-		if len(top.Result) > 0 && chunks == nil {
-			inner := bytes.TrimSpace(top.Result)
-			if len(inner) > 0 && inner[0] == '[' {
-				if err := json.Unmarshal(inner, &chunks); err != nil {
-					return fmt.Errorf("read parse result: %w", err)
-				}
-			} else {
-				var full struct {
-					Type   string      `json:"type"`
-					Chunks []wireChunk `json:"chunks"`
-				}
-				if err := json.Unmarshal(inner, &full); err != nil {
-					return fmt.Errorf("read parse result: %w", err)
-				}
-				chunks = full.Chunks
-				doc.URL = full.Type == "url" && chunks == nil
-			}
+		if err := json.Unmarshal(raw, &arr); err != nil {
+			return fmt.Errorf("read parse result: %w", err)
 		}
+		top.Result = &wireFull{Chunks: arr.Result}
+	}
+	doc := &Doc{}
+	if top.PDFURL != nil {
+		doc.PDFURL = *top.PDFURL
+	}
+	chunks := top.Chunks
+	if chunks == nil && top.Result != nil {
+		chunks = top.Result.Chunks
+		doc.URL = top.Result.Type == "url" && chunks == nil
 	}
 	for ci, c := range chunks {
 		if len(c.Blocks) == 0 {

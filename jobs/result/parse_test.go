@@ -58,8 +58,15 @@ func TestParseDocShapes(t *testing.T) {
 	if err != nil || !d.URL || len(d.Blocks) != 0 {
 		t.Fatalf("url result: %+v, %v", d, err)
 	}
-	if _, _, err := parseDoc([]byte(`{"result":`)); err == nil {
-		t.Error("broken JSON accepted")
+	// A response whose "result" is a bare array of chunks.
+	d, _, err = parseDoc([]byte(`{"usage":{"num_pages":4},"pdf_url":"https://x.invalid/p.pdf","result":[{"content":"a"}]}`))
+	if err != nil || len(d.Blocks) != 1 || d.Blocks[0].Content != "a" || d.Pages != 4 || d.PDFURL == "" {
+		t.Fatalf("result as an array of chunks: %+v, %v", d, err)
+	}
+	for _, bad := range []string{`{"result":`, `{"result":5}`, `{"result":{"chunks":[{"blocks":[{"bbox":{"page":"2"}}]}]}}`} {
+		if _, _, err := parseDoc([]byte(bad)); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
 	}
 }
 

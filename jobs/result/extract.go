@@ -25,7 +25,6 @@ type Node struct {
 	// Cites are the places in the document the value was read from, when
 	// the extract asked for citations.
 	Cites []Citation
-	list  bool // Children are a list's items, not an object's fields
 }
 
 // Citation is where an extracted value was found.
@@ -106,7 +105,6 @@ func buildNode(key, path string, v any) *Node {
 			n.Children = append(n.Children, buildNode(k, join(path, k), t.vals[k]))
 		}
 	case []any:
-		n.list = true
 		for i, e := range t {
 			n.Children = append(n.Children, buildNode(fmt.Sprintf("#%d", i+1), fmt.Sprintf("%s[%d]", path, i), e))
 		}
@@ -274,55 +272,6 @@ func plain(v any) any {
 			out[i] = plain(e)
 		}
 		return out
-	}
-	return v
-}
-
-// Markdown is the tree as a nested list in the schema's order: an
-// object's fields as "- **name**: value", a list's items as "- value" (or
-// "- item 2" above an item's own fields), the pages a value was read from
-// after it.
-func (n *Node) Markdown() string {
-	var b strings.Builder
-	if n.Scalar {
-		b.WriteString(n.valueMarkdown() + "\n")
-	} else {
-		n.childrenMarkdown(&b, 0)
-	}
-	return b.String()
-}
-
-func (n *Node) childrenMarkdown(b *strings.Builder, depth int) {
-	indent := strings.Repeat("  ", depth)
-	if len(n.Children) == 0 {
-		b.WriteString(indent + "- _(none)_\n")
-		return
-	}
-	for i, c := range n.Children {
-		label := "**" + c.Key + "**"
-		if n.list {
-			label = fmt.Sprintf("item %d", i+1)
-		}
-		switch {
-		case c.Scalar && n.list:
-			fmt.Fprintf(b, "%s- %s\n", indent, c.valueMarkdown())
-		case c.Scalar:
-			fmt.Fprintf(b, "%s- %s: %s\n", indent, label, c.valueMarkdown())
-		default:
-			fmt.Fprintf(b, "%s- %s\n", indent, label)
-			c.childrenMarkdown(b, depth+1)
-		}
-	}
-}
-
-// valueMarkdown is a value's text with the pages it was cited on.
-func (n *Node) valueMarkdown() string {
-	v := n.Value
-	if v == "" {
-		v = "_empty_"
-	}
-	if c := n.CiteText(); c != "" {
-		v += " _(" + c + ")_"
 	}
 	return v
 }

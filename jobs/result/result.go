@@ -69,17 +69,11 @@ func Read(kind jobs.Kind, raw []byte) (*Result, error) {
 }
 
 // Markdown is the result as Markdown: a parse's pages (what Export
-// Markdown and the .parse.md beside a document hold), an extract's fields
-// as a nested list, a split's sections with their pages; a kind with no
-// Markdown of its own is its JSON in a code block.
+// Markdown, Copy all and the .parse.md beside a document hold); a kind
+// without Markdown of its own is its JSON in a code block.
 func (r *Result) Markdown() string {
-	switch {
-	case r.Parse != nil:
+	if r.Parse != nil {
 		return r.Parse.Markdown()
-	case r.Extract != nil:
-		return r.Extract.Markdown()
-	case r.Split != nil:
-		return SectionsMarkdown(r.Split)
 	}
 	return "```json\n" + string(Pretty(r.raw)) + "```\n"
 }

@@ -46,37 +46,6 @@ func (s Section) Ranges(dash string) string {
 	return strings.Join(parts, ", ")
 }
 
-// SectionsMarkdown is a split's sections as Markdown: a heading each,
-// its pages and confidence, its partitions listed under it.
-func SectionsMarkdown(secs []Section) string {
-	var b strings.Builder
-	for _, s := range secs {
-		name := s.Name
-		if name == "" {
-			name = "(unnamed)"
-		}
-		fmt.Fprintf(&b, "## %s\n\nPages: %s", name, orNone(s.PageRanges()))
-		if s.Conf != "" {
-			fmt.Fprintf(&b, " (confidence %s)", s.Conf)
-		}
-		b.WriteString("\n\n")
-		for _, p := range s.Partitions {
-			fmt.Fprintf(&b, "- %s: pages %s\n", p.Name, orNone(p.PageRanges()))
-		}
-		if len(s.Partitions) > 0 {
-			b.WriteString("\n")
-		}
-	}
-	return b.String()
-}
-
-func orNone(pages string) string {
-	if pages == "" {
-		return "none"
-	}
-	return pages
-}
-
 type wireSection struct {
 	Name       string            `json:"name"`
 	Pages      []json.RawMessage `json:"pages"`

@@ -33,7 +33,7 @@ type SearchHit struct {
 	// field without citations).
 	Page int
 	// Block is the index of the parse block holding the hit, in the order
-	// the result view lists blocks (export.ParseDoc), or -1.
+	// the result view lists blocks (result.Doc.Blocks), or -1.
 	Block int
 	// Field is an extract field's path ("invoice.total"); "" otherwise.
 	Field string

@@ -221,7 +221,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 		b.WriteString("timeline unavailable: " + terr.Error())
 	}
 	d.Timeline.SetText(b.String())
-	defer d.setPages(j, res, model) // after the result view is built
+	defer d.setPages(j, model) // after the result view is built
 
 	switch {
 	case res != nil:

@@ -3,20 +3,20 @@ package ui
 import (
 	"image/color"
 
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // PageBlock is one block of a result drawn on the page view.
 type PageBlock struct {
-	Index int        // the block's index in the result (export.Doc.Blocks)
+	Index int        // the block's index in the result (result.Doc.Blocks)
 	Type  string     // Reducto's block type: Title, Text, Table, Figure...
 	Page  int        // 1-based
-	Box   export.Box // normalised 0-1 from the page's top-left
+	Box   result.Box // normalised 0-1 from the page's top-left
 	Low   bool       // Reducto's confidence is low
 }
 
 // PageBlocks lists the blocks of a parse that have a place on a page.
-func PageBlocks(d *export.Doc) []PageBlock {
+func PageBlocks(d *result.Doc) []PageBlock {
 	if d == nil {
 		return nil
 	}
@@ -34,13 +34,13 @@ func PageBlocks(d *export.Doc) []PageBlock {
 // blue, tables green, figures orange, page furniture grey.
 func blockColor(typ string) color.NRGBA {
 	switch typ {
-	case export.TypeTitle, export.TypeSectionHeader:
+	case result.TypeTitle, result.TypeSectionHeader:
 		return color.NRGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff}
-	case export.TypeTable:
+	case result.TypeTable:
 		return color.NRGBA{R: 0x27, G: 0xae, B: 0x60, A: 0xff}
-	case export.TypeFigure:
+	case result.TypeFigure:
 		return color.NRGBA{R: 0xe6, G: 0x7e, B: 0x22, A: 0xff}
-	case export.TypeHeader, export.TypeFooter, export.TypePageNumber:
+	case result.TypeHeader, result.TypeFooter, result.TypePageNumber:
 		return color.NRGBA{R: 0x7f, G: 0x8c, B: 0x8d, A: 0xff}
 	case "List Item", "Key Value":
 		return color.NRGBA{R: 0x16, G: 0xa0, B: 0x85, A: 0xff}

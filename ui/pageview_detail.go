@@ -114,18 +114,19 @@ func pagesWindowTitle(src PageSource) string {
 
 // setPages sets what the page view shows for job j with its result (fill
 // calls it); the document is opened when the view is shown.
-func (d *DetailView) setPages(j jobs.Job, res []byte, model *resultModel) {
+func (d *DetailView) setPages(j jobs.Job, model *resultModel) {
 	dp := d.pages
 	if dp == nil {
 		return
 	}
-	src := PageSource{Path: j.File, PDFURL: PDFURLOf(res)}
+	src := PageSource{Path: j.File}
 	if strings.HasPrefix(j.File, "jobid://") {
 		src.Path = "" // a chained job's document is its parse's
 	}
 	var blocks []PageBlock
 	if model != nil && model.doc != nil {
 		blocks = PageBlocks(model.doc)
+		src.PDFURL = model.doc.PDFURL
 	} else if model != nil && model.tree != nil {
 		blocks = CiteBlocks(model.tree) // an extract's cited regions
 	}

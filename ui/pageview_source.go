@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -21,17 +20,6 @@ type PageSource struct {
 	// PDFURL is Reducto's pdf_url (a PDF rendition of office files), shown
 	// when Path cannot be rendered here and the URL is still valid.
 	PDFURL string
-}
-
-// PDFURLOf reads pdf_url from a stored parse response ("" if none).
-func PDFURLOf(raw []byte) string {
-	var r struct {
-		PDFURL *string `json:"pdf_url"`
-	}
-	if json.Unmarshal(raw, &r) != nil || r.PDFURL == nil {
-		return ""
-	}
-	return *r.PDFURL
 }
 
 // SetSource shows src with blocks drawn on it (UI goroutine). The document

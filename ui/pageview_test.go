@@ -17,6 +17,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/pages"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // testPages is the one renderer of the UI tests: starting PDFium is the
@@ -105,10 +106,10 @@ func threePages(t *testing.T) (string, []PageBlock) {
 	if err := os.WriteFile(p, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	doc := &export.Doc{Blocks: []export.Block{
-		{Type: export.TypeTitle, Page: 1, Box: &export.Box{Left: 72.0 / 612, Top: 76.0 / 792, Width: 0.12, Height: 0.035}},
+	doc := &result.Doc{Blocks: []result.Block{
+		{Type: result.TypeTitle, Page: 1, Box: &result.Box{Left: 72.0 / 612, Top: 76.0 / 792, Width: 0.12, Height: 0.035}},
 		{Type: "Text", Page: 2},
-		{Type: export.TypeTable, Page: 3, Low: true, Box: &export.Box{Left: 72.0 / 612, Top: 500.0 / 792, Width: 300.0 / 612, Height: 150.0 / 792}},
+		{Type: result.TypeTable, Page: 3, Low: true, Box: &result.Box{Left: 72.0 / 612, Top: 500.0 / 792, Width: 300.0 / 612, Height: 150.0 / 792}},
 	}}
 	return p, PageBlocks(doc)
 }

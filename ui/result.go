@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // resultModel is a result read for the structured view. It is built off
@@ -18,11 +18,12 @@ import (
 type resultModel struct {
 	kind     jobs.Kind
 	raw      []byte
-	doc      *export.Doc // parse
+	res      *result.Result
+	doc      *result.Doc // parse
 	rows     []parseRow  // parse: page separators and blocks, the list's rows
-	tree     *export.Node
-	tables   []export.NamedTable // extract: fields and lists of objects
-	sections []export.Section    // split
+	tree     *result.Node
+	tables   []result.NamedTable // extract: fields and lists of objects
+	sections []result.Section    // split
 	err      error               // the result could not be read as its kind
 }
 
@@ -37,24 +38,21 @@ type parseRow struct {
 // buildResult reads raw as a result of kind. Any goroutine.
 func buildResult(kind jobs.Kind, raw []byte) *resultModel {
 	m := &resultModel{kind: kind, raw: raw}
-	switch kind {
-	case jobs.KindExtract:
-		m.tree, m.err = export.ExtractTree(raw)
-		if m.err == nil {
-			m.tables = export.ExtractTables(m.tree)
-		}
-	case jobs.KindSplit:
-		m.sections, m.err = export.SplitSections(raw)
-	default:
-		m.doc, m.err = export.ParseDoc(raw)
-		if m.err == nil {
-			m.rows = parseRows(m.doc)
-		}
+	m.res, m.err = result.Read(kind, raw)
+	if m.err != nil {
+		return m
+	}
+	m.doc, m.tree, m.sections = m.res.Parse, m.res.Extract, m.res.Split
+	if m.doc != nil {
+		m.rows = parseRows(m.doc)
+	}
+	if m.tree != nil {
+		m.tables = result.ExtractTables(m.tree)
 	}
 	return m
 }
 
-func parseRows(d *export.Doc) []parseRow {
+func parseRows(d *result.Doc) []parseRow {
 	rows := make([]parseRow, 0, len(d.Blocks)+d.Pages)
 	page := 0
 	for i, b := range d.Blocks {
@@ -68,7 +66,7 @@ func parseRows(d *export.Doc) []parseRow {
 }
 
 // searchText is what find looks through: a table's cells, else the text.
-func searchText(b export.Block) string {
+func searchText(b result.Block) string {
 	if b.Table == nil {
 		return b.Content
 	}
@@ -156,8 +154,10 @@ func (v *ResultView) show(m *resultModel) {
 		content = v.Parse.obj
 	case m.tree != nil:
 		content = v.extractObject(m)
-	default:
+	case m.sections != nil:
 		content = v.splitObject(m)
+	default: // a kind the view has no layout for: the JSON tab shows it
+		content = container.NewStack()
 	}
 	v.obj.Objects = []fyne.CanvasObject{content}
 	v.obj.Refresh()

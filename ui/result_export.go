@@ -15,30 +15,27 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
-// exportData is the result as the chosen format writes it: "md" (a parse
-// as Markdown, pages in order, tables as pipe tables; other kinds as the
-// rendered Markdown they always had) or "json" (indented; an extract's
-// payload for "extract-json").
+// exportData is the result as the chosen format writes it: "md" (the
+// model's Markdown: a parse's pages in order, tables as pipe tables, as the
+// .parse.md beside a document holds) or "json" (indented; an extract's
+// payload for "extract-json"). A result that could not be read exports
+// as its JSON.
 func (d *DetailView) exportData(format string) []byte {
-	switch format {
-	case "md":
-		if d.model != nil && d.model.doc != nil {
-			return []byte(d.model.doc.Markdown())
-		}
-		return []byte(resultMarkdown(d.job.Kind, d.result))
-	case "extract-json":
-		if b, err := export.ExtractJSON(d.result); err == nil {
-			return b
-		}
+	switch {
+	case format == "md" && d.model != nil && d.model.res != nil:
+		return []byte(d.model.res.Markdown())
+	case format == "extract-json":
+		return result.Pretty(result.Payload(d.result))
 	}
-	return export.Pretty(d.result)
+	return result.Pretty(d.result)
 }
 
 // tables are the result's tables as the exports write them: a parse's
 // table blocks, an extract's fields and lists of objects.
-func (d *DetailView) tables() []export.NamedTable {
+func (d *DetailView) tables() []result.NamedTable {
 	switch {
 	case d.model == nil:
 		return nil

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // extractObject shows an extract's fields as a table (field, value, pages
@@ -50,8 +51,8 @@ func (v *ResultView) pageOf(sc *container.Scroll, first int) *container.Scroll {
 // confidence (low marked), partitions under their section, and offers
 // "Split into files".
 func (v *ResultView) splitObject(m *resultModel) fyne.CanvasObject {
-	t := &export.Table{HeaderRows: 1, Rows: [][]string{{"Section", "Pages", "Confidence"}}}
-	conf := func(s export.Section) string {
+	t := &result.Table{HeaderRows: 1, Rows: [][]string{{"Section", "Pages", "Confidence"}}}
+	conf := func(s result.Section) string {
 		if s.Low() {
 			return "low ⚠"
 		}
@@ -104,11 +105,11 @@ func (v *ResultView) splitIntoFiles() {
 }
 
 // fieldCites are the citations of the Fields table's rows, in its order
-// (index 0 is the header), walked as export.ExtractTables walks the tree.
-func fieldCites(root *export.Node) [][]export.Citation {
-	out := [][]export.Citation{nil}
-	var walk func(n *export.Node)
-	walk = func(n *export.Node) {
+// (index 0 is the header), walked as result.ExtractTables walks the tree.
+func fieldCites(root *result.Node) [][]result.Citation {
+	out := [][]result.Citation{nil}
+	var walk func(n *result.Node)
+	walk = func(n *result.Node) {
 		switch {
 		case n.Rows != nil:
 		case n.Scalar:
@@ -127,7 +128,7 @@ func fieldCites(root *export.Node) [][]export.Citation {
 
 // CiteBlocks are the regions an extract's fields were read from, as the
 // page view's boxes (Index counts them in field order).
-func CiteBlocks(root *export.Node) []PageBlock {
+func CiteBlocks(root *result.Node) []PageBlock {
 	var out []PageBlock
 	for _, cites := range fieldCites(root) {
 		for _, c := range cites {
@@ -141,7 +142,7 @@ func CiteBlocks(root *export.Node) []PageBlock {
 
 // onFieldSelected is the Fields grid's hook: a field with a cited region
 // highlights it on the page view.
-func (v *ResultView) onFieldSelected(cites [][]export.Citation) func(widget.TableCellID) {
+func (v *ResultView) onFieldSelected(cites [][]result.Citation) func(widget.TableCellID) {
 	return func(id widget.TableCellID) {
 		if id.Row <= 0 || id.Row >= len(cites) {
 			return
@@ -155,7 +156,7 @@ func (v *ResultView) onFieldSelected(cites [][]export.Citation) func(widget.Tabl
 }
 
 // showCiteOnPage selects the page view's box of citation c.
-func (d *DetailView) showCiteOnPage(c export.Citation) bool {
+func (d *DetailView) showCiteOnPage(c result.Citation) bool {
 	if d.pages == nil {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/pages"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // figureFetcher fetches the parse result's figure images (image_url): a
@@ -138,7 +139,7 @@ func (p *parseView) refreshFigure(url string) {
 // showFigure puts block b's image in cell c when it has arrived; while it
 // is fetched, or when it failed, the caption keeps its "Open image" link
 // and says why in small text.
-func (p *parseView) showFigure(c *blockCell, b export.Block) {
+func (p *parseView) showFigure(c *blockCell, b result.Block) {
 	st := p.figure(b.ImageURL)
 	if st.img != nil {
 		c.img.Image = st.img

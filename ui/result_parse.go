@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // parseView is a parse result as a virtualised list (only the rows on
@@ -108,7 +108,7 @@ func (p *parseView) createCell() fyne.CanvasObject {
 	return c.obj
 }
 
-func (p *parseView) blockOf(row int) export.Block {
+func (p *parseView) blockOf(row int) result.Block {
 	return p.m.doc.Blocks[p.m.rows[row].block]
 }
 
@@ -164,7 +164,7 @@ func (p *parseView) updateCell(id widget.ListItemID, o fyne.CanvasObject) {
 	c.text.Show()
 	c.text.Segments = p.segments(b)
 	c.text.Refresh()
-	if b.Type == export.TypeFigure && b.ImageURL != "" {
+	if b.Type == result.TypeFigure && b.ImageURL != "" {
 		// The link opens the image in the browser until it is shown here,
 		// or when it cannot be (showFigure says why).
 		if u, err := url.Parse(b.ImageURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
@@ -197,20 +197,20 @@ var pdfSymbols = strings.NewReplacer(
 
 // segments renders block b: headings as headings, figures as captions,
 // running heads dimmed, low confidence marked, find matches emphasised.
-func (p *parseView) segments(b export.Block) []widget.RichTextSegment {
+func (p *parseView) segments(b result.Block) []widget.RichTextSegment {
 	style := widget.RichTextStyleParagraph
 	text := pdfSymbols.Replace(strings.TrimSpace(b.Content))
 	switch b.Type {
-	case export.TypeTitle:
+	case result.TypeTitle:
 		style = widget.RichTextStyleHeading
 		text = strings.Join(strings.Fields(text), " ")
-	case export.TypeSectionHeader:
+	case result.TypeSectionHeader:
 		style = widget.RichTextStyleSubHeading
 		text = strings.Join(strings.Fields(text), " ")
-	case export.TypeHeader, export.TypeFooter, export.TypePageNumber:
+	case result.TypeHeader, result.TypeFooter, result.TypePageNumber:
 		style.ColorName = theme.ColorNamePlaceHolder
 		style.SizeName = theme.SizeNameCaptionText
-	case export.TypeFigure:
+	case result.TypeFigure:
 		style.TextStyle.Italic = true
 		text = "Figure: " + text
 	}
@@ -373,7 +373,7 @@ func (p *parseView) copyBlock(row int) {
 		p.v.copyTSV(b.Table)
 		return
 	}
-	p.v.u.app.Clipboard().SetContent(export.BlockMarkdown(b))
+	p.v.u.app.Clipboard().SetContent(result.BlockMarkdown(b))
 	p.v.u.setStatus("Block copied")
 }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // Column widths are sized to their content within these bounds; a cell
@@ -30,7 +31,7 @@ const (
 // one grid widget for whatever table they show, so the widget reads this
 // state rather than holding the table.
 type gridState struct {
-	t      *export.Table
+	t      *result.Table
 	widths []float32
 	query  string // lower-cased; "" = nothing highlighted
 	Table  *widget.Table
@@ -156,7 +157,7 @@ func newGrid(g *gridState, copyTSV func()) *gridState {
 func (g *gridState) Object() fyne.CanvasObject { return container.NewStack(g.Table, g.Wheel) }
 
 // setTable points g at t and sizes its columns. Main goroutine.
-func (g *gridState) setTable(t *export.Table, widths []float32) {
+func (g *gridState) setTable(t *result.Table, widths []float32) {
 	g.t = t
 	g.widths = widths
 	if g.Table == nil {
@@ -181,7 +182,7 @@ func (g *gridState) setTable(t *export.Table, widths []float32) {
 
 // columnWidths sizes t's columns to their content (first measureRows rows,
 // the longest line of a cell), within minColWidth..maxColWidth.
-func columnWidths(t *export.Table) []float32 {
+func columnWidths(t *result.Table) []float32 {
 	size := theme.TextSize()
 	// A label pads its text by InnerPadding on each side, and a table's
 	// cell by Padding: less cuts the longest cell to an ellipsis.
@@ -216,7 +217,7 @@ func gridHeight(rows int) float32 {
 
 // standaloneGrid is a titled grid of its own (an extract's table, a split's
 // sections): the title, "Copy as TSV", and the grid at its height.
-func (v *ResultView) standaloneGrid(title string, t *export.Table) fyne.CanvasObject {
+func (v *ResultView) standaloneGrid(title string, t *result.Table) fyne.CanvasObject {
 	g := &gridState{}
 	newGrid(g, func() { v.copyTSV(g.t) })
 	g.setTable(t, columnWidths(t))
@@ -227,11 +228,11 @@ func (v *ResultView) standaloneGrid(title string, t *export.Table) fyne.CanvasOb
 }
 
 // copyTSV puts t on the clipboard as tab-separated cells.
-func (v *ResultView) copyTSV(t *export.Table) {
+func (v *ResultView) copyTSV(t *result.Table) {
 	if t == nil {
 		return
 	}
-	v.u.app.Clipboard().SetContent(t.TSV())
+	v.u.app.Clipboard().SetContent(export.TSV(*t))
 	v.u.setStatus(plural(len(t.Rows), "row") + " copied as cells (paste into a spreadsheet)")
 }
 

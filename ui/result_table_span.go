@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // spanCell is one cell of a result table. A merged cell (a header over
@@ -54,12 +54,12 @@ func (c *spanCell) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 // spans indexes a table's merges: the merge starting at a cell, and the
 // cells a merge covers besides its first.
 type spans struct {
-	start   map[[2]int]export.Merge
+	start   map[[2]int]result.Merge
 	covered map[[2]int]bool
 }
 
-func indexSpans(t *export.Table) spans {
-	s := spans{start: map[[2]int]export.Merge{}, covered: map[[2]int]bool{}}
+func indexSpans(t *result.Table) spans {
+	s := spans{start: map[[2]int]result.Merge{}, covered: map[[2]int]bool{}}
 	if t == nil {
 		return s
 	}
@@ -81,7 +81,7 @@ func indexSpans(t *export.Table) spans {
 
 // spanSize is the area merge m covers: its columns' widths and its rows'
 // heights with the table's gaps between them.
-func spanSize(m export.Merge, widths []float32, rowHeight float32) fyne.Size {
+func spanSize(m result.Merge, widths []float32, rowHeight float32) fyne.Size {
 	gap := theme.Padding()
 	w := float32(0)
 	for c := m.Col; c < m.Col+m.Cols && c < len(widths); c++ {

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // Searcher finds words in the history: the text of every stored result
@@ -289,13 +289,13 @@ func (v *SearchView) reveal(h jobs.SearchHit) {
 }
 
 // fieldCite is the first cited region of the extract field at path.
-func fieldCite(m *resultModel, path string) (export.Citation, bool) {
+func fieldCite(m *resultModel, path string) (result.Citation, bool) {
 	if m == nil || m.tree == nil || path == "" {
-		return export.Citation{}, false
+		return result.Citation{}, false
 	}
-	var found *export.Node
-	var walk func(n *export.Node)
-	walk = func(n *export.Node) {
+	var found *result.Node
+	var walk func(n *result.Node)
+	walk = func(n *result.Node) {
 		if found != nil {
 			return
 		}
@@ -309,14 +309,14 @@ func fieldCite(m *resultModel, path string) (export.Citation, bool) {
 	}
 	walk(m.tree)
 	if found == nil {
-		return export.Citation{}, false
+		return result.Citation{}, false
 	}
 	for _, c := range found.Cites {
 		if c.Box != nil {
 			return c, true
 		}
 	}
-	return export.Citation{}, false
+	return result.Citation{}, false
 }
 
 // whenUI runs then on the main goroutine once cond holds there, checking

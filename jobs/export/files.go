@@ -8,22 +8,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/reductotray/reducto-tray/jobs/result"
 	"github.com/reductotray/reducto-tray/jobs/safefs"
 )
-
-// ParseTables are a parse's tables with their names, in page order.
-func (d *Doc) ParseTables() []NamedTable {
-	out := make([]NamedTable, len(d.Tables))
-	for i, bi := range d.Tables {
-		out[i] = NamedTable{Name: d.TableName(i), Table: *d.Blocks[bi].Table}
-	}
-	return out
-}
 
 // WriteXLSX writes tables as a workbook, one sheet each named after the
 // table (Excel's 31-character, no "[]:*?/\" rule, made unique), header rows
 // bold and frozen, merged cells merged.
-func WriteXLSX(w io.Writer, tables []NamedTable) error {
+func WriteXLSX(w io.Writer, tables []result.NamedTable) error {
 	if len(tables) == 0 {
 		return errors.New("write workbook: no tables")
 	}
@@ -53,7 +45,7 @@ func WriteXLSX(w io.Writer, tables []NamedTable) error {
 	return nil
 }
 
-func writeSheet(f *excelize.File, sheet string, t Table, bold int) error {
+func writeSheet(f *excelize.File, sheet string, t result.Table, bold int) error {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -144,14 +136,14 @@ func sheetName(name string, used map[string]bool) string {
 // the table ("invoice - Table 1 (p. 2).csv"), never over an existing file
 // (the next free "(2)" name instead) and never by name after the name is
 // taken (safefs.WriteFree), and returns the files written.
-func WriteCSVs(dir, base string, tables []NamedTable) ([]string, error) {
+func WriteCSVs(dir, base string, tables []result.NamedTable) ([]string, error) {
 	if len(tables) == 0 {
 		return nil, errors.New("write CSV: no tables")
 	}
 	var written []string
 	for _, nt := range tables {
 		p, err := safefs.WriteFree(dir, base+" - "+safeName(nt.Name), ".csv", 0o644, func(w io.Writer) error {
-			_, err := w.Write(nt.Table.CSV())
+			_, err := w.Write(CSV(nt.Table))
 			return err
 		})
 		if err != nil {

@@ -14,18 +14,31 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
-func fixtureTables(t *testing.T) []NamedTable {
+// readFixture reads one of jobs/result's stored results as kind.
+func readFixture(t testing.TB, kind jobs.Kind, name string) *result.Result {
 	t.Helper()
-	d, err := ParseDoc(readFixture(t, "parse.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "result", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables := d.ParseTables()
-	md, _ := ParseTable("| a | b |\n|---|---|\n| =1+1 | 1/2 |")
+	r, err := result.Read(kind, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func fixtureTables(t *testing.T) []result.NamedTable {
+	t.Helper()
+	tables := readFixture(t, jobs.KindParse, "parse.json").Parse.ParseTables()
+	md, _ := result.ParseTable("| a | b |\n|---|---|\n| =1+1 | 1/2 |")
 	// Same name twice, and characters a sheet name may not hold.
-	return append(tables, NamedTable{Name: "Table 1 (p. 2)", Table: md}, NamedTable{Name: "a/b:c [long name over thirty-one chars]", Table: md})
+	return append(tables, result.NamedTable{Name: "Table 1 (p. 2)", Table: md}, result.NamedTable{Name: "a/b:c [long name over thirty-one chars]", Table: md})
 }
 
 func TestWriteXLSXSheetsAndCells(t *testing.T) {
@@ -145,10 +158,7 @@ func pdfWithPages(t *testing.T, dir string, n int) string {
 func TestSplitPDF(t *testing.T) {
 	dir := t.TempDir()
 	src := pdfWithPages(t, dir, 5)
-	secs, err := SplitSections(readFixture(t, "split.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	secs := readFixture(t, jobs.KindSplit, "split.json").Split
 	if len(secs) != 3 || secs[1].PageRanges() != "3–5" || !secs[1].Low() {
 		t.Fatalf("sections = %+v", secs)
 	}
@@ -175,18 +185,8 @@ func TestSplitPDF(t *testing.T) {
 		t.Fatalf("second split = %q, %v", again, err)
 	}
 	// A section past the end is refused, naming it.
-	_, err = SplitPDF(src, []Section{{Name: "Tail", Pages: []int{5, 6}}}, dir)
+	_, err = SplitPDF(src, []result.Section{{Name: "Tail", Pages: []int{5, 6}}}, dir)
 	if err == nil || !strings.Contains(err.Error(), `"Tail"`) {
 		t.Fatalf("page past the end: %v", err)
-	}
-}
-
-func TestSplitSectionsDeepEvidence(t *testing.T) {
-	secs, err := SplitSections([]byte(`{"splits":[{"name":"A","pages":[{"page":4,"text":"x"},{"page":2},{"page":4}],"partitions":[{"name":"p","pages":[2]}]}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(secs[0].Pages, []int{2, 4}) || len(secs[0].Partitions) != 1 || secs[0].PageRanges() != "2, 4" {
-		t.Fatalf("sections = %+v", secs)
 	}
 }

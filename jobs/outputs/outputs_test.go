@@ -13,6 +13,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/outputs"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // parseResult is a ParseResponse in Reducto's shape whose chunks arrive
@@ -94,8 +95,18 @@ func TestParseWritesMarkdownInPageOrderAndTheFullResult(t *testing.T) {
 	if want := outputs.Names(d, jobs.KindParse); !reflect.DeepEqual(paths, want) {
 		t.Fatalf("wrote %q, want %q", paths, want)
 	}
-	if md, want := read(t, paths[0]), "first page\n\nafter the first\n\nsecond page\n\nthird page\n"; md != want {
+	md := read(t, paths[0])
+	if want := "first page\n\nafter the first\n\nsecond page\n\nthird page\n"; md != want {
 		t.Fatalf("markdown = %q, want %q", md, want)
+	}
+	// One source: the file beside the document is what Export Markdown
+	// (and Copy all) give for the same result.
+	r, err := result.Read(jobs.KindParse, []byte(parseResult))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if export := r.Markdown(); md != export {
+		t.Fatalf("the .parse.md differs from the export's Markdown:\n%q\n%q", md, export)
 	}
 	sameJSON(t, []byte(read(t, paths[1])), []byte(parseResult))
 	// Outputs take the document's permissions (owner-writable).
@@ -117,7 +128,7 @@ func TestParseWritesMarkdownInPageOrderAndTheFullResult(t *testing.T) {
 func TestParseMarkdownFromAResolvedURLResultAndABareFullResult(t *testing.T) {
 	// The engine may store the downloaded FullResult itself, or chunks
 	// that were an array at the URL wrapped as a FullResult.
-	bare := `{"type":"full","chunks":[{"content":"B","blocks":[{"bbox":{"page":2}}]},{"content":"A","blocks":[{"bbox":{"page":1}}]}]}`
+	bare := `{"type":"full","chunks":[{"content":"B","blocks":[{"type":"Text","content":"B","bbox":{"page":2}}]},{"content":"A","blocks":[{"type":"Text","content":"A","bbox":{"page":1}}]}]}`
 	paths, err := outputs.NewWriter(nil).Write(jobs.Job{File: doc(t, "scan.png"), Kind: jobs.KindParse}, []byte(bare))
 	if err != nil {
 		t.Fatal(err)

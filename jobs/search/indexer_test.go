@@ -154,7 +154,7 @@ func TestRunIndexesEachKindAsItArrives(t *testing.T) {
 	<-idle // the first pass, over an empty history
 
 	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "export", "testdata", name))
+		b, err := os.ReadFile(filepath.Join("..", "result", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 // Package search keeps the full-text index of results (jobs/store's
-// search tables) up to date: it reads each stored result with the result
-// readers of jobs/export, turns it into index rows (a parse's pages with
+// search tables) up to date: it reads each stored result with
+// jobs/result's Read, turns it into index rows (a parse's pages with
 // their blocks, an extract's fields, a split's sections) and writes them in
 // small transactions, for results as they arrive and, in the background,
 // for a history stored before the index existed.
@@ -10,7 +10,7 @@ import (
 	"fmt"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -18,38 +18,29 @@ import (
 // result with no text (an unresolved URL result, an empty extract) gives
 // none.
 func Segments(k jobs.Kind, raw []byte) ([]store.SearchSegment, error) {
-	switch k {
-	case jobs.KindParse:
-		doc, err := export.ParseDoc(raw)
-		if err != nil {
-			return nil, err
-		}
-		return parseSegments(doc), nil
-	case jobs.KindExtract:
-		root, err := export.ExtractTree(raw)
-		if err != nil {
-			return nil, err
-		}
-		var segs []store.SearchSegment
-		extractSegments(root, &segs)
-		return segs, nil
-	case jobs.KindSplit:
-		secs, err := export.SplitSections(raw)
-		if err != nil {
-			return nil, err
-		}
-		var segs []store.SearchSegment
-		splitSegments(secs, &segs)
-		return segs, nil
+	r, err := result.Read(k, raw)
+	if err != nil {
+		return nil, err
 	}
-	// A classify job's category goes here once the app runs classify: one
-	// row with the category as its text (Field "category").
-	return nil, fmt.Errorf("no text to index in a %s result", k)
+	var segs []store.SearchSegment
+	switch {
+	case r.Parse != nil:
+		segs = parseSegments(r.Parse)
+	case r.Extract != nil:
+		extractSegments(r.Extract, &segs)
+	case r.Split != nil:
+		splitSegments(r.Split, &segs)
+	default:
+		// A classify job's category goes here once the app runs classify:
+		// one row with the category as its text (Field "category").
+		return nil, fmt.Errorf("no text to index in a %s result", k)
+	}
+	return segs, nil
 }
 
 // parseSegments is one row per page: its blocks' text in the order the
 // result view lists them, so a hit's block index is the view's.
-func parseSegments(doc *export.Doc) []store.SearchSegment {
+func parseSegments(doc *result.Doc) []store.SearchSegment {
 	var segs []store.SearchSegment
 	for i, b := range doc.Blocks {
 		if n := len(segs); n > 0 && segs[n-1].Page == b.Page {
@@ -62,7 +53,7 @@ func parseSegments(doc *export.Doc) []store.SearchSegment {
 }
 
 // extractSegments is one row per value, on the page of its first citation.
-func extractSegments(n *export.Node, segs *[]store.SearchSegment) {
+func extractSegments(n *result.Node, segs *[]store.SearchSegment) {
 	if n.Scalar {
 		if n.Value == "" {
 			return
@@ -80,7 +71,7 @@ func extractSegments(n *export.Node, segs *[]store.SearchSegment) {
 }
 
 // splitSegments is one row per section name, on its first page.
-func splitSegments(secs []export.Section, segs *[]store.SearchSegment) {
+func splitSegments(secs []result.Section, segs *[]store.SearchSegment) {
 	for _, s := range secs {
 		sg := store.SearchSegment{Block: -1, Parts: []string{s.Name}}
 		if len(s.Pages) > 0 {

@@ -27,8 +27,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/pages"
+	"github.com/reductotray/reducto-tray/jobs/result"
 	"github.com/reductotray/reducto-tray/ui"
 )
 
@@ -78,10 +78,10 @@ func main() {
 		d.Close()
 	}
 
-	doc := &export.Doc{}
+	doc := &result.Doc{}
 	for _, b := range blocks {
-		doc.Blocks = append(doc.Blocks, export.Block{Type: b.typ, Content: b.text, Page: b.page, Low: b.low,
-			Box: &export.Box{Left: b.x / 612, Top: b.y / 792, Width: b.w / 612, Height: b.h / 792}})
+		doc.Blocks = append(doc.Blocks, result.Block{Type: b.typ, Content: b.text, Page: b.page, Low: b.low,
+			Box: &result.Box{Left: b.x / 612, Top: b.y / 792, Width: b.w / 612, Height: b.h / 792}})
 	}
 	list := widget.NewList(func() int { return len(blocks) },
 		func() fyne.CanvasObject {
@@ -99,7 +99,7 @@ func main() {
 	list.OnSelected = func(id widget.ListItemID) { pv.Select(id) }
 	pv.OnBoxTapped = func(b ui.PageBlock) { list.Select(b.Index) }
 	if *pdf != "" {
-		path, blocks, doc = *pdf, nil, &export.Doc{}
+		path, blocks, doc = *pdf, nil, &result.Doc{}
 	}
 	start := time.Now()
 	pv.SetSource(ui.PageSource{Path: path}, ui.PageBlocks(doc))

@@ -1,4 +1,4 @@
-package export
+package result
 
 import "testing"
 
@@ -8,7 +8,7 @@ func TestParseDocBoxes(t *testing.T) {
 	raw := []byte(`{"result":{"type":"full","chunks":[{"content":"x","blocks":[
 		{"type":"Title","content":"A","bbox":{"left":0.1,"top":0.2,"width":0.5,"height":0.05,"page":1}},
 		{"type":"Text","content":"B","bbox":{"page":2}}]}]}}`)
-	d, err := ParseDoc(raw)
+	d, _, err := parseDoc(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

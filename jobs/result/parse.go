@@ -1,12 +1,17 @@
-package export
+package result
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
+
+func init() { register(jobs.KindParse, readParse) }
 
 // Block types Reducto gives parse blocks (the ones the view treats apart).
 const (
@@ -25,15 +30,17 @@ type Doc struct {
 	// Tables indexes the blocks that are tables parsed into grids, in
 	// order (Blocks[Tables[i]].Table != nil).
 	Tables []int
-	Pages  int   // usage.num_pages, else the highest block page
-	Usage  Usage //
-	URL    bool  // the result is a URL not yet resolved: no blocks here
-}
-
-// Usage is what a result says it cost.
-type Usage struct {
-	Pages   int      `json:"num_pages"`
-	Credits *float64 `json:"credits"`
+	Pages  int  // usage.num_pages, else the highest block page
+	URL    bool // the result is a URL not yet resolved: no blocks here
+	// PDFURL is Reducto's pdf_url: a PDF rendition of an office file
+	// (the page view shows it when the original cannot be drawn); "" if
+	// none.
+	PDFURL string
+	// Chunks are the chunks' own content (Reducto's Markdown), in page
+	// order: a chunk sits on the first page its blocks do, a chunk without
+	// blocks after the one before it, and chunks on one page keep
+	// Reducto's order. Empty chunks are left out.
+	Chunks []string
 }
 
 // Block is one block of a parse: a title, a paragraph, a table, a figure...
@@ -76,51 +83,54 @@ type wireChunk struct {
 	Blocks  []wireBlock `json:"blocks"`
 }
 
-// ParseDoc reads a stored parse result: a ParseResponse ({result: {chunks}}),
+// wireFull is Reducto's FullResult ({type: "full", chunks}) or, unresolved,
+// its UrlResult ({type: "url", url}).
+type wireFull struct {
+	Type   string      `json:"type"`
+	Chunks []wireChunk `json:"chunks"`
+}
+
+// readParse reads a stored parse result: a ParseResponse ({result: {chunks}}),
 // a bare full result ({chunks}), or a bare array of chunks (the URL form).
 // A chunk without blocks becomes one text block. Blocks are put in page
 // order, keeping Reducto's reading order within a page.
-func ParseDoc(raw []byte) (*Doc, error) {
+func readParse(raw []byte, r *Result) error {
 	raw = bytes.TrimSpace(raw)
 	var top struct {
-		Usage  *Usage          `json:"usage"`
-		Result json.RawMessage `json:"result"`
-		Chunks []wireChunk     `json:"chunks"`
-		Type   string          `json:"type"`
+		Usage    Usage     `json:"usage"`
+		PDFURL   *string   `json:"pdf_url"`
+		Result   *wireFull `json:"result"`
+		wireFull           // a bare full result's own type and chunks
 	}
-	var chunks []wireChunk
-	doc := &Doc{}
 	if len(raw) > 0 && raw[0] == '[' {
-		if err := json.Unmarshal(raw, &chunks); err != nil {
-			return nil, fmt.Errorf("read parse result: %w", err)
+		if err := json.Unmarshal(raw, &top.Chunks); err != nil {
+			return fmt.Errorf("read parse result: %w", err)
 		}
-	} else {
-		if err := json.Unmarshal(raw, &top); err != nil {
-			return nil, fmt.Errorf("read parse result: %w", err)
+	} else if err := json.Unmarshal(raw, &top); err != nil {
+		// One pass reads the common shapes; a "result" that is a bare
+		// array of chunks takes a second.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field != "result" {
+			return fmt.Errorf("read parse result: %w", err)
 		}
-		if top.Usage != nil {
-			doc.Usage = *top.Usage
+		var arr struct {
+			Result []wireChunk `json:"result"`
 		}
-		chunks = top.Chunks
-		if len(top.Result) > 0 && chunks == nil {
-			inner := bytes.TrimSpace(top.Result)
-			if len(inner) > 0 && inner[0] == '[' {
-				if err := json.Unmarshal(inner, &chunks); err != nil {
-					return nil, fmt.Errorf("read parse result: %w", err)
-				}
-			} else {
-				var r struct {
-					Type   string      `json:"type"`
-					Chunks []wireChunk `json:"chunks"`
-				}
-				if err := json.Unmarshal(inner, &r); err != nil {
-					return nil, fmt.Errorf("read parse result: %w", err)
-				}
-				chunks = r.Chunks
-				doc.URL = r.Type == "url" && chunks == nil
-			}
+		if err := json.Unmarshal(raw, &arr); err != nil {
+			return fmt.Errorf("read parse result: %w", err)
 		}
+		top.Result = &wireFull{Chunks: arr.Result}
 	}
+	doc := &Doc{}
+	if top.PDFURL != nil {
+		doc.PDFURL = *top.PDFURL
+	}
+	chunks := top.Chunks
+	if chunks == nil && top.Result != nil {
+		chunks = top.Result.Chunks
+		doc.URL = top.Result.Type == "url" && chunks == nil
+	}
+	doc.Chunks = chunkTexts(chunks)
 	for ci, c := range chunks {
 		if len(c.Blocks) == 0 {
 			if strings.TrimSpace(c.Content) != "" {
@@ -169,10 +179,11 @@ func ParseDoc(raw []byte) (*Doc, error) {
 		}
 		doc.Pages = max(doc.Pages, b.Page)
 	}
-	if doc.Usage.Pages > 0 {
-		doc.Pages = doc.Usage.Pages
+	if top.Usage.Pages > 0 {
+		doc.Pages = top.Usage.Pages
 	}
-	return doc, nil
+	r.Parse, r.Usage = doc, top.Usage
+	return nil
 }
 
 // TableName is the name of the doc's i-th table in exports: "Table 3 (p. 2)".
@@ -182,6 +193,15 @@ func (d *Doc) TableName(i int) string {
 		return fmt.Sprintf("Table %d (p. %d)", i+1, b.Page)
 	}
 	return fmt.Sprintf("Table %d", i+1)
+}
+
+// ParseTables are the doc's tables with their names, in page order.
+func (d *Doc) ParseTables() []NamedTable {
+	out := make([]NamedTable, len(d.Tables))
+	for i, bi := range d.Tables {
+		out[i] = NamedTable{Name: d.TableName(i), Table: *d.Blocks[bi].Table}
+	}
+	return out
 }
 
 // BlockMarkdown is one block as Markdown: headings as headings, tables as
@@ -206,21 +226,40 @@ func BlockMarkdown(b Block) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// Markdown is the whole parse as Markdown, pages in order with a rule and
-// a page mark between them.
+// Markdown is the whole parse as Markdown: the chunks' content, pages in
+// order, a blank line between chunks (the contract's .parse.md, and what
+// Export Markdown and Copy all give).
 func (d *Doc) Markdown() string {
-	var b strings.Builder
-	page := -1
-	for i, bl := range d.Blocks {
-		if bl.Page != page && bl.Page > 0 {
-			if i > 0 {
-				b.WriteString("\n---\n\n")
-			}
-			fmt.Fprintf(&b, "<!-- page %d -->\n\n", bl.Page)
-			page = bl.Page
-		}
-		b.WriteString(BlockMarkdown(bl))
-		b.WriteString("\n\n")
+	return strings.Join(d.Chunks, "\n\n") + "\n"
+}
+
+// chunkTexts puts the chunks' content in page order (see Doc.Chunks).
+func chunkTexts(chunks []wireChunk) []string {
+	type paged struct {
+		page int
+		text string
 	}
-	return b.String()
+	ps := make([]paged, 0, len(chunks))
+	last := 0
+	for _, c := range chunks {
+		page := 0
+		for _, b := range c.Blocks {
+			if p := b.BBox.Page; p > 0 && (page == 0 || p < page) {
+				page = p
+			}
+		}
+		if page == 0 {
+			page = last
+		}
+		last = page
+		if t := strings.TrimSpace(c.Content); t != "" {
+			ps = append(ps, paged{page, t})
+		}
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].page < ps[j].page })
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.text
+	}
+	return out
 }

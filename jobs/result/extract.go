@@ -1,10 +1,14 @@
-package export
+package result
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
+
+func init() { register(jobs.KindExtract, readExtract) }
 
 // Node is one field of an extract result: a value, an object's fields, a
 // list, or a list of objects that reads best as a table (Rows).
@@ -47,17 +51,18 @@ func (n *Node) CiteText() string {
 	return "p. " + strings.Join(pages, ", ")
 }
 
-// ExtractTree reads a stored extract result (the response, or its payload)
+// readExtract reads a stored extract result (the response, or its payload)
 // into a tree of fields: a legacy one-element result list is its element,
 // and {value, citations} leaves (citations on) become values with cites.
-func ExtractTree(raw []byte) (*Node, error) {
+func readExtract(raw []byte, r *Result) error {
 	v, err := decodeOrdered(raw)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("read extract result: %w", err)
 	}
 	if o, ok := v.(*object); ok {
-		if r, ok := o.get("result"); ok {
-			v = r
+		r.Usage = usageOf(o)
+		if p, ok := o.get("result"); ok {
+			v = p
 		}
 	}
 	if arr, ok := v.([]any); ok && len(arr) == 1 {
@@ -65,7 +70,27 @@ func ExtractTree(raw []byte) (*Node, error) {
 			v = arr[0]
 		}
 	}
-	return buildNode("", "", v), nil
+	r.Extract = buildNode("", "", v)
+	return nil
+}
+
+// usageOf reads a response's "usage" from its decoded object.
+func usageOf(o *object) Usage {
+	var u Usage
+	uo, _ := o.vals["usage"].(*object)
+	if uo == nil {
+		return u
+	}
+	if n, ok := uo.vals["num_pages"].(json.Number); ok {
+		p, _ := n.Int64()
+		u.Pages = int(p)
+	}
+	if n, ok := uo.vals["credits"].(json.Number); ok {
+		if c, err := n.Float64(); err == nil {
+			u.Credits = &c
+		}
+	}
+	return u
 }
 
 func buildNode(key, path string, v any) *Node {
@@ -289,22 +314,4 @@ func orRoot(p string) string {
 		return "result"
 	}
 	return p
-}
-
-// ExtractJSON is the extract's payload (the response's "result"),
-// indented, fields in Reducto's order: the values people asked for,
-// without the usage around them.
-func ExtractJSON(raw []byte) ([]byte, error) {
-	var top struct {
-		Result json.RawMessage `json:"result"`
-	}
-	if err := json.Unmarshal(raw, &top); err != nil {
-		if _, aerr := decode(raw); aerr != nil {
-			return nil, fmt.Errorf("read extract result: %w", err)
-		}
-	}
-	if len(top.Result) > 0 {
-		raw = top.Result
-	}
-	return Pretty(raw), nil
 }

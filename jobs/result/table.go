@@ -1,8 +1,6 @@
-package export
+package result
 
 import (
-	"bytes"
-	"encoding/csv"
 	"strconv"
 	"strings"
 
@@ -267,26 +265,6 @@ func isSeparator(cells []string) bool {
 		}
 	}
 	return len(cells) > 0
-}
-
-// TSV is the table as tab-separated values, what a spreadsheet pastes as
-// cells: one line per row; a cell holding a tab, a line break or a quote is
-// quoted as spreadsheets expect, so every cell arrives exactly.
-func (t Table) TSV() string {
-	return delimited(t.Rows, '\t')
-}
-
-// CSV is the table as comma-separated values (RFC 4180).
-func (t Table) CSV() []byte {
-	return []byte(delimited(t.Rows, ','))
-}
-
-func delimited(rows [][]string, comma rune) string {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Comma = comma
-	_ = w.WriteAll(rows) // a bytes.Buffer does not fail
-	return b.String()
 }
 
 // Markdown is the table as a GitHub pipe table; with no header rows the

@@ -1,9 +1,7 @@
-package export
+package result
 
 import (
-	"encoding/csv"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -66,21 +64,6 @@ func TestParseTableMarkdown(t *testing.T) {
 	}
 	if _, ok := ParseTable("Just a paragraph of text."); ok {
 		t.Error("plain text read as a table")
-	}
-}
-
-func TestTSVKeepsExactCells(t *testing.T) {
-	tb, _ := ParseTable(mergedHTML)
-	tb.Rows[2][1] = "tab\there" // a cell a naive join would split
-	r := csv.NewReader(strings.NewReader(tb.TSV()))
-	r.Comma = '\t'
-	r.FieldsPerRecord = -1
-	got, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, tb.Rows) {
-		t.Fatalf("TSV read back = %q, want %q", got, tb.Rows)
 	}
 }
 

@@ -1,4 +1,4 @@
-package export
+package result
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestExtractTreeOrderAndCitations(t *testing.T) {
-	root, err := ExtractTree(readFixture(t, "extract.json"))
+	root, _, err := extractTree(readFixture(t, "extract.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestExtractTreeOrderAndCitations(t *testing.T) {
 }
 
 func TestExtractTables(t *testing.T) {
-	root, err := ExtractTree(readFixture(t, "extract.json"))
+	root, _, err := extractTree(readFixture(t, "extract.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,14 +60,13 @@ func TestExtractTables(t *testing.T) {
 }
 
 func TestExtractLegacyListAndJSON(t *testing.T) {
-	root, err := ExtractTree([]byte(`{"result":[{"b":1,"a":2}],"citations":null}`))
+	root, _, err := extractTree([]byte(`{"result":[{"b":1,"a":2}],"citations":null}`))
 	if err != nil || len(root.Children) != 2 || root.Children[0].Key != "b" {
 		t.Fatalf("legacy one-element result: %+v %v", root, err)
 	}
-	js, err := ExtractJSON([]byte(`{"usage":{"credits":1},"result":{"z":1,"a":"x"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The payload as the exports and the .extract.json write it: fields
+	// in Reducto's order, no usage around them.
+	js := Pretty(Payload([]byte(`{"usage":{"credits":1},"result":{"z":1,"a":"x"}}`)))
 	if string(js) != "{\n  \"z\": 1,\n  \"a\": \"x\"\n}\n" {
 		t.Fatalf("extract JSON = %q", js)
 	}

@@ -1,4 +1,4 @@
-package export
+package result
 
 import (
 	"bytes"
@@ -25,11 +25,7 @@ func (o *object) get(k string) (any, bool) {
 func decodeOrdered(raw []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	v, err := orderedValue(dec)
-	if err != nil {
-		return nil, fmt.Errorf("decode result: %w", err)
-	}
-	return v, nil
+	return orderedValue(dec)
 }
 
 func orderedValue(dec *json.Decoder) (any, error) {

@@ -27,6 +27,9 @@ type Limit struct {
 	Timeout  time.Duration // the whole download's time limit
 }
 
+// ErrTooLarge marks a body over its Limit.MaxBytes; test with errors.Is.
+var ErrTooLarge = errors.New("over the limit")
+
 // Get downloads rawURL's body with client (nil: a client over
 // http.DefaultTransport) under the one rule for result URLs. The error
 // says in words why nothing came back (refused URL, HTTP status, over the
@@ -61,14 +64,14 @@ func Get(ctx context.Context, client *http.Client, rawURL string, l Limit) ([]by
 		return nil, &StatusError{What: l.What, Status: resp.Status, Code: resp.StatusCode}
 	}
 	if resp.ContentLength > l.MaxBytes {
-		return nil, fmt.Errorf("fetch %s: %s is over the limit of %s", l.What, jobs.SizeText(resp.ContentLength), jobs.SizeText(l.MaxBytes))
+		return nil, fmt.Errorf("fetch %s: %s is %w of %s", l.What, jobs.SizeText(resp.ContentLength), ErrTooLarge, jobs.SizeText(l.MaxBytes))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, l.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: read: %w", l.What, err)
 	}
 	if int64(len(body)) > l.MaxBytes {
-		return nil, fmt.Errorf("fetch %s: the body is over the limit of %s", l.What, jobs.SizeText(l.MaxBytes))
+		return nil, fmt.Errorf("fetch %s: the body is %w of %s", l.What, ErrTooLarge, jobs.SizeText(l.MaxBytes))
 	}
 	return body, nil
 }

@@ -35,7 +35,7 @@ func TestGetRules(t *testing.T) {
 	}
 	small := l
 	small.MaxBytes = 4
-	if _, err := fetch.Get(ctx, nil, srv.URL+"/doc.pdf", small); err == nil || !strings.Contains(err.Error(), "over the limit of 4 bytes") {
+	if _, err := fetch.Get(ctx, nil, srv.URL+"/doc.pdf", small); !errors.Is(err, fetch.ErrTooLarge) || !strings.Contains(err.Error(), "over the limit of 4 bytes") {
 		t.Errorf("over the cap: %v", err)
 	}
 	var se *fetch.StatusError

@@ -16,7 +16,9 @@ import (
 // Reducto's whole response (ParseResponse, ExtractResponse, SplitResponse)
 // with a URL-form result already resolved into "result" by the engine, or,
 // when the response itself was a URL result, the resolved full result.
-func render(kind jobs.Kind, result []byte) ([][]byte, error) {
+// document reads the document the history keeps beside the result (an
+// edit's filled PDF), for the kinds that write it.
+func render(kind jobs.Kind, result []byte, document func() ([]byte, error)) ([][]byte, error) {
 	result = bytes.TrimSpace(result)
 	if len(result) == 0 || string(result) == "null" {
 		return nil, errors.New("the job has no result")
@@ -28,12 +30,13 @@ func render(kind jobs.Kind, result []byte) ([][]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("no outputs for kind %q", kind)
 	}
-	return r(result)
+	return r(result, document)
 }
 
-// renderer turns a job's stored result into the content of each of its
-// kind's output files (KindSpec.Outputs), in that order.
-type renderer func(result []byte) ([][]byte, error)
+// renderer turns a job's stored result (and, for a kind that keeps one,
+// its document) into the content of each of its kind's output files
+// (KindSpec.Outputs), in that order.
+type renderer func(result []byte, document func() ([]byte, error)) ([][]byte, error)
 
 // renderers are the kinds' renderers; each kind registers its own.
 var renderers = map[jobs.Kind]renderer{
@@ -43,7 +46,7 @@ var renderers = map[jobs.Kind]renderer{
 }
 
 // renderParse writes a parse as Markdown and as the whole result.
-func renderParse(result []byte) ([][]byte, error) {
+func renderParse(result []byte, _ func() ([]byte, error)) ([][]byte, error) {
 	md, err := parseMarkdown(result)
 	if err != nil {
 		return nil, err
@@ -57,7 +60,7 @@ func renderParse(result []byte) ([][]byte, error) {
 
 // renderPayload writes the payload only: what was extracted, or the splits
 // with their section mapping; usage and links stay in the history.
-func renderPayload(result []byte) ([][]byte, error) {
+func renderPayload(result []byte, _ func() ([]byte, error)) ([][]byte, error) {
 	p, err := indent(payload(result))
 	if err != nil {
 		return nil, err

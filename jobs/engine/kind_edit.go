@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/fetch"
+	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/result"
+	"github.com/reductotray/reducto-tray/jobs/store"
+)
+
+func init() {
+	registerSender(jobs.KindEdit, sendEdit)
+	registerFinisher(jobs.KindEdit, keepFilledDocument)
+}
+
+// filledTimeout bounds the download of one filled document.
+const filledTimeout = 5 * time.Minute
+
+// sendEdit submits POST /edit_async in its legacy shape: the upload is
+// document_url, and the async object's parts are top-level — priority,
+// and a webhook that carries the metadata with the client reference even
+// when no notification is wanted (mode "disabled"), so a lookup in GET
+// /jobs' raw_config finds the job after a crash as for the other kinds.
+func sendEdit(ctx context.Context, e *Engine, job jobs.Job, input string, raw json.RawMessage) (string, error) {
+	async, err := e.asyncConfig(job)
+	if err != nil {
+		return "", err
+	}
+	wh := &reducto.EditWebhook{Mode: "disabled", Metadata: async.Metadata}
+	if async.Webhook != nil {
+		wh.Mode, wh.URL, wh.Channels = async.Webhook.Mode, async.Webhook.URL, async.Webhook.Channels
+	}
+	o := job.Options.Edit
+	var eo *reducto.EditOptions
+	if o.Color != "" || o.Flatten || o.OverflowPages {
+		eo = &reducto.EditOptions{Color: o.Color, Flatten: o.Flatten, EnableOverflowPages: o.OverflowPages}
+	}
+	return e.client.EditAsync(ctx, reducto.EditRequest{
+		DocumentURL: input, EditInstructions: o.Instructions, EditOptions: eo,
+		Priority: async.Priority, Webhook: wh, RawFields: raw,
+	})
+}
+
+// keepFilledDocument downloads the filled document the result links to
+// (a presigned link that expires) and puts it in the completion's patch,
+// so the history keeps it. A link refused, over the cap or not a PDF
+// fails the job; a network fault or a 5xx is tried again (GET /job then
+// gives a fresh link).
+func keepFilledDocument(ctx context.Context, e *Engine, job jobs.Job, res json.RawMessage, p *store.Patch) error {
+	ed, err := result.ReadEdit(res)
+	if err != nil {
+		return finalError{err}
+	}
+	doc, err := fetch.Get(ctx, nil, ed.DocumentURL, fetch.Limit{
+		What: "filled document", Accept: "application/pdf",
+		MaxBytes: store.MaxDocumentBytes, Timeout: filledTimeout,
+	})
+	var se *fetch.StatusError
+	switch {
+	case err == nil:
+	case errors.As(err, &se) && se.Code < 500, errors.Is(err, fetch.ErrTooLarge), errors.Is(err, reducto.ErrInsecureURL):
+		return finalError{fmt.Errorf("the filled document could not be downloaded: %w", err)}
+	default:
+		return err // a 5xx, the network, a timeout: GET /job again gives a fresh link
+	}
+	if !bytes.HasPrefix(doc, []byte("%PDF-")) {
+		return finalError{fmt.Errorf("the filled document Reducto sent is not a PDF (%s starting %.8q)", jobs.SizeText(int64(len(doc))), doc)}
+	}
+	p.Document = doc
+	return nil
+}

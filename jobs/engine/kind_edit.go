@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/fetch"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 	"github.com/reductotray/reducto-tray/jobs/result"
+	"github.com/reductotray/reducto-tray/jobs/safefs"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -75,4 +79,53 @@ func keepFilledDocument(ctx context.Context, e *Engine, job jobs.Job, res json.R
 	}
 	p.Document = doc
 	return nil
+}
+
+// Document returns the filled document kept for edit job id
+// (jobs.ErrNotFound when none is): Save as… in the detail view.
+func (e *Engine) Document(ctx context.Context, id int64) ([]byte, error) {
+	return e.store.Document(ctx, id)
+}
+
+// FilledDocumentPath returns a file holding edit job id's filled document,
+// for the page view and Open: a private copy under the temporary folder,
+// named like the output beside the document ("form.edit.pdf"), written
+// once per Reducto job. The history stays the copy that counts.
+func (e *Engine) FilledDocumentPath(ctx context.Context, id int64) (string, error) {
+	job, err := e.store.Get(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("filled document of job %d: %w", id, err)
+	}
+	doc, err := e.store.Document(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	base := filepath.Base(job.File)
+	dir := filepath.Join(os.TempDir(), "reducto-tray-filled", safeName(job.JobID))
+	path := filepath.Join(dir, strings.TrimSuffix(base, filepath.Ext(base))+".edit.pdf")
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(doc)) {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("filled document of job %d: %w", id, err)
+	}
+	os.Remove(path) // a stale or partial copy of ours
+	if err := safefs.WriteNew(path, 0o600, doc); err != nil {
+		return "", fmt.Errorf("filled document of job %d: %w", id, err)
+	}
+	return path, nil
+}
+
+// safeName keeps a Reducto job id usable as one folder name.
+func safeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
+			return r
+		}
+		return '_'
+	}, s)
+	if s == "" {
+		return "job"
+	}
+	return s
 }

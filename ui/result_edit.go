@@ -98,7 +98,9 @@ func (v *ResultView) editObject(m *resultModel) fyne.CanvasObject {
 			})
 		})
 	}
-	bar := container.NewHBox(widget.NewLabel("Page view:"), which, open, save)
+	// Two short rows rather than one long one: the result side of the
+	// split stays narrow and the page view gets the room.
+	bar := container.NewVBox(which, container.NewHBox(open, save))
 	return container.NewVScroll(container.NewVBox(bar, status, widget.NewSeparator(), fields))
 }
 
@@ -111,6 +113,9 @@ func (d *DetailView) showDocument(path string) {
 	dp.src, dp.blocks, dp.loaded = PageSource{Path: path}, nil, false
 	if !dp.Toggle.Checked {
 		dp.Toggle.SetChecked(true) // shows the view and loads it
+		if dp.split != nil {
+			dp.split.SetOffset(0.4) // the document is what an edit is about
+		}
 		return
 	}
 	d.loadPages()

@@ -170,3 +170,10 @@ func widgetsOf(f *form.Form) []simWidget {
 	}
 	return ws
 }
+
+// FillForm is the simulator's filling of doc from instructions (see
+// fillForm), for demos and screenshots that show an edit without a job.
+func FillForm(doc []byte, instructions string) []byte {
+	filled, _ := fillForm(doc, instructions)
+	return filled
+}

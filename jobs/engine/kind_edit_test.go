@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/outputs"
@@ -39,15 +37,11 @@ func (r *rig) formDoc(name string) string {
 // filledValues reads a PDF's text fields by name.
 func filledValues(t *testing.T, pdf []byte) map[string]string {
 	t.Helper()
-	fg, err := api.ExportForm(bytes.NewReader(pdf), "filled.pdf", nil)
+	v, err := reductotest.FormValues(pdf)
 	if err != nil {
-		t.Fatalf("read the filled form: %v", err)
+		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, tf := range fg.Forms[0].TextFields {
-		out[tf.Name] = tf.Value
-	}
-	return out
+	return v
 }
 
 var editOpts = jobs.Options{Kind: jobs.KindEdit, Outputs: jobs.OutputsBeside,

@@ -3,7 +3,6 @@ package reductotest
 import (
 	"bytes"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,40 +13,14 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
-// uploadBytes sends data as a multipart upload and returns its file id.
-func uploadBytes(t *testing.T, s *Server, name string, data []byte) string {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("file", name)
-	_, _ = fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/upload", &buf)
-	req.Header.Set("Authorization", "Bearer "+testKey)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var up reducto.Upload
-	decode(t, b, &up)
-	return up.FileID
-}
-
 // formValues reads a PDF's text fields by name.
 func formValues(t *testing.T, pdf []byte) map[string]string {
 	t.Helper()
-	fg, err := api.ExportForm(bytes.NewReader(pdf), "filled.pdf", nil)
+	v, err := FormValues(pdf)
 	if err != nil {
-		t.Fatalf("read the form: %v", err)
+		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, tf := range fg.Forms[0].TextFields {
-		out[tf.Name] = tf.Value
-	}
-	return out
+	return v
 }
 
 // TestEditValidatesTheLegacyShape: like the real API, a missing

@@ -8,6 +8,22 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 )
 
+// FormValues reads a PDF's AcroForm text fields by name: what a test of
+// an edit checks in the filled document.
+func FormValues(pdf []byte) (map[string]string, error) {
+	fg, err := api.ExportForm(bytes.NewReader(pdf), "document.pdf", nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the form: %w", err)
+	}
+	out := map[string]string{}
+	for _, f := range fg.Forms {
+		for _, tf := range f.TextFields {
+			out[tf.Name] = tf.Value
+		}
+	}
+	return out, nil
+}
+
 // FormPDF makes a one-page PDF with an AcroForm text field for each of
 // fields (its name, and its label beside it), empty: a blank form for
 // edit jobs to fill, built with pdfcpu's form creation rather than kept

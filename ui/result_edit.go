@@ -58,9 +58,7 @@ func (v *ResultView) editObject(m *resultModel) fyne.CanvasObject {
 	which.Disable()
 	open := widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { d.u.openPath("Open the filled document", path) })
 	docs, ok := d.u.be.(FilledDocuments)
-	save := widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), func() {
-		d.saveAs("pdf", func() ([]byte, error) { return docs.Document(context.Background(), job.ID) })
-	})
+	save := widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), d.saveFilled)
 	open.Disable()
 	save.Disable()
 	fields := widget.NewForm()
@@ -102,6 +100,17 @@ func (v *ResultView) editObject(m *resultModel) fyne.CanvasObject {
 	// split stays narrow and the page view gets the room.
 	bar := container.NewVBox(which, container.NewHBox(open, save))
 	return container.NewVScroll(container.NewVBox(bar, status, widget.NewSeparator(), fields))
+}
+
+// saveFilled asks where to save the shown edit's filled document
+// ("form.edit.pdf" beside the form, to start with) and writes it there.
+func (d *DetailView) saveFilled() {
+	docs, ok := d.u.be.(FilledDocuments)
+	if !ok {
+		return
+	}
+	id := d.job.ID
+	d.saveAs("pdf", func() ([]byte, error) { return docs.Document(context.Background(), id) })
 }
 
 // showDocument shows path in the detail's page view, ticking it on.

@@ -55,3 +55,16 @@ func TestEditDetailShowsTheFilledDocument(t *testing.T) {
 		t.Errorf("form_schema %s", d.model.edit.FormSchema)
 	}
 }
+
+// TestEditExportOffersTheFilledDocument: an edit's Export menu offers the
+// filled PDF and the JSON, not a parse's Markdown.
+func TestEditExportOffersTheFilledDocument(t *testing.T) {
+	d := &DetailView{job: jobs.Job{Kind: jobs.KindEdit}, View: &ResultView{}, model: &resultModel{kind: jobs.KindEdit}}
+	var labels []string
+	for _, it := range d.exportItems() {
+		labels = append(labels, it.Label)
+	}
+	if got := strings.Join(labels, " | "); got != "Filled document (PDF)… | Full result as JSON…" {
+		t.Errorf("export items %q", got)
+	}
+}

@@ -87,6 +87,7 @@ type Options struct {
 	Parse   ParseOptions   `json:"parse,omitempty"`
 	Extract ExtractOptions `json:"extract,omitempty"`
 	Split   SplitOptions   `json:"split,omitempty"`
+	Edit    EditOptions    `json:"edit,omitempty"`
 
 	// Request holds Reducto request fields with the API's own names and
 	// nesting (a preset's "request"), merged into the request the form

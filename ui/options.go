@@ -35,6 +35,10 @@ type formInput struct {
 	SystemPrompt string
 	Splits       []jobs.SplitDescription
 	SplitRules   string
+	// An edit's instructions, text colour and flatten (submit_edit.go).
+	EditInstructions string
+	EditColor        string
+	EditFlatten      bool
 	// Request is the raw view: Reducto request fields the form has no
 	// widget for, as a JSON object with the API's own names.
 	Request string
@@ -110,6 +114,15 @@ func (in formInput) toOptions() (jobs.Options, error) {
 			return o, errors.New("a split needs at least one named section")
 		}
 		o.Split.Rules = strings.TrimSpace(in.SplitRules)
+	case jobs.KindEdit:
+		o.Edit = jobs.EditOptions{Instructions: strings.TrimSpace(in.EditInstructions),
+			Color: strings.TrimSpace(in.EditColor), Flatten: in.EditFlatten}
+		if o.Edit.Instructions == "" && jobs.RawLookup(o.Request, "edit_instructions") == nil {
+			return o, errors.New("an edit needs instructions: what to fill in, and with what")
+		}
+		if err := o.Validate(); err != nil {
+			return o, err
+		}
 	}
 	return o, nil
 }
@@ -120,6 +133,7 @@ func fromOptions(o jobs.Options) formInput {
 		Kind: o.Kind, Webhook: o.Webhook, Channels: strings.Join(o.Channels, ", "),
 		Priority: o.Priority, TableFormat: o.Parse.TableFormat, ChunkMode: o.Parse.ChunkMode,
 		SystemPrompt: o.Extract.SystemPrompt, Splits: o.Split.Descriptions, SplitRules: o.Split.Rules,
+		EditInstructions: o.Edit.Instructions, EditColor: o.Edit.Color, EditFlatten: o.Edit.Flatten,
 		Beside: o.Outputs == jobs.OutputsBeside, Then: o.Then,
 	}
 	if len(o.Request) > 0 {

@@ -24,6 +24,7 @@ type resultModel struct {
 	tree     *result.Node
 	tables   []result.NamedTable // extract: fields and lists of objects
 	sections []result.Section    // split
+	edit     *result.Edit        // edit (result_edit.go)
 	err      error               // the result could not be read as its kind
 }
 
@@ -42,7 +43,7 @@ func buildResult(kind jobs.Kind, raw []byte) *resultModel {
 	if m.err != nil {
 		return m
 	}
-	m.doc, m.tree, m.sections = m.res.Parse, m.res.Extract, m.res.Split
+	m.doc, m.tree, m.sections, m.edit = m.res.Parse, m.res.Extract, m.res.Split, m.res.Edit
 	if m.doc != nil {
 		m.rows = parseRows(m.doc)
 	}
@@ -108,6 +109,8 @@ func (m *resultModel) summary() string {
 		return fmt.Sprintf("%s of extracted values", plural(n, "row"))
 	case m.kind == jobs.KindSplit:
 		return plural(len(m.sections), "section")
+	case m.edit != nil:
+		return editSummary(m)
 	}
 	return ""
 }
@@ -154,6 +157,8 @@ func (v *ResultView) show(m *resultModel) {
 		content = v.Parse.obj
 	case m.tree != nil:
 		content = v.extractObject(m)
+	case m.edit != nil:
+		content = v.editObject(m)
 	case m.sections != nil:
 		content = v.splitObject(m)
 	default: // a kind the view has no layout for: the JSON tab shows it

@@ -57,6 +57,8 @@ func (d *DetailView) exportItems() []*fyne.MenuItem {
 		if d.View.Split != nil && !d.View.Split.Disabled() {
 			add("Split into files (beside the document)", d.View.splitIntoFiles)
 		}
+	case jobs.KindEdit:
+		add("Filled document (PDF)…", d.saveFilled)
 	default:
 		add("Copy all as Markdown", func() {
 			if d.View.Parse != nil {

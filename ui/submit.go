@@ -60,6 +60,7 @@ type SubmitForm struct {
 	parseBox  fyne.CanvasObject
 	extract   fyne.CanvasObject
 	splitArea fyne.CanvasObject
+	edit      *editSection
 	files     []string
 	then      string // a loaded preset's chained preset (no widget)
 	obj       fyne.CanvasObject
@@ -117,6 +118,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.AddFile = widget.NewButtonWithIcon("Add files…", theme.FileIcon(), f.PickFiles)
 	f.AddFolder = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), f.PickFolder)
 	f.splitBox = container.NewVBox()
+	f.edit = newEditSection(onChange)
 
 	f.parseBox = widget.NewForm(
 		widget.NewFormItem("Pages", container.NewGridWithColumns(2, f.PageStart, f.PageEnd)),
@@ -151,7 +153,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	hint.Wrapping = fyne.TextWrapWord
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
-		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, raw)))
+		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, f.edit.obj, raw)))
 	f.fill(u.defaults)
 	return f
 }
@@ -189,6 +191,7 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	f.Schema.SetText(in.Schema)
 	f.SystemPrompt.SetText(in.SystemPrompt)
 	f.SplitRules.SetText(in.SplitRules)
+	f.edit.fill(in)
 	f.Webhook.SetSelected(string(in.Webhook))
 	f.Channels.SetText(in.Channels)
 	f.Metadata.SetText(in.Metadata)
@@ -243,6 +246,7 @@ func (f *SubmitForm) input() formInput {
 	for _, r := range f.splits {
 		in.Splits = append(in.Splits, jobs.SplitDescription{Name: r.name.Text, Description: r.desc.Text})
 	}
+	f.edit.read(&in)
 	return in
 }
 
@@ -286,6 +290,7 @@ func (f *SubmitForm) validate() {
 	show(f.parseBox, f.Kind.Selected == string(jobs.KindParse))
 	show(f.extract, f.Kind.Selected == string(jobs.KindExtract))
 	show(f.splitArea, f.Kind.Selected == string(jobs.KindSplit))
+	show(f.edit.obj, f.Kind.Selected == string(jobs.KindEdit))
 	show(f.Channels, f.Webhook.Selected == string(jobs.WebhookSvix))
 	show(f.DirectURL, f.Webhook.Selected == string(jobs.WebhookDirect))
 	if url := f.u.cfg.DirectURL(); url != "" {

@@ -62,12 +62,26 @@ func fromConfig(raw string) jobs.AccountJob {
 			Metadata json.RawMessage        `json:"metadata"`
 			Webhook  *reducto.WebhookConfig `json:"webhook"`
 		} `json:"async"`
+		// An edit's legacy shape: the document and the webhook, with its
+		// metadata inside, are top-level.
+		DocumentURL any                  `json:"document_url"`
+		Webhook     *reducto.EditWebhook `json:"webhook"`
 	}
 	if json.Unmarshal([]byte(raw), &cfg) != nil {
 		return a
 	}
 	a.Name = inputName(cfg.Input)
 	a.Webhook = jobs.WebhookNone
+	if wh := cfg.Webhook; cfg.Async == nil && wh != nil {
+		a.Name = inputName(cfg.DocumentURL)
+		if len(wh.Metadata) > 0 && string(wh.Metadata) != "null" {
+			a.Metadata = wh.Metadata
+		}
+		if jobs.WebhookMode(wh.Mode).Valid() {
+			a.Webhook, a.Channels = jobs.WebhookMode(wh.Mode), wh.Channels
+		}
+		return a
+	}
 	if cfg.Async != nil {
 		if len(cfg.Async.Metadata) > 0 && string(cfg.Async.Metadata) != "null" {
 			a.Metadata = cfg.Async.Metadata

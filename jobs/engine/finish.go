@@ -181,6 +181,20 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) (again bool, why 
 		if summary.Usage.Credits != nil {
 			p.Credits = summary.Usage.Credits
 		}
+		if f := finishers[job.Kind]; f != nil {
+			var final finalError
+			switch ferr := f(e.ctx, e, job, result, &p); {
+			case ferr == nil:
+			case e.ctx.Err() != nil:
+				return false, nil
+			case errors.As(ferr, &final):
+				e.fail(id, ferr.Error())
+				return false, nil
+			default:
+				e.log.Warn("finish the result", "job", id, "err", ferr)
+				return true, ferr
+			}
+		}
 		e.complete(id, p) // and the results beside the document (outputs.go)
 	case reducto.JobFailed:
 		reason := rj.Reason

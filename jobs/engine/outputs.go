@@ -239,6 +239,7 @@ func (e *Engine) writeFiles(ctx context.Context, job jobs.Job, doc string) ([]st
 		}
 		return owned
 	})
+	w.Document = func(id int64) ([]byte, error) { return e.store.Document(ctx, id) }
 	target := job
 	target.File = doc
 	return w.Write(target, result)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // sender sends the one request that creates a job of one kind at Reducto
@@ -27,6 +28,30 @@ func registerSender(kind jobs.Kind, s sender) {
 	}
 	senders[kind] = s
 }
+
+// finisher is a kind's own step once its completed result is in hand,
+// before the completion is stored: it may add to the patch (an edit keeps
+// its filled document). An error wrapped by finalError fails the job;
+// any other is looked at again later, as a result that could not be
+// downloaded is.
+type finisher func(ctx context.Context, e *Engine, job jobs.Job, result json.RawMessage, p *store.Patch) error
+
+// finishers are the kinds' finishers, for the kinds that have one.
+var finishers = map[jobs.Kind]finisher{}
+
+// registerFinisher adds kind's finisher; the kind's file calls it from init.
+func registerFinisher(kind jobs.Kind, f finisher) {
+	if _, dup := finishers[kind]; dup {
+		panic(fmt.Sprintf("engine: finisher for %q registered twice", kind))
+	}
+	finishers[kind] = f
+}
+
+// finalError marks a finisher's failure that asking again will not mend.
+type finalError struct{ err error }
+
+func (f finalError) Error() string { return f.err.Error() }
+func (f finalError) Unwrap() error { return f.err }
 
 // rawFields returns the options' raw request fields for the client to
 // merge over the request the form options build, or an error that names

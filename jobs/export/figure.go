@@ -8,13 +8,11 @@ import (
 	"image"
 	_ "image/jpeg" // decodes figures sent as JPEG
 	_ "image/png"  // decodes figures sent as PNG
-	"io"
 	"net/http"
-	"net/url"
 	"time"
 
+	"github.com/reductotray/reducto-tray/jobs/fetch"
 	"github.com/reductotray/reducto-tray/jobs/pages"
-	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
 // The figure fetcher's defaults: a figure is a picture on a page, so
@@ -70,46 +68,14 @@ func (f *FigureFetcher) FetchPDF(ctx context.Context, rawURL string, maxBytes in
 	return f.get(ctx, rawURL, "Reducto's PDF", "application/pdf", maxBytes)
 }
 
-// get downloads rawURL's body, what naming it in errors.
+// get downloads rawURL's body, what naming it in errors, under the one
+// rule for result URLs (jobs/fetch).
 func (f *FigureFetcher) get(ctx context.Context, rawURL, what, accept string, max int64) ([]byte, error) {
-	if err := reducto.CheckSecureURL(rawURL, what); err != nil {
-		return nil, err
-	}
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = DefaultFigureTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", what, err)
-	}
-	req.Header.Set("Accept", accept)
-	resp, err := f.client(what).Do(req)
-	if err != nil {
-		// The url.Error names the whole URL, whose query may be a signature.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("fetch %s: %w", what, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s: HTTP %s", what, resp.Status)
-	}
-	if resp.ContentLength > max {
-		return nil, fmt.Errorf("fetch %s: %s is over the limit of %s", what, pages.SizeText(resp.ContentLength), pages.SizeText(max))
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: read: %w", what, err)
-	}
-	if int64(len(body)) > max {
-		return nil, fmt.Errorf("fetch %s: the body is over the limit of %s", what, pages.SizeText(max))
-	}
-	return body, nil
+	return fetch.Get(ctx, f.Client, rawURL, fetch.Limit{What: what, Accept: accept, MaxBytes: max, Timeout: timeout})
 }
 
 // decode checks the format and the size from the header, then decodes.
@@ -139,20 +105,4 @@ func (f *FigureFetcher) decode(body []byte) (image.Image, error) {
 		return nil, fmt.Errorf("decode figure image (%s): %w", format, err)
 	}
 	return img, nil
-}
-
-// client is f.Client, or a default one; either way a redirect must meet
-// the same URL rule as the first request.
-func (f *FigureFetcher) client(what string) *http.Client {
-	c := http.Client{}
-	if f.Client != nil {
-		c = *f.Client
-	}
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		return reducto.CheckSecureURL(req.URL.String(), what+" redirect")
-	}
-	return &c
 }

@@ -66,7 +66,8 @@ func TestNames(t *testing.T) {
 		jobs.KindParse:   {"/data/in/invoice.parse.md", "/data/in/invoice.parse.json"},
 		jobs.KindExtract: {"/data/in/invoice.extract.json"},
 		jobs.KindSplit:   {"/data/in/invoice.split.json"},
-		"edit":           nil,
+		jobs.KindEdit:    {"/data/in/invoice.edit.pdf"},
+		"ocr":            nil,
 	}
 	for kind, want := range cases {
 		for i := range want {
@@ -77,7 +78,7 @@ func TestNames(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]bool{
-		"invoice.parse.md": true, "invoice (2).parse.json": true, "a.EXTRACT.json": true, "x.split.json": true,
+		"invoice.parse.md": true, "invoice (2).parse.json": true, "a.EXTRACT.json": true, "x.split.json": true, "form.edit.pdf": true,
 		"invoice.pdf": false, "notes.md": false, "data.json": false, ".parse.md": false,
 	} {
 		if got := outputs.IsOutput(name); got != want {

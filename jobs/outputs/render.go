@@ -15,7 +15,9 @@ import (
 // Reducto's whole response (ParseResponse, ExtractResponse, SplitResponse)
 // with a URL-form result already resolved into "result" by the engine, or,
 // when the response itself was a URL result, the resolved full result.
-func render(kind jobs.Kind, raw []byte) ([][]byte, error) {
+// document reads the document the history keeps beside the result (an
+// edit's filled PDF), for the kinds that write it.
+func render(kind jobs.Kind, raw []byte, document func() ([]byte, error)) ([][]byte, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, errors.New("the job has no result")
@@ -27,14 +29,16 @@ func render(kind jobs.Kind, raw []byte) ([][]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("no outputs for kind %q", kind)
 	}
-	return r(raw)
+	return r(raw, document)
 }
 
-// renderer turns a job's stored result into the content of each of its
-// kind's output files, in that order.
-type renderer func(raw []byte) ([][]byte, error)
+// renderer turns a job's stored result (and, for a kind that keeps one,
+// its document) into the content of each of its kind's output files
+// (KindSpec.Outputs), in that order.
+type renderer func(raw []byte, document func() ([]byte, error)) ([][]byte, error)
 
-// renderers are the kinds' renderers.
+// renderers are the kinds' renderers; a kind with its own registers it
+// from its file (render_edit.go).
 var renderers = map[jobs.Kind]renderer{
 	jobs.KindParse:   renderParse,
 	jobs.KindExtract: renderPayload,
@@ -43,7 +47,7 @@ var renderers = map[jobs.Kind]renderer{
 
 // renderParse writes a parse as Markdown (the model's: what Export
 // Markdown writes) and as the whole result.
-func renderParse(raw []byte) ([][]byte, error) {
+func renderParse(raw []byte, _ func() ([]byte, error)) ([][]byte, error) {
 	r, err := result.Read(jobs.KindParse, raw)
 	if err != nil {
 		return nil, err
@@ -56,6 +60,6 @@ func renderParse(raw []byte) ([][]byte, error) {
 
 // renderPayload writes the payload only: what was extracted, or the splits
 // with their section mapping; usage and links stay in the history.
-func renderPayload(raw []byte) ([][]byte, error) {
+func renderPayload(raw []byte, _ func() ([]byte, error)) ([][]byte, error) {
 	return [][]byte{result.Pretty(result.Payload(raw))}, nil
 }

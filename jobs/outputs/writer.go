@@ -23,6 +23,9 @@ var errTaken = errors.New("taken meanwhile")
 // concurrent use as long as owned is.
 type Writer struct {
 	owned func(path string) bool
+	// Document reads the document the history keeps for a job (an edit's
+	// filled PDF), for the kinds whose outputs include it; nil: none.
+	Document func(jobID int64) ([]byte, error)
 }
 
 // NewWriter returns a writer that replaces an existing file only when
@@ -48,7 +51,12 @@ func (w *Writer) Write(job jobs.Job, result []byte) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("results of %s: %w", job.File, err)
 	}
-	contents, err := render(job.Kind, result)
+	contents, err := render(job.Kind, result, func() ([]byte, error) {
+		if w.Document == nil {
+			return nil, errors.New("no document is kept for this job")
+		}
+		return w.Document(job.ID)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("results of %s: %w", filepath.Base(doc), err)
 	}

@@ -222,6 +222,10 @@ func (d *Document) Render(ctx context.Context, i, width int) (*image.RGBA, error
 				Width:       width,
 				Height:      height,
 				RenderFlags: enums.FPDF_RENDER_FLAG_ANNOT,
+				// Form fields are drawn by PDFium's form layer, not as
+				// annotations: without it a filled form (an edit's
+				// result) shows its fields empty.
+				RenderForm: true,
 			})
 			if err != nil {
 				return fmt.Errorf("render page %d of %s: %w", i+1, d.name, err)

@@ -2,10 +2,11 @@ package pages
 
 import (
 	"errors"
-	"fmt"
 	"image"
 	"image/color"
 	"math"
+
+	"github.com/reductotray/reducto-tray/jobs"
 )
 
 // The page view's memory is bounded by what a screen can show, not by what
@@ -96,15 +97,5 @@ func bytesPerPixel(m color.Model) int64 {
 }
 
 // SizeText is n bytes in words, as the limits' messages say them: "128
-// MiB", "1.5 MiB", "759 KiB".
-func SizeText(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+// MiB", "1.5 MiB", "759 KiB" (jobs.SizeText, which the downloads share).
+func SizeText(n int64) string { return jobs.SizeText(n) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/presets"
 )
 
@@ -29,10 +30,10 @@ func newStore(t *testing.T) *presets.Store {
 // line, and says what is allowed.
 func TestEveryBadFileSaysWhichFileAndField(t *testing.T) {
 	cases := []struct{ content, want string }{
-		{`{"kind":"parsee"}`, `presets/p.json: field "kind": "parsee" is not one of parse, extract, split`},
-		{`{}`, `presets/p.json: field "kind": missing; it is required: one of parse, extract, split`},
-		{`{"kind":7}`, `presets/p.json: field "kind": want a string, one of parse, extract, split; got a number`},
-		{`{"kind":null}`, `presets/p.json: field "kind": want a string, one of parse, extract, split; got null`},
+		{`{"kind":"parsee"}`, `presets/p.json: field "kind": "parsee" is not one of ` + jobs.KindNames(",")},
+		{`{}`, `presets/p.json: field "kind": missing; it is required: one of ` + jobs.KindNames(",")},
+		{`{"kind":7}`, `presets/p.json: field "kind": want a string, one of ` + jobs.KindNames(",") + `; got a number`},
+		{`{"kind":null}`, `presets/p.json: field "kind": want a string, one of ` + jobs.KindNames(",") + `; got null`},
 		{`{"kind":"parse","outputs":"beside","colour":"red"}`, `presets/p.json: field "colour": unknown field; a preset has kind, request, webhook, channels, metadata, outputs, then`},
 		{"{\n  \"kind\": \"parse\",\n}", `presets/p.json: not valid JSON at line 3, column 1: invalid character '}' looking for beginning of object key string`},
 		{``, `presets/p.json: the file is empty; it must hold a JSON object with at least "kind"`},
@@ -62,7 +63,7 @@ func TestEveryBadFileSaysWhichFileAndField(t *testing.T) {
 		{`{"kind":"extract","request":{"instructions":{"schema":{"type":"object"}}},"then":"x"}`, `presets/p.json: field "then": only a parse preset can run another preset on its result; this one is extract`},
 		{`{"kind":"parse","then":"nope"}`, `presets/p.json: field "then": no preset "nope" (presets/nope.json does not exist)`},
 		{`{"kind":"parse","then":"other"}`, `presets/p.json: field "then": preset "other" is a parse preset; "then" names an extract or split preset`},
-		{`{"kind":"parse","then":"broken"}`, `presets/p.json: field "then": preset "broken" is not valid: presets/broken.json: field "kind": "x" is not one of parse, extract, split`},
+		{`{"kind":"parse","then":"broken"}`, `presets/p.json: field "then": preset "broken" is not valid: presets/broken.json: field "kind": "x" is not one of ` + jobs.KindNames(",")},
 	}
 	for _, c := range cases {
 		s := newStore(t)

@@ -57,6 +57,19 @@ func ToForm(o jobs.Options) jobs.Options {
 		if v, ok := take(req, []string{"split_rules"}, anyString); ok {
 			o.Split.Rules = v.(string)
 		}
+	case jobs.KindEdit:
+		if v, ok := take(req, []string{"edit_instructions"}, anyString); ok {
+			o.Edit.Instructions = v.(string)
+		}
+		if v, ok := take(req, []string{"edit_options", "color"}, anyString); ok {
+			o.Edit.Color = v.(string)
+		}
+		if v, ok := take(req, []string{"edit_options", "flatten"}, anyBool); ok {
+			o.Edit.Flatten = v.(bool)
+		}
+		if v, ok := take(req, []string{"edit_options", "enable_overflow_pages"}, anyBool); ok {
+			o.Edit.OverflowPages = v.(bool)
+		}
 	}
 	o.Request = nil
 	if len(req) > 0 {
@@ -106,6 +119,14 @@ func anyString(raw json.RawMessage) (any, bool) {
 		return nil, false
 	}
 	return s, true
+}
+
+func anyBool(raw json.RawMessage) (any, bool) {
+	var b bool
+	if json.Unmarshal(raw, &b) != nil {
+		return nil, false
+	}
+	return b, true
 }
 
 // stringIn accepts the strings the form's select offers.

@@ -38,7 +38,7 @@ func (p Preset) Apply(base jobs.Options, watched bool) jobs.Options {
 	o := base
 	o.Kind = p.Kind
 	o.Request = p.Request
-	o.Parse, o.Extract, o.Split = jobs.ParseOptions{}, jobs.ExtractOptions{}, jobs.SplitOptions{}
+	o.Parse, o.Extract, o.Split, o.Edit = jobs.ParseOptions{}, jobs.ExtractOptions{}, jobs.SplitOptions{}, jobs.EditOptions{}
 	if p.Webhook != "" {
 		o.Webhook = p.Webhook
 	}
@@ -155,6 +155,24 @@ func formRequest(kind jobs.Kind, o jobs.Options) json.RawMessage {
 		if o.Split.Rules != "" {
 			req["split_rules"] = o.Split.Rules
 		}
+	case jobs.KindEdit:
+		if o.Edit.Instructions != "" {
+			req["edit_instructions"] = o.Edit.Instructions
+		}
+		eo := map[string]any{}
+		if o.Edit.Color != "" {
+			eo["color"] = o.Edit.Color
+		}
+		if o.Edit.Flatten {
+			eo["flatten"] = true
+		}
+		if o.Edit.OverflowPages {
+			eo["enable_overflow_pages"] = true
+		}
+		if len(eo) > 0 {
+			req["edit_options"] = eo
+		}
+		parse = nil // an edit is not parsed: no parsing options to carry
 	}
 	if kind == jobs.KindParse {
 		for k, v := range parse {

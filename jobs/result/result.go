@@ -7,7 +7,7 @@
 // extract's fields are the same wherever they show. No Fyne, HTTP or SQL.
 //
 // Each kind has its reader in a file of its own (parse.go, extract.go,
-// split.go): the file's init calls register with the kind and a function
+// split.go, edit.go, classify.go): the file's init calls register with the kind and a function
 // that fills the Result's fields for that kind (Usage too, when the
 // response has one). A new kind is one new file: add its field to Result
 // and register its reader; Read needs no change.
@@ -32,6 +32,8 @@ type Result struct {
 	Extract *Node
 	// Split is a split's sections with their pages.
 	Split []Section
+	// Edit is an edit's filled document link and form (edit.go).
+	Edit *Edit
 
 	raw []byte // for Markdown's fallback
 }

@@ -344,6 +344,15 @@ CREATE TABLE engines (
 ) STRICT;
 ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
 `},
+	{name: "filled documents of edit jobs", sql: `
+-- An edit's result names its filled PDF by a presigned link that expires:
+-- the bytes are kept here, one row per job, gone with the job.
+CREATE TABLE documents (
+	job  INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+	size INTEGER NOT NULL,
+	data BLOB    NOT NULL
+);
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

@@ -59,6 +59,7 @@ type Patch struct {
 	StudioLink *string
 	Credits    *float64
 	Result     []byte // stored compressed, outside the listing rows
+	Document   []byte // an edit's filled document (store_documents.go)
 	Detail     string // shown in the timeline
 }
 

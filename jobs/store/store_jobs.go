@@ -215,7 +215,7 @@ func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (
 	}
 	next, patched := applyPatch(cur, p)
 	statusChange := to != cur.Status
-	if !statusChange && !patched && p.Result == nil {
+	if !statusChange && !patched && p.Result == nil && p.Document == nil {
 		return cur, false, nil
 	}
 	now := nowMS()
@@ -241,6 +241,9 @@ func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (
 			id, len(p.Result), blob); err != nil {
 			return jobs.Job{}, false, fmt.Errorf("update job %d: store result: %w", id, err)
 		}
+	}
+	if err := putDocument(ctx, tx, id, p.Document); err != nil {
+		return jobs.Job{}, false, fmt.Errorf("update job %d: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return jobs.Job{}, false, fmt.Errorf("update job %d to %s: commit: %w", id, to, err)

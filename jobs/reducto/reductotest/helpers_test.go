@@ -72,8 +72,14 @@ func decode(t testing.TB, b []byte, v any) {
 	}
 }
 
-// upload sends a multipart file and returns its file id.
+// upload sends a multipart file of size bytes and returns its file id.
 func upload(t testing.TB, s *Server, name string, size int) string {
+	t.Helper()
+	return uploadBytes(t, s, name, bytes.Repeat([]byte("x"), size))
+}
+
+// uploadBytes sends data as a multipart file and returns its file id.
+func uploadBytes(t testing.TB, s *Server, name string, data []byte) string {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -81,7 +87,7 @@ func upload(t testing.TB, s *Server, name string, size int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fw.Write(bytes.Repeat([]byte("x"), size)); err != nil {
+	if _, err := fw.Write(data); err != nil {
 		t.Fatal(err)
 	}
 	mw.Close()

@@ -9,8 +9,9 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
-// fileRec is one upload the simulator knows. Bytes are counted, not kept,
-// so a long sandbox session costs a few bytes per upload.
+// fileRec is one upload the simulator knows. Bytes are counted, not kept
+// (but for a bounded number of PDFs, for edit jobs), so a long sandbox
+// session costs a few bytes per upload.
 type fileRec struct {
 	ID       string    `json:"id"` // reducto://<uuid>.<ext>
 	Name     string    `json:"name"`
@@ -21,6 +22,9 @@ type fileRec struct {
 	// layout is the upload's real text when Config.Layout read it (not
 	// persisted: a restarted sandbox makes blocks up for older uploads).
 	layout []LayoutPage
+	// data is a PDF upload's bytes, kept (within bounds) for edit jobs
+	// to fill (edit.go); not persisted.
+	data []byte
 }
 
 // job is one simulated job. Its status is not stored while it runs: it is
@@ -76,6 +80,11 @@ type simState struct {
 	// results holds URL-form results by result id.
 	results    map[string]json.RawMessage
 	urlResults int // URL-form results served so far; picks the next shape
+	// edited holds edit jobs' outcomes; kept and filled bound the bytes
+	// of the uploads kept to fill and of the filled documents (edit.go).
+	edited map[string]editOutcome
+	kept   bytesFIFO
+	filled bytesFIFO
 }
 
 func newSimState() simState {
@@ -84,6 +93,7 @@ func newSimState() simState {
 		presigned: map[string]string{},
 		jobs:      map[string]*job{},
 		results:   map[string]json.RawMessage{},
+		edited:    map[string]editOutcome{},
 	}
 }
 
@@ -130,6 +140,8 @@ func kindType(kind string) string {
 		return "Extract"
 	case "split":
 		return "Split"
+	case "edit":
+		return "Edit"
 	}
 	return kind
 }

@@ -24,16 +24,17 @@ type LayoutLine struct {
 // larger one is only counted and gets the simulator's made-up blocks.
 const layoutMaxBytes = 64 << 20
 
-// readUpload counts an upload's bytes and, when a Layout hook is set and
-// the upload fits in layoutMaxBytes, keeps them for it.
+// readUpload counts an upload's bytes and keeps them when they fit: in
+// layoutMaxBytes when a Layout hook is set, else in editKeepBytes (a PDF
+// an edit job may fill).
 func (s *Server) readUpload(r io.Reader) (n int64, data []byte, err error) {
-	if s.cfg.Layout == nil {
-		n, err = io.Copy(io.Discard, r)
-		return n, nil, err
+	limit := int64(editKeepBytes) // a PDF an edit may fill (edit.go)
+	if s.cfg.Layout != nil {
+		limit = layoutMaxBytes
 	}
 	var b bytes.Buffer
-	n, err = io.Copy(&b, io.LimitReader(r, layoutMaxBytes+1))
-	if err != nil || n > layoutMaxBytes {
+	n, err = io.Copy(&b, io.LimitReader(r, limit+1))
+	if err != nil || n > limit {
 		// Too large to read here: count the rest and forget the bytes.
 		m, err2 := io.Copy(io.Discard, r)
 		if err == nil {

@@ -13,7 +13,7 @@ import (
 // its submission, only what the account shows (GET /jobs, and Svix
 // deliveries when it asked for them).
 type OtherJob struct {
-	Kind     string          // "parse" (default), "extract" or "split"
+	Kind     string          // "parse" (default), "extract", "split" or "edit"
 	FileName string          // the document's name; the job's input is an https URL ending in it
 	Metadata json.RawMessage // its async.metadata; nil for none
 	Svix     bool            // ask for Svix notifications (sent to the configured endpoint)
@@ -38,6 +38,13 @@ func (s *Server) SubmitAsOther(o OtherJob) (string, error) {
 	body := map[string]any{"input": input, "async": async}
 	if o.Kind == "split" {
 		body["split_description"] = []reducto.SplitDescription{{Name: "all", Description: "everything"}}
+	}
+	if o.Kind == "edit" { // the legacy shape: metadata inside the webhook
+		wh := reducto.EditWebhook{Mode: "disabled", Metadata: o.Metadata}
+		if async.Webhook != nil {
+			wh.Mode, wh.Channels = async.Webhook.Mode, async.Webhook.Channels
+		}
+		body = map[string]any{"document_url": input, "edit_instructions": "Name: Ada", "webhook": wh}
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {

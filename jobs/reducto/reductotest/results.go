@@ -113,6 +113,8 @@ func (s *Server) buildResultLocked(j *job) json.RawMessage {
 		v = s.extractResult(j)
 	case "split":
 		v = s.splitResult(j)
+	case "edit":
+		v = s.editResultLocked(j)
 	default:
 		v = s.parseResultLocked(j)
 	}

@@ -82,7 +82,9 @@ func (s *Server) uploadMultipart(w http.ResponseWriter, r *http.Request, ext str
 		}
 		layout := s.layoutOf(data, name)
 		s.mu.Lock()
-		s.state.files[fileID] = &fileRec{ID: fileID, Name: name, Size: n, Uploaded: true, Created: s.clk.Now(), layout: layout}
+		f := &fileRec{ID: fileID, Name: name, Size: n, Uploaded: true, Created: s.clk.Now(), layout: layout}
+		s.state.files[fileID] = f
+		s.keepDocLocked(f, data)
 		s.dirtyLocked()
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, reducto.Upload{FileID: fileID})
@@ -118,6 +120,7 @@ func (s *Server) handlePresignedPut(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if f := s.state.files[fileID]; f != nil {
 		f.Size, f.Uploaded, f.layout = n, true, layout
+		s.keepDocLocked(f, data)
 	}
 	s.dirtyLocked()
 	s.mu.Unlock()

@@ -86,6 +86,7 @@ func main() {
 	a := fyneapp.NewWithID("ai.reducto.tray.shots")
 	win := a.NewWindow("Reducto Tray")
 	backend := newCannedBackend(inbox, sim.URL)
+	backend.addEditJob(home)
 	u := ui.New(a, win, ui.Config{
 		Backend: backend, Settings: svc, SandboxForced: true, Search: cannedSearch{backend},
 		Presets: ui.PresetStore(store), Folders: folders,
@@ -110,6 +111,8 @@ func main() {
 				u.ShowJobTab(4, 1)
 			case "jobdetails":
 				u.ShowJobTab(3, 2)
+			case "edit":
+				u.ShowJob(editJobID)
 			}
 		})
 		if *view == "export" {
@@ -149,6 +152,8 @@ func (f *cannedFolders) Changes() <-chan struct{}      { return f.ch }
 type cannedBackend struct {
 	jobs    []jobs.Job
 	figures string // base URL of the figures' images
+	// The canned edit's blank form and filled copy (edit.go).
+	editForm, editFilled string
 }
 
 func newCannedBackend(inbox, figures string) *cannedBackend {
@@ -208,6 +213,9 @@ func (b *cannedBackend) Job(_ context.Context, id int64) (jobs.Job, error) {
 func (b *cannedBackend) Result(_ context.Context, id int64) ([]byte, error) {
 	if id == 4 {
 		return quarterlyParse(b.figures), nil
+	}
+	if id == editJobID {
+		return editResult(), nil
 	}
 	if id == 3 {
 		return []byte(`{"result":{"vendor":"Acme Office Supplies GmbH","total":1249.5,"due":"2026-12-15"},"usage":{"num_pages":2}}`), nil

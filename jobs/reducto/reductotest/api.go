@@ -32,6 +32,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /parse_async", s.handleSubmit("parse"))
 	m.HandleFunc("POST /extract_async", s.handleSubmit("extract"))
 	m.HandleFunc("POST /split_async", s.handleSubmit("split"))
+	m.HandleFunc("POST /classify", s.handleClassify) // classify.go
 	m.HandleFunc("GET /job/{id}", s.handleJob)
 	m.HandleFunc("DELETE /job/{id}", s.handleDeleteJob)
 	m.HandleFunc("GET /jobs", s.handleJobs)

@@ -46,7 +46,11 @@ func checkClassify(o Options) error {
 		if len(o.Classify.Categories) == 0 {
 			return fieldErr(field, `missing; a classify needs a non-empty array of {"category", "criteria"} here`)
 		}
-		b, err := json.Marshal(o.Classify.Categories)
+		cats := make([]ClassifyCategory, len(o.Classify.Categories))
+		for i, c := range o.Classify.Categories {
+			cats[i] = ClassifyCategory{Category: c.Category, Criteria: append([]string{}, c.Criteria...)}
+		}
+		b, err := json.Marshal(cats) // no criteria in the form: an empty list
 		if err != nil {
 			return fieldErr("classify", "%v", err)
 		}

@@ -87,18 +87,26 @@ func (e *Engine) chainOn(ctx context.Context, jobID, file string, size int64, op
 	if opts.Kind != jobs.KindExtract && opts.Kind != jobs.KindSplit {
 		return jobs.Job{}, fmt.Errorf("chain on %s: only an extract or a split runs on a parse, not a %q", jobID, opts.Kind)
 	}
-	opts.Source, opts.From = jobs.SourceChain, jobID
+	opts.Source = jobs.SourceChain
 	opts.Then = "" // an extract or split has nothing to chain on
+	return e.runOn(ctx, jobID, file, size, opts)
+}
+
+// runOn writes the queued row of a job that runs on Reducto's parse jobID
+// (input jobid://) and starts its submission: a chained job, or a routed
+// one that found a parse of its document.
+func (e *Engine) runOn(ctx context.Context, jobID, file string, size int64, opts jobs.Options) (jobs.Job, error) {
+	opts.From = jobID
 	opts, err := e.checkOptions(opts)
 	if err != nil {
-		return jobs.Job{}, fmt.Errorf("chain on %s: %w", jobID, err)
+		return jobs.Job{}, fmt.Errorf("run on parse %s: %w", jobID, err)
 	}
 	created, err := e.store.Create(ctx, []jobs.Job{{
 		File: file, Kind: opts.Kind, Status: jobs.StatusQueued, Webhook: opts.Webhook,
 		ClientRef: uuid.NewString(), Options: opts, Size: size,
 	}})
 	if err != nil {
-		return jobs.Job{}, fmt.Errorf("chain on %s: %w", jobID, err)
+		return jobs.Job{}, fmt.Errorf("run on parse %s: %w", jobID, err)
 	}
 	job := created[0]
 	e.launch(job)

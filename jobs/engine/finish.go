@@ -181,6 +181,12 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) (again bool, why 
 		if summary.Usage.Credits != nil {
 			p.Credits = summary.Usage.Credits
 		}
+		if read, ok := resultReaders[kindOf(job)]; ok {
+			if rerr := read(result, &p); rerr != nil {
+				e.fail(id, fmt.Sprintf("Reducto's result cannot be used: %v", rerr))
+				return false, nil
+			}
+		}
 		e.complete(id, p) // and the results beside the document (outputs.go)
 	case reducto.JobFailed:
 		reason := rj.Reason

@@ -7,6 +7,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto"
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // sender sends the one request that creates a job of one kind at Reducto
@@ -27,6 +28,34 @@ func registerSender(kind jobs.Kind, s sender) {
 	}
 	senders[kind] = s
 }
+
+// syncSender runs a kind Reducto answers at once (POST /classify): it
+// returns Reducto's id for the job and the finished job as GET /job would
+// give it, result and all, which the engine records as it records the end
+// of an async job (finish.go). The engine runs it as a job all the same:
+// queued, uploaded, retried through faults, bounded in time (sync.go).
+type syncSender func(ctx context.Context, e *Engine, job jobs.Job, input string, raw json.RawMessage) (jobID string, done *reducto.Job, err error)
+
+// syncSenders are the registered synchronous kinds' senders.
+var syncSenders = map[jobs.Kind]syncSender{}
+
+// registerSyncSender adds a synchronous kind's sender; each kind's file
+// calls it from init.
+func registerSyncSender(kind jobs.Kind, s syncSender) {
+	if _, dup := syncSenders[kind]; dup {
+		panic(fmt.Sprintf("engine: sync sender for %q registered twice", kind))
+	}
+	syncSenders[kind] = s
+}
+
+// resultReader fills, from a completed job's result, the fields of its
+// patch that one kind's result alone carries (a classify's category); an
+// error means the result cannot be used and the job fails with it.
+type resultReader func(result json.RawMessage, p *store.Patch) error
+
+// resultReaders are the kinds' result readers, registered from their
+// files; most kinds need none.
+var resultReaders = map[jobs.Kind]resultReader{}
 
 // rawFields returns the options' raw request fields for the client to
 // merge over the request the form options build, or an error that names

@@ -119,7 +119,7 @@ func TestRunPresetIsUsedForTheRunsFiles(t *testing.T) {
 func TestBadRunPresetStopsTheStart(t *testing.T) {
 	home := homeWithPresets(t, map[string]string{"bad": `{"kind":"parsee"}`})
 	_, err := startCoreIn(t, home, Flags{Preset: "bad"})
-	if err == nil || err.Error() != `--preset bad: presets/bad.json: field "kind": "parsee" is not one of parse, extract, split` {
+	if err == nil || err.Error() != `--preset bad: presets/bad.json: field "kind": "parsee" is not one of `+jobs.KindNames(",") {
 		t.Fatalf("Start with a bad preset: %v", err)
 	}
 }

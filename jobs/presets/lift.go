@@ -57,6 +57,10 @@ func ToForm(o jobs.Options) jobs.Options {
 		if v, ok := take(req, []string{"split_rules"}, anyString); ok {
 			o.Split.Rules = v.(string)
 		}
+	case jobs.KindClassify:
+		if v, ok := take(req, []string{"classification_schema"}, classifyCategories); ok {
+			o.Classify.Categories = v.([]jobs.ClassifyCategory)
+		}
 	}
 	o.Request = nil
 	if len(req) > 0 {
@@ -149,4 +153,27 @@ func splitSections(raw json.RawMessage) (any, bool) {
 		}
 	}
 	return ds, true
+}
+
+// classifyCategories accepts classification_schema when it is a list of
+// named categories with their criteria and nothing else, which is what the
+// form's rows hold.
+func classifyCategories(raw json.RawMessage) (any, bool) {
+	var cs []jobs.ClassifyCategory
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&cs) != nil || len(cs) == 0 {
+		return nil, false
+	}
+	for _, c := range cs {
+		if strings.TrimSpace(c.Category) == "" || c.Criteria == nil {
+			return nil, false
+		}
+		for _, k := range c.Criteria {
+			if strings.Contains(k, ",") { // the form's rows separate criteria with commas
+				return nil, false
+			}
+		}
+	}
+	return cs, true
 }

@@ -122,3 +122,13 @@ func (o Options) ClassifyCategories() []string {
 	}
 	return names
 }
+
+// Route returns the preset a completed classify job sends its document
+// on to (its category's route), and false when it routes nowhere.
+func (j Job) Route() (string, bool) {
+	if j.Kind != KindClassify || j.Status != StatusCompleted || j.Category == "" {
+		return "", false
+	}
+	name, ok := j.Options.Routes[j.Category]
+	return name, ok && name != ""
+}

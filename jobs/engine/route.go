@@ -14,10 +14,7 @@ import (
 // category without a route stops there. The preset is resolved as a
 // parse's "then" is (SetThenResolver).
 func (e *Engine) runRoute(parent jobs.Job) {
-	if parent.Kind != jobs.KindClassify || parent.Status != jobs.StatusCompleted || parent.Category == "" {
-		return
-	}
-	name, ok := parent.Options.Routes[parent.Category]
+	name, ok := parent.Route()
 	if !ok {
 		return
 	}

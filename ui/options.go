@@ -43,6 +43,10 @@ type formInput struct {
 	// Then is a loaded preset's chained preset, kept as it was: the form
 	// has no widget for it, and saving must not drop it.
 	Then string
+	// Categories are the classify section's rows (submit_classify.go);
+	// Routes a loaded classify preset's, kept as Then is.
+	Categories []categoryInput
+	Routes     map[string]string
 }
 
 // toOptions validates in and returns the options it describes, or the
@@ -110,6 +114,11 @@ func (in formInput) toOptions() (jobs.Options, error) {
 			return o, errors.New("a split needs at least one named section")
 		}
 		o.Split.Rules = strings.TrimSpace(in.SplitRules)
+	case jobs.KindClassify:
+		if o.Classify, err = classifyOptions(in.Categories); err != nil {
+			return o, err
+		}
+		o.Routes = in.Routes
 	}
 	return o, nil
 }
@@ -121,6 +130,7 @@ func fromOptions(o jobs.Options) formInput {
 		Priority: o.Priority, TableFormat: o.Parse.TableFormat, ChunkMode: o.Parse.ChunkMode,
 		SystemPrompt: o.Extract.SystemPrompt, Splits: o.Split.Descriptions, SplitRules: o.Split.Rules,
 		Beside: o.Outputs == jobs.OutputsBeside, Then: o.Then,
+		Categories: categoryRows(o.Classify), Routes: o.Routes,
 	}
 	if len(o.Request) > 0 {
 		in.Request = prettyJSON(o.Request)

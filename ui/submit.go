@@ -60,8 +60,10 @@ type SubmitForm struct {
 	parseBox  fyne.CanvasObject
 	extract   fyne.CanvasObject
 	splitArea fyne.CanvasObject
+	classify  *classifyArea // submit_classify.go
 	files     []string
-	then      string // a loaded preset's chained preset (no widget)
+	then      string            // a loaded preset's chained preset (no widget)
+	routes    map[string]string // a loaded classify preset's routes (shown, no editor)
 	obj       fyne.CanvasObject
 	filling   bool // set while fill writes the widgets, to validate once
 	// preset is the name of the preset the panel shows ("" = the
@@ -117,6 +119,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.AddFile = widget.NewButtonWithIcon("Add files…", theme.FileIcon(), f.PickFiles)
 	f.AddFolder = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), f.PickFolder)
 	f.splitBox = container.NewVBox()
+	f.classify = newClassifyArea(f.validate)
 
 	f.parseBox = widget.NewForm(
 		widget.NewFormItem("Pages", container.NewGridWithColumns(2, f.PageStart, f.PageEnd)),
@@ -151,7 +154,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	hint.Wrapping = fyne.TextWrapWord
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
-		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, raw)))
+		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, f.classify.obj, raw)))
 	f.fill(u.defaults)
 	return f
 }
@@ -195,7 +198,7 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	f.Priority.SetChecked(in.Priority)
 	f.Beside.SetChecked(in.Beside)
 	f.Request.SetText(in.Request)
-	f.then = in.Then
+	f.then, f.routes = in.Then, in.Routes
 	f.preset = o.Preset
 	f.showPreset()
 	f.splits = nil
@@ -206,6 +209,7 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	if len(f.splits) == 0 {
 		f.addSplit(jobs.SplitDescription{})
 	}
+	f.classify.fill(in.Categories, in.Routes)
 	f.filling = false
 	f.validate()
 }
@@ -239,6 +243,7 @@ func (f *SubmitForm) input() formInput {
 		TableFormat: unlabel(f.TableFormat.Selected), ChunkMode: unlabel(f.ChunkMode.Selected),
 		Schema: f.Schema.Text, SystemPrompt: f.SystemPrompt.Text, SplitRules: f.SplitRules.Text,
 		Request: f.Request.Text, Beside: f.Beside.Checked, Then: f.then,
+		Categories: f.classify.input(), Routes: f.routes,
 	}
 	for _, r := range f.splits {
 		in.Splits = append(in.Splits, jobs.SplitDescription{Name: r.name.Text, Description: r.desc.Text})
@@ -286,6 +291,7 @@ func (f *SubmitForm) validate() {
 	show(f.parseBox, f.Kind.Selected == string(jobs.KindParse))
 	show(f.extract, f.Kind.Selected == string(jobs.KindExtract))
 	show(f.splitArea, f.Kind.Selected == string(jobs.KindSplit))
+	show(f.classify.obj, f.Kind.Selected == string(jobs.KindClassify))
 	show(f.Channels, f.Webhook.Selected == string(jobs.WebhookSvix))
 	show(f.DirectURL, f.Webhook.Selected == string(jobs.WebhookDirect))
 	if url := f.u.cfg.DirectURL(); url != "" {

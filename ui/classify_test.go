@@ -96,7 +96,8 @@ func TestClassifyInTheWindow(t *testing.T) {
 	r.onMain(func() { r.u.ShowJob(classified.ID) })
 	d := r.u.detail
 	r.eventually("the classify's detail with its routed job", func() bool {
-		return d.shown && d.job.ID == classified.ID && d.values["Category"].Text == "invoice" && linksText(d) == "invoice → extract #2 (completed)"
+		return d.shown && d.job.ID == classified.ID && d.values["Category"].Text == "invoice" && linksText(d) == "invoice → extract #2 (completed)" &&
+			strings.HasPrefix(d.Result.String(), "Category invoice · chosen among 2")
 	})
 	r.onMain(func() { r.u.ShowJob(routed.ID) })
 	r.eventually("the routed job's detail", func() bool {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
 // resultModel is a result read for the structured view. It is built off
@@ -23,6 +24,7 @@ type resultModel struct {
 	tree     *export.Node
 	tables   []export.NamedTable // extract: fields and lists of objects
 	sections []export.Section    // split
+	classify *result.Classify    // classify (result_classify.go)
 	err      error               // the result could not be read as its kind
 }
 
@@ -45,6 +47,8 @@ func buildResult(kind jobs.Kind, raw []byte) *resultModel {
 		}
 	case jobs.KindSplit:
 		m.sections, m.err = export.SplitSections(raw)
+	case jobs.KindClassify:
+		m.classify, m.err = readClassify(raw)
 	default:
 		m.doc, m.err = export.ParseDoc(raw)
 		if m.err == nil {
@@ -110,6 +114,8 @@ func (m *resultModel) summary() string {
 		return fmt.Sprintf("%s of extracted values", plural(n, "row"))
 	case m.kind == jobs.KindSplit:
 		return plural(len(m.sections), "section")
+	case m.classify != nil:
+		return classifySummary(m.classify)
 	}
 	return ""
 }
@@ -156,6 +162,8 @@ func (v *ResultView) show(m *resultModel) {
 		content = v.Parse.obj
 	case m.tree != nil:
 		content = v.extractObject(m)
+	case m.classify != nil:
+		content = v.classifyObject(m)
 	default:
 		content = v.splitObject(m)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs/result"
 	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
@@ -41,9 +42,15 @@ func Segments(k jobs.Kind, raw []byte) ([]store.SearchSegment, error) {
 		var segs []store.SearchSegment
 		splitSegments(secs, &segs)
 		return segs, nil
+	case jobs.KindClassify:
+		// One row: the category, so a search for "invoice" finds the
+		// documents sorted into it.
+		c, err := result.ReadClassify(raw)
+		if err != nil {
+			return nil, err
+		}
+		return []store.SearchSegment{{Field: "category", Block: -1, Parts: []string{c.Category}}}, nil
 	}
-	// A classify job's category goes here once the app runs classify: one
-	// row with the category as its text (Field "category").
 	return nil, fmt.Errorf("no text to index in a %s result", k)
 }
 

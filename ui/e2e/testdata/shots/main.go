@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	view := flag.String("view", "folders", "submit, folders, detail, table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks or account")
+	view := flag.String("view", "folders", "submit, folders, detail, classify (a classify that routed its document), table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks or account")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
 	flag.Parse()
@@ -85,6 +85,9 @@ func main() {
 	a := fyneapp.NewWithID("ai.reducto.tray.shots")
 	win := a.NewWindow("Reducto Tray")
 	backend := newCannedBackend(inbox, sim.URL)
+	if *view == "classify" {
+		backend.addClassify(filepath.Join(docs, "Mail")) // classify.go
+	}
 	u := ui.New(a, win, ui.Config{
 		Backend: backend, Settings: svc, SandboxForced: true, Search: cannedSearch{backend},
 		Presets: ui.PresetStore(store), Folders: folders,
@@ -109,6 +112,8 @@ func main() {
 				u.ShowJobTab(4, 1)
 			case "jobdetails":
 				u.ShowJobTab(3, 2)
+			case "classify":
+				u.ShowJob(classifyID)
 			}
 		})
 		if *view == "export" {
@@ -146,8 +151,10 @@ func (f *cannedFolders) Changes() <-chan struct{}      { return f.ch }
 
 // cannedBackend is an engine with a few finished jobs.
 type cannedBackend struct {
-	jobs    []jobs.Job
-	figures string // base URL of the figures' images
+	jobs     []jobs.Job
+	figures  string // base URL of the figures' images
+	results  map[int64][]byte
+	children map[int64][]jobs.Job
 }
 
 func newCannedBackend(inbox, figures string) *cannedBackend {
@@ -205,6 +212,9 @@ func (b *cannedBackend) Job(_ context.Context, id int64) (jobs.Job, error) {
 	return jobs.Job{}, jobs.ErrNotFound
 }
 func (b *cannedBackend) Result(_ context.Context, id int64) ([]byte, error) {
+	if r, ok := b.results[id]; ok {
+		return r, nil
+	}
 	if id == 4 {
 		return quarterlyParse(b.figures), nil
 	}

@@ -91,7 +91,7 @@ func TestClassifyInTheWindow(t *testing.T) {
 	}
 	r.eventually("the category in the list", func() bool {
 		row := r.u.list.rowAt(1)
-		return row != nil && strings.Contains(row.Text(), "classify") && strings.HasPrefix(row.cost.Text, "invoice")
+		return row != nil && strings.Contains(row.Text(), "classify") && row.cost.Text == "invoice"
 	})
 	r.onMain(func() { r.u.ShowJob(classified.ID) })
 	d := r.u.detail

@@ -578,8 +578,10 @@ func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.T
 	}
 	r.name.SetText(filepath.Base(j.File))
 	c := costText(j)
-	if j.Category != "" { // a classify's category, or a routed job's
-		c = "  · " + j.Category + c
+	if j.Category != "" {
+		// A classify's category, or a routed job's, says more than its
+		// cost (which the detail shows) and fits where both would not.
+		c = "  · " + j.Category
 	}
 	r.cost.SetText(strings.TrimPrefix(c, "  · "))
 	r.hasCost = c != ""

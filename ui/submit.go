@@ -219,19 +219,24 @@ func (f *SubmitForm) addSplit(d jobs.SplitDescription) {
 	onChange := func(string) { f.validate() }
 	r.name = &widget.Entry{Text: d.Name, PlaceHolder: "Name, e.g. Invoice", OnChanged: onChange}
 	r.desc = &widget.Entry{Text: d.Description, PlaceHolder: "What this section looks like", OnChanged: onChange}
-	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
-		for i, s := range f.splits {
-			if s == r {
-				f.splits = append(f.splits[:i], f.splits[i+1:]...)
-				break
-			}
-		}
-		f.splitBox.Remove(r.obj)
+	r.obj = entryRow(f.splitBox, r.name, r.desc, func() {
+		f.splits = slices.DeleteFunc(f.splits, func(s *splitRow) bool { return s == r })
 		f.validate()
 	})
-	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, r.name, r.desc))
 	f.splits = append(f.splits, r)
-	f.splitBox.Add(r.obj)
+}
+
+// entryRow adds to box a row of two entries side by side and a button
+// that takes the row out of box again, then calls removed.
+func entryRow(box *fyne.Container, left, right *widget.Entry, removed func()) fyne.CanvasObject {
+	var row fyne.CanvasObject
+	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
+		box.Remove(row)
+		removed()
+	})
+	row = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, left, right))
+	box.Add(row)
+	return row
 }
 
 // input reads the widgets.

@@ -112,19 +112,11 @@ func (a *classifyArea) add(in categoryInput) {
 	onChange := func(string) { a.change() }
 	r.name = &widget.Entry{Text: in.Name, PlaceHolder: "Category, e.g. invoice", OnChanged: onChange}
 	r.criteria = &widget.Entry{Text: in.Criteria, PlaceHolder: "Criteria, comma separated", OnChanged: onChange}
-	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
-		for i, s := range a.rows {
-			if s == r {
-				a.rows = append(a.rows[:i], a.rows[i+1:]...)
-				break
-			}
-		}
-		a.box.Remove(r.obj)
+	r.obj = entryRow(a.box, r.name, r.criteria, func() {
+		a.rows = slices.DeleteFunc(a.rows, func(s *categoryRow) bool { return s == r })
 		a.change()
 	})
-	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, r.name, r.criteria))
 	a.rows = append(a.rows, r)
-	a.box.Add(r.obj)
 }
 
 // input reads the rows.

@@ -127,36 +127,50 @@ func (e *Engine) runThen(parent jobs.Job) {
 	if name == "" || parent.Kind != jobs.KindParse || parent.Status != jobs.StatusCompleted {
 		return
 	}
-	e.chain.mu.Lock()
-	resolve := e.chain.then
-	e.chain.mu.Unlock()
-	if resolve == nil {
-		e.log.Warn("parse names a then preset but nothing resolves presets", "job", parent.ID, "then", name)
+	opts, due, err := e.childOptions(parent, name, "then")
+	if !due {
 		return
 	}
-	if done, err := e.store.HasChild(e.ctx, parent.ID, name); err != nil || done {
-		if err != nil && e.ctx.Err() == nil {
-			e.log.Error("then: look for the chained job", "job", parent.ID, "err", err)
-		}
-		return
-	}
-	opts, err := resolve(name, parent)
 	if err == nil {
-		opts.Preset = name
-		// Results beside the document when the parse wrote them there too
-		// (a watched folder's parse, then extract).
-		if opts.Outputs == "" {
-			opts.Outputs = parent.Options.Outputs
-		}
-		if opts.Webhook == "" {
-			opts.Webhook = parent.Webhook
-		}
 		_, err = e.Chain(e.ctx, parent.ID, opts)
 	}
 	if err != nil && e.ctx.Err() == nil {
 		e.log.Error("then: chained job not submitted", "job", parent.ID, "then", name, "err", err)
 		e.note(parent, fmt.Sprintf("then %q not submitted: %v", name, err))
 	}
+}
+
+// childOptions resolves the preset name that parent's "then" or route
+// runs, once: due is false when nothing resolves presets or parent already
+// has a job with that preset (its completion seen again: a restart, a late
+// webhook). The child's results go where the parent's went (beside a
+// watched folder's documents), its webhook mode too, unless the preset
+// says.
+func (e *Engine) childOptions(parent jobs.Job, name, what string) (opts jobs.Options, due bool, err error) {
+	e.chain.mu.Lock()
+	resolve := e.chain.then
+	e.chain.mu.Unlock()
+	if resolve == nil {
+		e.log.Warn(what+" names a preset but nothing resolves presets", "job", parent.ID, "preset", name)
+		return opts, false, nil
+	}
+	if done, err := e.store.HasChild(e.ctx, parent.ID, name); err != nil || done {
+		if err != nil && e.ctx.Err() == nil {
+			e.log.Error(what+": look for the job it submitted", "job", parent.ID, "err", err)
+		}
+		return opts, false, nil
+	}
+	if opts, err = resolve(name, parent); err != nil {
+		return opts, true, err
+	}
+	opts.Preset = name
+	if opts.Outputs == "" {
+		opts.Outputs = parent.Options.Outputs
+	}
+	if opts.Webhook == "" {
+		opts.Webhook = parent.Webhook
+	}
+	return opts, true, nil
 }
 
 // submitFailure turns a refused submission into the job's error text,

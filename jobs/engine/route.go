@@ -18,29 +18,13 @@ func (e *Engine) runRoute(parent jobs.Job) {
 	if !ok {
 		return
 	}
-	e.chain.mu.Lock()
-	resolve := e.chain.then
-	e.chain.mu.Unlock()
-	if resolve == nil {
-		e.log.Warn("classify routes its category but nothing resolves presets", "job", parent.ID, "category", parent.Category, "route", name)
+	opts, due, err := e.childOptions(parent, name, "route")
+	if !due {
 		return
 	}
-	if done, err := e.store.HasChild(e.ctx, parent.ID, name); err != nil || done {
-		if err != nil && e.ctx.Err() == nil {
-			e.log.Error("route: look for the routed job", "job", parent.ID, "err", err)
-		}
-		return
-	}
-	opts, err := resolve(name, parent)
 	if err == nil {
-		opts.Preset, opts.Category = name, parent.Category
+		opts.Category = parent.Category
 		opts.Source, opts.ParentID = jobs.SourceRoute, parent.ID
-		if opts.Outputs == "" {
-			opts.Outputs = parent.Options.Outputs
-		}
-		if opts.Webhook == "" {
-			opts.Webhook = parent.Webhook
-		}
 		var child jobs.Job
 		child, err = e.route(e.ctx, parent, opts)
 		if err == nil {

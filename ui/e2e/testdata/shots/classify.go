@@ -1,11 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"time"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/presets"
 )
+
+// sortMailPreset classifies mail and routes invoices and contracts on.
+var sortMailPreset = presets.Preset{Name: "sort mail", Kind: jobs.KindClassify, Outputs: jobs.OutputsBeside,
+	Request: json.RawMessage(`{"classification_schema":[{"category":"invoice","criteria":["invoice","amount due"]},` +
+		`{"category":"contract","criteria":["agreement","signature"]},{"category":"letter","criteria":[]}]}`),
+	Routes: map[string]string{"invoice": "invoices", "contract": "contracts (split)"}}
 
 // classifyID is the classify job the "classify" view shows.
 const classifyID = 6

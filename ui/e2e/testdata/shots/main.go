@@ -66,6 +66,7 @@ func main() {
 				`"system_prompt":"Amounts in euros"},"parsing":{"formatting":{"table_output_format":"md"}},"settings":{"ocr_system":"standard"}}`)},
 		{Name: "contracts (split)", Kind: jobs.KindSplit, Request: json.RawMessage(
 			`{"split_description":[{"name":"Terms","description":"The contract's terms"},{"name":"Signatures","description":"Signature pages"}]}`)},
+		sortMailPreset, // classify.go
 	} {
 		if err := store.Save(p); err != nil {
 			log.Fatal(err)
@@ -102,6 +103,8 @@ func main() {
 			switch *view {
 			case "submit":
 				u.ShowSubmit("invoices")
+			case "submitclassify":
+				u.ShowSubmit(sortMailPreset.Name)
 			case "folders":
 				u.ShowFolderSettings()
 			case "detail":

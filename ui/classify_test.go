@@ -99,7 +99,12 @@ func TestClassifyInTheWindow(t *testing.T) {
 		return d.shown && d.job.ID == classified.ID && d.values["Category"].Text == "invoice" && linksText(d) == "invoice → extract #2 (completed)" &&
 			strings.HasPrefix(d.Result.String(), "Category invoice · chosen among 2")
 	})
-	r.onMain(func() { r.u.ShowJob(routed.ID) })
+	r.onMain(func() {
+		if items := d.exportItems(); len(items) != 1 || items[0].Label != "Full result as JSON…" {
+			t.Errorf("a classify's exports: %d items, first %q; want only the JSON", len(items), items[0].Label)
+		}
+		r.u.ShowJob(routed.ID)
+	})
 	r.eventually("the routed job's detail", func() bool {
 		return d.shown && d.job.ID == routed.ID && linksText(d) == "Routed by classify #1" &&
 			strings.Contains(d.Origin.Text, "a classify's route") && strings.Contains(d.Origin.Text, "category invoice")

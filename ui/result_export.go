@@ -60,6 +60,7 @@ func (d *DetailView) exportItems() []*fyne.MenuItem {
 		if d.View.Split != nil && !d.View.Split.Disabled() {
 			add("Split into files (beside the document)", d.View.splitIntoFiles)
 		}
+	case jobs.KindClassify: // a category: the JSON below is all there is
 	default:
 		add("Copy all as Markdown", func() {
 			if d.View.Parse != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/jobs/clock"
 	"github.com/reductotray/reducto-tray/jobs/engine"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/store"
@@ -245,4 +246,39 @@ func TestRoutesResumeAfterARestart(t *testing.T) {
 		kids, _ := st.Children(ctx, queued[0].ID)
 		return len(kids) == 1 && kids[0].Status == jobs.StatusCompleted && kids[0].Source == jobs.SourceRoute && kids[0].Category == "invoice"
 	})
+}
+
+// TestClassifyCancelledWhileWaiting: cancelling a classify whose answer
+// has not come abandons the request at once (nothing lasting exists at
+// Reducto) and leaves the job cancelled, not failed by the aborted call.
+func TestClassifyCancelledWhileWaiting(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	front := func(_ clock.Clock, h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.URL.Path == "/classify" {
+				arrived <- struct{}{}
+			}
+			h.ServeHTTP(w, req)
+		})
+	}
+	// An hour of the simulator's time is 36 s of real time: longer than
+	// the wait below.
+	r := newRigFront(t, reductotest.Config{ClassifyDelay: time.Hour}, engine.PollPolicy{}, front)
+	queued, err := r.engine.Submit(context.Background(), []string{r.doc("invoice.pdf")}, mailOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the classify request never came")
+	}
+	if err := r.engine.Cancel(context.Background(), queued[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	j := r.waitFinal(queued[0].ID)
+	if j.Status != jobs.StatusCancelled || j.Error != "" {
+		t.Fatalf("job = %s %q, want cancelled", j.Status, j.Error)
+	}
+	waitFor(t, 10*time.Second, "the request abandoned", func() bool { return r.sim.Requests("/classify") == 1 })
 }

@@ -88,6 +88,8 @@ type Options struct {
 	Extract ExtractOptions `json:"extract,omitempty"`
 	Split   SplitOptions   `json:"split,omitempty"`
 	Edit    EditOptions    `json:"edit,omitempty"`
+	// Classify holds the form's categories (kind_classify.go).
+	Classify ClassifyOptions `json:"classify,omitempty"`
 
 	// Request holds Reducto request fields with the API's own names and
 	// nesting (a preset's "request"), merged into the request the form
@@ -99,11 +101,16 @@ type Options struct {
 	// Then names an extract or split preset to run on this parse's result
 	// (jobid://), once it completes.
 	Then string `json:"then,omitempty"`
+	// Routes maps a classify job's categories to the presets run on the
+	// document once it is classified (a classify preset's "routes").
+	Routes map[string]string `json:"routes,omitempty"`
 
 	// Origin: where the submission came from, kept in the history.
 	Source   Source `json:"source,omitempty"`
 	Preset   string `json:"preset,omitempty"`    // the preset's name, if any
-	ParentID int64  `json:"parent_id,omitempty"` // the parse a chained job ran on
+	ParentID int64  `json:"parent_id,omitempty"` // the parse a chained job ran on, or the classify that routed it
+	// Category is the category a routed job was sent on for.
+	Category string `json:"category,omitempty"`
 	// From is Reducto's job id of the parse a chained job runs on: the
 	// job is submitted with input "jobid://<From>" and nothing is uploaded.
 	// Set whether or not the parse is in this history (ParentID).
@@ -119,11 +126,12 @@ const (
 	SourceCLI   Source = "cli"   // the command line, or handed over by a second launch
 	SourceWatch Source = "watch" // a watched folder
 	SourceChain Source = "chain" // run on a completed parse with jobid://
+	SourceRoute Source = "route" // sent on by a classify preset's routes
 )
 
 // Valid reports whether s is one of the contract's sources.
 func (s Source) Valid() bool {
-	return s == SourceDrop || s == SourceCLI || s == SourceWatch || s == SourceChain
+	return s == SourceDrop || s == SourceCLI || s == SourceWatch || s == SourceChain || s == SourceRoute
 }
 
 // OutputRule says where a job's results are written.
@@ -178,7 +186,8 @@ type Job struct {
 	RetryOf     int64      // local id of the job this one retries; 0 if none
 	Source      Source     // what started it; "" for jobs older than sources
 	Preset      string     // the preset it was submitted with; "" if none
-	ParentID    int64      // the parse a chained job ran on; 0 if none
+	ParentID    int64      // the parse a chained job ran on, or the classify that routed it; 0 if none
+	Category    string     // a classify job's category, and a routed job's; "" if none
 	Outputs     []string   // absolute paths of the result files written for it
 	Credits     *float64   // credits Reducto charged, once known
 	CreatedAt   time.Time  //

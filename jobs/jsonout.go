@@ -22,6 +22,7 @@ type jsonJob struct {
 	Source      *string  `json:"source"`
 	Preset      *string  `json:"preset"`
 	ParentID    *int64   `json:"parent_id"`
+	Category    *string  `json:"category"`
 	Outputs     []string `json:"outputs"`
 	Pages       *int     `json:"pages"`
 	Credits     *float64 `json:"credits"`
@@ -76,6 +77,7 @@ func jsonOf(j Job) jsonJob {
 	}
 	o.Source = nonEmpty(string(j.Source))
 	o.Preset = nonEmpty(j.Preset)
+	o.Category = nonEmpty(j.Category)
 	if j.ParentID != 0 {
 		p := j.ParentID
 		o.ParentID = &p

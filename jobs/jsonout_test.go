@@ -14,7 +14,7 @@ func TestWriteJSONGolden(t *testing.T) {
 	js := []Job{
 		{ID: 2, File: "/home/ann/b <&>.pdf", Kind: KindSplit, Status: StatusFailed, Webhook: WebhookDirect,
 			JobID: "rj-2", Error: "Parse failed: bad PDF", CreatedAt: created, UpdatedAt: done, CompletedAt: &done, RetryOf: 1,
-			Source: SourceWatch, Preset: "invoices", ParentID: 7, Outputs: []string{"/home/ann/b <&>.split.json"}, Pages: 3, Credits: &credits},
+			Source: SourceRoute, Preset: "invoices", ParentID: 7, Category: "invoice", Outputs: []string{"/home/ann/b <&>.split.json"}, Pages: 3, Credits: &credits},
 		{ID: 1, File: "/home/ann/a.pdf", Kind: KindParse, Status: StatusQueued, Webhook: WebhookNone,
 			CreatedAt: created, UpdatedAt: created.Add(123 * time.Millisecond)},
 	}
@@ -35,9 +35,10 @@ func TestWriteJSONGolden(t *testing.T) {
     "completed_at": "2025-03-04T05:07:37Z",
     "error": "Parse failed: bad PDF",
     "retry_of": 1,
-    "source": "watch",
+    "source": "route",
     "preset": "invoices",
     "parent_id": 7,
+    "category": "invoice",
     "outputs": [
       "/home/ann/b <&>.split.json"
     ],
@@ -60,6 +61,7 @@ func TestWriteJSONGolden(t *testing.T) {
     "source": null,
     "preset": null,
     "parent_id": null,
+    "category": null,
     "outputs": [],
     "pages": null,
     "credits": null,

@@ -35,6 +35,9 @@ func (o Options) Validate() error {
 	if o.Then != "" && kind != KindParse {
 		return fieldErr("then", "only a parse can run another preset on its result; this is %s", kind)
 	}
+	if len(o.Routes) > 0 && kind != KindClassify {
+		return fieldErr("routes", "only a classify can route a document by its category; this is %s", kind)
+	}
 	if spec.Check != nil {
 		if err := spec.Check(o); err != nil {
 			return err

@@ -70,7 +70,7 @@ type DetailView struct {
 	values map[string]*widget.Label
 }
 
-var detailFields = []string{"Status", "Kind", "File", "Source", "Preset", "Reducto job", "Webhook", "Size", "Pages", "Credits", "Created", "Updated", "Completed", "Retry of"}
+var detailFields = []string{"Status", "Kind", "Category", "File", "Source", "Preset", "Reducto job", "Webhook", "Size", "Pages", "Credits", "Created", "Updated", "Completed", "Retry of"}
 
 func newDetailView(u *App) *DetailView {
 	d := &DetailView{u: u, values: map[string]*widget.Label{}}
@@ -182,6 +182,7 @@ func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []by
 	set := func(k, v string) { d.values[k].SetText(v) }
 	set("Status", string(j.Status))
 	set("Kind", string(j.Kind))
+	set("Category", orDash(j.Category))
 	set("File", j.File)
 	set("Source", sourceText(j.Source))
 	d.Origin.SetText(originText(j))
@@ -275,6 +276,9 @@ func originText(j jobs.Job) string {
 	case j.Source == jobs.SourceChain && j.Kind == jobs.KindSplit:
 		parts = append(parts, "one-off sections")
 	}
+	if j.Category != "" {
+		parts = append(parts, "category "+j.Category)
+	}
 	return strings.Join(parts, " · ")
 }
 
@@ -289,6 +293,8 @@ func sourceText(s jobs.Source) string {
 		return "a watched folder"
 	case jobs.SourceChain:
 		return "a completed parse"
+	case jobs.SourceRoute:
+		return "a classify's route"
 	}
 	return "—"
 }

@@ -58,6 +58,7 @@ func (p *fakePresets) Get(name string, base jobs.Options) (jobs.Options, error) 
 		out.Outputs = jobs.OutputsNone
 	}
 	out.Then = o.Then
+	out.Classify, out.Routes = o.Classify, o.Routes
 	out.Preset = name
 	return out, nil
 }

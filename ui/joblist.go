@@ -469,8 +469,20 @@ func jobColumnWidths() [4]float32 {
 		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	}
 	// +4: the truncator cut "extract" to "extr…" at its measured width.
-	return [4]float32{m("extract") + 4, m("completed") + 8, m("59m ago") + 4, m("10h59m") + 4}
+	return [4]float32{m(longestKind()) + 4, m("completed") + 8, m("59m ago") + 4, m("10h59m") + 4}
 }
+
+// longestKind is the longest registered kind's name, for the kind column
+// (kinds register at init: looked up once, not on every row's layout).
+var longestKind = sync.OnceValue(func() string {
+	longest := ""
+	for _, k := range jobs.Kinds() {
+		if len(k.Kind) > len(longest) {
+			longest = string(k.Kind)
+		}
+	}
+	return longest
+})
 
 // textWidth is what a label needs to show its whole text (2 px over the
 // measure: the truncator shapes a hair wider and cut "scan.pdf" exactly
@@ -566,6 +578,11 @@ func (r *jobRow) show(j jobs.Job, progress float64, hasProgress bool, now time.T
 	}
 	r.name.SetText(filepath.Base(j.File))
 	c := costText(j)
+	if j.Category != "" {
+		// A classify's category, or a routed job's, says more than its
+		// cost (which the detail shows) and fits where both would not.
+		c = "  · " + j.Category
+	}
 	r.cost.SetText(strings.TrimPrefix(c, "  · "))
 	r.hasCost = c != ""
 	r.kind.SetText(string(j.Kind))

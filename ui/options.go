@@ -47,6 +47,10 @@ type formInput struct {
 	// Then is a loaded preset's chained preset, kept as it was: the form
 	// has no widget for it, and saving must not drop it.
 	Then string
+	// Categories are the classify section's rows (submit_classify.go);
+	// Routes a loaded classify preset's, kept as Then is.
+	Categories []categoryInput
+	Routes     map[string]string
 }
 
 // toOptions validates in and returns the options it describes, or the
@@ -123,6 +127,11 @@ func (in formInput) toOptions() (jobs.Options, error) {
 		if err := o.Validate(); err != nil {
 			return o, err
 		}
+	case jobs.KindClassify:
+		if o.Classify, err = classifyOptions(in.Categories); err != nil {
+			return o, err
+		}
+		o.Routes = in.Routes
 	}
 	return o, nil
 }
@@ -135,6 +144,7 @@ func fromOptions(o jobs.Options) formInput {
 		SystemPrompt: o.Extract.SystemPrompt, Splits: o.Split.Descriptions, SplitRules: o.Split.Rules,
 		EditInstructions: o.Edit.Instructions, EditColor: o.Edit.Color, EditFlatten: o.Edit.Flatten,
 		Beside: o.Outputs == jobs.OutputsBeside, Then: o.Then,
+		Categories: categoryRows(o.Classify), Routes: o.Routes,
 	}
 	if len(o.Request) > 0 {
 		in.Request = prettyJSON(o.Request)

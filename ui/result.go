@@ -25,6 +25,7 @@ type resultModel struct {
 	tables   []result.NamedTable // extract: fields and lists of objects
 	sections []result.Section    // split
 	edit     *result.Edit        // edit (result_edit.go)
+	classify *result.Classify    // classify (result_classify.go)
 	err      error               // the result could not be read as its kind
 }
 
@@ -43,7 +44,7 @@ func buildResult(kind jobs.Kind, raw []byte) *resultModel {
 	if m.err != nil {
 		return m
 	}
-	m.doc, m.tree, m.sections, m.edit = m.res.Parse, m.res.Extract, m.res.Split, m.res.Edit
+	m.doc, m.tree, m.sections, m.edit, m.classify = m.res.Parse, m.res.Extract, m.res.Split, m.res.Edit, m.res.Classify
 	if m.doc != nil {
 		m.rows = parseRows(m.doc)
 	}
@@ -111,6 +112,8 @@ func (m *resultModel) summary() string {
 		return plural(len(m.sections), "section")
 	case m.edit != nil:
 		return editSummary(m)
+	case m.classify != nil:
+		return classifySummary(m.classify)
 	}
 	return ""
 }
@@ -157,6 +160,8 @@ func (v *ResultView) show(m *resultModel) {
 		content = v.Parse.obj
 	case m.tree != nil:
 		content = v.extractObject(m)
+	case m.classify != nil:
+		content = v.classifyObject(m)
 	case m.edit != nil:
 		content = v.editObject(m)
 	case m.sections != nil:

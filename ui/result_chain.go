@@ -40,7 +40,7 @@ func (d *DetailView) chainer() Chainer {
 // loadChildren returns the jobs chained on j (background goroutine).
 func (d *DetailView) loadChildren(ctx context.Context, j jobs.Job) []jobs.Job {
 	c := d.chainer()
-	if c == nil || j.Kind != jobs.KindParse {
+	if c == nil || (j.Kind != jobs.KindParse && j.Kind != jobs.KindClassify) {
 		return nil
 	}
 	kids, err := c.Children(ctx, j.ID)
@@ -59,13 +59,19 @@ func (d *DetailView) showLinks() {
 		b.Importance = widget.LowImportance
 		d.Links.Add(b)
 	}
-	if d.job.ParentID != 0 {
+	if d.job.ParentID != 0 && d.job.Source == jobs.SourceRoute {
+		link(fmt.Sprintf("Routed by classify #%d", d.job.ParentID), d.job.ParentID)
+	} else if d.job.ParentID != 0 {
 		link(fmt.Sprintf("Ran on parse #%d", d.job.ParentID), d.job.ParentID)
 	} else if d.job.Options.From != "" {
 		d.Links.Add(widget.NewLabel("Ran on Reducto parse " + d.job.Options.From))
 	}
 	for _, c := range d.children {
-		link(fmt.Sprintf("%s #%d (%s)", c.Kind, c.ID, c.Status), c.ID)
+		text := fmt.Sprintf("%s #%d (%s)", c.Kind, c.ID, c.Status)
+		if c.Source == jobs.SourceRoute && c.Category != "" {
+			text = c.Category + " → " + text
+		}
+		link(text, c.ID)
 	}
 	show(d.Links, len(d.Links.Objects) > 0)
 }

@@ -59,6 +59,7 @@ func (d *DetailView) exportItems() []*fyne.MenuItem {
 		}
 	case jobs.KindEdit:
 		add("Filled document (PDF)…", d.saveFilled)
+	case jobs.KindClassify: // a category: the JSON below is all there is
 	default:
 		add("Copy all as Markdown", func() {
 			if d.View.Parse != nil {

@@ -61,8 +61,10 @@ type SubmitForm struct {
 	extract   fyne.CanvasObject
 	splitArea fyne.CanvasObject
 	edit      *editSection
+	classify  *classifyArea // submit_classify.go
 	files     []string
-	then      string // a loaded preset's chained preset (no widget)
+	then      string            // a loaded preset's chained preset (no widget)
+	routes    map[string]string // a loaded classify preset's routes (shown, no editor)
 	obj       fyne.CanvasObject
 	filling   bool // set while fill writes the widgets, to validate once
 	// preset is the name of the preset the panel shows ("" = the
@@ -119,6 +121,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.AddFolder = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), f.PickFolder)
 	f.splitBox = container.NewVBox()
 	f.edit = newEditSection(onChange)
+	f.classify = newClassifyArea(f.validate)
 
 	f.parseBox = widget.NewForm(
 		widget.NewFormItem("Pages", container.NewGridWithColumns(2, f.PageStart, f.PageEnd)),
@@ -153,7 +156,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	hint.Wrapping = fyne.TextWrapWord
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
-		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, f.edit.obj, raw)))
+		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, f.edit.obj, f.classify.obj, raw)))
 	f.fill(u.defaults)
 	return f
 }
@@ -198,7 +201,7 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	f.Priority.SetChecked(in.Priority)
 	f.Beside.SetChecked(in.Beside)
 	f.Request.SetText(in.Request)
-	f.then = in.Then
+	f.then, f.routes = in.Then, in.Routes
 	f.preset = o.Preset
 	f.showPreset()
 	f.splits = nil
@@ -209,6 +212,7 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	if len(f.splits) == 0 {
 		f.addSplit(jobs.SplitDescription{})
 	}
+	f.classify.fill(in.Categories, in.Routes)
 	f.filling = false
 	f.validate()
 }
@@ -218,19 +222,24 @@ func (f *SubmitForm) addSplit(d jobs.SplitDescription) {
 	onChange := func(string) { f.validate() }
 	r.name = &widget.Entry{Text: d.Name, PlaceHolder: "Name, e.g. Invoice", OnChanged: onChange}
 	r.desc = &widget.Entry{Text: d.Description, PlaceHolder: "What this section looks like", OnChanged: onChange}
-	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
-		for i, s := range f.splits {
-			if s == r {
-				f.splits = append(f.splits[:i], f.splits[i+1:]...)
-				break
-			}
-		}
-		f.splitBox.Remove(r.obj)
+	r.obj = entryRow(f.splitBox, r.name, r.desc, func() {
+		f.splits = slices.DeleteFunc(f.splits, func(s *splitRow) bool { return s == r })
 		f.validate()
 	})
-	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, r.name, r.desc))
 	f.splits = append(f.splits, r)
-	f.splitBox.Add(r.obj)
+}
+
+// entryRow adds to box a row of two entries side by side and a button
+// that takes the row out of box again, then calls removed.
+func entryRow(box *fyne.Container, left, right *widget.Entry, removed func()) fyne.CanvasObject {
+	var row fyne.CanvasObject
+	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
+		box.Remove(row)
+		removed()
+	})
+	row = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, left, right))
+	box.Add(row)
+	return row
 }
 
 // input reads the widgets.
@@ -242,6 +251,7 @@ func (f *SubmitForm) input() formInput {
 		TableFormat: unlabel(f.TableFormat.Selected), ChunkMode: unlabel(f.ChunkMode.Selected),
 		Schema: f.Schema.Text, SystemPrompt: f.SystemPrompt.Text, SplitRules: f.SplitRules.Text,
 		Request: f.Request.Text, Beside: f.Beside.Checked, Then: f.then,
+		Categories: f.classify.input(), Routes: f.routes,
 	}
 	for _, r := range f.splits {
 		in.Splits = append(in.Splits, jobs.SplitDescription{Name: r.name.Text, Description: r.desc.Text})
@@ -291,6 +301,7 @@ func (f *SubmitForm) validate() {
 	show(f.extract, f.Kind.Selected == string(jobs.KindExtract))
 	show(f.splitArea, f.Kind.Selected == string(jobs.KindSplit))
 	show(f.edit.obj, f.Kind.Selected == string(jobs.KindEdit))
+	show(f.classify.obj, f.Kind.Selected == string(jobs.KindClassify))
 	show(f.Channels, f.Webhook.Selected == string(jobs.WebhookSvix))
 	show(f.DirectURL, f.Webhook.Selected == string(jobs.WebhookDirect))
 	if url := f.u.cfg.DirectURL(); url != "" {

@@ -87,18 +87,26 @@ func (e *Engine) chainOn(ctx context.Context, jobID, file string, size int64, op
 	if opts.Kind != jobs.KindExtract && opts.Kind != jobs.KindSplit {
 		return jobs.Job{}, fmt.Errorf("chain on %s: only an extract or a split runs on a parse, not a %q", jobID, opts.Kind)
 	}
-	opts.Source, opts.From = jobs.SourceChain, jobID
+	opts.Source = jobs.SourceChain
 	opts.Then = "" // an extract or split has nothing to chain on
+	return e.runOn(ctx, jobID, file, size, opts)
+}
+
+// runOn writes the queued row of a job that runs on Reducto's parse jobID
+// (input jobid://) and starts its submission: a chained job, or a routed
+// one that found a parse of its document.
+func (e *Engine) runOn(ctx context.Context, jobID, file string, size int64, opts jobs.Options) (jobs.Job, error) {
+	opts.From = jobID
 	opts, err := e.checkOptions(opts)
 	if err != nil {
-		return jobs.Job{}, fmt.Errorf("chain on %s: %w", jobID, err)
+		return jobs.Job{}, fmt.Errorf("run on parse %s: %w", jobID, err)
 	}
 	created, err := e.store.Create(ctx, []jobs.Job{{
 		File: file, Kind: opts.Kind, Status: jobs.StatusQueued, Webhook: opts.Webhook,
 		ClientRef: uuid.NewString(), Options: opts, Size: size,
 	}})
 	if err != nil {
-		return jobs.Job{}, fmt.Errorf("chain on %s: %w", jobID, err)
+		return jobs.Job{}, fmt.Errorf("run on parse %s: %w", jobID, err)
 	}
 	job := created[0]
 	e.launch(job)
@@ -119,36 +127,50 @@ func (e *Engine) runThen(parent jobs.Job) {
 	if name == "" || parent.Kind != jobs.KindParse || parent.Status != jobs.StatusCompleted {
 		return
 	}
-	e.chain.mu.Lock()
-	resolve := e.chain.then
-	e.chain.mu.Unlock()
-	if resolve == nil {
-		e.log.Warn("parse names a then preset but nothing resolves presets", "job", parent.ID, "then", name)
+	opts, due, err := e.childOptions(parent, name, "then")
+	if !due {
 		return
 	}
-	if done, err := e.store.HasChild(e.ctx, parent.ID, name); err != nil || done {
-		if err != nil && e.ctx.Err() == nil {
-			e.log.Error("then: look for the chained job", "job", parent.ID, "err", err)
-		}
-		return
-	}
-	opts, err := resolve(name, parent)
 	if err == nil {
-		opts.Preset = name
-		// Results beside the document when the parse wrote them there too
-		// (a watched folder's parse, then extract).
-		if opts.Outputs == "" {
-			opts.Outputs = parent.Options.Outputs
-		}
-		if opts.Webhook == "" {
-			opts.Webhook = parent.Webhook
-		}
 		_, err = e.Chain(e.ctx, parent.ID, opts)
 	}
 	if err != nil && e.ctx.Err() == nil {
 		e.log.Error("then: chained job not submitted", "job", parent.ID, "then", name, "err", err)
 		e.note(parent, fmt.Sprintf("then %q not submitted: %v", name, err))
 	}
+}
+
+// childOptions resolves the preset name that parent's "then" or route
+// runs, once: due is false when nothing resolves presets or parent already
+// has a job with that preset (its completion seen again: a restart, a late
+// webhook). The child's results go where the parent's went (beside a
+// watched folder's documents), its webhook mode too, unless the preset
+// says.
+func (e *Engine) childOptions(parent jobs.Job, name, what string) (opts jobs.Options, due bool, err error) {
+	e.chain.mu.Lock()
+	resolve := e.chain.then
+	e.chain.mu.Unlock()
+	if resolve == nil {
+		e.log.Warn(what+" names a preset but nothing resolves presets", "job", parent.ID, "preset", name)
+		return opts, false, nil
+	}
+	if done, err := e.store.HasChild(e.ctx, parent.ID, name); err != nil || done {
+		if err != nil && e.ctx.Err() == nil {
+			e.log.Error(what+": look for the job it submitted", "job", parent.ID, "err", err)
+		}
+		return opts, false, nil
+	}
+	if opts, err = resolve(name, parent); err != nil {
+		return opts, true, err
+	}
+	opts.Preset = name
+	if opts.Outputs == "" {
+		opts.Outputs = parent.Options.Outputs
+	}
+	if opts.Webhook == "" {
+		opts.Webhook = parent.Webhook
+	}
+	return opts, true, nil
 }
 
 // submitFailure turns a refused submission into the job's error text,

@@ -28,6 +28,9 @@ type Config struct {
 	DirectWebhookURL string
 	Logger           *slog.Logger // nil = slog.Default()
 	Poll             PollPolicy
+	// SyncTimeout bounds each request of a kind Reducto answers at once
+	// (classify); 0 = 5 minutes.
+	SyncTimeout time.Duration
 }
 
 // PollPolicy shapes adaptive polling. Zero fields take the defaults.
@@ -215,7 +218,8 @@ func (e *Engine) resume(upTo int64) {
 		e.log.Info("resumed unfinished jobs", "count", n)
 	}
 	e.resumeOutputs()
-	e.resumeThen() // chain.go
+	e.resumeThen()   // chain.go
+	e.resumeRoutes() // route.go
 	// Delivery ids only matter while Svix may still retry (about 27 h).
 	if pruned, err := e.store.PruneDeliveries(e.ctx, time.Now().Add(-store.DeliveryRetention)); err != nil {
 		e.log.Warn("prune webhook delivery ids", "err", err)

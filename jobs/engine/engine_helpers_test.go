@@ -29,6 +29,8 @@ type rig struct {
 	clk    clock.Clock
 	dbPath string
 	dir    string
+	// syncTimeout is the engines' Config.SyncTimeout (0: the default).
+	syncTimeout time.Duration
 }
 
 // speed is how much faster than real time tests run: a 3 s job takes 30 ms.
@@ -88,8 +90,8 @@ func (r *rig) startEngine(pol engine.PollPolicy) (*store.Store, *engine.Engine) 
 	}
 	e := engine.New(engine.Config{
 		Client: r.client, Store: st, Clock: r.clk, Poll: pol,
-		DirectWebhookURL: "http://127.0.0.1:1/webhooks/direct/token",
-		Logger:           slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		DirectWebhookURL: "http://127.0.0.1:1/webhooks/direct/token", SyncTimeout: r.syncTimeout,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	})
 	if err := e.Start(context.Background()); err != nil {
 		r.t.Fatal(err)

@@ -181,7 +181,7 @@ func (e *Engine) finish(id int64, rj *reducto.Job, via string) (again bool, why 
 		if summary.Usage.Credits != nil {
 			p.Credits = summary.Usage.Credits
 		}
-		if f := finishers[job.Kind]; f != nil {
+		if f := finishers[kindOf(job)]; f != nil {
 			var final finalError
 			switch ferr := f(e.ctx, e, job, result, &p); {
 			case ferr == nil:

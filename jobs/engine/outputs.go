@@ -96,13 +96,15 @@ func (e *Engine) complete(id int64, p store.Patch) {
 			if changed {
 				e.outputsLater(j)
 				e.runThen(j)
+				e.runRoute(j)
 			}
 		})
 		return
 	}
 	if changed {
 		e.outputsLater(job)
-		e.runThen(job) // a preset's "then" (chain.go)
+		e.runThen(job)  // a preset's "then" (chain.go)
+		e.runRoute(job) // a classify preset's routes (route.go)
 	}
 }
 

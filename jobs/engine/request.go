@@ -53,6 +53,25 @@ type finalError struct{ err error }
 func (f finalError) Error() string { return f.err.Error() }
 func (f finalError) Unwrap() error { return f.err }
 
+// syncSender runs a kind Reducto answers at once (POST /classify): it
+// returns Reducto's id for the job and the finished job as GET /job would
+// give it, result and all, which the engine records as it records the end
+// of an async job (finish.go). The engine runs it as a job all the same:
+// queued, uploaded, retried through faults, bounded in time (sync.go).
+type syncSender func(ctx context.Context, e *Engine, job jobs.Job, input string, raw json.RawMessage) (jobID string, done *reducto.Job, err error)
+
+// syncSenders are the registered synchronous kinds' senders.
+var syncSenders = map[jobs.Kind]syncSender{}
+
+// registerSyncSender adds a synchronous kind's sender; each kind's file
+// calls it from init.
+func registerSyncSender(kind jobs.Kind, s syncSender) {
+	if _, dup := syncSenders[kind]; dup {
+		panic(fmt.Sprintf("engine: sync sender for %q registered twice", kind))
+	}
+	syncSenders[kind] = s
+}
+
 // rawFields returns the options' raw request fields for the client to
 // merge over the request the form options build, or an error that names
 // them if they cannot be (an older job stored with bad ones).

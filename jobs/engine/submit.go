@@ -155,7 +155,10 @@ func (e *Engine) startSubmission(job jobs.Job, lookupFirst bool) {
 }
 
 func (e *Engine) submit(ctx context.Context, job jobs.Job, lookupFirst bool) {
-	if lookupFirst {
+	_, sync := syncSenders[kindOf(job)]
+	// A kind Reducto answers at once left nothing at Reducto to look up:
+	// it simply runs again.
+	if lookupFirst && !sync {
 		jobID, found, err := e.lookUp(ctx, job)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -209,6 +212,10 @@ func (e *Engine) submit(ctx context.Context, job jobs.Job, lookupFirst bool) {
 	}
 	if ctx.Err() != nil {
 		return // cancelled as the upload finished: create nothing
+	}
+	if sync {
+		e.runSync(ctx, job, input) // sync.go
+		return
 	}
 	// From here on the job is Reducto's: a user's cancel must not abort a
 	// request that may already have created it.
@@ -277,24 +284,38 @@ func (e *Engine) send(ctx context.Context, job jobs.Job, fileID string) (string,
 // the uploaded document's reducto:// id or a chained job's jobid:// input.
 // The request itself is the kind's (senders, kind_*.go).
 func (e *Engine) post(ctx context.Context, job jobs.Job, input string) (string, error) {
-	// A row written before options carried their kind has it on the job.
-	if job.Options.Kind == "" {
-		job.Options.Kind = cmp.Or(job.Kind, jobs.KindParse)
-	}
+	job.Options.Kind = kindOf(job)
 	send, ok := senders[job.Options.Kind]
 	if !ok {
 		return "", fmt.Errorf("no sender for kind %q", job.Options.Kind)
 	}
-	raw, err := rawFields(job.Options)
+	raw, err := e.requestFields(job)
 	if err != nil {
 		return "", err
 	}
+	return send(ctx, e, job, input, raw)
+}
+
+// kindOf is the kind job runs; a row written before options carried
+// their kind has it on the job.
+func kindOf(job jobs.Job) jobs.Kind {
+	return cmp.Or(job.Options.Kind, job.Kind, jobs.KindParse)
+}
+
+// requestFields are the raw request fields job is sent with: its
+// options' (checked), and the document's password when one was given.
+func (e *Engine) requestFields(job jobs.Job) (json.RawMessage, error) {
+	job.Options.Kind = kindOf(job)
+	raw, err := rawFields(job.Options)
+	if err != nil {
+		return nil, err
+	}
 	if pw := e.passwordOf(job.ID); pw != "" {
 		if raw, err = withPassword(raw, pw); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
-	return send(ctx, e, job, input, raw)
+	return raw, nil
 }
 
 // asyncConfig builds the V3 async object: the user's metadata with the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -13,7 +14,7 @@ import (
 )
 
 // fields are a preset file's top-level fields, in the contract's order.
-var fields = []string{"kind", "request", "webhook", "channels", "metadata", "outputs", "then"}
+var fields = []string{"kind", "request", "webhook", "channels", "metadata", "outputs", "then", "routes"}
 
 // refKey is the async.metadata key of the app's own client reference
 // (engine.RefKey; a test keeps them equal): a preset may not set it.
@@ -72,8 +73,13 @@ func decode(file string, data []byte) (Preset, error) {
 		}
 		p.Request = compact(raw)
 	}
+	if raw, ok := top["routes"]; ok {
+		if p.Routes, err = decodeRoutes(file, p.Kind, raw); err != nil {
+			return Preset{}, err
+		}
+	}
 	// The kind's own rules, the same the form and the engine apply.
-	if err := (jobs.Options{Kind: p.Kind, Request: p.Request}).Validate(); err != nil {
+	if err := (jobs.Options{Kind: p.Kind, Request: p.Request, Routes: p.Routes}).Validate(); err != nil {
 		var fe *jobs.FieldError
 		if errors.As(err, &fe) {
 			return fail(fe.Field, "%s", fe.Msg)
@@ -157,4 +163,32 @@ func position(data []byte, off int64) (line, col int) {
 	line = bytes.Count(before, []byte("\n")) + 1
 	col = int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
+}
+
+// decodeRoutes reads a classify preset's "routes": an object mapping a
+// category to the name of a preset. Whether the categories are the
+// request's is Validate's to check; whether the presets exist, the Store's.
+func decodeRoutes(file string, kind jobs.Kind, raw json.RawMessage) (map[string]string, error) {
+	if kind != jobs.KindClassify {
+		return nil, &Error{File: file, Field: "routes", Msg: fmt.Sprintf("only a classify preset routes documents by their category; this one is %s", kind)}
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil || m == nil {
+		return nil, &Error{File: file, Field: "routes", Msg: fmt.Sprintf("want an object mapping a category to a preset's name; got %s", jobs.JSONType(raw))}
+	}
+	routes := make(map[string]string, len(m))
+	for _, cat := range slices.Sorted(maps.Keys(m)) {
+		s, err := jobs.JSONString(m[cat])
+		if err != nil {
+			return nil, &Error{File: file, Field: "routes." + cat, Msg: fmt.Sprintf("want the name of a preset; got %s", jobs.JSONType(m[cat]))}
+		}
+		if err := CheckName(s); err != nil {
+			return nil, &Error{File: file, Field: "routes." + cat, Msg: err.Error()}
+		}
+		routes[cat] = s
+	}
+	if len(routes) == 0 {
+		return nil, nil
+	}
+	return routes, nil
 }

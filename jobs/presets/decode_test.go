@@ -11,6 +11,12 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/presets"
 )
 
+// mailPreset is a classify preset file sorting invoices from the rest,
+// with routes.
+func mailPreset(routes string) string {
+	return `{"kind":"classify","request":{"classification_schema":[{"category":"invoice","criteria":["invoice"]},{"category":"other","criteria":[]}]},"routes":` + routes + `}`
+}
+
 // write puts a preset file with content into the store's folder.
 func write(t *testing.T, s *presets.Store, name, content string) {
 	t.Helper()
@@ -30,11 +36,11 @@ func newStore(t *testing.T) *presets.Store {
 // line, and says what is allowed.
 func TestEveryBadFileSaysWhichFileAndField(t *testing.T) {
 	cases := []struct{ content, want string }{
-		{`{"kind":"parsee"}`, `presets/p.json: field "kind": "parsee" is not one of ` + jobs.KindNames(",")},
-		{`{}`, `presets/p.json: field "kind": missing; it is required: one of ` + jobs.KindNames(",")},
-		{`{"kind":7}`, `presets/p.json: field "kind": want a string, one of ` + jobs.KindNames(",") + `; got a number`},
-		{`{"kind":null}`, `presets/p.json: field "kind": want a string, one of ` + jobs.KindNames(",") + `; got null`},
-		{`{"kind":"parse","outputs":"beside","colour":"red"}`, `presets/p.json: field "colour": unknown field; a preset has kind, request, webhook, channels, metadata, outputs, then`},
+		{`{"kind":"parsee"}`, `presets/p.json: field "kind": "parsee" is not one of {kinds}`},
+		{`{}`, `presets/p.json: field "kind": missing; it is required: one of {kinds}`},
+		{`{"kind":7}`, `presets/p.json: field "kind": want a string, one of {kinds}; got a number`},
+		{`{"kind":null}`, `presets/p.json: field "kind": want a string, one of {kinds}; got null`},
+		{`{"kind":"parse","outputs":"beside","colour":"red"}`, `presets/p.json: field "colour": unknown field; a preset has kind, request, webhook, channels, metadata, outputs, then, routes`},
 		{"{\n  \"kind\": \"parse\",\n}", `presets/p.json: not valid JSON at line 3, column 1: invalid character '}' looking for beginning of object key string`},
 		{``, `presets/p.json: the file is empty; it must hold a JSON object with at least "kind"`},
 		{`[1]`, `presets/p.json: must hold a JSON object, not an array`},
@@ -63,9 +69,19 @@ func TestEveryBadFileSaysWhichFileAndField(t *testing.T) {
 		{`{"kind":"extract","request":{"instructions":{"schema":{"type":"object"}}},"then":"x"}`, `presets/p.json: field "then": only a parse preset can run another preset on its result; this one is extract`},
 		{`{"kind":"parse","then":"nope"}`, `presets/p.json: field "then": no preset "nope" (presets/nope.json does not exist)`},
 		{`{"kind":"parse","then":"other"}`, `presets/p.json: field "then": preset "other" is a parse preset; "then" names an extract or split preset`},
-		{`{"kind":"parse","then":"broken"}`, `presets/p.json: field "then": preset "broken" is not valid: presets/broken.json: field "kind": "x" is not one of ` + jobs.KindNames(",")},
+		{`{"kind":"parse","then":"broken"}`, `presets/p.json: field "then": preset "broken" is not valid: presets/broken.json: field "kind": "x" is not one of {kinds}`},
+		{`{"kind":"classify"}`, `presets/p.json: field "request.classification_schema": missing; a classify needs a non-empty array of {"category", "criteria"} here`},
+		{`{"kind":"classify","request":{"classification_schema":[{"category":"a"}]}}`, `presets/p.json: field "request.classification_schema[0].criteria": want an array of strings; got nothing`},
+		{`{"kind":"parse","routes":{"invoice":"other"}}`, `presets/p.json: field "routes": only a classify preset routes documents by their category; this one is parse`},
+		{mailPreset(`[]`), `presets/p.json: field "routes": want an object mapping a category to a preset's name; got an array`},
+		{mailPreset(`{"invoice":3}`), `presets/p.json: field "routes.invoice": want the name of a preset; got a number`},
+		{mailPreset(`{"letter":"other"}`), `presets/p.json: field "routes.letter": "letter" is not one of the categories in request.classification_schema`},
+		{mailPreset(`{"invoice":"nope"}`), `presets/p.json: field "routes.invoice": no preset "nope" (presets/nope.json does not exist)`},
+		{mailPreset(`{"invoice":"broken"}`), `presets/p.json: field "routes.invoice": preset "broken" is not valid: presets/broken.json: field "kind": "x" is not one of {kinds}`},
+		{mailPreset(`{"invoice":"p"}`), `presets/p.json: field "routes.invoice": preset "p" is a classify preset; a route must run another kind, so routes cannot loop`},
 	}
 	for _, c := range cases {
+		c.want = strings.ReplaceAll(c.want, "{kinds}", jobs.KindNames(","))
 		s := newStore(t)
 		write(t, s, "other", `{"kind":"parse"}`)
 		write(t, s, "broken", `{"kind":"x"}`)

@@ -70,6 +70,10 @@ func ToForm(o jobs.Options) jobs.Options {
 		if v, ok := take(req, []string{"edit_options", "enable_overflow_pages"}, anyBool); ok {
 			o.Edit.OverflowPages = v.(bool)
 		}
+	case jobs.KindClassify:
+		if v, ok := take(req, []string{"classification_schema"}, classifyCategories); ok {
+			o.Classify.Categories = v.([]jobs.ClassifyCategory)
+		}
 	}
 	o.Request = nil
 	if len(req) > 0 {
@@ -170,4 +174,27 @@ func splitSections(raw json.RawMessage) (any, bool) {
 		}
 	}
 	return ds, true
+}
+
+// classifyCategories accepts classification_schema when it is a list of
+// named categories with their criteria and nothing else, which is what the
+// form's rows hold.
+func classifyCategories(raw json.RawMessage) (any, bool) {
+	var cs []jobs.ClassifyCategory
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&cs) != nil || len(cs) == 0 {
+		return nil, false
+	}
+	for _, c := range cs {
+		if strings.TrimSpace(c.Category) == "" || c.Criteria == nil {
+			return nil, false
+		}
+		for _, k := range c.Criteria {
+			if strings.Contains(k, ",") { // the form's rows separate criteria with commas
+				return nil, false
+			}
+		}
+	}
+	return cs, true
 }

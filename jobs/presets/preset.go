@@ -26,6 +26,9 @@ type Preset struct {
 	Metadata json.RawMessage  `json:"metadata,omitempty"`
 	Outputs  jobs.OutputRule  `json:"outputs,omitempty"`
 	Then     string           `json:"then,omitempty"`
+	// Routes (classify presets only) map a category to the preset run on
+	// a document classified into it.
+	Routes map[string]string `json:"routes,omitempty"`
 }
 
 // Apply returns the options a document is submitted with under p: base
@@ -38,7 +41,7 @@ func (p Preset) Apply(base jobs.Options, watched bool) jobs.Options {
 	o := base
 	o.Kind = p.Kind
 	o.Request = p.Request
-	o.Parse, o.Extract, o.Split, o.Edit = jobs.ParseOptions{}, jobs.ExtractOptions{}, jobs.SplitOptions{}, jobs.EditOptions{}
+	o.Parse, o.Extract, o.Split, o.Edit, o.Classify = jobs.ParseOptions{}, jobs.ExtractOptions{}, jobs.SplitOptions{}, jobs.EditOptions{}, jobs.ClassifyOptions{}
 	if p.Webhook != "" {
 		o.Webhook = p.Webhook
 	}
@@ -55,6 +58,7 @@ func (p Preset) Apply(base jobs.Options, watched bool) jobs.Options {
 		o.Outputs = jobs.OutputsNone
 	}
 	o.Then = p.Then
+	o.Routes = p.Routes
 	o.Preset = p.Name
 	return o
 }
@@ -94,7 +98,10 @@ func mergeMetadata(base, over json.RawMessage) json.RawMessage {
 func FromOptions(name string, o jobs.Options) Preset {
 	p := Preset{
 		Name: name, Kind: o.Kind, Webhook: o.Webhook, Channels: append([]string(nil), o.Channels...),
-		Metadata: compact(o.Metadata), Outputs: o.Outputs, Then: o.Then,
+		Metadata: compact(o.Metadata), Outputs: o.Outputs, Then: o.Then, Routes: o.Routes,
+	}
+	if len(p.Routes) == 0 {
+		p.Routes = nil
 	}
 	if p.Kind == "" {
 		p.Kind = jobs.KindParse
@@ -173,6 +180,15 @@ func formRequest(kind jobs.Kind, o jobs.Options) json.RawMessage {
 			req["edit_options"] = eo
 		}
 		parse = nil // an edit is not parsed: no parsing options to carry
+	case jobs.KindClassify:
+		if len(o.Classify.Categories) > 0 {
+			cats := make([]jobs.ClassifyCategory, len(o.Classify.Categories))
+			for i, c := range o.Classify.Categories {
+				cats[i] = jobs.ClassifyCategory{Category: c.Category, Criteria: append([]string{}, c.Criteria...)}
+			}
+			req["classification_schema"] = cats
+		}
+		parse = nil // a classify has no parse options
 	}
 	if kind == jobs.KindParse {
 		for k, v := range parse {

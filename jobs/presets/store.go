@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +50,9 @@ func (s *Store) Get(name string) (Preset, error) {
 		return Preset{}, err
 	}
 	if err := s.checkThen(p, nil); err != nil {
+		return Preset{}, err
+	}
+	if err := s.checkRoutes(p, nil); err != nil {
 		return Preset{}, err
 	}
 	return p, nil
@@ -152,6 +157,10 @@ func (s *Store) List() ([]Preset, []error) {
 			errs = append(errs, err)
 			continue
 		}
+		if err := s.checkRoutes(p, known); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		ok = append(ok, p)
 	}
 	return ok, errs
@@ -187,9 +196,17 @@ func (s *Store) Save(p Preset) error {
 	if err := s.checkThen(checked, nil); err != nil {
 		return err
 	}
+	if err := s.checkRoutes(checked, nil); err != nil {
+		return err
+	}
 	if checked.Kind == jobs.KindParse {
 		if by := s.runBy(p.Name); by != "" {
 			return &Error{File: file, Field: "kind", Msg: fmt.Sprintf("preset %q runs this one (its \"then\"), so it must stay extract or split", by)}
+		}
+	}
+	if checked.Kind == jobs.KindClassify {
+		if by := s.routedBy(p.Name); by != "" {
+			return &Error{File: file, Field: "kind", Msg: fmt.Sprintf("preset %q routes documents to this one, so it cannot be a classify (a route never leads to another classify)", by)}
 		}
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
@@ -199,6 +216,47 @@ func (s *Store) Save(p Preset) error {
 		return &Error{File: file, Msg: fmt.Sprintf("write: %v", err), Err: err}
 	}
 	return nil
+}
+
+// checkRoutes checks that each of p's routes names a preset that exists
+// and is not itself a classify (a route never leads to another route, so
+// no loop). known holds presets already read (List), else the file is
+// read.
+func (s *Store) checkRoutes(p Preset, known map[string]Preset) error {
+	for _, cat := range slices.Sorted(maps.Keys(p.Routes)) {
+		target := p.Routes[cat]
+		fail := func(format string, args ...any) error {
+			return &Error{File: s.file(p.Name), Field: "routes." + cat, Msg: fmt.Sprintf(format, args...)}
+		}
+		next, ok := known[target]
+		if !ok {
+			var err error
+			next, err = s.load(target)
+			if errors.Is(err, ErrNotFound) {
+				return fail("no preset %q (%s does not exist)", target, s.file(target))
+			}
+			if err != nil {
+				return fail("preset %q is not valid: %v", target, err)
+			}
+		}
+		if next.Kind == jobs.KindClassify {
+			return fail("preset %q is a classify preset; a route must run another kind, so routes cannot loop", target)
+		}
+	}
+	return nil
+}
+
+// routedBy returns the name of a preset with a route to name, or "".
+func (s *Store) routedBy(name string) string {
+	for _, other := range s.names() {
+		if other == name {
+			continue
+		}
+		if p, err := s.load(other); err == nil && slices.Contains(slices.Collect(maps.Values(p.Routes)), name) {
+			return other
+		}
+	}
+	return ""
 }
 
 // runBy returns the name of a preset whose "then" is name, or "".
@@ -225,6 +283,9 @@ func (s *Store) Delete(name string) error {
 	}
 	if by := s.runBy(name); by != "" {
 		return &Error{File: file, Msg: fmt.Sprintf("preset %q runs it (its \"then\"); change that one first", by)}
+	}
+	if by := s.routedBy(name); by != "" {
+		return &Error{File: file, Msg: fmt.Sprintf("preset %q routes documents to it (its \"routes\"); change that one first", by)}
 	}
 	err := os.Remove(s.Path(name))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -82,8 +82,8 @@ func TestSaveRefusesWhatGetWouldRefuse(t *testing.T) {
 		want string
 	}{
 		{presets.Preset{Name: "a/b", Kind: jobs.KindParse}, `presets/a/b.json: preset name "a/b": '/' is not allowed; use letters, digits, spaces and - _ . ( ) + ,`},
-		{presets.Preset{Name: "k"}, `presets/k.json: field "kind": "" is not one of ` + jobs.KindNames(",")},
-		{presets.Preset{Name: "k", Kind: "ocr"}, `presets/k.json: field "kind": "ocr" is not one of ` + jobs.KindNames(",")},
+		{presets.Preset{Name: "k"}, `presets/k.json: field "kind": "" is not one of {kinds}`},
+		{presets.Preset{Name: "k", Kind: "ocr"}, `presets/k.json: field "kind": "ocr" is not one of {kinds}`},
 		{presets.Preset{Name: "r", Kind: jobs.KindParse, Request: json.RawMessage(`{"settings":`)}, `presets/r.json: field "request": not valid JSON`},
 		{presets.Preset{Name: "r", Kind: jobs.KindParse, Request: json.RawMessage(`{"input":"x"}`)}, `presets/r.json: field "request.input": set by the app itself; remove it`},
 		{presets.Preset{Name: "m", Kind: jobs.KindParse, Metadata: json.RawMessage(`[]`)}, `presets/m.json: field "metadata": want a JSON object; got an array`},
@@ -92,6 +92,7 @@ func TestSaveRefusesWhatGetWouldRefuse(t *testing.T) {
 		{presets.Preset{Name: "x", Kind: jobs.KindExtract}, `presets/x.json: field "request.instructions.schema": missing; an extract needs a JSON schema object here`},
 	}
 	for _, c := range cases {
+		c.want = strings.ReplaceAll(c.want, "{kinds}", jobs.KindNames(","))
 		err := s.Save(c.p)
 		if err == nil || err.Error() != c.want {
 			t.Errorf("Save(%+v):\n got  %v\n want %s", c.p, err, c.want)

@@ -34,6 +34,8 @@ type Result struct {
 	Split []Section
 	// Edit is an edit's filled document link and form (edit.go).
 	Edit *Edit
+	// Classify is a classify's category (classify.go).
+	Classify *Classify
 
 	raw []byte // for Markdown's fallback
 }

@@ -30,9 +30,11 @@ func Segments(k jobs.Kind, raw []byte) ([]store.SearchSegment, error) {
 		extractSegments(r.Extract, &segs)
 	case r.Split != nil:
 		splitSegments(r.Split, &segs)
+	case r.Classify != nil:
+		// One row: the category, so a search for "invoice" finds the
+		// documents sorted into it.
+		segs = []store.SearchSegment{{Field: "category", Block: -1, Parts: []string{r.Classify.Category}}}
 	default:
-		// A classify job's category goes here once the app runs classify:
-		// one row with the category as its text (Field "category").
 		return nil, fmt.Errorf("no text to index in a %s result", k)
 	}
 	return segs, nil

@@ -353,6 +353,14 @@ CREATE TABLE documents (
 	data BLOB    NOT NULL
 );
 `},
+	{name: "classify categories", sql: `
+-- The category a classify job chose, and the one a routed job was sent
+-- on for (contract: jobs --json "category"); '' when none.
+ALTER TABLE jobs ADD COLUMN category TEXT NOT NULL DEFAULT '';
+-- A route to an extract or split looks for a parse of the same document
+-- to run on with jobid:// instead of uploading it again.
+CREATE INDEX jobs_parse_file ON jobs(file, id) WHERE kind = 'parse';
+`},
 }
 
 // migrate brings db up to len(steps). Another process (or another *Store

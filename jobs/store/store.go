@@ -58,9 +58,10 @@ type Patch struct {
 	Pages      *int
 	StudioLink *string
 	Credits    *float64
-	Result     []byte // stored compressed, outside the listing rows
-	Document   []byte // an edit's filled document (store_documents.go)
-	Detail     string // shown in the timeline
+	Category   *string // a classify job's category, from its result
+	Result     []byte  // stored compressed, outside the listing rows
+	Document   []byte  // an edit's filled document (store_documents.go)
+	Detail     string  // shown in the timeline
 }
 
 // Open opens (creating and migrating) the database at path. Several
@@ -286,8 +287,8 @@ func (s *Store) prepare() error {
 	if s.insDelivery, err = s.w.Prepare(`INSERT OR IGNORE INTO deliveries(id, received_at) VALUES (?, ?)`); err != nil {
 		return fmt.Errorf("prepare delivery insert: %w", err)
 	}
-	if s.insJob, err = s.w.Prepare(`INSERT INTO jobs(job_id, file, name, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, source, preset, parent_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+	if s.insJob, err = s.w.Prepare(`INSERT INTO jobs(job_id, file, name, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, source, preset, parent_id, category)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("prepare job insert: %w", err)
 	}
 	if s.insTrans, err = s.w.Prepare(`INSERT INTO transitions(job, from_status, to_status, at, detail) VALUES (?, ?, ?, ?, ?)`); err != nil {

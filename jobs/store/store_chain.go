@@ -47,3 +47,36 @@ func (s *Store) ThenDue(ctx context.Context, since time.Time) ([]jobs.Job, error
 	}
 	return js, nil
 }
+
+// RoutesDue returns the classify jobs completed since whose options carry
+// routes and that have no routed job yet: their category was recorded but
+// the app stopped before it sent the document on (the engine checks that
+// the category has a route). Older ones are left alone, as ThenDue does.
+func (s *Store) RoutesDue(ctx context.Context, since time.Time) ([]jobs.Job, error) {
+	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs AS p
+		WHERE p.kind = 'classify' AND p.status = 'completed' AND p.completed_at >= ?
+		AND p.category != '' AND json_extract(p.options, '$.routes') IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM jobs AS c WHERE c.parent_id = p.id)
+		ORDER BY p.id`, unixMS(since))
+	if err != nil {
+		return nil, fmt.Errorf("classify jobs due their route: %w", err)
+	}
+	return js, nil
+}
+
+// ParseOf returns the newest completed parse of file, of size bytes,
+// completed since (Reducto still has it), that Reducto knows by id: a
+// route to an extract or split runs on it with jobid:// instead of
+// uploading the document again. ok is false when there is none.
+func (s *Store) ParseOf(ctx context.Context, file string, size int64, since time.Time) (j jobs.Job, ok bool, err error) {
+	js, err := s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs INDEXED BY jobs_parse_file
+		WHERE file = ? AND kind = 'parse' AND status = 'completed' AND job_id != '' AND size = ? AND completed_at >= ?
+		ORDER BY id DESC LIMIT 1`, file, size, unixMS(since))
+	if err != nil {
+		return jobs.Job{}, false, fmt.Errorf("parses of %s: %w", file, err)
+	}
+	if len(js) == 0 {
+		return jobs.Job{}, false, nil
+	}
+	return js[0], true, nil
+}

@@ -14,7 +14,7 @@ import (
 
 // jobColumns is the column list every job query reads, in scanJob's order.
 // It leaves out results on purpose: they live in their own table.
-const jobColumns = `id, job_id, file, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, completed_at, source, preset, parent_id, outputs, credits`
+const jobColumns = `id, job_id, file, kind, status, webhook, client_ref, options, error, size, pages, studio_link, retry_of, created_at, updated_at, completed_at, source, preset, parent_id, outputs, credits, category`
 
 // unfinishedSQL lists the non-final statuses for SQL, kept in one place with
 // Status.Final.
@@ -36,7 +36,7 @@ func scanJob(sc scanner) (jobs.Job, error) {
 	)
 	if err := sc.Scan(&j.ID, &j.JobID, &j.File, &j.Kind, &j.Status, &j.Webhook, &j.ClientRef, &opts,
 		&j.Error, &j.Size, &j.Pages, &j.StudioLink, &retryOf, &created, &updated, &completed,
-		&j.Source, &j.Preset, &parent, &outputs, &credits); err != nil {
+		&j.Source, &j.Preset, &parent, &outputs, &credits, &j.Category); err != nil {
 		return jobs.Job{}, err
 	}
 	if err := json.Unmarshal([]byte(opts), &j.Options); err != nil {
@@ -128,7 +128,7 @@ func (s *Store) Create(ctx context.Context, js []jobs.Job) ([]jobs.Job, error) {
 		}
 		j.Status = jobs.StatusQueued
 		j.CompletedAt = nil
-		j.Source, j.Preset, j.ParentID = j.Options.Source, j.Options.Preset, j.Options.ParentID
+		j.Source, j.Preset, j.ParentID, j.Category = j.Options.Source, j.Options.Preset, j.Options.ParentID, j.Options.Category
 		if j.CreatedAt.IsZero() {
 			j.CreatedAt = now
 		}
@@ -154,7 +154,7 @@ func (s *Store) Create(ctx context.Context, js []jobs.Job) ([]jobs.Job, error) {
 		j := &out[i]
 		res, err := ins.ExecContext(ctx, j.JobID, j.File, filepath.Base(j.File), j.Kind, j.Status, j.Webhook,
 			j.ClientRef, opts[i], j.Error, j.Size, j.Pages, j.StudioLink, nullID(j.RetryOf),
-			unixMS(j.CreatedAt), unixMS(j.UpdatedAt), j.Source, j.Preset, nullID(j.ParentID))
+			unixMS(j.CreatedAt), unixMS(j.UpdatedAt), j.Source, j.Preset, nullID(j.ParentID), j.Category)
 		if err != nil {
 			return nil, fmt.Errorf("create job for %s: %w", j.File, err)
 		}
@@ -226,8 +226,8 @@ func (s *Store) Update(ctx context.Context, id int64, to jobs.Status, p Patch) (
 		next.CompletedAt = &now
 		completed = unixMS(now)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET job_id = ?, status = ?, error = ?, pages = ?, studio_link = ?, updated_at = ?, completed_at = ?, credits = ? WHERE id = ?`,
-		next.JobID, next.Status, next.Error, next.Pages, next.StudioLink, unixMS(now), completed, nullFloat(next.Credits), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET job_id = ?, status = ?, error = ?, pages = ?, studio_link = ?, updated_at = ?, completed_at = ?, credits = ?, category = ? WHERE id = ?`,
+		next.JobID, next.Status, next.Error, next.Pages, next.StudioLink, unixMS(now), completed, nullFloat(next.Credits), next.Category, id); err != nil {
 		return jobs.Job{}, false, fmt.Errorf("update job %d to %s: %w", id, to, err)
 	}
 	if statusChange {
@@ -318,6 +318,9 @@ func applyPatch(j jobs.Job, p Patch) (jobs.Job, bool) {
 	if p.Credits != nil && (j.Credits == nil || *p.Credits != *j.Credits) {
 		c := *p.Credits
 		j.Credits, changed = &c, true
+	}
+	if p.Category != nil && *p.Category != j.Category {
+		j.Category, changed = *p.Category, true
 	}
 	return j, changed
 }

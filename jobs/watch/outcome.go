@@ -47,7 +47,9 @@ func (f *folder) outcome(job jobs.Job, row store.LedgerEntry) {
 		f.rollDay(time.Now())
 		f.doneToday++
 		f.mu.Unlock()
-		if f.cfg.MoveOriginals {
+		// A document a classify routes on stays where it is: the routed
+		// job may still upload it, and writes its results beside it.
+		if _, routed := job.Route(); f.cfg.MoveOriginals && !routed {
 			f.move(row, ProcessedDir)
 		}
 	case job.Status == jobs.StatusFailed && row.Attempts < f.m.cfg.MaxAttempts:

@@ -34,6 +34,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /split_async", s.handleSubmit("split"))
 	m.HandleFunc("POST /edit_async", s.handleEdit)
 	m.HandleFunc("GET /presigned/edited/{id}", s.handleEdited)
+	m.HandleFunc("POST /classify", s.handleClassify) // classify.go
 	m.HandleFunc("GET /job/{id}", s.handleJob)
 	m.HandleFunc("DELETE /job/{id}", s.handleDeleteJob)
 	m.HandleFunc("GET /jobs", s.handleJobs)

@@ -87,6 +87,9 @@ type Config struct {
 	// blocks. Injected (the core's sandbox reads PDFs with jobs/pages), so
 	// this package needs no PDF reader.
 	Layout func(doc []byte, name string) ([]LayoutPage, error)
+	// ClassifyDelay is how long POST /classify takes to answer (Clock
+	// time); default 300 ms, negative: at once.
+	ClassifyDelay time.Duration
 	// URLResults serves every parse result in URL form.
 	URLResults bool
 	// URLResultAbove serves a parse result in URL form when its JSON is

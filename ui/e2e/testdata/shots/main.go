@@ -32,7 +32,7 @@ import (
 )
 
 func main() {
-	view := flag.String("view", "folders", "submit, folders, detail, table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks or account")
+	view := flag.String("view", "folders", "submit, folders, detail, classify (a classify that routed its document), table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks or account")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
 	flag.Parse()
@@ -67,6 +67,7 @@ func main() {
 				`"system_prompt":"Amounts in euros"},"parsing":{"formatting":{"table_output_format":"md"}},"settings":{"ocr_system":"standard"}}`)},
 		{Name: "contracts (split)", Kind: jobs.KindSplit, Request: json.RawMessage(
 			`{"split_description":[{"name":"Terms","description":"The contract's terms"},{"name":"Signatures","description":"Signature pages"}]}`)},
+		sortMailPreset, // classify.go
 	} {
 		if err := store.Save(p); err != nil {
 			log.Fatal(err)
@@ -87,6 +88,9 @@ func main() {
 	win := a.NewWindow("Reducto Tray")
 	backend := newCannedBackend(inbox, sim.URL)
 	backend.addEditJob(home)
+	if *view == "classify" {
+		backend.addClassify(filepath.Join(docs, "Mail")) // classify.go
+	}
 	u := ui.New(a, win, ui.Config{
 		Backend: backend, Settings: svc, SandboxForced: true, Search: cannedSearch{backend},
 		Presets: ui.PresetStore(store), Folders: folders,
@@ -101,6 +105,8 @@ func main() {
 			switch *view {
 			case "submit":
 				u.ShowSubmit("invoices")
+			case "submitclassify":
+				u.ShowSubmit(sortMailPreset.Name)
 			case "folders":
 				u.ShowFolderSettings()
 			case "detail":
@@ -113,6 +119,8 @@ func main() {
 				u.ShowJobTab(3, 2)
 			case "edit":
 				u.ShowJob(editJobID)
+			case "classify":
+				u.ShowJob(classifyID)
 			}
 		})
 		if *view == "export" {
@@ -150,8 +158,10 @@ func (f *cannedFolders) Changes() <-chan struct{}      { return f.ch }
 
 // cannedBackend is an engine with a few finished jobs.
 type cannedBackend struct {
-	jobs    []jobs.Job
-	figures string // base URL of the figures' images
+	jobs     []jobs.Job
+	figures  string // base URL of the figures' images
+	results  map[int64][]byte
+	children map[int64][]jobs.Job
 	// The canned edit's blank form and filled copy (edit.go).
 	editForm, editFilled string
 }
@@ -211,6 +221,9 @@ func (b *cannedBackend) Job(_ context.Context, id int64) (jobs.Job, error) {
 	return jobs.Job{}, jobs.ErrNotFound
 }
 func (b *cannedBackend) Result(_ context.Context, id int64) ([]byte, error) {
+	if r, ok := b.results[id]; ok {
+		return r, nil
+	}
 	if id == 4 {
 		return quarterlyParse(b.figures), nil
 	}

@@ -86,7 +86,9 @@ func quarterlyParse(figures string) []byte {
 func (b *cannedBackend) Chain(context.Context, int64, jobs.Options) (jobs.Job, error) {
 	return jobs.Job{}, fmt.Errorf("chaining is off in screenshots")
 }
-func (b *cannedBackend) Children(context.Context, int64) ([]jobs.Job, error) { return nil, nil }
+func (b *cannedBackend) Children(_ context.Context, id int64) ([]jobs.Job, error) {
+	return b.children[id], nil
+}
 func (b *cannedBackend) SubmitWithPassword(context.Context, int64, string) (jobs.Job, error) {
 	return jobs.Job{}, fmt.Errorf("submitting is off in screenshots")
 }

@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/reductotray/reducto-tray/jobs"
+)
+
+// categoryInput is one row of the classify section as typed: a category
+// and its criteria, comma separated.
+type categoryInput struct {
+	Name     string
+	Criteria string
+}
+
+// classifyOptions reads the classify section's rows: blank rows are
+// skipped, a row with criteria needs a name, and at least one category is
+// needed.
+func classifyOptions(rows []categoryInput) (jobs.ClassifyOptions, error) {
+	var o jobs.ClassifyOptions
+	for i, r := range rows {
+		name := strings.TrimSpace(r.Name)
+		crit := splitList(r.Criteria)
+		if name == "" && len(crit) == 0 {
+			continue
+		}
+		if name == "" {
+			return o, fmt.Errorf("category %d has criteria but no name", i+1)
+		}
+		if crit == nil {
+			crit = []string{}
+		}
+		o.Categories = append(o.Categories, jobs.ClassifyCategory{Category: name, Criteria: crit})
+	}
+	if len(o.Categories) == 0 {
+		return o, fmt.Errorf("a classify needs at least one category")
+	}
+	return o, nil
+}
+
+// categoryRows are the rows that show o's categories.
+func categoryRows(o jobs.ClassifyOptions) []categoryInput {
+	rows := make([]categoryInput, len(o.Categories))
+	for i, c := range o.Categories {
+		rows[i] = categoryInput{Name: c.Category, Criteria: strings.Join(c.Criteria, ", ")}
+	}
+	return rows
+}
+
+// classifyArea is the submit form's classify section: a row per category
+// (a name, its criteria comma separated), like the split's sections, and
+// the routes of a loaded preset, shown but edited in its file.
+type classifyArea struct {
+	rows   []*categoryRow
+	box    *fyne.Container
+	Routes *widget.Label
+	obj    fyne.CanvasObject
+	change func()
+}
+
+type categoryRow struct {
+	name, criteria *widget.Entry
+	obj            fyne.CanvasObject
+}
+
+func newClassifyArea(change func()) *classifyArea {
+	a := &classifyArea{box: container.NewVBox(), change: change}
+	a.Routes = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	a.obj = widget.NewForm(
+		widget.NewFormItem("Categories", container.NewVBox(a.box,
+			widget.NewButtonWithIcon("Add category", theme.ContentAddIcon(), func() { a.add(categoryInput{}); a.change() }))),
+		widget.NewFormItem("Routes", a.Routes),
+	)
+	return a
+}
+
+// fill shows rows (one empty row when there are none) and routes.
+func (a *classifyArea) fill(rows []categoryInput, routes map[string]string) {
+	a.rows = nil
+	a.box.RemoveAll()
+	for _, r := range rows {
+		a.add(r)
+	}
+	if len(a.rows) == 0 {
+		a.add(categoryInput{})
+	}
+	a.Routes.SetText(routesText(routes))
+}
+
+// routesText says where each category's documents go next.
+func routesText(routes map[string]string) string {
+	if len(routes) == 0 {
+		return "None: a category's documents stop here. A preset's \"routes\" send them on to another preset."
+	}
+	var parts []string
+	for _, cat := range slices.Sorted(maps.Keys(routes)) {
+		parts = append(parts, cat+" → "+routes[cat])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *classifyArea) add(in categoryInput) {
+	r := &categoryRow{}
+	onChange := func(string) { a.change() }
+	r.name = &widget.Entry{Text: in.Name, PlaceHolder: "Category, e.g. invoice", OnChanged: onChange}
+	r.criteria = &widget.Entry{Text: in.Criteria, PlaceHolder: "Criteria, comma separated", OnChanged: onChange}
+	r.obj = entryRow(a.box, r.name, r.criteria, func() {
+		a.rows = slices.DeleteFunc(a.rows, func(s *categoryRow) bool { return s == r })
+		a.change()
+	})
+	a.rows = append(a.rows, r)
+}
+
+// input reads the rows.
+func (a *classifyArea) input() []categoryInput {
+	out := make([]categoryInput, len(a.rows))
+	for i, r := range a.rows {
+		out[i] = categoryInput{Name: r.name.Text, Criteria: r.criteria.Text}
+	}
+	return out
+}

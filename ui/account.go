@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // AccountSource is the account monitor and usage as the Account tab sees
@@ -80,7 +81,7 @@ func newAccountView(u *App) *AccountView {
 		})
 	listArea := container.NewStack(v.list, v.empty)
 	byKind := container.NewVBox(widget.NewLabelWithStyle("By kind, 30 days", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.byKind)
-	usage := container.New(&besideLayout{minMain: 320}, v.chart, byKind)
+	usage := widgets.NewBeside(320, v.chart, byKind)
 	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days: credits and pages a day", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		usage, container.NewBorder(nil, nil, nil, v.budgetC, v.summary), widget.NewSeparator(),
 		widget.NewLabelWithStyle("Jobs from other clients on this account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs/pages"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // Zoom choices; a percentage is Fyne units per PDF point.
@@ -92,11 +93,11 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 	pv.scroll.OnScrolled = func(fyne.Position) { pv.onScroll() }
 	// The toolbar wraps onto a second line in a narrow pane rather than
 	// clipping its controls ("Fit wi…").
-	flow := &barFlow{flowLayout: flowLayout{gap: theme.Padding()}}
+	flow := widgets.NewFlow()
 	bar := container.New(flow, pv.Prev, pv.PageLabel, pv.Next, pv.Zoom, pv.Continuous, pv.Boxes)
 	body := container.New(&viewLayout{pv}, pv.scroll)
-	outer := container.New(&barOverLayout{bar: bar, flow: flow}, bar, container.NewStack(body, pv.message))
-	flow.owner = outer
+	outer := widgets.NewBarOver(bar, bar, flow, container.NewStack(body, pv.message))
+	flow.RelayoutOwner(outer)
 	pv.obj = outer
 	pv.updateBar()
 	return pv
@@ -104,48 +105,6 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 
 // Object is the view's canvas object.
 func (pv *PageView) Object() fyne.CanvasObject { return pv.obj }
-
-// barOverLayout puts a flowing toolbar (objs[0]) over the pages (objs[1]):
-// the bar is told its width before its height is asked, so the pages start
-// below every line it takes.
-type barOverLayout struct {
-	bar  *fyne.Container
-	flow *barFlow
-}
-
-func (l *barOverLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	l.flow.fit(l.bar.Objects, size.Width)
-	l.flow.allotted = l.flow.lines
-	h := objs[0].MinSize().Height
-	objs[0].Move(fyne.Position{})
-	objs[0].Resize(fyne.NewSize(size.Width, h))
-	y := h + theme.Padding()
-	objs[1].Move(fyne.NewPos(0, y))
-	objs[1].Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
-}
-
-func (l *barOverLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	bar, rest := objs[0].MinSize(), objs[1].MinSize()
-	return fyne.NewSize(max(bar.Width, rest.Width), bar.Height+theme.Padding()+rest.Height)
-}
-
-// barFlow is the toolbar's flow. When the bar lays itself out again with
-// other lines than its owner gave it room for (the page label grew from ""
-// to "Page 10 of 300"), the owner lays out again, after this pass, so no
-// control ends up under the pages.
-type barFlow struct {
-	flowLayout
-	owner    *fyne.Container
-	allotted int // lines the owner's last layout gave room for
-}
-
-func (l *barFlow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	l.flowLayout.Layout(objs, size)
-	if l.lines != l.allotted && l.owner != nil {
-		l.allotted = l.lines
-		fyne.Do(l.owner.Refresh)
-	}
-}
 
 // viewLayout notices the view's size changing: fit zooms follow it.
 type viewLayout struct{ pv *PageView }

@@ -305,14 +305,6 @@ func (f *SubmitForm) validate() {
 	}
 }
 
-func show(o fyne.CanvasObject, visible bool) {
-	if visible {
-		o.Show()
-	} else {
-		o.Hide()
-	}
-}
-
 // stage adds files to those waiting for Submit.
 func (f *SubmitForm) stage(files []string) {
 	seen := map[string]bool{}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // DeliveryDetail shows one delivery: what was decided and why, the job,
@@ -28,7 +29,7 @@ type DeliveryDetail struct {
 	Forwards  *widget.Label
 	Outcome   *widget.Label // what the last replay or re-run did
 	Headers   *widget.TextGrid
-	Body      *LinesView
+	Body      *widgets.LinesView
 
 	Curl, Replay, Rerun *widget.Button
 
@@ -59,7 +60,7 @@ func newDeliveryDetail(v *WebhooksView) *DeliveryDetail {
 	d.Outcome = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.HighImportance}
 	d.Outcome.Hide()
 	d.Headers = widget.NewTextGrid()
-	d.Body = NewLinesView()
+	d.Body = widgets.NewLinesView()
 	d.Curl = widget.NewButtonWithIcon("Copy as curl", theme.ContentCopyIcon(), d.copyCurl)
 	d.Replay = widget.NewButtonWithIcon("Replay to forward targets", theme.MailForwardIcon(), d.replay)
 	d.Rerun = widget.NewButtonWithIcon("Re-run through the app", theme.MediaReplayIcon(), d.rerun)
@@ -120,17 +121,17 @@ func (d *DeliveryDetail) load(seq int64, fresh bool) {
 }
 
 // bodyView is the body as the Body tab shows it. Off the UI goroutine.
-func bodyView(rec jobs.DeliveryRecord) *textLines {
+func bodyView(rec jobs.DeliveryRecord) *widgets.TextLines {
 	switch {
 	case rec.Body != nil:
 		return jsonView(rec.Body)
 	case rec.BodySize > 0:
-		return newTextLines(fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", byteSize(int64(rec.BodySize))))
+		return widgets.NewTextLines(fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", byteSize(int64(rec.BodySize))))
 	}
-	return newTextLines("(no body)")
+	return widgets.NewTextLines("(no body)")
 }
 
-func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body *textLines, headers string, fresh bool) {
+func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body *widgets.TextLines, headers string, fresh bool) {
 	d.rec, d.shown = rec, true
 	d.empty.Hide()
 	d.body.Show()

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fyne.io/fyne/v2"
@@ -60,8 +60,9 @@ func (l *lineOrTwo) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(bs.Width, max(ls.Height, bs.Height))
 }
 
-// newLineOrTwo puts label and buttons in a lineOrTwo container.
-func newLineOrTwo(label, buttons fyne.CanvasObject) *fyne.Container {
+// NewLineOrTwo puts label and buttons on one line when they fit, the
+// buttons under the label in a narrow pane (lineOrTwo).
+func NewLineOrTwo(label, buttons fyne.CanvasObject) *fyne.Container {
 	l := &lineOrTwo{gap: 4}
 	c := container.New(l, label, buttons)
 	l.owner = c

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"strings"
@@ -11,17 +11,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// textLines is read-only text cut into lines: the text once and where
+// TextLines is read-only text cut into lines: the text once and where
 // each line starts, so a result of many megabytes costs little more than
-// its own bytes. Built off the UI goroutine (newTextLines), then only read.
-type textLines struct {
+// its own bytes. Built off the UI goroutine (NewTextLines), then only read.
+type TextLines struct {
 	text    string
 	starts  []int // byte offset of each line; len = number of lines
 	maxCols int   // runes in the longest line
 }
 
-func newTextLines(s string) *textLines {
-	t := &textLines{text: s, starts: make([]int, 0, strings.Count(s, "\n")+1)}
+// NewTextLines cuts s into lines.
+func NewTextLines(s string) *TextLines {
+	t := &TextLines{text: s, starts: make([]int, 0, strings.Count(s, "\n")+1)}
 	start := 0
 	for {
 		t.starts = append(t.starts, start)
@@ -39,7 +40,7 @@ func newTextLines(s string) *textLines {
 }
 
 // Len is the number of lines.
-func (t *textLines) Len() int {
+func (t *TextLines) Len() int {
 	if t == nil {
 		return 0
 	}
@@ -47,7 +48,7 @@ func (t *textLines) Len() int {
 }
 
 // line is line i without its newline.
-func (t *textLines) line(i int) string {
+func (t *TextLines) line(i int) string {
 	end := len(t.text)
 	if i+1 < len(t.starts) {
 		end = t.starts[i+1] - 1
@@ -56,7 +57,7 @@ func (t *textLines) line(i int) string {
 }
 
 // cols is the part of line i from rune from, n runes at most.
-func (t *textLines) cols(i, from, n int) string {
+func (t *TextLines) cols(i, from, n int) string {
 	l := t.line(i)
 	b := 0
 	for k := 0; k < from && b < len(l); k++ {
@@ -72,20 +73,20 @@ func (t *textLines) cols(i, from, n int) string {
 }
 
 // String is the whole text.
-func (t *textLines) String() string {
+func (t *TextLines) String() string {
 	if t == nil {
 		return ""
 	}
 	return t.text
 }
 
-// LinesView shows textLines read-only in monospace with both scroll bars,
+// LinesView shows TextLines read-only in monospace with both scroll bars,
 // and draws only the lines and columns in view: opening the JSON of a
 // 300-page result costs what one screen of text costs, not a layout of
 // every line (a TextGrid builds an object per line and a cell per rune).
 type LinesView struct {
 	widget.BaseWidget
-	lines   *textLines
+	lines   *TextLines
 	scroll  *container.Scroll
 	content *linesContent
 }
@@ -102,7 +103,7 @@ func NewLinesView() *LinesView {
 }
 
 // SetLines shows t (nil: nothing) from its first line. Main goroutine.
-func (v *LinesView) SetLines(t *textLines) {
+func (v *LinesView) SetLines(t *TextLines) {
 	v.lines = t
 	v.scroll.Offset = fyne.Position{}
 	v.content.Refresh()

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/usagechart"
 )
 
 // usageDays is how many days the usage chart shows.
@@ -17,13 +18,13 @@ const usageDays = 30
 
 // usageSummary is this month's totals against the budget, in words.
 func usageSummary(month jobs.UsageDay, budget float64, now time.Time) string {
-	s := fmt.Sprintf("%s: %s credits, %d pages, %d jobs", now.Format("January"), formatCredits(month.Credits), month.Pages, month.Jobs)
+	s := fmt.Sprintf("%s: %s credits, %d pages, %d jobs", now.Format("January"), usagechart.FormatCredits(month.Credits), month.Pages, month.Jobs)
 	if budget > 0 {
 		over := ""
 		if month.Credits > budget {
 			over = ": over budget"
 		}
-		s += fmt.Sprintf(" (budget %s, %.0f %% used%s)", formatCredits(budget), 100*month.Credits/budget, over)
+		s += fmt.Sprintf(" (budget %s, %.0f %% used%s)", usagechart.FormatCredits(budget), 100*month.Credits/budget, over)
 	}
 	return s
 }
@@ -49,16 +50,18 @@ func usageBreakdown(u jobs.Usage) []string {
 	by := u.By(usageKindKey)
 	out := make([]string, 0, len(by))
 	for _, k := range slices.Sorted(maps.Keys(by)) {
-		out = append(out, fmt.Sprintf("%s: %s credits, %d pages", k, formatCredits(by[k].Credits), by[k].Pages))
+		out = append(out, fmt.Sprintf("%s: %s credits, %d pages", k, usagechart.FormatCredits(by[k].Credits), by[k].Pages))
 	}
 	return out
 }
 
-func formatCredits(c float64) string {
-	if c == float64(int64(c)) {
-		return fmt.Sprintf("%d", int64(c))
+// chartDays is days as the usage chart takes them.
+func chartDays(days []jobs.UsageDay) []usagechart.Day {
+	out := make([]usagechart.Day, len(days))
+	for i, d := range days {
+		out[i] = usagechart.Day{Day: d.Day, Pages: d.Pages, Credits: d.Credits}
 	}
-	return fmt.Sprintf("%.1f", c)
+	return out
 }
 
 // usageLabel is a wrapping label for the summary.

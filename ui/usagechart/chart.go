@@ -1,46 +1,64 @@
-package ui
+// Package usagechart draws usage per day as pairs of bars (credits and
+// pages). It is handed plain values (Day) and knows nothing of where they
+// come from.
+package usagechart
 
 import (
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/reductotray/reducto-tray/jobs"
 )
 
-// usagePlotHeight is the height of the tallest bar.
-const usagePlotHeight float32 = 96
+// PlotHeight is the height of the tallest bar.
+const PlotHeight float32 = 96
 
-// UsageChart draws credits and pages per day as pairs of bars, each
+// Day is one day's totals as the chart draws them.
+type Day struct {
+	Day     time.Time
+	Pages   int64
+	Credits float64
+}
+
+// FormatCredits writes a credit count as the chart's legend does: whole
+// numbers without decimals, others with one.
+func FormatCredits(c float64) string {
+	if c == float64(int64(c)) {
+		return fmt.Sprintf("%d", int64(c))
+	}
+	return fmt.Sprintf("%.1f", c)
+}
+
+// Chart draws credits and pages per day as pairs of bars, each
 // series scaled to its own busiest day, with a legend naming both maxima
 // and a date under every fifth day. It is a widget, so its renderer
 // reads the theme's colours on every refresh: Fyne refreshes widgets
 // when the theme changes, and the chart follows light and dark.
-type UsageChart struct {
+type Chart struct {
 	widget.BaseWidget
-	days []jobs.UsageDay // main goroutine
+	days []Day // main goroutine
 }
 
-// newUsageChart returns a chart of days.
-func newUsageChart(days []jobs.UsageDay) *UsageChart {
-	c := &UsageChart{days: days}
+// New returns a chart of days.
+func New(days []Day) *Chart {
+	c := &Chart{days: days}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 // SetDays shows days. Main goroutine.
-func (c *UsageChart) SetDays(days []jobs.UsageDay) {
+func (c *Chart) SetDays(days []Day) {
 	c.days = days
 	c.Refresh()
 }
 
-// UsageBar is one day's pair of bars as drawn: the values and the bars'
-// heights in the plot (0 to usagePlotHeight).
-type UsageBar struct {
+// Bar is one day's pair of bars as drawn: the values and the bars'
+// heights in the plot (0 to PlotHeight).
+type Bar struct {
 	Day           string // "2 Jan"
 	Credits       float64
 	Pages         int64
@@ -49,24 +67,24 @@ type UsageBar struct {
 }
 
 // Bars is what the chart draws, a day at a time, oldest first.
-func (c *UsageChart) Bars() []UsageBar { return usageBars(c.days) }
+func (c *Chart) Bars() []Bar { return usageBars(c.days) }
 
 // usageBars scales each series to its busiest day, so a month of few
 // pages but many credits (or the reverse) still shows both shapes.
-func usageBars(days []jobs.UsageDay) []UsageBar {
+func usageBars(days []Day) []Bar {
 	var topC float64
 	var topP int64
 	for _, d := range days {
 		topC, topP = max(topC, d.Credits), max(topP, d.Pages)
 	}
-	out := make([]UsageBar, len(days))
+	out := make([]Bar, len(days))
 	for i, d := range days {
-		b := UsageBar{Day: d.Day.Format("2 Jan"), Credits: d.Credits, Pages: d.Pages}
+		b := Bar{Day: d.Day.Format("2 Jan"), Credits: d.Credits, Pages: d.Pages}
 		if topC > 0 {
-			b.CreditsHeight = float32(d.Credits/topC) * usagePlotHeight
+			b.CreditsHeight = float32(d.Credits/topC) * PlotHeight
 		}
 		if topP > 0 {
-			b.PagesHeight = float32(float64(d.Pages)/float64(topP)) * usagePlotHeight
+			b.PagesHeight = float32(float64(d.Pages)/float64(topP)) * PlotHeight
 		}
 		out[i] = b
 	}
@@ -74,31 +92,31 @@ func usageBars(days []jobs.UsageDay) []UsageBar {
 }
 
 // usageLegend says what the colours and the heights mean.
-func usageLegend(days []jobs.UsageDay) (credits, pages string) {
+func usageLegend(days []Day) (credits, pages string) {
 	var topC float64
 	var topP int64
 	for _, d := range days {
 		topC, topP = max(topC, d.Credits), max(topP, d.Pages)
 	}
-	return fmt.Sprintf("credits (busiest day %s)", formatCredits(topC)), fmt.Sprintf("pages (busiest day %d)", topP)
+	return fmt.Sprintf("credits (busiest day %s)", FormatCredits(topC)), fmt.Sprintf("pages (busiest day %d)", topP)
 }
 
 // CreateRenderer is part of fyne.Widget.
-func (c *UsageChart) CreateRenderer() fyne.WidgetRenderer {
+func (c *Chart) CreateRenderer() fyne.WidgetRenderer {
 	r := &usageChartRenderer{c: c}
 	r.rebuild()
 	return r
 }
 
 type usageChartRenderer struct {
-	c *UsageChart
+	c *Chart
 
 	creditsKey, pagesKey   *canvas.Rectangle
 	creditsText, pagesText *canvas.Text
 	baseline               *canvas.Line
 	credits, pages         []*canvas.Rectangle
 	dates                  []*canvas.Text
-	bars                   []UsageBar
+	bars                   []Bar
 	objects                []fyne.CanvasObject
 }
 
@@ -168,7 +186,7 @@ func (r *usageChartRenderer) Layout(s fyne.Size) {
 		x += w + 3*pad
 	}
 	top := th + pad
-	base := top + usagePlotHeight
+	base := top + PlotHeight
 	r.baseline.Position1, r.baseline.Position2 = fyne.NewPos(0, base), fyne.NewPos(s.Width, base)
 	n := len(r.bars)
 	if n == 0 {
@@ -222,7 +240,7 @@ func (r *usageChartRenderer) lastDate(i int) int {
 
 func (r *usageChartRenderer) MinSize() fyne.Size {
 	th := r.textHeight()
-	return fyne.NewSize(float32(len(r.bars))*4, th+theme.Padding()+usagePlotHeight+theme.Padding()/2+th)
+	return fyne.NewSize(float32(len(r.bars))*4, th+theme.Padding()+PlotHeight+theme.Padding()/2+th)
 }
 
 func (r *usageChartRenderer) Refresh() {
@@ -235,7 +253,7 @@ func (r *usageChartRenderer) Refresh() {
 	canvas.Refresh(r.c)
 }
 
-func sameBars(a, b []UsageBar) bool {
+func sameBars(a, b []Bar) bool {
 	for i := range a {
 		if a[i] != b[i] {
 			return false

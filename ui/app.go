@@ -24,6 +24,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/ui/pageview"
 )
 
 // AppID is the reverse-DNS identifier of Reducto Tray (FyneApp.toml's ID);
@@ -105,6 +106,10 @@ type Config struct {
 	// an office file) through the core's checked client; nil: the default
 	// checked client of jobs/export.
 	Fetcher Fetcher
+	// Pages renders source documents for the page view beside a result:
+	// the core's one jobs/pages renderer (creating it starts nothing;
+	// PDFium starts with the first PDF shown). nil: no page view.
+	Pages pageview.Renderer
 	// Search finds words in the results (the Jobs search box); nil: the
 	// box searches file names only.
 	Search Searcher

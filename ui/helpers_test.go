@@ -22,6 +22,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
+	"github.com/reductotray/reducto-tray/ui/internal/testpages"
 )
 
 // speed is how much faster than real time the simulated world runs.
@@ -111,6 +112,7 @@ func newRigConfig(t *testing.T, simCfg reductotest.Config, key string, edit func
 	cfg := Config{
 		Backend: r.engine, Settings: svc, Notify: r.notify,
 		Executable: "/usr/bin/reducto-tray",
+		Pages:      testpages.Renderer(),
 	}
 	if edit != nil {
 		edit(r, &cfg)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/ui/pageview"
 )
 
 // extractObject shows an extract's fields as a table (field, value, pages
@@ -127,12 +128,12 @@ func fieldCites(root *export.Node) [][]export.Citation {
 
 // CiteBlocks are the regions an extract's fields were read from, as the
 // page view's boxes (Index counts them in field order).
-func CiteBlocks(root *export.Node) []PageBlock {
-	var out []PageBlock
+func CiteBlocks(root *export.Node) []pageview.Block {
+	var out []pageview.Block
 	for _, cites := range fieldCites(root) {
 		for _, c := range cites {
 			if c.Box != nil && c.Page > 0 {
-				out = append(out, PageBlock{Index: len(out), Type: "Citation", Page: c.Page, Box: *c.Box, Low: c.Low})
+				out = append(out, pageview.Block{Index: len(out), Type: "Citation", Page: c.Page, Box: *c.Box, Low: c.Low})
 			}
 		}
 	}

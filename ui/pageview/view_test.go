@@ -1,4 +1,4 @@
-package ui
+package pageview
 
 import (
 	"context"
@@ -17,29 +17,15 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/pages"
+	"github.com/reductotray/reducto-tray/ui/internal/testpages"
 )
-
-// testPages is the one renderer of the UI tests: starting PDFium is the
-// expensive part.
-var testPages = sync.OnceValue(func() *pages.Renderer {
-	// One folder for every run (not one more per run): a warm cache is
-	// only faster, wazero keys its files by its version.
-	dir := filepath.Join(os.TempDir(), "reducto-tray-test-pdfium")
-	if pageRendererInterpreter {
-		dir = "" // the interpreter compiles nothing
-	}
-	return pages.New(pages.Config{CompileCacheDir: dir, Interpreter: pageRendererInterpreter})
-})
-
-// The detail's page view renders with the tests' renderer too.
-func init() { pageRenderer = testPages }
 
 // pvRig is a page view in a test window; mu stands for the UI goroutine
 // (Fyne's test driver runs fyne.Do on the caller's goroutine).
 type pvRig struct {
 	t  *testing.T
 	mu sync.Mutex
-	pv *PageView
+	pv *View
 	w  fyne.Window
 }
 
@@ -62,7 +48,7 @@ func newPVRig(t *testing.T) *pvRig {
 		})
 	}
 	r.ui(func() {
-		r.pv = NewPageView(testPages(), bg, do)
+		r.pv = New(testpages.Renderer(), &export.FigureFetcher{MaxBytes: 5 << 20, MaxPixels: 16_000_000}, bg, do)
 		r.w = a.NewWindow("pages")
 		r.w.SetContent(r.pv.Object())
 		r.w.Resize(fyne.NewSize(500, 600))
@@ -95,7 +81,7 @@ func (r *pvRig) waitFor(what string, cond func() bool) {
 }
 
 // threePages is a 3-page PDF with blocks on pages 1 and 3.
-func threePages(t *testing.T) (string, []PageBlock) {
+func threePages(t *testing.T) (string, []Block) {
 	pdf := pages.SamplePDF([]pages.SamplePage{
 		{Texts: []pages.SampleText{{X: 72, Y: 100, Size: 24, Text: "Title"}}},
 		{Texts: []pages.SampleText{{X: 72, Y: 100, Size: 12, Text: "Nothing to see"}}},
@@ -110,7 +96,7 @@ func threePages(t *testing.T) (string, []PageBlock) {
 		{Type: "Text", Page: 2},
 		{Type: export.TypeTable, Page: 3, Low: true, Box: &export.Box{Left: 72.0 / 612, Top: 500.0 / 792, Width: 300.0 / 612, Height: 150.0 / 792}},
 	}}
-	return p, PageBlocks(doc)
+	return p, Blocks(doc)
 }
 
 func TestPageViewSelectBlock(t *testing.T) {
@@ -119,10 +105,10 @@ func TestPageViewSelectBlock(t *testing.T) {
 	if len(blocks) != 2 || blocks[1].Index != 2 || !blocks[1].Low {
 		t.Fatalf("blocks with boxes: %+v", blocks)
 	}
-	var tapped []PageBlock
+	var tapped []Block
 	r.ui(func() {
-		r.pv.OnBoxTapped = func(b PageBlock) { tapped = append(tapped, b) }
-		r.pv.SetSource(PageSource{Path: path}, blocks)
+		r.pv.OnBoxTapped = func(b Block) { tapped = append(tapped, b) }
+		r.pv.SetSource(Source{Path: path}, blocks)
 	})
 	r.waitFor("the document", func() bool { return r.pv.doc != nil && len(r.pv.tiles) == 3 })
 	r.ui(func() {
@@ -189,7 +175,7 @@ func TestPageViewFallback(t *testing.T) {
 	var opened []string
 	r.ui(func() {
 		r.pv.OpenFile = func(p string) { opened = append(opened, p) }
-		r.pv.SetSource(PageSource{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
+		r.pv.SetSource(Source{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
 	})
 	r.waitFor("Reducto's PDF", func() bool { return r.pv.doc != nil })
 	r.ui(func() {
@@ -198,7 +184,7 @@ func TestPageViewFallback(t *testing.T) {
 		}
 	})
 	expired := srv.URL + "/r.pdf?X-Amz-Date=20200101T000000Z&X-Amz-Expires=3600"
-	r.ui(func() { r.pv.SetSource(PageSource{Path: docx, PDFURL: expired}, nil) })
+	r.ui(func() { r.pv.SetSource(Source{Path: docx, PDFURL: expired}, nil) })
 	r.waitFor("the message", func() bool {
 		return r.pv.message.Visible() && strings.Contains(r.pv.Message.Text, "cannot be shown here")
 	})
@@ -242,10 +228,10 @@ func TestPageViewPDFURLRedirectRefused(t *testing.T) {
 		http.Redirect(w, r, "http://192.0.2.1/rendition.pdf", http.StatusFound)
 	}))
 	defer srv.Close()
-	f := &countingFetcher{Fetcher: &export.FigureFetcher{}}
+	f := &countingFetcher{PDFFetcher: &export.FigureFetcher{}}
 	r.ui(func() {
-		r.pv.Fetcher = f
-		r.pv.SetSource(PageSource{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
+		r.pv.fetch = f
+		r.pv.SetSource(Source{Path: docx, PDFURL: srv.URL + "/rendition.pdf"}, nil)
 	})
 	r.waitFor("the message", func() bool {
 		return r.pv.message.Visible() && strings.Contains(r.pv.Message.Text, "Reducto's PDF")
@@ -262,13 +248,13 @@ func TestPageViewPDFURLRedirectRefused(t *testing.T) {
 
 // countingFetcher counts the PDFs asked of the fetcher it wraps.
 type countingFetcher struct {
-	Fetcher
+	PDFFetcher
 	pdfs atomic.Int64
 }
 
 func (c *countingFetcher) FetchPDF(ctx context.Context, url string, max int64) ([]byte, error) {
 	c.pdfs.Add(1)
-	return c.Fetcher.FetchPDF(ctx, url, max)
+	return c.PDFFetcher.FetchPDF(ctx, url, max)
 }
 
 // The label names the page on screen: at the top of a 19-page document of
@@ -286,7 +272,7 @@ func TestPageViewLabelNamesThePageInSight(t *testing.T) {
 	}
 	r.ui(func() {
 		r.pv.Zoom.SetSelected("50%")
-		r.pv.SetSource(PageSource{Path: path}, nil)
+		r.pv.SetSource(Source{Path: path}, nil)
 	})
 	r.waitFor("the document", func() bool { return r.pv.doc != nil && len(r.pv.tiles) == 19 })
 	r.ui(func() {
@@ -322,7 +308,7 @@ func TestPageViewTallPageBounded(t *testing.T) {
 	if err := os.WriteFile(path, pages.SamplePDF([]pages.SamplePage{{Width: 72, Height: 14400}}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, nil) })
+	r.ui(func() { r.pv.SetSource(Source{Path: path}, nil) })
 	r.waitFor("the page rendered", func() bool { return len(r.pv.tiles) == 1 && r.pv.tiles[0].img.Image != nil })
 	r.ui(func() {
 		tile := r.pv.tiles[0]
@@ -345,7 +331,7 @@ func TestPageViewTallPageBounded(t *testing.T) {
 func TestPageViewToolbarWraps(t *testing.T) {
 	r := newPVRig(t)
 	path, blocks := threePages(t)
-	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, blocks) })
+	r.ui(func() { r.pv.SetSource(Source{Path: path}, blocks) })
 	r.waitFor("the document", func() bool { return r.pv.doc != nil })
 	for _, width := range []float32{700, 260} {
 		r.ui(func() {
@@ -397,7 +383,7 @@ func TestPageViewUnrenderedPagesPaintNothing(t *testing.T) {
 	if err := os.WriteFile(path, pages.SamplePDF(make([]pages.SamplePage, 19)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r.ui(func() { r.pv.SetSource(PageSource{Path: path}, nil) })
+	r.ui(func() { r.pv.SetSource(Source{Path: path}, nil) })
 	r.waitFor("page 1 rendered", func() bool { return len(r.pv.tiles) == 19 && r.pv.tiles[0].img.Image != nil })
 	r.ui(func() { r.pv.GoTo(18) })
 	r.waitFor("page 19 rendered", func() bool { return r.pv.tiles[18].img.Image != nil })

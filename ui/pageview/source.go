@@ -1,11 +1,10 @@
-package ui
+package pageview
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
 	"io/fs"
 	"net/url"
 	"path/filepath"
@@ -15,8 +14,8 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/pages"
 )
 
-// PageSource is the document behind a result.
-type PageSource struct {
+// Source is the document behind a result.
+type Source struct {
 	Path string // the original on disk
 	// PDFURL is Reducto's pdf_url (a PDF rendition of office files), shown
 	// when Path cannot be rendered here and the URL is still valid.
@@ -37,7 +36,7 @@ func PDFURLOf(raw []byte) string {
 // SetSource shows src with blocks drawn on it (UI goroutine). The document
 // is opened off the UI goroutine; a message with "Open the file" takes the
 // pages' place when neither the file nor Reducto's PDF can be shown.
-func (pv *PageView) SetSource(src PageSource, blocks []PageBlock) {
+func (pv *View) SetSource(src Source, blocks []Block) {
 	pv.seq++
 	seq := pv.seq
 	pv.clear()
@@ -64,7 +63,7 @@ func (pv *PageView) SetSource(src PageSource, blocks []PageBlock) {
 }
 
 // open opens the file, else Reducto's PDF of it, and says why neither.
-func (pv *PageView) open(ctx context.Context, src PageSource) (*pages.Document, error) {
+func (pv *View) open(ctx context.Context, src Source) (*pages.Document, error) {
 	name := filepath.Base(src.Path)
 	var err error
 	if src.Path != "" {
@@ -81,7 +80,7 @@ func (pv *PageView) open(ctx context.Context, src PageSource) (*pages.Document, 
 		}
 	}
 	if src.PDFURL != "" && !pdfURLExpired(src.PDFURL, time.Now()) {
-		data, derr := fetcherOr(pv.Fetcher).FetchPDF(ctx, src.PDFURL, pages.DefaultMaxFileBytes)
+		data, derr := pv.fetch.FetchPDF(ctx, src.PDFURL, pages.DefaultMaxFileBytes)
 		if derr == nil {
 			doc, oerr := pv.r.OpenBytes(ctx, name+" (Reducto's PDF)", data)
 			if oerr == nil {
@@ -114,21 +113,20 @@ func pdfURLExpired(raw string, now time.Time) bool {
 	return false
 }
 
-// Fetcher downloads what a result links to. The core hands the UI its
-// checked client (jobs/export.FigureFetcher: https, or http only to
-// loopback, redirects too; bounded bodies; a time limit), so the UI makes no
-// HTTP calls of its own.
-type Fetcher interface {
-	// Fetch downloads and decodes a figure image.
-	Fetch(ctx context.Context, url string) (image.Image, error)
-	// FetchPDF downloads a PDF of at most maxBytes.
-	FetchPDF(ctx context.Context, url string, maxBytes int64) ([]byte, error)
+// Renderer opens a document's pages: the app's one jobs/pages.Renderer,
+// which the core makes and hands in (ui.Config.Pages).
+type Renderer interface {
+	// Open opens the file at path.
+	Open(ctx context.Context, path string) (*pages.Document, error)
+	// OpenBytes opens a document held in memory; name is for messages.
+	OpenBytes(ctx context.Context, name string, data []byte) (*pages.Document, error)
 }
 
-// fetcherOr is f, or the default checked fetcher when none was given.
-func fetcherOr(f Fetcher) Fetcher {
-	if f == nil {
-		return figureFetcher
-	}
-	return f
+// PDFFetcher downloads Reducto's PDF of a document. The core hands in its
+// checked client (jobs/export.FigureFetcher: https, or http only to
+// loopback, redirects too; bounded bodies; a time limit), so the view
+// makes no HTTP calls of its own.
+type PDFFetcher interface {
+	// FetchPDF downloads a PDF of at most maxBytes.
+	FetchPDF(ctx context.Context, url string, maxBytes int64) ([]byte, error)
 }

@@ -1,4 +1,9 @@
-package ui
+// Package pageview is the page view: a source document's pages (rendered
+// by the jobs/pages renderer it is handed) with a result's blocks drawn on
+// them as boxes, beside the result or in a window of its own. It gets the
+// renderer and the fetcher of Reducto's PDF from its caller through the
+// interfaces it declares (Renderer, PDFFetcher), so it makes neither.
+package pageview
 
 import (
 	"context"
@@ -24,20 +29,18 @@ const (
 
 var zoomChoices = []string{zoomFitWidth, zoomFitPage, "50%", "75%", "100%", "125%", "150%", "200%", "300%", "400%"}
 
-// PageView shows a document's pages, one at a time or as a continuous
-// scroll, with every block's box drawn on its page. It renders through a
-// shared pages.Renderer off the UI goroutine; only the pages in sight are
-// rendered, and renders of pages scrolled past are cancelled.
-type PageView struct {
-	r  *pages.Renderer
-	bg func(func(context.Context)) // runs work off the UI goroutine
-	do func(func())                // back on it
+// View shows a document's pages, one at a time or as a continuous
+// scroll, with every block's box drawn on its page. It renders through the
+// shared Renderer it is handed, off the UI goroutine; only the pages in
+// sight are rendered, and renders of pages scrolled past are cancelled.
+type View struct {
+	r     Renderer
+	fetch PDFFetcher                  // Reducto's PDF of a document that cannot be shown itself
+	bg    func(func(context.Context)) // runs work off the UI goroutine
+	do    func(func())                // back on it
 
 	// OnBoxTapped is called (UI goroutine) when a box on a page is tapped.
-	OnBoxTapped func(PageBlock)
-	// Fetcher downloads Reducto's PDF of a document that cannot be shown
-	// itself (nil: the default checked fetcher).
-	Fetcher Fetcher
+	OnBoxTapped func(Block)
 	// OpenFile opens the source document with the desktop's application
 	// (the fallback when it cannot be shown here).
 	OpenFile func(path string)
@@ -52,7 +55,7 @@ type PageView struct {
 
 	doc      *pages.Document
 	path     string
-	blocks   []PageBlock
+	blocks   []Block
 	byPage   map[int][]int // 1-based page -> indexes in blocks
 	selected int           // index in blocks, -1 for none
 	page     int           // 0-based current page
@@ -67,9 +70,11 @@ type PageView struct {
 	viewSz  fyne.Size
 }
 
-// NewPageView returns an empty page view.
-func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func())) *PageView {
-	pv := &PageView{r: r, bg: bg, do: do, selected: -1, scale: 1}
+// New returns an empty page view that opens documents with r and fetches
+// Reducto's PDF of what r cannot open with f; bg runs work off the UI
+// goroutine, do runs a function back on it.
+func New(r Renderer, f PDFFetcher, bg func(func(context.Context)), do func(func())) *View {
+	pv := &View{r: r, fetch: f, bg: bg, do: do, selected: -1, scale: 1}
 	pv.Prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pv.GoTo(pv.page - 1) })
 	pv.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pv.GoTo(pv.page + 1) })
 	pv.PageLabel = widget.NewLabel("")
@@ -104,10 +109,10 @@ func NewPageView(r *pages.Renderer, bg func(func(context.Context)), do func(func
 }
 
 // Object is the view's canvas object.
-func (pv *PageView) Object() fyne.CanvasObject { return pv.obj }
+func (pv *View) Object() fyne.CanvasObject { return pv.obj }
 
 // viewLayout notices the view's size changing: fit zooms follow it.
-type viewLayout struct{ pv *PageView }
+type viewLayout struct{ pv *View }
 
 func (l *viewLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(100, 100) }
 
@@ -122,7 +127,7 @@ func (l *viewLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // setDocument shows doc with blocks (UI goroutine); the previous document
 // is closed.
-func (pv *PageView) setDocument(doc *pages.Document, blocks []PageBlock) {
+func (pv *View) setDocument(doc *pages.Document, blocks []Block) {
 	if pv.doc != nil && pv.doc != doc {
 		pv.doc.Close()
 	}
@@ -140,7 +145,7 @@ func (pv *PageView) setDocument(doc *pages.Document, blocks []PageBlock) {
 
 // showMessage replaces the pages by msg, with "Open the file" when there
 // is a file to open.
-func (pv *PageView) showMessage(msg string) {
+func (pv *View) showMessage(msg string) {
 	pv.clear()
 	pv.Message.SetText(msg)
 	if pv.path != "" && pv.OpenFile != nil {
@@ -153,7 +158,7 @@ func (pv *PageView) showMessage(msg string) {
 }
 
 // clear forgets the document.
-func (pv *PageView) clear() {
+func (pv *View) clear() {
 	for _, t := range pv.tiles {
 		t.stop()
 	}
@@ -169,7 +174,7 @@ func (pv *PageView) clear() {
 
 // rebuild makes the tiles: every page in continuous mode, the current one
 // otherwise.
-func (pv *PageView) rebuild() {
+func (pv *View) rebuild() {
 	for _, t := range pv.tiles {
 		t.stop()
 	}
@@ -196,7 +201,7 @@ func (pv *PageView) rebuild() {
 }
 
 // zoomScale is units per point for page i under the chosen zoom.
-func (pv *PageView) zoomScale() float32 {
+func (pv *View) zoomScale() float32 {
 	if pv.doc == nil {
 		return 1
 	}
@@ -226,7 +231,7 @@ func (pv *PageView) zoomScale() float32 {
 // page whose pixels at this zoom would be over the renderer's bound (a
 // strip 200 pages tall, a poster at 400%) is shown smaller, at the largest
 // size it renders sharp: what is on screen bounds the memory, not the file.
-func (pv *PageView) relayout() {
+func (pv *View) relayout() {
 	if pv.doc == nil || pv.viewSz.Width <= 0 {
 		return
 	}
@@ -248,7 +253,7 @@ func (pv *PageView) relayout() {
 }
 
 // canvasScale is the pixels per unit of the window showing the view.
-func (pv *PageView) canvasScale() float32 {
+func (pv *View) canvasScale() float32 {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(pv.obj); c != nil {
 		return c.Scale()
 	}
@@ -266,7 +271,7 @@ func renderWidth(w, canvasScale float32) int {
 // a quarter down the view (where scrollToPage puts a page's top), or the
 // first page when the view is at the top, so the label names a page that
 // is on screen.
-func (pv *PageView) onScroll() {
+func (pv *View) onScroll() {
 	if pv.doc == nil {
 		return
 	}
@@ -294,7 +299,7 @@ func (pv *PageView) onScroll() {
 }
 
 // render asks for t at its current size, unless it is shown or asked.
-func (pv *PageView) render(t *pageTile) {
+func (pv *View) render(t *pageTile) {
 	w := renderWidth(t.size.Width, pv.canvasScale())
 	if w < 32 || w == t.rendered || w == t.want {
 		return
@@ -329,7 +334,7 @@ func (pv *PageView) render(t *pageTile) {
 }
 
 // showBoxes shows or hides every box.
-func (pv *PageView) showBoxes(on bool) {
+func (pv *View) showBoxes(on bool) {
 	for _, t := range pv.tiles {
 		for _, b := range t.boxes {
 			if on {
@@ -342,7 +347,7 @@ func (pv *PageView) showBoxes(on bool) {
 }
 
 // GoTo shows page i (0-based).
-func (pv *PageView) GoTo(i int) {
+func (pv *View) GoTo(i int) {
 	if pv.doc == nil || i < 0 || i >= pv.doc.PageCount() {
 		return
 	}
@@ -356,7 +361,7 @@ func (pv *PageView) GoTo(i int) {
 
 // scrollToPage scrolls so that the point at fraction f (0-1) of page i's
 // height is near the top of the view.
-func (pv *PageView) scrollToPage(i int, f float64) {
+func (pv *View) scrollToPage(i int, f float64) {
 	y := float32(0)
 	for _, t := range pv.tiles {
 		if t.index == i {
@@ -376,7 +381,7 @@ func (pv *PageView) scrollToPage(i int, f float64) {
 
 // Select highlights the block whose result index is index, shows its page
 // and scrolls its box into sight. It reports whether the block has a box.
-func (pv *PageView) Select(index int) bool {
+func (pv *View) Select(index int) bool {
 	for i, b := range pv.blocks {
 		if b.Index == index {
 			pv.setSelected(i)
@@ -393,17 +398,31 @@ func (pv *PageView) Select(index int) bool {
 }
 
 // Selected is the selected block, if any.
-func (pv *PageView) Selected() (PageBlock, bool) {
+func (pv *View) Selected() (Block, bool) {
 	if pv.selected < 0 || pv.selected >= len(pv.blocks) {
-		return PageBlock{}, false
+		return Block{}, false
 	}
 	return pv.blocks[pv.selected], true
 }
 
 // CurrentPage is the page in view, 0-based.
-func (pv *PageView) CurrentPage() int { return pv.page }
+func (pv *View) CurrentPage() int { return pv.page }
 
-func (pv *PageView) setSelected(i int) {
+// HasDocument reports whether a document is open (shown, or its pages
+// being rendered).
+func (pv *View) HasDocument() bool { return pv.doc != nil }
+
+// Box is the drawn box of the block whose index in the blocks given to
+// SetSource is i, nil if its page has no tile; tapping it selects the
+// block.
+func (pv *View) Box(i int) fyne.Tappable {
+	if b := pv.box(i); b != nil {
+		return b
+	}
+	return nil
+}
+
+func (pv *View) setSelected(i int) {
 	old := pv.selected
 	pv.selected = i
 	for _, t := range pv.tiles {
@@ -416,7 +435,7 @@ func (pv *PageView) setSelected(i int) {
 }
 
 // tapBox selects a box tapped on the page and tells the result.
-func (pv *PageView) tapBox(i int) {
+func (pv *View) tapBox(i int) {
 	pv.setSelected(i)
 	if pv.OnBoxTapped != nil {
 		pv.OnBoxTapped(pv.blocks[i])
@@ -424,7 +443,7 @@ func (pv *PageView) tapBox(i int) {
 }
 
 // box returns the box widget of blocks[i] if its page has a tile.
-func (pv *PageView) box(i int) *pageBox {
+func (pv *View) box(i int) *pageBox {
 	for _, t := range pv.tiles {
 		for _, b := range t.boxes {
 			if b.block == i {
@@ -435,7 +454,7 @@ func (pv *PageView) box(i int) *pageBox {
 	return nil
 }
 
-func (pv *PageView) updateBar() {
+func (pv *View) updateBar() {
 	n := 0
 	if pv.doc != nil {
 		n = pv.doc.PageCount()
@@ -447,6 +466,6 @@ func (pv *PageView) updateBar() {
 		return
 	}
 	pv.PageLabel.SetText(fmt.Sprintf("Page %d of %d", pv.page+1, n))
-	enable(pv.Prev, pv.page > 0)
-	enable(pv.Next, pv.page < n-1)
+	widgets.Enable(pv.Prev, pv.page > 0)
+	widgets.Enable(pv.Next, pv.page < n-1)
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package ui
+package pageview
 
 import (
 	"context"
@@ -122,9 +122,9 @@ func benchPageView(b *testing.B, path, cacheDir string) {
 	if d, err := r.OpenBytes(ctx, "warm.pdf", pages.SamplePDF([]pages.SamplePage{{}})); err == nil {
 		d.Close()
 	}
-	var pv *PageView
+	var pv *View
 	ui(func() {
-		pv = NewPageView(r, bg, do)
+		pv = New(r, nil, bg, do) // a local PDF: no fetcher needed
 		w := a.NewWindow("pages")
 		w.SetContent(pv.Object())
 		w.Resize(fyne.NewSize(1000, 680))
@@ -134,7 +134,7 @@ func benchPageView(b *testing.B, path, cacheDir string) {
 	before := procKB("VmRSS:")
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	start := time.Now()
-	ui(func() { pv.SetSource(PageSource{Path: path}, nil) })
+	ui(func() { pv.SetSource(Source{Path: path}, nil) })
 	wait(func() bool { return len(pv.tiles) > 0 && pv.tiles[0].img.Image != nil })
 	first := time.Since(start)
 	// Scroll through every page, waiting for each to be shown.

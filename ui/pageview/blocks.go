@@ -1,4 +1,4 @@
-package ui
+package pageview
 
 import (
 	"image/color"
@@ -6,8 +6,8 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/export"
 )
 
-// PageBlock is one block of a result drawn on the page view.
-type PageBlock struct {
+// Block is one block of a result drawn on the page view.
+type Block struct {
 	Index int        // the block's index in the result (export.Doc.Blocks)
 	Type  string     // Reducto's block type: Title, Text, Table, Figure...
 	Page  int        // 1-based
@@ -15,17 +15,17 @@ type PageBlock struct {
 	Low   bool       // Reducto's confidence is low
 }
 
-// PageBlocks lists the blocks of a parse that have a place on a page.
-func PageBlocks(d *export.Doc) []PageBlock {
+// Blocks lists the blocks of a parse that have a place on a page.
+func Blocks(d *export.Doc) []Block {
 	if d == nil {
 		return nil
 	}
-	var out []PageBlock
+	var out []Block
 	for i, b := range d.Blocks {
 		if b.Box == nil || b.Page < 1 || b.Box.Width <= 0 || b.Box.Height <= 0 {
 			continue
 		}
-		out = append(out, PageBlock{Index: i, Type: b.Type, Page: b.Page, Box: *b.Box, Low: b.Low})
+		out = append(out, Block{Index: i, Type: b.Type, Page: b.Page, Box: *b.Box, Low: b.Low})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package ui
+package pageview
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // pageTile is one page in the view: the rendered image and the block
 // boxes over it, sized by the zoom.
 type pageTile struct {
-	pv    *PageView
+	pv    *View
 	index int // 0-based
 	size  fyne.Size
 	img   *canvas.Image
@@ -25,7 +25,7 @@ type pageTile struct {
 	cancel   context.CancelFunc // the render in flight
 }
 
-func newPageTile(pv *PageView, index int) *pageTile {
+func newPageTile(pv *View, index int) *pageTile {
 	t := &pageTile{pv: pv, index: index}
 	// The page is rendered at the pixels it is shown at (within 32 px), so
 	// the GPU's scaling is enough: ImageScaleSmooth would make Fyne scale
@@ -85,13 +85,13 @@ func (t *pageTile) stop() {
 // pageBox is one block's box: tapping it selects the block.
 type pageBox struct {
 	widget.BaseWidget
-	pv    *PageView
+	pv    *View
 	block int // index in pv.blocks
 	rect  *canvas.Rectangle
 	flag  *canvas.Rectangle // low confidence
 }
 
-func newPageBox(pv *PageView, block int) *pageBox {
+func newPageBox(pv *View, block int) *pageBox {
 	b := &pageBox{pv: pv, block: block}
 	b.ExtendBaseWidget(b)
 	return b

@@ -25,6 +25,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui/pageview"
+	"github.com/reductotray/reducto-tray/ui/webhooksview"
 )
 
 // AppID is the reverse-DNS identifier of Reducto Tray (FyneApp.toml's ID);
@@ -173,7 +174,7 @@ type App struct {
 	search   *SearchView
 	detail   *DetailView
 	prefs    *SettingsView
-	webhooks *WebhooksView
+	webhooks *webhooksview.View
 	account  *AccountView
 	tray     *Tray
 	tabs     *container.AppTabs
@@ -250,7 +251,7 @@ func (u *App) build() fyne.CanvasObject {
 			u.tabs.Refresh()
 		}
 		if t.Text == "Webhooks" {
-			u.webhooks.start() // the log is read once the tab is seen
+			u.webhooks.Start() // the log is read once the tab is seen
 		}
 		if t.Text == "Account" {
 			u.account.start()
@@ -293,7 +294,7 @@ func (u *App) SetRelayStatus(state, url string) {
 			u.prefs.showRelay(state, url)
 		}
 		if u.webhooks != nil {
-			u.webhooks.setRelay(state, url)
+			u.webhooks.SetRelay(state, url)
 		}
 	})
 }

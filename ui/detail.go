@@ -304,24 +304,7 @@ func waitingText(s jobs.Status) string {
 	return "The result appears here when the job completes."
 }
 
-func orDash(s string) string {
-	if s == "" || s == "0" {
-		return "—"
-	}
-	return s
-}
-
 func intText(n int) string { return fmt.Sprint(n) }
-
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
 
 // apply reloads the shown job when an event is about it. Main goroutine.
 func (d *DetailView) apply(batch []jobs.Event) {

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/reductotray/reducto-tray/ui/webhooksview"
 )
 
 // The Submit, Settings, Webhooks and Account tabs are built the first time
@@ -36,7 +38,7 @@ func (u *App) settingsView() *SettingsView {
 }
 
 // webhooksView is the Webhooks tab, built on first use.
-func (u *App) webhooksView() *WebhooksView {
+func (u *App) webhooksView() *webhooksview.View {
 	if u.webhooks == nil {
 		u.webhooks = newWebhooksView(u)
 	}

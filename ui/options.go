@@ -300,11 +300,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
-func prettyJSON(raw []byte) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return string(raw)
-	}
-	return buf.String()
-}

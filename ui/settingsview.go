@@ -18,6 +18,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui/autostart"
+	"github.com/reductotray/reducto-tray/ui/webhooksview"
 )
 
 var (
@@ -59,7 +60,7 @@ type SettingsView struct {
 	AccountNotify  *widget.Select
 	Budget         *widget.Entry
 	AccountKeep    *widget.Entry // days the account's other jobs are kept
-	Forward        *ForwardTargetsEditor
+	Forward        *webhooksview.ForwardTargetsEditor
 	Problem        *widget.Label
 	Save           *widget.Button
 	Portal         *widget.Button
@@ -94,7 +95,7 @@ func newSettingsView(u *App) *SettingsView {
 	v.AccountNotify = widget.NewSelect(accountNotifyLabels, nil)
 	v.Budget = &widget.Entry{PlaceHolder: "Credits a month; empty = no budget"}
 	v.AccountKeep = &widget.Entry{PlaceHolder: strconv.Itoa(settings.DefaultAccountRetentionDays)}
-	v.Forward = newForwardTargetsEditor()
+	v.Forward = webhooksview.NewForwardTargetsEditor()
 	v.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	v.Problem.Hide()
 	v.Save = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: v.save}
@@ -184,7 +185,7 @@ func (v *SettingsView) fill(s settings.Settings) {
 		v.Budget.SetText(strconv.FormatFloat(s.MonthlyBudget, 'f', -1, 64))
 	}
 	v.AccountKeep.SetText(strconv.Itoa(s.AccountRetentionDays))
-	v.Forward.set(s.ForwardTargets)
+	v.Forward.Set(s.ForwardTargets)
 	v.folders.sync()
 }
 
@@ -268,7 +269,7 @@ func (v *SettingsView) read() (settings.Settings, error) {
 	}
 	// A URL typed but not added is most likely meant to be added.
 	if strings.TrimSpace(v.Forward.URL.Text) != "" {
-		v.Forward.add()
+		v.Forward.AddTyped()
 		if v.Forward.Problem.Visible() {
 			return s, errors.New(v.Forward.Problem.Text)
 		}

@@ -1,4 +1,4 @@
-package ui
+package webhooksview
 
 import (
 	"context"
@@ -32,9 +32,9 @@ type ReplayRangeForm struct {
 
 // replayRangeDialog asks which range to send again to the forward
 // targets. Main goroutine.
-func (v *WebhooksView) replayRangeDialog() *ReplayRangeForm {
+func (v *View) replayRangeDialog() *ReplayRangeForm {
 	if !v.hasForwardTargets() {
-		dialog.ShowInformation("No forward targets", "Replays are sent to the forward targets. Add one in Settings → Forward targets (or run with --forward URL), then replay.", v.u.win)
+		dialog.ShowInformation("No forward targets", "Replays are sent to the forward targets. Add one in Settings → Forward targets (or run with --forward URL), then replay.", v.h.Window())
 		return nil
 	}
 	f := &ReplayRangeForm{}
@@ -59,8 +59,8 @@ func (v *WebhooksView) replayRangeDialog() *ReplayRangeForm {
 		if ok {
 			v.confirmReplayRange(f)
 		}
-	}, v.u.win)
-	f.dlg.Resize(fyne.NewSize(min(440, v.u.win.Canvas().Size().Width-40), 0))
+	}, v.h.Window())
+	f.dlg.Resize(fyne.NewSize(min(440, v.h.Window().Canvas().Size().Width-40), 0))
 	f.dlg.Show()
 	v.rangeForm = f
 	return f
@@ -88,8 +88,8 @@ func (f *ReplayRangeForm) since(now time.Time) (time.Time, error) {
 
 // confirmReplayRange replays the chosen range; a date it cannot read opens
 // the dialog again with the reason. Main goroutine.
-func (v *WebhooksView) confirmReplayRange(f *ReplayRangeForm) {
-	now := v.u.cfg.Now()
+func (v *View) confirmReplayRange(f *ReplayRangeForm) {
+	now := v.cfg.Now()
 	since, err := f.since(now)
 	if err != nil {
 		f.Problem.SetText(err.Error())
@@ -98,18 +98,18 @@ func (v *WebhooksView) confirmReplayRange(f *ReplayRangeForm) {
 		return
 	}
 	v.ReplayRange.Disable()
-	v.u.setStatus("Replaying the deliveries since " + since.Format("2 Jan 15:04") + "…")
-	v.u.goBg(func(ctx context.Context) {
+	v.h.SetStatus("Replaying the deliveries since " + since.Format("2 Jan 15:04") + "…")
+	v.h.Go(func(ctx context.Context) {
 		n, err := v.be.ReplayRange(ctx, since, time.Time{})
-		v.u.do(func() {
+		v.h.Do(func() {
 			v.ReplayRange.Enable()
 			switch {
 			case err != nil:
-				v.u.showError("Replay", err)
+				v.h.ShowError("Replay", err)
 			case n == 0:
-				v.u.setStatus("Nothing to replay since " + since.Format("2 Jan 15:04") + ": no delivery with a body in that range")
+				v.h.SetStatus("Nothing to replay since " + since.Format("2 Jan 15:04") + ": no delivery with a body in that range")
 			default:
-				v.u.setStatus(fmt.Sprintf("Replaying since %s: %d forwards queued; each delivery shows its targets' states",
+				v.h.SetStatus(fmt.Sprintf("Replaying since %s: %d forwards queued; each delivery shows its targets' states",
 					since.Format("2 Jan 15:04"), n))
 				v.list.refresh()
 				v.detail.refresh()

@@ -1,4 +1,4 @@
-package ui
+package webhooksview
 
 import (
 	"slices"
@@ -26,11 +26,12 @@ type ForwardTargetsEditor struct {
 	obj     fyne.CanvasObject
 }
 
-func newForwardTargetsEditor() *ForwardTargetsEditor {
+// NewForwardTargetsEditor returns an editor with no targets listed.
+func NewForwardTargetsEditor() *ForwardTargetsEditor {
 	e := &ForwardTargetsEditor{rows: container.NewVBox()}
 	e.URL = &widget.Entry{PlaceHolder: "http://localhost:3000/webhooks"}
-	e.URL.OnSubmitted = func(string) { e.add() }
-	e.Add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), e.add)
+	e.URL.OnSubmitted = func(string) { e.AddTyped() }
+	e.Add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), e.AddTyped)
 	e.Problem = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	e.Problem.Hide()
 	e.obj = container.NewVBox(e.rows, container.NewBorder(nil, nil, nil, e.Add, e.URL), e.Problem)
@@ -44,17 +45,17 @@ func (e *ForwardTargetsEditor) Object() fyne.CanvasObject { return e.obj }
 // Targets returns the listed URLs. Main goroutine.
 func (e *ForwardTargetsEditor) Targets() []string { return slices.Clone(e.targets) }
 
-// set shows targets. Main goroutine.
-func (e *ForwardTargetsEditor) set(targets []string) {
+// Set shows targets. Main goroutine.
+func (e *ForwardTargetsEditor) Set(targets []string) {
 	e.targets = slices.Clone(targets)
 	e.URL.SetText("")
 	e.Problem.Hide()
 	e.showRows()
 }
 
-// add checks the typed URL and lists it; a refused one stays in the entry
+// AddTyped checks the typed URL and lists it; a refused one stays in the entry
 // with the reason under it. Main goroutine.
-func (e *ForwardTargetsEditor) add() {
+func (e *ForwardTargetsEditor) AddTyped() {
 	raw := strings.TrimSpace(e.URL.Text)
 	if raw == "" {
 		return

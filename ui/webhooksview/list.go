@@ -1,4 +1,4 @@
-package ui
+package webhooksview
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // deliveryPage is how many records one read of the log asks for; older
@@ -32,7 +33,7 @@ const (
 // widget.List over the records loaded so far (a page at a time, without
 // headers and bodies), with filters on the verdict and the route.
 type DeliveryList struct {
-	v *WebhooksView
+	v *View
 
 	List    *widget.List
 	Verdict *widget.Select
@@ -50,7 +51,7 @@ type DeliveryList struct {
 	obj      fyne.CanvasObject
 }
 
-func newDeliveryList(v *WebhooksView) *DeliveryList {
+func newDeliveryList(v *View) *DeliveryList {
 	l := &DeliveryList{v: v, visible: map[int]*deliveryRow{}}
 	l.List = &widget.List{Length: func() int { return len(l.recs) }, CreateItem: func() fyne.CanvasObject { return newDeliveryRow() },
 		UpdateItem: l.updateItem, OnSelected: l.onSelected}
@@ -109,17 +110,17 @@ func (l *DeliveryList) refresh() {
 func (l *DeliveryList) load(n int, reset bool) {
 	f, ticket, be := l.filter(), l.ticket, l.v.be
 	f.Limit = n
-	l.v.u.goBg(func(ctx context.Context) {
+	l.v.h.Go(func(ctx context.Context) {
 		recs, err := be.List(ctx, f)
 		var last []jobs.DeliveryRecord
 		var lerr error
 		if err == nil {
 			last, lerr = be.List(ctx, jobs.DeliveryFilter{Limit: 1})
 		}
-		l.v.u.do(func() {
+		l.v.h.Do(func() {
 			if err != nil || lerr != nil {
 				if ctx.Err() == nil {
-					l.v.u.showError("Load webhook deliveries", firstErr(err, lerr))
+					l.v.h.ShowError("Load webhook deliveries", firstErr(err, lerr))
 				}
 				return
 			}
@@ -145,13 +146,13 @@ func (l *DeliveryList) loadOlder() {
 	l.loading = true
 	f, ticket, be := l.filter(), l.ticket, l.v.be
 	f.Limit, f.BeforeSeq = deliveryPage, l.recs[len(l.recs)-1].Seq
-	l.v.u.goBg(func(ctx context.Context) {
+	l.v.h.Go(func(ctx context.Context) {
 		recs, err := be.List(ctx, f)
-		l.v.u.do(func() {
+		l.v.h.Do(func() {
 			l.loading = false
 			if err != nil {
 				if ctx.Err() == nil {
-					l.v.u.showError("Load webhook deliveries", err)
+					l.v.h.ShowError("Load webhook deliveries", err)
 				}
 				return
 			}
@@ -169,7 +170,7 @@ func (l *DeliveryList) loadOlder() {
 // record. Main goroutine.
 func (l *DeliveryList) show(reset bool) {
 	l.Count.SetText(countText(len(l.recs), l.more))
-	show(l.Empty, len(l.recs) == 0)
+	widgets.Show(l.Empty, len(l.recs) == 0)
 	if l.Empty.Visible() {
 		f := l.filter()
 		if f.Verdict != "" || f.Via != "" {
@@ -217,7 +218,7 @@ func (l *DeliveryList) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	if id >= len(l.recs) {
 		return
 	}
-	row.show(l.recs[id], l.v.u.cfg.Now)
+	row.show(l.recs[id], l.v.cfg.Now)
 	if id >= len(l.recs)-20 {
 		l.loadOlder()
 	}
@@ -298,7 +299,7 @@ func (verdictFirst) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	verdict.Resize(fyne.NewSize(w, size.Height))
 	job.Move(fyne.NewPos(w, 0))
 	job.Resize(fyne.NewSize(max(size.Width-w, 0), size.Height))
-	show(job, size.Width-w >= minJobWidth)
+	widgets.Show(job, size.Width-w >= minJobWidth)
 }
 
 // MinSize is a truncated label's.

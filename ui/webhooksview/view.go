@@ -1,4 +1,9 @@
-package ui
+// Package webhooksview is the Webhooks tab: the receiver's state and
+// health check, the delivery log with each delivery's headers, body and
+// forwards, replay and re-run, and the editor of forward targets that
+// Settings shows. It reaches the app only through Host and the values of
+// Config, and the delivery log only through Deliveries.
+package webhooksview
 
 import (
 	"context"
@@ -12,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // Deliveries is what the Webhooks view needs of the receiver's delivery
@@ -50,7 +56,7 @@ type forwardTargeter interface {
 
 // hasForwardTargets reports whether a replay has somewhere to go (true
 // when the backend does not say).
-func (v *WebhooksView) hasForwardTargets() bool {
+func (v *View) hasForwardTargets() bool {
 	ft, ok := v.be.(forwardTargeter)
 	return !ok || len(ft.ForwardTargets()) > 0
 }
@@ -64,11 +70,47 @@ type SelfTestStep = jobs.SelfTestStep
 // webhooksEmptyText is the delivery list's empty state.
 const webhooksEmptyText = "No webhook deliveries yet. Choose svix or direct in Settings, or try the health check above."
 
-// WebhooksView is the Webhooks tab: the receiver's state and health check
+// Host is what the view needs of the app around it.
+type Host interface {
+	// Go runs f off the UI goroutine; ctx ends when the app closes.
+	Go(f func(ctx context.Context))
+	// Do runs f on the UI goroutine, unless the app has closed.
+	Do(f func())
+	// SetStatus shows news in the status line.
+	SetStatus(msg string)
+	// ShowError says in the status line what failed, and logs it.
+	ShowError(what string, err error)
+	// ShowJob shows the job with local id id in the Jobs tab.
+	ShowJob(id int64)
+	// Window is the window dialogs open over.
+	Window() fyne.Window
+	// Clipboard is the desktop's clipboard.
+	Clipboard() fyne.Clipboard
+}
+
+// Config is what the view shows of the app's setup.
+type Config struct {
+	// Deliveries is the delivery log; nil: the tab says it is not
+	// available in this run.
+	Deliveries Deliveries
+	// ListenAddr is the receiver's address ("" when it is not listening).
+	ListenAddr string
+	// DirectURL returns the URL direct-mode jobs send their webhook to
+	// ("" when none); not nil.
+	DirectURL func() string
+	// RelayStatus returns the Svix relay's state and public URL; nil when
+	// the app has no relay.
+	RelayStatus func() (state, url string)
+	// Now is the clock for ages; not nil.
+	Now func() time.Time
+}
+
+// View is the Webhooks tab: the receiver's state and health check
 // on top, the delivery log on the left, a delivery's detail on the right.
-type WebhooksView struct {
-	u  *App
-	be Deliveries
+type View struct {
+	h   Host
+	cfg Config
+	be  Deliveries
 
 	Listen *widget.Label
 	Relay  *widget.Label
@@ -86,8 +128,9 @@ type WebhooksView struct {
 	lastSeen    *jobs.DeliveryRecord
 }
 
-func newWebhooksView(u *App) *WebhooksView {
-	v := &WebhooksView{u: u, be: u.cfg.Deliveries}
+// New builds the tab; it reads the log only once Start is called.
+func New(h Host, cfg Config) *View {
+	v := &View{h: h, cfg: cfg, be: cfg.Deliveries}
 	v.Listen = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
 	v.Relay = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true}
 	v.Last = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
@@ -114,30 +157,30 @@ func newWebhooksView(u *App) *WebhooksView {
 		v.list.Empty.SetText("The delivery log is not available in this run.")
 		v.list.Empty.Show()
 	}
-	if u.cfg.RelayStatus != nil {
-		v.relay[0], v.relay[1] = u.cfg.RelayStatus()
+	if cfg.RelayStatus != nil {
+		v.relay[0], v.relay[1] = cfg.RelayStatus()
 	}
 	v.showState()
 	return v
 }
 
 // Object is the tab's content.
-func (v *WebhooksView) Object() fyne.CanvasObject { return v.obj }
+func (v *View) Object() fyne.CanvasObject { return v.obj }
 
-// start loads the log and follows its changes; the first time the tab is
+// Start loads the log and follows its changes; the first time the tab is
 // shown, so an app idling in the tray never reads the log. Main goroutine.
-func (v *WebhooksView) start() {
+func (v *View) Start() {
 	if v.started || v.be == nil {
 		return
 	}
 	v.started = true
 	v.list.Reload()
-	v.u.goBg(v.follow)
+	v.h.Go(v.follow)
 }
 
 // follow reloads the list (and the shown delivery) on each change of the
 // log, at most every quarter second however fast deliveries arrive.
-func (v *WebhooksView) follow(ctx context.Context) {
+func (v *View) follow(ctx context.Context) {
 	c := v.be.Changes()
 	if c == nil {
 		return
@@ -152,7 +195,7 @@ func (v *WebhooksView) follow(ctx context.Context) {
 				return
 			}
 		}
-		v.u.do(func() {
+		v.h.Do(func() {
 			v.list.refresh()
 			v.detail.refresh()
 		})
@@ -166,23 +209,23 @@ func (v *WebhooksView) follow(ctx context.Context) {
 	}
 }
 
-// setRelay shows the relay's state; main calls SetRelayStatus on every
-// change. Main goroutine.
-func (v *WebhooksView) setRelay(state, url string) {
+// SetRelay shows the relay's state; main calls ui's SetRelayStatus on
+// every change. Main goroutine.
+func (v *View) SetRelay(state, url string) {
 	v.relay = [2]string{state, url}
 	v.showState()
 }
 
 // setLast shows the newest delivery of the whole log (nil: none). Main
 // goroutine.
-func (v *WebhooksView) setLast(rec *jobs.DeliveryRecord) {
+func (v *View) setLast(rec *jobs.DeliveryRecord) {
 	v.lastSeen = rec
 	v.showState()
 }
 
 // showState fills the receiver's lines. Main goroutine.
-func (v *WebhooksView) showState() {
-	addr := v.u.cfg.ListenAddr
+func (v *View) showState() {
+	addr := v.cfg.ListenAddr
 	if addr == "" {
 		v.Listen.SetText("not listening (see the log: the address may be in use)")
 	} else {
@@ -201,18 +244,18 @@ func (v *WebhooksView) showState() {
 		return
 	}
 	r := v.lastSeen
-	v.Last.SetText(fmt.Sprintf("%s (%s) via %s, %s", age(v.u.cfg.Now().Sub(r.ReceivedAt)),
+	v.Last.SetText(fmt.Sprintf("%s (%s) via %s, %s", widgets.Age(v.cfg.Now().Sub(r.ReceivedAt)),
 		r.ReceivedAt.Local().Format("15:04:05"), r.Via, verdictText(r.Verdict)))
 }
 
 // selfTest runs the health check and shows each step. Main goroutine.
-func (v *WebhooksView) selfTest() {
+func (v *View) selfTest() {
 	v.Check.Disable()
 	v.Steps.RemoveAll()
 	v.Steps.Add(widget.NewLabel("Sending a signed test delivery…"))
-	v.u.goBg(func(ctx context.Context) {
+	v.h.Go(func(ctx context.Context) {
 		steps, err := v.be.SelfTest(ctx)
-		v.u.do(func() {
+		v.h.Do(func() {
 			v.Check.Enable()
 			v.showSteps(steps, err)
 		})
@@ -221,7 +264,7 @@ func (v *WebhooksView) selfTest() {
 
 // showSteps lists the self-test's steps, each with a tick or a cross, and
 // the error that stopped it. Main goroutine.
-func (v *WebhooksView) showSteps(steps []SelfTestStep, err error) {
+func (v *View) showSteps(steps []SelfTestStep, err error) {
 	v.Steps.RemoveAll()
 	ok := err == nil && len(steps) > 0
 	for _, s := range steps {
@@ -250,15 +293,26 @@ func (v *WebhooksView) showSteps(steps []SelfTestStep, err error) {
 		v.Steps.Add(stepRow(false, "The health check stopped: "+err.Error()))
 	}
 	if ok {
-		v.u.setStatus("Health check passed: a signed delivery went through the receiver end to end")
+		v.h.SetStatus("Health check passed: a signed delivery went through the receiver end to end")
 	} else {
-		v.u.setStatus("Health check failed; the steps say where")
+		v.h.SetStatus("Health check failed; the steps say where")
 	}
 }
 
+// RunCheck runs the health check, when there is a log to check. Main
+// goroutine.
+func (v *View) RunCheck() {
+	if v.be != nil {
+		v.selfTest()
+	}
+}
+
+// ShowDelivery shows record seq in the detail. Main goroutine.
+func (v *View) ShowDelivery(seq int64) { v.detail.Show(seq) }
+
 // StepsText is what the health check shows, one line per step, for
 // tests.
-func (v *WebhooksView) StepsText() []string {
+func (v *View) StepsText() []string {
 	var out []string
 	for _, o := range v.Steps.Objects {
 		switch o := o.(type) {
@@ -289,29 +343,3 @@ var (
 	stepOK     = func() fyne.Resource { return verdictIcon(jobs.VerdictAccepted) }
 	stepFailed = func() fyne.Resource { return verdictIcon(jobs.VerdictBadSignature) }
 )
-
-// ShowWebhooks selects the Webhooks tab. Main goroutine.
-func (u *App) ShowWebhooks() {
-	for _, t := range u.tabs.Items {
-		if t.Text == "Webhooks" {
-			u.tabs.Select(t)
-			return
-		}
-	}
-}
-
-// CheckWebhooks selects the Webhooks tab and runs its health check. Main
-// goroutine.
-func (u *App) CheckWebhooks() {
-	u.ShowWebhooks()
-	if v := u.webhooksView(); v.be != nil {
-		v.selfTest()
-	}
-}
-
-// ShowDelivery selects the Webhooks tab and shows record seq in its
-// detail. Main goroutine.
-func (u *App) ShowDelivery(seq int64) {
-	u.ShowWebhooks()
-	u.webhooksView().detail.Show(seq)
-}

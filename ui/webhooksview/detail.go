@@ -1,9 +1,10 @@
-package ui
+package webhooksview
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // each forward target's state, its headers and pretty-printed body, and
 // the actions on it.
 type DeliveryDetail struct {
-	v *WebhooksView
+	v *View
 
 	Title     *widget.Label
 	Reasoning *widget.Label
@@ -44,7 +45,7 @@ type DeliveryDetail struct {
 
 var deliveryFields = []string{"Received", "Route", "Delivery id", "Answer", "Status"}
 
-func newDeliveryDetail(v *WebhooksView) *DeliveryDetail {
+func newDeliveryDetail(v *View) *DeliveryDetail {
 	d := &DeliveryDetail{v: v, values: map[string]*widget.Label{}}
 	d.Title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	d.Reasoning = &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -99,11 +100,11 @@ func (d *DeliveryDetail) load(seq int64, fresh bool) {
 	d.seq++
 	ticket := d.seq
 	be := d.v.be
-	d.v.u.goBg(func(ctx context.Context) {
+	d.v.h.Go(func(ctx context.Context) {
 		rec, err := be.Get(ctx, seq)
 		if err != nil {
 			if ctx.Err() == nil {
-				d.v.u.do(func() { d.v.u.showError("Load delivery", err) })
+				d.v.h.Do(func() { d.v.h.ShowError("Load delivery", err) })
 			}
 			return
 		}
@@ -111,7 +112,7 @@ func (d *DeliveryDetail) load(seq int64, fresh bool) {
 		// goroutine, not for the one that draws the window.
 		body := bodyView(rec)
 		headers := headersText(rec.Headers)
-		d.v.u.do(func() {
+		d.v.h.Do(func() {
 			if ticket != d.seq {
 				return
 			}
@@ -124,9 +125,9 @@ func (d *DeliveryDetail) load(seq int64, fresh bool) {
 func bodyView(rec jobs.DeliveryRecord) *widgets.TextLines {
 	switch {
 	case rec.Body != nil:
-		return jsonView(rec.Body)
+		return widgets.NewTextLines(widgets.PrettyJSON(rec.Body)) // bounded by the log: no cap to apply
 	case rec.BodySize > 0:
-		return widgets.NewTextLines(fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", byteSize(int64(rec.BodySize))))
+		return widgets.NewTextLines(fmt.Sprintf("(%s body not kept: bodies are kept for accepted and duplicate deliveries up to the size limit)", widgets.ByteSize(int64(rec.BodySize))))
 	}
 	return widgets.NewTextLines("(no body)")
 }
@@ -141,8 +142,8 @@ func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body *widgets.TextLines, 
 	set("Received", rec.ReceivedAt.Local().Format(time.DateTime))
 	set("Route", routeText(rec.Via))
 	set("Delivery id", rec.ID)
-	set("Answer", orDash(intText(rec.HTTPStatus)))
-	set("Status", orDash(rec.Status))
+	set("Answer", widgets.OrDash(strconv.Itoa(rec.HTTPStatus)))
+	set("Status", widgets.OrDash(rec.Status))
 	if rec.JobID == "" {
 		d.Job.SetText("—")
 	} else {
@@ -166,9 +167,9 @@ func (d *DeliveryDetail) fill(rec jobs.DeliveryRecord, body *widgets.TextLines, 
 		d.Outcome.Hide()
 	}
 	verified := rec.Verdict == jobs.VerdictAccepted || rec.Verdict == jobs.VerdictDuplicate
-	enable(d.Curl, rec.Headers != nil)
-	enable(d.Replay, verified && rec.Body != nil && d.v.hasForwardTargets())
-	enable(d.Rerun, verified && rec.Body != nil)
+	widgets.Enable(d.Curl, rec.Headers != nil)
+	widgets.Enable(d.Replay, verified && rec.Body != nil && d.v.hasForwardTargets())
+	widgets.Enable(d.Rerun, verified && rec.Body != nil)
 }
 
 func noForwardsText(rec jobs.DeliveryRecord) string {
@@ -198,11 +199,11 @@ func routeText(v jobs.Via) string {
 // same way).
 func (d *DeliveryDetail) curlURL() string {
 	if d.rec.Via == jobs.ViaDirect {
-		if u := d.v.u.cfg.DirectURL(); u != "" {
+		if u := d.v.cfg.DirectURL(); u != "" {
 			return u
 		}
 	}
-	addr := d.v.u.cfg.ListenAddr
+	addr := d.v.cfg.ListenAddr
 	if addr == "" {
 		addr = "127.0.0.1:7433"
 	}
@@ -214,7 +215,7 @@ func (d *DeliveryDetail) curlURL() string {
 
 // copyCurl puts a curl command reproducing the request on the clipboard.
 func (d *DeliveryDetail) copyCurl() {
-	d.v.u.app.Clipboard().SetContent(curlCommand(d.curlURL(), d.rec))
+	d.v.h.Clipboard().SetContent(curlCommand(d.curlURL(), d.rec))
 	msg := "Copied a curl command with the delivery's headers and body"
 	if d.rec.Body == nil {
 		msg = "Copied a curl command with the delivery's headers (its body was not kept)"
@@ -223,18 +224,18 @@ func (d *DeliveryDetail) copyCurl() {
 		// Worth knowing before pasting it: the copy is a replay.
 		msg += "; the receiver refuses its svix timestamp after 5 minutes and answers a seen id as a duplicate"
 	}
-	d.v.u.setStatus(msg)
+	d.v.h.SetStatus(msg)
 }
 
 func (d *DeliveryDetail) replay() {
 	seq := d.rec.Seq
 	d.Replay.Disable()
-	d.v.u.goBg(func(ctx context.Context) {
+	d.v.h.Go(func(ctx context.Context) {
 		err := d.v.be.Replay(ctx, seq)
-		d.v.u.do(func() {
+		d.v.h.Do(func() {
 			d.Replay.Enable()
 			if err != nil {
-				d.v.u.showError("Replay", err)
+				d.v.h.ShowError("Replay", err)
 				d.showOutcome("Replay failed: " + err.Error())
 				return
 			}
@@ -247,12 +248,12 @@ func (d *DeliveryDetail) replay() {
 func (d *DeliveryDetail) rerun() {
 	seq := d.rec.Seq
 	d.Rerun.Disable()
-	d.v.u.goBg(func(ctx context.Context) {
+	d.v.h.Go(func(ctx context.Context) {
 		out, err := d.v.be.Rerun(ctx, seq)
-		d.v.u.do(func() {
+		d.v.h.Do(func() {
 			d.Rerun.Enable()
 			if err != nil {
-				d.v.u.showError("Re-run", err)
+				d.v.h.ShowError("Re-run", err)
 				d.showOutcome("Re-run failed: " + err.Error())
 				return
 			}
@@ -288,16 +289,16 @@ func (d *DeliveryDetail) showJob() {
 	if jobID == "" {
 		return
 	}
-	d.v.u.goBg(func(ctx context.Context) {
+	d.v.h.Go(func(ctx context.Context) {
 		id, err := d.v.be.JobID(ctx, jobID)
-		d.v.u.do(func() {
+		d.v.h.Do(func() {
 			switch {
 			case errors.Is(err, jobs.ErrNotFound):
-				d.v.u.setStatus("Job " + jobID + " was not submitted from this install")
+				d.v.h.SetStatus("Job " + jobID + " was not submitted from this install")
 			case err != nil:
-				d.v.u.showError("Find job", err)
+				d.v.h.ShowError("Find job", err)
 			default:
-				d.v.u.ShowJob(id)
+				d.v.h.ShowJob(id)
 			}
 		})
 	})

@@ -1,4 +1,4 @@
-package ui
+package webhooksview
 
 import (
 	"strings"
@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 // "Replay a time range…" asks the core to replay the chosen range: the
@@ -25,15 +24,11 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 		jobs.DeliveryRecord{Seq: 2, ReceivedAt: now.Add(-3 * time.Hour), Via: jobs.ViaSvix, Verdict: jobs.VerdictAccepted, Body: body},
 		jobs.DeliveryRecord{Seq: 1, ReceivedAt: now.Add(-20 * time.Hour), Via: jobs.ViaRelay, Verdict: jobs.VerdictDuplicate, Body: body},
 	)
-	r := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) {
-		cfg.Deliveries = fake
-		cfg.Now = func() time.Time { return now }
-	})
-	v := r.u.webhooks
+	r := newRig(t, Config{Deliveries: fake, Now: func() time.Time { return now }})
+	v := r.v
 	replay := func(choice, since string) {
 		t.Helper()
 		r.onMain(func() {
-			r.u.ShowWebhooks()
 			test.Tap(v.ReplayRange)
 			f := v.rangeForm
 			f.Choice.SetSelected(choice)
@@ -41,7 +36,7 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 				f.Since.SetText(since)
 			}
 			// The dialog's own Replay button.
-			b := buttonIn(r.u.win.Canvas().Overlays().Top(), "Replay")
+			b := buttonIn(r.win.Canvas().Overlays().Top(), "Replay")
 			if b == nil {
 				t.Fatal("the dialog has no Replay button")
 			}
@@ -53,7 +48,7 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 		defer fake.mu.Unlock()
 		return append([][2]time.Time(nil), fake.ranges...)
 	}
-	status := func() string { return r.u.status.Text }
+	status := func() string { return r.status }
 
 	replay(rangeLastHour, "")
 	r.eventually("the last hour replayed", func() bool { return strings.Contains(status(), "1 forwards queued") })
@@ -63,14 +58,14 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 	replay(rangeSince, "last tuesday")
 	r.onMain(func() {
 		f := v.rangeForm
-		if !f.Problem.Visible() || !strings.Contains(f.Problem.Text, "not a date") || r.u.win.Canvas().Overlays().Top() == nil {
-			t.Errorf("an unreadable date: problem %q shown=%v, dialog open=%v", f.Problem.Text, f.Problem.Visible(), r.u.win.Canvas().Overlays().Top() != nil)
+		if !f.Problem.Visible() || !strings.Contains(f.Problem.Text, "not a date") || r.win.Canvas().Overlays().Top() == nil {
+			t.Errorf("an unreadable date: problem %q shown=%v, dialog open=%v", f.Problem.Text, f.Problem.Visible(), r.win.Canvas().Overlays().Top() != nil)
 		}
 	})
 	if n := len(ranges()); n != 2 {
 		t.Fatalf("an unreadable date replayed: %d calls", n)
 	}
-	r.onMain(func() { r.u.win.Canvas().Overlays().Remove(r.u.win.Canvas().Overlays().Top()) })
+	r.onMain(func() { r.win.Canvas().Overlays().Remove(r.win.Canvas().Overlays().Top()) })
 
 	replay(rangeSince, "2026-03-09 14:00")
 	r.eventually("since a date replayed", func() bool { return strings.Contains(status(), "since 9 Mar 14:00: 3 forwards") })

@@ -1,8 +1,7 @@
-package ui
+package webhooksview
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"io"
@@ -20,7 +19,6 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 // cannedDeliveries are a few records of different verdicts and routes,
@@ -47,30 +45,16 @@ func cannedDeliveries(now time.Time) []jobs.DeliveryRecord {
 	}
 }
 
-// newWebhooksRig is the UI with fake deliveries, the Webhooks tab open.
-func newWebhooksRig(t *testing.T, fake *fakeDeliveries, edit func(cfg *Config)) *rig {
-	t.Helper()
-	r := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) {
-		cfg.Deliveries = fake
-		cfg.ListenAddr = "127.0.0.1:7433"
-		if edit != nil {
-			edit(cfg)
-		}
-	})
-	r.onMain(r.u.ShowWebhooks)
-	return r
-}
-
 func (r *rig) deliveryRows() []string {
 	var rows []string
-	r.onMain(func() { rows = r.u.webhooks.list.Rows() })
+	r.onMain(func() { rows = r.v.list.Rows() })
 	return rows
 }
 
 func TestWebhooksListShowsVerdictsNewestFirstAndFilters(t *testing.T) {
 	fake := newFakeDeliveries(cannedDeliveries(time.Now())...)
 	r := newWebhooksRig(t, fake, nil)
-	l := r.u.webhooks.list
+	l := r.v.list
 	r.eventually("four deliveries", func() bool { return len(l.Rows()) == 4 })
 	want := []string{"svix bad signature ", "relay stale timestamp ", "svix duplicate Completed · rj-accep…", "svix accepted Completed · rj-accep…"}
 	if got := r.deliveryRows(); !slices.Equal(got, want) {
@@ -84,10 +68,10 @@ func TestWebhooksListShowsVerdictsNewestFirstAndFilters(t *testing.T) {
 			t.Error("the empty state shows over a list")
 		}
 		// The receiver's state names the newest delivery of the log.
-		if got := r.u.webhooks.Last.Text; !strings.Contains(got, "bad signature") || !strings.Contains(got, "svix") {
+		if got := r.v.Last.Text; !strings.Contains(got, "bad signature") || !strings.Contains(got, "svix") {
 			t.Errorf("last delivery = %q", got)
 		}
-		if got := r.u.webhooks.Listen.Text; !strings.Contains(got, "http://127.0.0.1:7433") {
+		if got := r.v.Listen.Text; !strings.Contains(got, "http://127.0.0.1:7433") {
 			t.Errorf("receiver = %q", got)
 		}
 	})
@@ -120,10 +104,10 @@ func TestWebhooksListShowsVerdictsNewestFirstAndFilters(t *testing.T) {
 func TestWebhooksEmptyStateAndLiveArrival(t *testing.T) {
 	fake := newFakeDeliveries()
 	r := newWebhooksRig(t, fake, nil)
-	l := r.u.webhooks.list
+	l := r.v.list
 	r.eventually("the empty state", func() bool { return l.Empty.Visible() && l.Empty.Text == webhooksEmptyText })
 	r.onMain(func() {
-		if got := r.u.webhooks.Last.Text; got != "none yet" {
+		if got := r.v.Last.Text; got != "none yet" {
 			t.Errorf("last delivery = %q", got)
 		}
 	})
@@ -136,7 +120,7 @@ func TestWebhooksEmptyStateAndLiveArrival(t *testing.T) {
 
 func (r *rig) selectDelivery(i int) *DeliveryDetail {
 	r.t.Helper()
-	l, d := r.u.webhooks.list, r.u.webhooks.detail
+	l, d := r.v.list, r.v.detail
 	r.eventually("the list loaded", func() bool { return len(l.recs) > i })
 	seq := int64(0)
 	r.onMain(func() { seq = l.recs[i].Seq; l.List.Select(i) })
@@ -248,7 +232,7 @@ func TestCopyAsCurlReproducesTheSignedRequest(t *testing.T) {
 	d := r.selectDelivery(0)
 	r.onMain(func() { test.Tap(d.Curl) })
 	var cmd string
-	r.onMain(func() { cmd = r.u.app.Clipboard().Content() })
+	r.onMain(func() { cmd = r.app.Clipboard().Content() })
 	want := "curl -X POST 'http://" + addr + "/webhooks/svix' \\\n" +
 		"  -H 'Content-Type: application/json' \\\n" +
 		"  -H 'Svix-Id: msg_curl' \\\n" +
@@ -301,7 +285,7 @@ func TestSelfTestShowsEachStep(t *testing.T) {
 		{Name: "Find it in the delivery log", OK: false, Detail: "recorded as bad signature: signed with a different secret than the one in Settings"},
 	}
 	r := newWebhooksRig(t, fake, nil)
-	v := r.u.webhooks
+	v := r.v
 	r.onMain(func() { test.Tap(v.Check) })
 	r.eventually("three steps", func() bool { return len(v.StepsText()) == 3 })
 	want := []string{
@@ -313,32 +297,26 @@ func TestSelfTestShowsEachStep(t *testing.T) {
 		if got := v.StepsText(); !slices.Equal(got, want) {
 			t.Errorf("steps = %q, want %q", got, want)
 		}
-		if got := r.u.status.Text; got != "Health check failed; the steps say where" {
+		if got := r.status; got != "Health check failed; the steps say where" {
 			t.Errorf("status = %q", got)
 		}
 	})
 }
 
 // TestDeliveryJobLinkSelectsTheJob follows a delivery's job link to the
-// real job in the Jobs tab.
+// local job it names (ui's TestWebhookJobLinkShowsTheJob: to the Jobs tab).
 func TestDeliveryJobLinkSelectsTheJob(t *testing.T) {
 	fake := newFakeDeliveries(cannedDeliveries(time.Now())...)
 	r := newWebhooksRig(t, fake, nil)
-	js, err := r.engine.Submit(context.Background(), r.files("invoice.pdf"), jobs.Options{Kind: jobs.KindParse})
-	if err != nil {
-		t.Fatal(err)
-	}
 	fake.mu.Lock()
-	fake.jobIDs["rj-accepted-1"] = js[0].ID
+	fake.jobIDs["rj-accepted-1"] = 42
 	fake.mu.Unlock()
 	d := r.selectDelivery(3)
 	r.onMain(func() {
 		// On the link's text, where a click follows it.
 		test.TapAt(d.Job, fyne.NewPos(d.Job.MinSize().Width/2, d.Job.MinSize().Height/2))
 	})
-	r.eventually("the job shown in the Jobs tab", func() bool {
-		return r.u.tabs.Selected().Text == "Jobs" && r.u.detail.shown && r.u.detail.job.ID == js[0].ID
-	})
+	r.eventually("the job shown", func() bool { return slices.Equal(r.jobs, []int64{42}) })
 }
 
 // With no forward target in force, Replay is not offered (it was enabled
@@ -381,7 +359,7 @@ func TestSelfTestThatPassesTakesOneLine(t *testing.T) {
 	fake := newFakeDeliveries()
 	fake.steps = []SelfTestStep{{Name: "listening", OK: true}, {Name: "signature accepted", OK: true}, {Name: "recorded", OK: true}}
 	r := newWebhooksRig(t, fake, nil)
-	v := r.u.webhooks
+	v := r.v
 	r.onMain(func() { test.Tap(v.Check) })
 	r.eventually("the passed line", func() bool {
 		got := v.StepsText()

@@ -173,7 +173,7 @@ type App struct {
 	list     *JobList
 	search   *SearchView
 	detail   *DetailView
-	prefs    *SettingsView
+	prefs    *settingsTab
 	webhooks *webhooksview.View
 	account  *AccountView
 	tray     *Tray
@@ -291,7 +291,7 @@ func (u *App) SetRelayStatus(state, url string) {
 	u.do(func() {
 		// A view built later reads the relay's state itself (cfg.RelayStatus).
 		if u.prefs != nil {
-			u.prefs.showRelay(state, url)
+			u.prefs.ShowRelay(state, url)
 		}
 		if u.webhooks != nil {
 			u.webhooks.SetRelay(state, url)

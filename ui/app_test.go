@@ -188,7 +188,7 @@ func TestSettingsPersist(t *testing.T) {
 		}
 	})
 	t.Setenv("REDUCTO_API_KEY", "")
-	r.onMain(v.reloadSecrets)
+	r.onMain(v.ReloadSecrets)
 	r.eventually("the masked key", func() bool { return v.APIKeyShown.Text == "stored: "+settings.Mask(key) })
 	if strings.Contains(v.APIKeyShown.Text, key) {
 		t.Fatal("the full key is shown")

@@ -29,7 +29,7 @@ func (u *App) submitForm() *SubmitForm {
 }
 
 // settingsView is the Settings tab, built on first use.
-func (u *App) settingsView() *SettingsView {
+func (u *App) settingsView() *settingsTab {
 	if u.prefs == nil {
 		u.prefs = newSettingsView(u)
 		u.prefs.folders.setPresetNames(u.presetNames) // and shows the folders

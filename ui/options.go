@@ -290,13 +290,3 @@ func pageNumber(s string) (int, error) {
 	}
 	return n, nil
 }
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}

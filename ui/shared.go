@@ -10,4 +10,5 @@ var (
 	byteSize   = widgets.ByteSize
 	orDash     = widgets.OrDash
 	prettyJSON = widgets.PrettyJSON
+	splitList  = widgets.SplitList
 )

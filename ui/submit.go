@@ -363,7 +363,7 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 	// The file is written in the background; the Settings form follows.
 	f.u.updateSettings("Save defaults", func(cur *settings.Settings) { cur.Defaults = opts }, func(s settings.Settings) {
 		if f.u.prefs != nil {
-			f.u.prefs.fill(s)
+			f.u.prefs.Fill(s)
 		}
 	})
 }

@@ -10,7 +10,8 @@ import (
 
 // The views in packages of their own reach the app through viewHost: a
 // delivery's job link shows the job in the Jobs tab, news goes to the
-// status line, dialogs open over the main window.
+// status line, dialogs open over the main window, and settings saved in
+// the Settings tab are in force, their defaults in the Submit form.
 func TestViewHostIsTheApp(t *testing.T) {
 	r := newRig(t, reductotest.Config{})
 	js, err := r.engine.Submit(context.Background(), r.files("invoice.pdf"), jobs.Options{Kind: jobs.KindParse})
@@ -32,6 +33,16 @@ func TestViewHostIsTheApp(t *testing.T) {
 	r.onMain(func() {
 		if got := r.u.status.Text; got != "Replaying" {
 			t.Errorf("status %q", got)
+		}
+		s := h.InForce()
+		s.Listen = "127.0.0.1:7999"
+		s.Defaults.Webhook = jobs.WebhookSvix
+		h.Saved(s)
+		if got := h.InForce(); got.Listen != "127.0.0.1:7999" || r.u.defaults.Webhook != jobs.WebhookSvix {
+			t.Errorf("in force: listen %q, defaults' webhook %q", got.Listen, r.u.defaults.Webhook)
+		}
+		if got := r.u.submitForm().Webhook.Selected; got != string(jobs.WebhookSvix) {
+			t.Errorf("the Submit form's webhook %q", got)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,17 @@ func PrettyJSON(raw []byte) string {
 		return string(raw)
 	}
 	return buf.String()
+}
+
+// SplitList is the non-empty items of a comma-separated list, trimmed.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // OrDash is s, or a dash for an empty value ("" or "0").

@@ -1,4 +1,9 @@
-package ui
+// Package settingsview is the Settings tab: the general settings and
+// secrets (saved through the settings service, which applies them live),
+// the account's monitoring and budget, the forward targets, and the
+// watched folders' tab it is handed. It reaches the app only through Host
+// and the values of Config.
+package settingsview
 
 import (
 	"context"
@@ -19,6 +24,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui/autostart"
 	"github.com/reductotray/reducto-tray/ui/webhooksview"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 var (
@@ -32,11 +38,72 @@ var (
 	accountNotifyValues = []string{settings.NotifyOff, settings.NotifyFailures, settings.NotifyAll}
 )
 
-// SettingsView edits the saved settings and secrets. Secrets are never
+// Service is what the view needs of the settings service
+// (jobs/settings.Service).
+type Service interface {
+	// Update changes the saved settings in place, so an edit never undoes
+	// another made meanwhile (the watched folders').
+	Update(change func(*settings.Settings)) (settings.Settings, error)
+	// Secret reads a stored secret.
+	Secret(name string) (string, error)
+	// SetSecret stores a secret.
+	SetSecret(name, value string) error
+}
+
+// Host is what the view needs of the app around it.
+type Host interface {
+	// Go runs f off the UI goroutine; ctx ends when the app closes.
+	Go(f func(ctx context.Context))
+	// Do runs f on the UI goroutine, unless the app has closed.
+	Do(f func())
+	// SetStatus shows news in the status line.
+	SetStatus(msg string)
+	// ShowError says in the status line what failed, and logs it.
+	ShowError(what string, err error)
+	// Clipboard is the desktop's clipboard.
+	Clipboard() fyne.Clipboard
+	// OpenURL opens u with the desktop's application for it.
+	OpenURL(u *url.URL) error
+	// InForce is the settings the app runs with: what the form shows
+	// and keeps of what it does not edit. UI goroutine.
+	InForce() settings.Settings
+	// Saved tells the app that s is saved and in force (its defaults
+	// reach the Submit form). UI goroutine.
+	Saved(s settings.Settings)
+	// ConfigureWebhook asks Reducto for the link to its webhook portal.
+	ConfigureWebhook(ctx context.Context) (string, error)
+}
+
+// Folders is the "Watched folders" tab the view shows beside the general
+// settings.
+type Folders interface {
+	// Object is the tab's content.
+	Object() fyne.CanvasObject
+	// Sync shows the watched folders as saved. UI goroutine.
+	Sync()
+}
+
+// Config is what the view is handed besides its Host.
+type Config struct {
+	// Settings stores what Save saves; nil: the secrets are not shown.
+	Settings Service
+	// RelayStatus returns the Svix relay's state and public URL; nil when
+	// the app has no relay.
+	RelayStatus func() (state, url string)
+	// Executable is the program "Start at login" starts ("": this one).
+	Executable string
+	// AppID names the start-at-login entry.
+	AppID string
+	// Folders is the "Watched folders" tab.
+	Folders Folders
+}
+
+// View edits the saved settings and secrets. Secrets are never
 // shown back: their entries start empty (leave empty to keep) and a label
 // shows the masked value.
-type SettingsView struct {
-	u *App
+type View struct {
+	h   Host
+	cfg Config
 
 	APIKey        *widget.Entry
 	APIKeyShown   *widget.Label
@@ -66,17 +133,18 @@ type SettingsView struct {
 	Portal         *widget.Button
 
 	// folders is the "Watched folders" tab.
-	folders *FolderList
+	folders Folders
 	tabs    *container.AppTabs
 	obj     fyne.CanvasObject
 }
 
-func newSettingsView(u *App) *SettingsView {
-	v := &SettingsView{u: u}
+// New builds the tab, showing the settings in force.
+func New(h Host, cfg Config) *View {
+	v := &View{h: h, cfg: cfg}
 	v.APIKey = widget.NewPasswordEntry()
 	v.APIKey.PlaceHolder = "Paste a new key to replace the stored one"
 	v.APIKeyShown = &widget.Label{}
-	v.Region = widget.NewSelect(regionLabels, func(string) { show(v.CustomURL, v.Region.Selected == "Custom URL") })
+	v.Region = widget.NewSelect(regionLabels, func(string) { widgets.Show(v.CustomURL, v.Region.Selected == "Custom URL") })
 	v.CustomURL = &widget.Entry{PlaceHolder: "https://reducto.example.com"}
 	v.Webhook = widget.NewSelect([]string{string(jobs.WebhookNone), string(jobs.WebhookSvix), string(jobs.WebhookDirect)}, nil)
 	v.WebhookSecret = widget.NewPasswordEntry()
@@ -102,8 +170,8 @@ func newSettingsView(u *App) *SettingsView {
 	v.Portal = widget.NewButtonWithIcon("Open webhook portal", theme.ComputerIcon(), v.openPortal)
 	copyRelay := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
 		if _, relayURL := v.relay(); relayURL != "" {
-			u.app.Clipboard().SetContent(relayURL)
-			u.setStatus("Copied the relay URL")
+			h.Clipboard().SetContent(relayURL)
+			h.SetStatus("Copied the relay URL")
 		}
 	})
 	form := widget.NewForm(
@@ -129,29 +197,29 @@ func newSettingsView(u *App) *SettingsView {
 	note := widget.NewLabel("The receiver address, public URL and relay take effect after a restart; the rest applies at once.")
 	note.Wrapping = fyne.TextWrapWord
 	general := container.NewBorder(nil, container.NewVBox(v.Problem, note, v.Save), nil, nil, container.NewVScroll(form))
-	v.folders = newFolderList(u)
+	v.folders = cfg.Folders
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("General", general),
 		container.NewTabItem("Watched folders", v.folders.Object()),
 	)
 	v.obj = v.tabs
-	v.fill(u.settings)
-	v.reloadSecrets()
+	v.Fill(h.InForce())
+	v.ReloadSecrets()
 	return v
 }
 
 // Object is the view's canvas object.
-func (v *SettingsView) Object() fyne.CanvasObject { return v.obj }
+func (v *View) Object() fyne.CanvasObject { return v.obj }
 
-func (v *SettingsView) relay() (state, url string) {
-	if v.u.cfg.RelayStatus == nil {
+func (v *View) relay() (state, url string) {
+	if v.cfg.RelayStatus == nil {
 		return "", ""
 	}
-	return v.u.cfg.RelayStatus()
+	return v.cfg.RelayStatus()
 }
 
-// showRelay shows the relay's state and public URL.
-func (v *SettingsView) showRelay(state, url string) {
+// ShowRelay shows the relay's state and public URL.
+func (v *View) ShowRelay(state, url string) {
 	if url == "" && state == "" {
 		v.RelayURL.SetText("relay not running")
 		return
@@ -159,19 +227,19 @@ func (v *SettingsView) showRelay(state, url string) {
 	v.RelayURL.SetText(fmt.Sprintf("%s — %s", state, url))
 }
 
-// fill shows s in the widgets.
-func (v *SettingsView) fill(s settings.Settings) {
+// Fill shows s in the widgets.
+func (v *View) Fill(s settings.Settings) {
 	v.Region.SetSelected(pick(regionLabels, regionValues, s.Region))
 	v.CustomURL.SetText(s.CustomBaseURL)
-	show(v.CustomURL, s.Region == settings.RegionCustom)
+	widgets.Show(v.CustomURL, s.Region == settings.RegionCustom)
 	v.Webhook.SetSelected(string(s.Defaults.Webhook))
 	v.Channels.SetText(strings.Join(s.Defaults.Channels, ", "))
 	v.PublicURL.SetText(s.PublicURL)
 	v.Listen.SetText(s.Listen)
 	v.Relay.SetChecked(s.Relay)
-	v.showRelay(v.relay())
+	v.ShowRelay(v.relay())
 	v.Notifications.SetSelected(pick(notifyLabels, notifyValues, s.Notifications))
-	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(AppID))
+	v.StartAtLogin.SetChecked(s.StartAtLogin || autostart.Enabled(v.cfg.AppID))
 	v.CloseQuits.SetChecked(s.CloseQuits)
 	v.Concurrency.SetText(strconv.Itoa(s.UploadConcurrency))
 	v.MonitorAccount.SetChecked(s.MonitorAccount)
@@ -186,26 +254,23 @@ func (v *SettingsView) fill(s settings.Settings) {
 	}
 	v.AccountKeep.SetText(strconv.Itoa(s.AccountRetentionDays))
 	v.Forward.Set(s.ForwardTargets)
-	v.folders.sync()
+	v.folders.Sync()
 }
 
-// Folders is the "Watched folders" list.
-func (v *SettingsView) Folders() *FolderList { return v.folders }
-
 // ShowFolders selects the "Watched folders" tab.
-func (v *SettingsView) ShowFolders() { v.tabs.SelectIndex(1) }
+func (v *View) ShowFolders() { v.tabs.SelectIndex(1) }
 
-// reloadSecrets shows the stored secrets masked. The keyring may be slow,
+// ReloadSecrets shows the stored secrets masked. The keyring may be slow,
 // so it reads them in the background.
-func (v *SettingsView) reloadSecrets() { v.u.goBg(func(context.Context) { v.loadSecrets() }) }
+func (v *View) ReloadSecrets() { v.h.Go(func(context.Context) { v.loadSecrets() }) }
 
-func (v *SettingsView) loadSecrets() {
-	if v.u.cfg.Settings == nil {
+func (v *View) loadSecrets() {
+	if v.cfg.Settings == nil {
 		return
 	}
-	key, kerr := v.u.cfg.Settings.Secret(settings.SecretAPIKey)
-	secret, serr := v.u.cfg.Settings.Secret(settings.SecretWebhook)
-	v.u.do(func() {
+	key, kerr := v.cfg.Settings.Secret(settings.SecretAPIKey)
+	secret, serr := v.cfg.Settings.Secret(settings.SecretWebhook)
+	v.h.Do(func() {
 		v.APIKeyShown.SetText(maskedText(key, kerr, os.Getenv("REDUCTO_API_KEY") != ""))
 		v.SecretShown.SetText(maskedText(secret, serr, os.Getenv("REDUCTO_WEBHOOK_SECRET") != ""))
 	})
@@ -234,12 +299,12 @@ func pick(labels, values []string, v string) string {
 
 // read turns the widgets into settings, keeping what the view does not
 // edit (defaults' kind and options, sandbox).
-func (v *SettingsView) read() (settings.Settings, error) {
-	s := v.u.settings
+func (v *View) read() (settings.Settings, error) {
+	s := v.h.InForce()
 	s.Region = pick(regionValues, regionLabels, v.Region.Selected)
 	s.CustomBaseURL = strings.TrimSpace(v.CustomURL.Text)
 	s.Defaults.Webhook = jobs.WebhookMode(v.Webhook.Selected)
-	s.Defaults.Channels = splitList(v.Channels.Text)
+	s.Defaults.Channels = widgets.SplitList(v.Channels.Text)
 	s.PublicURL = strings.TrimRight(strings.TrimSpace(v.PublicURL.Text), "/")
 	s.Listen = strings.TrimSpace(v.Listen.Text)
 	if s.Listen == "" {
@@ -290,7 +355,7 @@ func (v *SettingsView) read() (settings.Settings, error) {
 	return s, s.Validate()
 }
 
-func (v *SettingsView) problem(err error) {
+func (v *View) problem(err error) {
 	if err == nil {
 		v.Problem.Hide()
 		return
@@ -301,7 +366,7 @@ func (v *SettingsView) problem(err error) {
 
 // save validates and stores the settings and secrets, updates the
 // autostart entry, and tells main.
-func (v *SettingsView) save() {
+func (v *View) save() {
 	s, err := v.read()
 	if err != nil {
 		v.problem(err)
@@ -309,40 +374,37 @@ func (v *SettingsView) save() {
 	}
 	key := strings.TrimSpace(v.APIKey.Text)
 	secret := strings.TrimSpace(v.WebhookSecret.Text)
-	exe := v.u.cfg.Executable
+	exe := v.cfg.Executable
 	v.Save.Disable()
-	v.u.goBg(func(context.Context) {
+	v.h.Go(func(context.Context) {
 		err := v.persist(s, key, secret, exe)
-		v.u.do(func() {
+		v.h.Do(func() {
 			v.Save.Enable()
 			v.problem(err)
 			if err != nil {
 				return
 			}
-			restart := s.Listen != v.u.settings.Listen || s.PublicURL != v.u.settings.PublicURL || s.Relay != v.u.settings.Relay
-			s.WatchFolders = v.u.settings.WatchFolders
-			v.u.settings = s
-			v.u.defaults = s.Defaults
+			cur := v.h.InForce()
+			restart := s.Listen != cur.Listen || s.PublicURL != cur.PublicURL || s.Relay != cur.Relay
+			s.WatchFolders = cur.WatchFolders
+			v.h.Saved(s)
 			v.APIKey.SetText("")
 			v.WebhookSecret.SetText("")
-			if v.u.submit != nil { // built later, it fills itself with v.u.defaults
-				v.u.submit.fill(s.Defaults)
-			}
 			if restart {
-				v.u.setStatus("Settings saved; restart Reducto Tray to apply the receiver changes")
+				v.h.SetStatus("Settings saved; restart Reducto Tray to apply the receiver changes")
 			} else {
-				v.u.setStatus("Settings saved")
+				v.h.SetStatus("Settings saved")
 			}
-			v.reloadSecrets()
+			v.ReloadSecrets()
 		})
 	})
 }
 
 // persist writes everything save changes; it may block on the keyring.
-func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) error {
+func (v *View) persist(s settings.Settings, key, secret, exe string) error {
 	// Update, not Save: the watched folders are edited at once from their
 	// own tab, and this form's copy of them may be older.
-	if _, err := v.u.cfg.Settings.Update(func(cur *settings.Settings) {
+	if _, err := v.cfg.Settings.Update(func(cur *settings.Settings) {
 		folders := cur.WatchFolders
 		*cur = s
 		cur.WatchFolders = folders
@@ -351,12 +413,12 @@ func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) err
 	}
 	var errs []error
 	if key != "" {
-		if err := v.u.cfg.Settings.SetSecret(settings.SecretAPIKey, key); err != nil {
+		if err := v.cfg.Settings.SetSecret(settings.SecretAPIKey, key); err != nil {
 			errs = append(errs, fmt.Errorf("store the API key: %w", err))
 		}
 	}
 	if secret != "" {
-		if err := v.u.cfg.Settings.SetSecret(settings.SecretWebhook, secret); err != nil {
+		if err := v.cfg.Settings.SetSecret(settings.SecretWebhook, secret); err != nil {
 			errs = append(errs, fmt.Errorf("store the Svix secret: %w", err))
 		}
 	}
@@ -368,33 +430,33 @@ func (v *SettingsView) persist(s settings.Settings, key, secret, exe string) err
 			}
 		}
 		if exe != "" {
-			if err := autostart.Enable(AppID, "Reducto Tray", exe); err != nil {
+			if err := autostart.Enable(v.cfg.AppID, "Reducto Tray", exe); err != nil {
 				errs = append(errs, err)
 			}
 		}
-	} else if err := autostart.Disable(AppID); err != nil {
+	} else if err := autostart.Disable(v.cfg.AppID); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
 // openPortal asks Reducto for the Svix portal URL and opens it.
-func (v *SettingsView) openPortal() {
+func (v *View) openPortal() {
 	v.Portal.Disable()
-	v.u.goBg(func(ctx context.Context) {
-		link, err := v.u.be.ConfigureWebhook(ctx)
-		v.u.do(func() {
+	v.h.Go(func(ctx context.Context) {
+		link, err := v.h.ConfigureWebhook(ctx)
+		v.h.Do(func() {
 			v.Portal.Enable()
 			if err != nil {
-				v.u.showError("Webhook portal", err)
+				v.h.ShowError("Webhook portal", err)
 				return
 			}
 			u, err := url.Parse(link)
 			if err == nil {
-				err = v.u.app.OpenURL(u)
+				err = v.h.OpenURL(u)
 			}
 			if err != nil {
-				v.u.showError("Webhook portal", err)
+				v.h.ShowError("Webhook portal", err)
 			}
 		})
 	})

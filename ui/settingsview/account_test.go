@@ -1,4 +1,4 @@
-package ui
+package settingsview
 
 import (
 	"slices"
@@ -7,15 +7,14 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // The account settings and forward targets are saved through the settings
 // service (so they apply live), and bad values are refused with a reason.
 func TestSettingsAccountAndForwardTargets(t *testing.T) {
-	r := newRig(t, reductotest.Config{})
-	v := r.u.prefs
+	r := newRig(t, nil)
+	v := r.v
 	changed := r.recordSaves()
 	r.onMain(func() {
 		if v.MonitorAccount.Checked || v.AccountNotify.Selected != "Failures only" || v.Budget.Text != "" || len(v.Forward.Targets()) != 0 {
@@ -89,7 +88,7 @@ func TestSettingsAccountAndForwardTargets(t *testing.T) {
 
 // Saved values show in the form when it opens.
 func TestSettingsAccountShowsSaved(t *testing.T) {
-	r := newRigWith(t, reductotest.Config{}, func(r *rig, _ *Config) {
+	r := newRig(t, func(r *rig) {
 		if _, err := r.svc.Update(func(s *settings.Settings) {
 			s.MonitorAccount, s.AccountNotifications, s.MonthlyBudget = true, settings.NotifyOff, 1200
 			s.ForwardTargets = []string{"http://localhost:8080/in"}
@@ -97,7 +96,7 @@ func TestSettingsAccountShowsSaved(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	v := r.u.prefs
+	v := r.v
 	r.onMain(func() {
 		if !v.MonitorAccount.Checked || v.AccountNotify.Selected != "None" || v.Budget.Text != "1200" ||
 			!slices.Equal(v.Forward.Targets(), []string{"http://localhost:8080/in"}) || v.Forward.RemoveButton("http://localhost:8080/in") == nil {

@@ -1,4 +1,4 @@
-package ui
+package settingsview
 
 import (
 	"strings"
@@ -6,15 +6,14 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 )
 
 // How long account jobs are kept shows its default, refuses what the
 // settings would refuse with the reason, and saves a good value.
 func TestSettingsAccountRetention(t *testing.T) {
-	r := newRig(t, reductotest.Config{})
-	v := r.u.prefs
+	r := newRig(t, nil)
+	v := r.v
 	changed := r.recordSaves()
 	r.onMain(func() {
 		if v.AccountKeep.Text != "90" {

@@ -56,7 +56,7 @@ func TestSettingsAccountAndForwardTargets(t *testing.T) {
 		v.Budget.SetText("250.5")
 		test.Tap(v.Save)
 	})
-	r.eventually("the save", func() bool { return !v.Save.Disabled() && !v.Problem.Visible() && len(changed.all()) > 0 })
+	r.eventually("the save", func() bool { return !v.Save.Disabled() && !v.Problem.Visible() && len(changed.All()) > 0 })
 	s, err := settings.Load(r.home)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestSettingsAccountAndForwardTargets(t *testing.T) {
 		t.Fatalf("saved monitor=%v rule=%q budget=%v targets=%v", s.MonitorAccount, s.AccountNotifications, s.MonthlyBudget, s.ForwardTargets)
 	}
 	// Published to the subscribers, which apply it live (jobs/core/apply.go).
-	if e := changed.all(); !e[len(e)-1].MonitorAccount || e[len(e)-1].MonthlyBudget != 250.5 {
+	if e := changed.All(); !e[len(e)-1].MonitorAccount || e[len(e)-1].MonthlyBudget != 250.5 {
 		t.Fatalf("published %+v", e[len(e)-1])
 	}
 
@@ -77,7 +77,7 @@ func TestSettingsAccountAndForwardTargets(t *testing.T) {
 		test.Tap(v.Forward.RemoveButton("https://hooks.example.com/reducto"))
 		test.Tap(v.Save)
 	})
-	r.eventually("the second save", func() bool { return len(changed.all()) > 1 && !v.Save.Disabled() })
+	r.eventually("the second save", func() bool { return len(changed.All()) > 1 && !v.Save.Disabled() })
 	if s, err = settings.Load(r.home); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestSettingsAccountRetention(t *testing.T) {
 		v.AccountKeep.SetText(" 30 ")
 		test.Tap(v.Save)
 	})
-	r.eventually("the save", func() bool { return !v.Save.Disabled() && !v.Problem.Visible() && len(changed.all()) > 0 })
+	r.eventually("the save", func() bool { return !v.Save.Disabled() && !v.Problem.Visible() && len(changed.All()) > 0 })
 	s, err := settings.Load(r.home)
 	if err != nil {
 		t.Fatal(err)

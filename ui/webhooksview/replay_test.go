@@ -36,7 +36,7 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 				f.Since.SetText(since)
 			}
 			// The dialog's own Replay button.
-			b := buttonIn(r.win.Canvas().Overlays().Top(), "Replay")
+			b := buttonIn(r.Win.Canvas().Overlays().Top(), "Replay")
 			if b == nil {
 				t.Fatal("the dialog has no Replay button")
 			}
@@ -48,7 +48,7 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 		defer fake.mu.Unlock()
 		return append([][2]time.Time(nil), fake.ranges...)
 	}
-	status := func() string { return r.status }
+	status := func() string { return r.Status() }
 
 	replay(rangeLastHour, "")
 	r.eventually("the last hour replayed", func() bool { return strings.Contains(status(), "1 forwards queued") })
@@ -58,14 +58,14 @@ func TestWebhooksReplayTimeRange(t *testing.T) {
 	replay(rangeSince, "last tuesday")
 	r.onMain(func() {
 		f := v.rangeForm
-		if !f.Problem.Visible() || !strings.Contains(f.Problem.Text, "not a date") || r.win.Canvas().Overlays().Top() == nil {
-			t.Errorf("an unreadable date: problem %q shown=%v, dialog open=%v", f.Problem.Text, f.Problem.Visible(), r.win.Canvas().Overlays().Top() != nil)
+		if !f.Problem.Visible() || !strings.Contains(f.Problem.Text, "not a date") || r.Win.Canvas().Overlays().Top() == nil {
+			t.Errorf("an unreadable date: problem %q shown=%v, dialog open=%v", f.Problem.Text, f.Problem.Visible(), r.Win.Canvas().Overlays().Top() != nil)
 		}
 	})
 	if n := len(ranges()); n != 2 {
 		t.Fatalf("an unreadable date replayed: %d calls", n)
 	}
-	r.onMain(func() { r.win.Canvas().Overlays().Remove(r.win.Canvas().Overlays().Top()) })
+	r.onMain(func() { r.Win.Canvas().Overlays().Remove(r.Win.Canvas().Overlays().Top()) })
 
 	replay(rangeSince, "2026-03-09 14:00")
 	r.eventually("since a date replayed", func() bool { return strings.Contains(status(), "since 9 Mar 14:00: 3 forwards") })

@@ -232,7 +232,7 @@ func TestCopyAsCurlReproducesTheSignedRequest(t *testing.T) {
 	d := r.selectDelivery(0)
 	r.onMain(func() { test.Tap(d.Curl) })
 	var cmd string
-	r.onMain(func() { cmd = r.app.Clipboard().Content() })
+	r.onMain(func() { cmd = r.App.Clipboard().Content() })
 	want := "curl -X POST 'http://" + addr + "/webhooks/svix' \\\n" +
 		"  -H 'Content-Type: application/json' \\\n" +
 		"  -H 'Svix-Id: msg_curl' \\\n" +
@@ -297,7 +297,7 @@ func TestSelfTestShowsEachStep(t *testing.T) {
 		if got := v.StepsText(); !slices.Equal(got, want) {
 			t.Errorf("steps = %q, want %q", got, want)
 		}
-		if got := r.status; got != "Health check failed; the steps say where" {
+		if got := r.Status(); got != "Health check failed; the steps say where" {
 			t.Errorf("status = %q", got)
 		}
 	})

@@ -59,7 +59,7 @@ func textDoc(n int) []pages.SamplePage {
 // renderer's idle shutdown ran. Run one at a time (PAGEVIEW_BENCH_PDF names
 // a real PDF to add):
 //
-//	go test -run '^$' -bench BenchmarkPageViewMemory -benchtime 1x ./ui/
+//	go test -run '^$' -bench BenchmarkPageViewMemory -benchtime 1x ./ui/pageview/
 func BenchmarkPageViewMemory(b *testing.B) {
 	docs := map[string][]byte{
 		"tall":      pages.SamplePDF([]pages.SamplePage{{Width: 72, Height: 14400}}),

@@ -18,13 +18,13 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/pages"
 	"github.com/reductotray/reducto-tray/ui/internal/testpages"
+	"github.com/reductotray/reducto-tray/ui/internal/uitest"
 )
 
-// pvRig is a page view in a test window; mu stands for the UI goroutine
-// (Fyne's test driver runs fyne.Do on the caller's goroutine).
+// pvRig is a page view in a test window; UI stands for the UI goroutine.
 type pvRig struct {
+	*uitest.UI
 	t  *testing.T
-	mu sync.Mutex
 	pv *View
 	w  fyne.Window
 }
@@ -32,7 +32,7 @@ type pvRig struct {
 func newPVRig(t *testing.T) *pvRig {
 	t.Helper()
 	a := test.NewTempApp(t)
-	r := &pvRig{t: t}
+	r := &pvRig{UI: &uitest.UI{}, t: t}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
@@ -40,13 +40,7 @@ func newPVRig(t *testing.T) *pvRig {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
 	}
-	do := func(f func()) {
-		fyne.Do(func() {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			f()
-		})
-	}
+	do := func(f func()) { fyne.Do(func() { r.OnMain(f) }) }
 	r.ui(func() {
 		r.pv = New(testpages.Renderer(), &export.FigureFetcher{MaxBytes: 5 << 20, MaxPixels: 16_000_000}, bg, do)
 		r.w = a.NewWindow("pages")
@@ -56,28 +50,12 @@ func newPVRig(t *testing.T) *pvRig {
 	return r
 }
 
-func (r *pvRig) ui(f func()) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	f()
-}
+func (r *pvRig) ui(f func()) { r.OnMain(f) }
 
 // waitFor polls cond on the UI side until it holds.
 func (r *pvRig) waitFor(what string, cond func() bool) {
 	r.t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		r.mu.Lock()
-		ok := cond()
-		r.mu.Unlock()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	uitest.Eventually(r.t, r.OnMain, what, cond)
 }
 
 // threePages is a 3-page PDF with blocks on pages 1 and 3.

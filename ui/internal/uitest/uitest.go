@@ -1,7 +1,8 @@
 // Package uitest is what the tests of the views in packages of their own
-// (ui/webhooksview, ui/settingsview) share with ui's: a lock standing for
-// the UI goroutine, a poll with a deadline, a Host that runs work as ui's
-// App does and records the status line, and a recorder of settings saves.
+// (ui/pageview, ui/webhooksview, ui/settingsview) share with ui's: a lock
+// standing for the UI goroutine, a poll with a deadline, a Host that runs
+// work as ui's App does and records the status line, and a recorder of
+// settings saves.
 package uitest
 
 import (

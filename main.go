@@ -47,6 +47,7 @@ func main() {
 					ListenAddr:      a.ReceiverAddr(),
 					Account:         a,
 					Fetcher:         a.Fetcher(),
+					Pages:           a.PageRenderer(),
 					Search:          a,
 				},
 				Files: files,

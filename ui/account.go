@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/usagechart"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // AccountSource is the account monitor and usage as the Account tab sees
@@ -42,7 +44,7 @@ type AccountView struct {
 	jobs    []jobs.AccountJob // main goroutine
 	list    *widget.List
 	empty   *widget.Label
-	chart   *UsageChart
+	chart   *usagechart.Chart
 	byKind  *widget.Label // the split by kind and preset, beside the chart
 	summary *widget.Label
 	budget  *widget.ProgressBar // this month's credits against the budget
@@ -54,7 +56,7 @@ type AccountView struct {
 
 func newAccountView(u *App) *AccountView {
 	v := &AccountView{u: u, src: u.cfg.Account, empty: &widget.Label{Text: accountEmpty, Wrapping: fyne.TextWrapWord},
-		chart: newUsageChart(nil), summary: usageLabel(), byKind: &widget.Label{Text: "No usage recorded yet."},
+		chart: usagechart.New(nil), summary: usageLabel(), byKind: &widget.Label{Text: "No usage recorded yet."},
 		budget: &widget.ProgressBar{}}
 	v.budget.Hide()
 	// The same ratio as the summary's words: the bar's value stops at
@@ -80,7 +82,7 @@ func newAccountView(u *App) *AccountView {
 		})
 	listArea := container.NewStack(v.list, v.empty)
 	byKind := container.NewVBox(widget.NewLabelWithStyle("By kind, 30 days", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.byKind)
-	usage := container.New(&besideLayout{minMain: 320}, v.chart, byKind)
+	usage := widgets.NewBeside(320, v.chart, byKind)
 	top := container.NewVBox(widget.NewLabelWithStyle("Usage, last 30 days: credits and pages a day", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		usage, container.NewBorder(nil, nil, nil, v.budgetC, v.summary), widget.NewSeparator(),
 		widget.NewLabelWithStyle("Jobs from other clients on this account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -100,7 +102,7 @@ func accountLine(a jobs.AccountJob) string {
 		parts = append(parts, fmt.Sprintf("%d pages", a.Pages))
 	}
 	if a.Credits != nil {
-		parts = append(parts, formatCredits(*a.Credits)+" credits")
+		parts = append(parts, usagechart.FormatCredits(*a.Credits)+" credits")
 	}
 	if len(a.Metadata) > 0 {
 		parts = append(parts, string(a.Metadata))
@@ -170,7 +172,7 @@ func (v *AccountView) reload() {
 			v.list.Refresh()
 			v.showEmpty()
 			if uerr == nil && merr == nil {
-				v.chart.SetDays(u.Days(from, today))
+				v.chart.SetDays(chartDays(u.Days(from, today)))
 				if lines := usageBreakdown(u); len(lines) > 0 {
 					v.byKind.SetText(strings.Join(lines, "\n"))
 				}

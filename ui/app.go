@@ -24,6 +24,8 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/settings"
+	"github.com/reductotray/reducto-tray/ui/pageview"
+	"github.com/reductotray/reducto-tray/ui/webhooksview"
 )
 
 // AppID is the reverse-DNS identifier of Reducto Tray (FyneApp.toml's ID);
@@ -105,6 +107,10 @@ type Config struct {
 	// an office file) through the core's checked client; nil: the default
 	// checked client of jobs/export.
 	Fetcher Fetcher
+	// Pages renders source documents for the page view beside a result:
+	// the core's one jobs/pages renderer (creating it starts nothing;
+	// PDFium starts with the first PDF shown). nil: no page view.
+	Pages pageview.Renderer
 	// Search finds words in the results (the Jobs search box); nil: the
 	// box searches file names only.
 	Search Searcher
@@ -167,8 +173,8 @@ type App struct {
 	list     *JobList
 	search   *SearchView
 	detail   *DetailView
-	prefs    *SettingsView
-	webhooks *WebhooksView
+	prefs    *settingsTab
+	webhooks *webhooksview.View
 	account  *AccountView
 	tray     *Tray
 	tabs     *container.AppTabs
@@ -245,7 +251,7 @@ func (u *App) build() fyne.CanvasObject {
 			u.tabs.Refresh()
 		}
 		if t.Text == "Webhooks" {
-			u.webhooks.start() // the log is read once the tab is seen
+			u.webhooks.Start() // the log is read once the tab is seen
 		}
 		if t.Text == "Account" {
 			u.account.start()
@@ -285,10 +291,10 @@ func (u *App) SetRelayStatus(state, url string) {
 	u.do(func() {
 		// A view built later reads the relay's state itself (cfg.RelayStatus).
 		if u.prefs != nil {
-			u.prefs.showRelay(state, url)
+			u.prefs.ShowRelay(state, url)
 		}
 		if u.webhooks != nil {
-			u.webhooks.setRelay(state, url)
+			u.webhooks.SetRelay(state, url)
 		}
 	})
 }

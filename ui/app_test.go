@@ -179,7 +179,7 @@ func TestSettingsPersist(t *testing.T) {
 		if v.APIKey.Text != "" {
 			t.Fatal("the key stays in the entry after saving")
 		}
-		if all := changed.all(); all[len(all)-1].UploadConcurrency != 8 {
+		if all := changed.All(); all[len(all)-1].UploadConcurrency != 8 {
 			t.Fatalf("published settings = %+v", all)
 		}
 		// The submit panel follows the new default webhook.
@@ -188,7 +188,7 @@ func TestSettingsPersist(t *testing.T) {
 		}
 	})
 	t.Setenv("REDUCTO_API_KEY", "")
-	r.onMain(v.reloadSecrets)
+	r.onMain(v.ReloadSecrets)
 	r.eventually("the masked key", func() bool { return v.APIKeyShown.Text == "stored: "+settings.Mask(key) })
 	if strings.Contains(v.APIKeyShown.Text, key) {
 		t.Fatal("the full key is shown")

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // maxJSONView bounds the text of the JSON tab; Export writes it all. The
@@ -34,7 +35,7 @@ type DetailView struct {
 	Timeline *widget.Label
 	Result   *widget.RichText // a one-line summary, or why there is no result
 	View     *ResultView      // the structured result
-	JSON     *LinesView
+	JSON     *widgets.LinesView
 	Outputs  *OutputsView
 	// Links lead to the parse a chained job ran on and to the jobs
 	// chained on this one; Remedy offers what a failure needs (a password,
@@ -48,7 +49,7 @@ type DetailView struct {
 	ExtractWith, SplitWith      *widget.Button
 	CopyID, Studio, Folder      *fyne.MenuItem
 	actions                     *fyne.Container
-	flow                        *flowLayout
+	flow                        *widgets.Flow
 	moreMenu                    *widget.PopUpMenu
 
 	model    *resultModel
@@ -89,7 +90,7 @@ func newDetailView(u *App) *DetailView {
 	d.Timeline = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Monospace: true}}
 	d.Result = widget.NewRichText()
 	d.Result.Wrapping = fyne.TextWrapWord
-	d.JSON = NewLinesView()
+	d.JSON = widgets.NewLinesView()
 	d.View = newResultView(d)
 	d.Links = container.NewHBox()
 	d.Remedy = container.NewHBox()
@@ -109,7 +110,7 @@ func newDetailView(u *App) *DetailView {
 	title := container.New(&titleLine{title: d.Title}, d.Title, d.Origin)
 	d.titleRow = title
 	head := container.NewVBox(container.NewVBox(title, d.Links), d.Error, d.Remedy, d.actions, d.Outputs.Object())
-	d.body = container.New(&detailLayout{actions: d.actions, flow: d.flow}, head, d.tabs)
+	d.body = widgets.NewBarOver(head, d.actions, d.flow, d.tabs)
 	d.empty = container.NewCenter(widget.NewLabel("Select a job to see its details."))
 	d.body.Hide()
 	d.obj = container.NewStack(d.empty, d.body)
@@ -148,7 +149,7 @@ func (d *DetailView) load(id int64) {
 		// Reading a result of megabytes (blocks, tables) is work for this
 		// goroutine, not for the one that draws the window.
 		var model *resultModel
-		var js *textLines
+		var js *widgets.TextLines
 		if res != nil {
 			model = buildResult(j.Kind, res)
 			js = jsonView(res)
@@ -166,15 +167,15 @@ func (d *DetailView) load(id int64) {
 
 // jsonView is the result as shown in the JSON tab: indented, cut into
 // lines, and shortened past maxJSONView. Off the UI goroutine.
-func jsonView(res []byte) *textLines {
+func jsonView(res []byte) *widgets.TextLines {
 	js := prettyJSON(res)
 	if len(js) > maxJSONView {
 		js = js[:maxJSONView] + "\n… shortened for display; Export JSON gives the whole result."
 	}
-	return newTextLines(js)
+	return widgets.NewTextLines(js)
 }
 
-func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js *textLines) {
+func (d *DetailView) fill(j jobs.Job, tl []jobs.Transition, terr error, res []byte, rerr error, model *resultModel, js *widgets.TextLines) {
 	d.job, d.result, d.shown, d.model = j, res, true, model
 	d.empty.Hide()
 	d.body.Show()
@@ -309,32 +310,7 @@ func waitingText(s jobs.Status) string {
 	return "The result appears here when the job completes."
 }
 
-func enable(b *widget.Button, on bool) {
-	if on {
-		b.Enable()
-	} else {
-		b.Disable()
-	}
-}
-
-func orDash(s string) string {
-	if s == "" || s == "0" {
-		return "—"
-	}
-	return s
-}
-
 func intText(n int) string { return fmt.Sprint(n) }
-
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
 
 // apply reloads the shown job when an event is about it. Main goroutine.
 func (d *DetailView) apply(batch []jobs.Event) {

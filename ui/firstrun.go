@@ -57,7 +57,7 @@ func (u *App) showFirstRun() {
 				}
 				u.setStatus("API key saved")
 				if u.prefs != nil { // built later, it reads them itself
-					u.prefs.reloadSecrets()
+					u.prefs.ReloadSecrets()
 				}
 			})
 		})

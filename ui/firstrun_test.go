@@ -21,7 +21,7 @@ func TestFirstRunSandboxChoiceIsSavedAndShown(t *testing.T) {
 		if !r.u.banner.Visible() {
 			t.Fatal("no sandbox banner after choosing the sandbox")
 		}
-		if got := saved.all(); len(got) != 1 || !got[0].Sandbox {
+		if got := saved.All(); len(got) != 1 || !got[0].Sandbox {
 			t.Fatalf("published settings = %+v", got)
 		}
 	})

@@ -23,6 +23,8 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/jobs/store"
+	"github.com/reductotray/reducto-tray/ui/internal/testpages"
+	"github.com/reductotray/reducto-tray/ui/internal/uitest"
 )
 
 // speed is how much faster than real time the simulated world runs.
@@ -112,6 +114,7 @@ func newRigConfig(t *testing.T, simCfg reductotest.Config, key string, edit func
 	cfg := Config{
 		Backend: r.engine, Settings: svc, Notify: r.notify,
 		Executable: "/usr/bin/reducto-tray",
+		Pages:      testpages.Renderer(),
 	}
 	if edit != nil {
 		edit(r, &cfg)
@@ -173,45 +176,11 @@ func (r *rig) count(q jobs.Query) int {
 // eventually polls cond (under the UI lock) until it holds or 45 s pass.
 func (r *rig) eventually(what string, cond func() bool) {
 	r.t.Helper()
-	deadline := time.Now().Add(90 * time.Second) // generous: only a failing test waits it out, and CI machines are loaded
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		var ok bool
-		r.onMain(func() { ok = cond() })
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
-
-// saves records what the settings service publishes after each save.
-type saves struct {
-	mu  sync.Mutex
-	got []settings.Effective
+	uitest.Eventually(r.t, r.onMain, what, cond)
 }
 
 // recordSaves subscribes to r's settings service.
-func (r *rig) recordSaves() *saves {
-	s := &saves{}
-	cancel := r.svc.Subscribe(func(e settings.Effective) {
-		s.mu.Lock()
-		s.got = append(s.got, e)
-		s.mu.Unlock()
-	})
-	r.t.Cleanup(cancel)
-	return s
-}
-
-func (s *saves) all() []settings.Effective {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]settings.Effective(nil), s.got...)
-}
+func (r *rig) recordSaves() *uitest.Saves { return uitest.RecordSaves(r.t, r.svc) }
 
 // docContent is content of the type n's extension names, so intake's
 // content check takes it.

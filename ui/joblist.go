@@ -653,20 +653,6 @@ func makeStatusIcon(s jobs.Status) fyne.Resource {
 	return theme.QuestionIcon()
 }
 
-// age is a short "how long ago".
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d.Hours()))
-	default:
-		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
-	}
-}
-
 // duration is a short elapsed time.
 func duration(d time.Duration) string {
 	switch {

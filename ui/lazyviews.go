@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/reductotray/reducto-tray/jobs/presets"
+	"github.com/reductotray/reducto-tray/ui/webhooksview"
 )
 
 // The Submit, Settings, Webhooks and Account tabs are built the first time
@@ -29,7 +30,7 @@ func (u *App) submitForm() *SubmitForm {
 }
 
 // settingsView is the Settings tab, built on first use.
-func (u *App) settingsView() *SettingsView {
+func (u *App) settingsView() *settingsTab {
 	if u.prefs == nil {
 		u.prefs = newSettingsView(u)
 		u.prefs.folders.setPresetNames(u.presetNames) // and shows the folders
@@ -38,7 +39,7 @@ func (u *App) settingsView() *SettingsView {
 }
 
 // webhooksView is the Webhooks tab, built on first use.
-func (u *App) webhooksView() *WebhooksView {
+func (u *App) webhooksView() *webhooksview.View {
 	if u.webhooks == nil {
 		u.webhooks = newWebhooksView(u)
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // outputFailurePrefix starts the timeline line the engine adds when a
@@ -59,7 +60,7 @@ func (v *OutputsView) show(j jobs.Job, tl []jobs.Transition, note string) {
 	for _, p := range j.Outputs {
 		r := v.newRow(p)
 		v.Rows = append(v.Rows, r)
-		v.box.Add(newLineOrTwo(r.Name, container.NewHBox(r.Open, r.Reveal)))
+		v.box.Add(widgets.NewLineOrTwo(r.Name, container.NewHBox(r.Open, r.Reveal)))
 	}
 	if note == "" && len(j.Outputs) == 0 && j.Options.Outputs == jobs.OutputsBeside {
 		note = outputFailure(tl)

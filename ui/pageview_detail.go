@@ -3,7 +3,6 @@ package ui
 import (
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,41 +11,36 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
-	"github.com/reductotray/reducto-tray/jobs/pages"
+	"github.com/reductotray/reducto-tray/ui/pageview"
 )
-
-// pageRenderer is the app's one page renderer. Creating it starts nothing:
-// PDFium starts when the Page tab first shows a PDF, and stops when idle.
-// Tests replace it (the race detector needs the interpreter).
-var pageRenderer = sync.OnceValue(func() *pages.Renderer {
-	return pages.New(pages.Config{CompileCacheDir: pages.DefaultCompileCacheDir()})
-})
 
 // detailPages is the page view beside the result: the job's document
 // with the result's boxes, opened only once "Page" is ticked. It can move
 // into a window of its own, where it has the room the detail pane lacks.
 type detailPages struct {
-	pv      *PageView
+	pv      *pageview.View
 	Toggle  *widget.Check
 	Window  *widget.Button  // shows the pages in their own window
 	stack   *fyne.Container // the result alone, or the split
 	result  fyne.CanvasObject
 	split   *container.Split
 	win     fyne.Window // the pages' own window, while open
-	src     PageSource
-	blocks  []PageBlock
+	src     pageview.Source
+	blocks  []pageview.Block
 	loaded  bool // src is what the view shows
 	syncing bool // a box tap is selecting its block in the list
 }
 
 // withPages puts the page view beside result, behind a "Page" check, and
-// returns what the Result tab shows.
+// returns what the Result tab shows (result alone without a renderer).
 func (d *DetailView) withPages(result fyne.CanvasObject) fyne.CanvasObject {
+	if d.u.cfg.Pages == nil {
+		return result
+	}
 	dp := &detailPages{result: result}
-	dp.pv = NewPageView(pageRenderer(), d.u.goBg, d.u.do)
-	dp.pv.Fetcher = d.u.cfg.Fetcher
+	dp.pv = pageview.New(d.u.cfg.Pages, fetcherOr(d.u.cfg.Fetcher), d.u.goBg, d.u.do)
 	dp.pv.OpenFile = func(path string) { d.u.openPath("Open the file", path) }
-	dp.pv.OnBoxTapped = func(b PageBlock) { d.showBlockInResult(b.Index) }
+	dp.pv.OnBoxTapped = func(b pageview.Block) { d.showBlockInResult(b.Index) }
 	dp.stack = container.NewStack(result)
 	dp.Toggle = widget.NewCheck("Page", func(on bool) {
 		if dp.win != nil {
@@ -105,7 +99,7 @@ func (d *DetailView) pagesInWindow() {
 }
 
 // pagesWindowTitle names the document the pages' window shows.
-func pagesWindowTitle(src PageSource) string {
+func pagesWindowTitle(src pageview.Source) string {
 	if src.Path == "" {
 		return "Pages"
 	}
@@ -119,13 +113,13 @@ func (d *DetailView) setPages(j jobs.Job, model *resultModel) {
 	if dp == nil {
 		return
 	}
-	src := PageSource{Path: j.File}
+	src := pageview.Source{Path: j.File}
 	if strings.HasPrefix(j.File, "jobid://") {
 		src.Path = "" // a chained job's document is its parse's
 	}
-	var blocks []PageBlock
+	var blocks []pageview.Block
 	if model != nil && model.doc != nil {
-		blocks = PageBlocks(model.doc)
+		blocks = pageview.Blocks(model.doc)
 		src.PDFURL = model.doc.PDFURL
 	} else if model != nil && model.tree != nil {
 		blocks = CiteBlocks(model.tree) // an extract's cited regions

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +13,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/pages"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/ui/internal/testpages"
 )
 
 // In the detail: ticking Page opens the document beside the result (not
@@ -34,12 +37,12 @@ func TestDetailPageBesideResult(t *testing.T) {
 	r.onMain(func() {
 		d.fill(j, nil, nil, raw, nil, buildResult(j.Kind, raw), jsonView(raw))
 		r.u.win.Resize(fyne.NewSize(1000, 680))
-		if d.pages.pv.doc != nil || d.pages.loaded {
+		if d.pages.pv.HasDocument() || d.pages.loaded {
 			t.Fatal("the document was opened before the page view was shown")
 		}
 		d.pages.Toggle.SetChecked(true)
 	})
-	r.eventually("the document beside the result", func() bool { return d.pages.pv.doc != nil })
+	r.eventually("the document beside the result", func() bool { return d.pages.pv.HasDocument() })
 	r.onMain(func() {
 		p := d.View.Parse
 		// Rows: page 1, title, page 2, text.
@@ -54,7 +57,7 @@ func TestDetailPageBesideResult(t *testing.T) {
 		// Tap the title's box: the result selects the title's row.
 		var selected []int
 		p.List.OnSelected = chainSelected(p.List.OnSelected, &selected)
-		test.Tap(d.pages.pv.box(0))
+		test.Tap(d.pages.pv.Box(0))
 		if len(selected) != 1 || selected[0] != 1 {
 			t.Errorf("result rows selected %v, want [1] (the title)", selected)
 		}
@@ -99,7 +102,7 @@ func TestDetailPagesInTheirOwnWindow(t *testing.T) {
 			t.Errorf("window title %q", title)
 		}
 	})
-	r.eventually("the document in the window", func() bool { return d.pages.pv.doc != nil })
+	r.eventually("the document in the window", func() bool { return d.pages.pv.HasDocument() })
 	r.onMain(func() {
 		dp := d.pages
 		dp.win.Close()
@@ -112,4 +115,44 @@ func TestDetailPagesInTheirOwnWindow(t *testing.T) {
 			t.Error("the page view did not come back beside the result")
 		}
 	})
+}
+
+// The page view opens documents with the renderer the core hands in
+// (Config.Pages); ui makes none of its own, and without one the Result tab
+// shows the result alone.
+func TestDetailPagesUseTheRendererHandedIn(t *testing.T) {
+	counted := &countingRenderer{Renderer: testpages.Renderer()}
+	r := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) { cfg.Pages = counted })
+	path := filepath.Join(t.TempDir(), "memo.pdf")
+	if err := os.WriteFile(path, pages.SamplePDF([]pages.SamplePage{{}}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(`{"job_id":"p-1","usage":{"num_pages":1},"result":{"type":"full","chunks":[{"content":"Memo","blocks":[]}]}}`)
+	j := jobs.Job{ID: 41, JobID: "p-1", File: path, Kind: jobs.KindParse, Status: jobs.StatusCompleted, Options: jobs.Options{Kind: jobs.KindParse}}
+	d := r.u.detail
+	r.onMain(func() {
+		d.fill(j, nil, nil, raw, nil, buildResult(j.Kind, raw), jsonView(raw))
+		d.pages.Toggle.SetChecked(true)
+	})
+	r.eventually("the document beside the result", func() bool { return d.pages.pv.HasDocument() })
+	if n := counted.opens.Load(); n != 1 {
+		t.Errorf("the renderer handed in opened %d documents, want 1", n)
+	}
+
+	bare := newRigWith(t, reductotest.Config{}, func(_ *rig, cfg *Config) { cfg.Pages = nil })
+	if bare.u.detail.pages != nil {
+		t.Error("a page view without a renderer")
+	}
+}
+
+// countingRenderer counts the documents opened through the renderer it
+// wraps.
+type countingRenderer struct {
+	*pages.Renderer
+	opens atomic.Int64
+}
+
+func (c *countingRenderer) Open(ctx context.Context, path string) (*pages.Document, error) {
+	c.opens.Add(1)
+	return c.Renderer.Open(ctx, path)
 }

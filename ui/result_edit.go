@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/pageview"
 )
 
 // FilledDocuments is what the detail of an edit needs of the backend (the
@@ -119,7 +120,7 @@ func (d *DetailView) showDocument(path string) {
 	if dp == nil {
 		return
 	}
-	dp.src, dp.blocks, dp.loaded = PageSource{Path: path}, nil, false
+	dp.src, dp.blocks, dp.loaded = pageview.Source{Path: path}, nil, false
 	if !dp.Toggle.Checked {
 		dp.Toggle.SetChecked(true) // shows the view and loads it
 		if dp.split != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/result"
+	"github.com/reductotray/reducto-tray/ui/pageview"
 )
 
 // extractObject shows an extract's fields as a table (field, value, pages
@@ -128,12 +129,12 @@ func fieldCites(root *result.Node) [][]result.Citation {
 
 // CiteBlocks are the regions an extract's fields were read from, as the
 // page view's boxes (Index counts them in field order).
-func CiteBlocks(root *result.Node) []PageBlock {
-	var out []PageBlock
+func CiteBlocks(root *result.Node) []pageview.Block {
+	var out []pageview.Block
 	for _, cites := range fieldCites(root) {
 		for _, c := range cites {
 			if c.Box != nil && c.Page > 0 {
-				out = append(out, PageBlock{Index: len(out), Type: "Citation", Page: c.Page, Box: *c.Box, Low: c.Low})
+				out = append(out, pageview.Block{Index: len(out), Type: "Citation", Page: c.Page, Box: *c.Box, Low: c.Low})
 			}
 		}
 	}

@@ -35,7 +35,7 @@ func TestExtractFieldShowsItsCitationOnThePage(t *testing.T) {
 		r.u.win.Resize(fyne.NewSize(1000, 680))
 		d.pages.Toggle.SetChecked(true)
 	})
-	r.eventually("the document beside the result", func() bool { return d.pages.pv.doc != nil })
+	r.eventually("the document beside the result", func() bool { return d.pages.pv.HasDocument() })
 	r.onMain(func() {
 		if len(d.View.Grids) == 0 || d.View.Grids[0].Table.OnSelected == nil {
 			t.Fatal("the Fields grid has no selection hook")

@@ -272,8 +272,8 @@ func (v *SearchView) reveal(h jobs.SearchHit) {
 		d.pages.Toggle.SetChecked(true)
 	}
 	seq := d.seq
-	v.u.whenUI(revealTimeout, func() bool { return d.seq != seq || pv.doc != nil }, func() {
-		if d.seq != seq || pv.doc == nil {
+	v.u.whenUI(revealTimeout, func() bool { return d.seq != seq || pv.HasDocument() }, func() {
+		if d.seq != seq || !pv.HasDocument() {
 			return
 		}
 		if h.Block >= 0 && pv.Select(h.Block) {

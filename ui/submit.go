@@ -326,14 +326,6 @@ func (f *SubmitForm) validate() {
 	}
 }
 
-func show(o fyne.CanvasObject, visible bool) {
-	if visible {
-		o.Show()
-	} else {
-		o.Hide()
-	}
-}
-
 // stage adds files to those waiting for Submit.
 func (f *SubmitForm) stage(files []string) {
 	seen := map[string]bool{}
@@ -392,7 +384,7 @@ func (f *SubmitForm) rememberIfAsked(opts jobs.Options) {
 	// The file is written in the background; the Settings form follows.
 	f.u.updateSettings("Save defaults", func(cur *settings.Settings) { cur.Defaults = opts }, func(s settings.Settings) {
 		if f.u.prefs != nil {
-			f.u.prefs.fill(s)
+			f.u.prefs.Fill(s)
 		}
 	})
 }

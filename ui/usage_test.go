@@ -1,19 +1,15 @@
 package ui
 
 import (
-	"image/color"
 	"strings"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
+	"github.com/reductotray/reducto-tray/ui/usagechart"
 )
 
 // The chart draws one pair of bars a day for 30 days, credits and pages
@@ -40,9 +36,9 @@ func TestUsageChartPerDay(t *testing.T) {
 		creditsH, pgH float32
 	}
 	wants := map[int]want{
-		usageDays - 1:  {8, 4, usagePlotHeight, usagePlotHeight / 2}, // today: the most credits
-		usageDays - 2:  {4, 8, usagePlotHeight / 2, usagePlotHeight}, // yesterday: the most pages
-		usageDays - 11: {2, 2, usagePlotHeight / 4, usagePlotHeight / 4},
+		usageDays - 1:  {8, 4, usagechart.PlotHeight, usagechart.PlotHeight / 2}, // today: the most credits
+		usageDays - 2:  {4, 8, usagechart.PlotHeight / 2, usagechart.PlotHeight}, // yesterday: the most pages
+		usageDays - 11: {2, 2, usagechart.PlotHeight / 4, usagechart.PlotHeight / 4},
 	}
 	r.onMain(func() {
 		bars := v.chart.Bars()
@@ -55,23 +51,6 @@ func TestUsageChartPerDay(t *testing.T) {
 				t.Errorf("day %d (%s): %+v, want %+v", i, b.Day, b, w)
 			}
 		}
-		// The drawn rectangles are those heights, on one baseline.
-		rr := test.TempWidgetRenderer(t, v.chart).(*usageChartRenderer)
-		v.chart.Resize(fyne.NewSize(600, v.chart.MinSize().Height))
-		rr.Layout(v.chart.Size())
-		last := usageDays - 1
-		if got := rr.credits[last].Size().Height; got != usagePlotHeight {
-			t.Errorf("today's credits bar is %v high", got)
-		}
-		if got := rr.pages[last-1].Size().Height; got != usagePlotHeight {
-			t.Errorf("yesterday's pages bar is %v high", got)
-		}
-		if a, b := rr.credits[last].Position().Y+rr.credits[last].Size().Height, rr.pages[last].Position().Y+rr.pages[last].Size().Height; a != b {
-			t.Errorf("bars stand on different baselines: %v, %v", a, b)
-		}
-		if !strings.Contains(rr.creditsText.Text, "busiest day 8") || !strings.Contains(rr.pagesText.Text, "busiest day 8") {
-			t.Errorf("legend %q / %q", rr.creditsText.Text, rr.pagesText.Text)
-		}
 		by := v.byKind.Text
 		for _, s := range []string{"parse · invoices: 10 credits, 12 pages", "extract: 2 credits, 0 pages", "split (other clients): 2 credits, 2 pages"} {
 			if !strings.Contains(by, s) {
@@ -79,58 +58,6 @@ func TestUsageChartPerDay(t *testing.T) {
 			}
 		}
 	})
-}
-
-// The chart takes the theme's colours again on a refresh (Fyne refreshes
-// every widget when the theme changes), so light and dark both read.
-func TestUsageChartFollowsTheme(t *testing.T) {
-	a := test.NewTempApp(t)
-	now := time.Now()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
-	c := newUsageChart(jobs.Usage{Rows: []jobs.UsageRow{{Day: today, Kind: jobs.KindParse, Pages: 3, Credits: 3}}}.Days(today.AddDate(0, 0, -1), today))
-	rr := test.TempWidgetRenderer(t, c).(*usageChartRenderer)
-	if sameColor(theme.DefaultTheme().Color(theme.ColorNameForeground, theme.VariantLight),
-		theme.DefaultTheme().Color(theme.ColorNameForeground, theme.VariantDark)) {
-		t.Fatal("light and dark share a foreground: the test cannot tell them apart")
-	}
-	for _, variant := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
-		th := variantTheme{theme.DefaultTheme(), variant}
-		a.Settings().SetTheme(th)
-		c.Refresh()
-		check := func(what string, got, want color.Color) {
-			if !sameColor(got, want) {
-				t.Errorf("variant %d: %s is %v, want %v", variant, what, got, want)
-			}
-		}
-		check("the credits bar", rr.credits[1].FillColor, th.Color(theme.ColorNamePrimary, variant))
-		check("the pages bar", rr.pages[1].FillColor, th.Color(theme.ColorNameSuccess, variant))
-		check("the empty day", rr.credits[0].FillColor, th.Color(theme.ColorNameDisabled, variant))
-		check("the legend", rr.creditsText.Color, th.Color(theme.ColorNameForeground, variant))
-		var date *canvas.Text
-		for _, d := range rr.dates {
-			if d != nil {
-				date = d
-			}
-		}
-		check("a date", date.Color, th.Color(theme.ColorNameForeground, variant))
-	}
-}
-
-// variantTheme is a theme fixed to one variant, as the desktop's light or
-// dark setting makes it.
-type variantTheme struct {
-	fyne.Theme
-	v fyne.ThemeVariant
-}
-
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.v)
-}
-
-func sameColor(a, b color.Color) bool {
-	r1, g1, b1, a1 := a.RGBA()
-	r2, g2, b2, a2 := b.RGBA()
-	return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
 }
 
 // Over the budget, the bar says the real share (it said "100 % of the

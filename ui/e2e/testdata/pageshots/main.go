@@ -1,4 +1,4 @@
-// Command pageshots shows the page view (ui.PageView) beside a parse's
+// Command pageshots shows the page view (ui/pageview) beside a parse's
 // blocks, on a generated invoice whose layout is known, so every box lands
 // on its words: the README's picture of the page view, taken under Xvfb
 // by ui/e2e TestPageScreenshots. Built with
@@ -27,9 +27,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/pages"
 	"github.com/reductotray/reducto-tray/jobs/result"
-	"github.com/reductotray/reducto-tray/ui"
+	"github.com/reductotray/reducto-tray/ui/pageview"
 )
 
 // block is one parse block of the sample and where it is, in points.
@@ -71,7 +72,7 @@ func main() {
 	defer r.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pv := ui.NewPageView(r, func(f func(context.Context)) { go f(ctx) }, fyne.Do)
+	pv := pageview.New(r, &export.FigureFetcher{MaxBytes: 5 << 20, MaxPixels: 16_000_000}, func(f func(context.Context)) { go f(ctx) }, fyne.Do)
 	// Start PDFium before the window shows (compiling it the first time
 	// takes seconds): the harness photographs the first settled frame.
 	if d, err := r.Open(ctx, path); err == nil {
@@ -97,12 +98,12 @@ func main() {
 			o.(*fyne.Container).Objects[1].(*widget.Label).SetText(b.text)
 		})
 	list.OnSelected = func(id widget.ListItemID) { pv.Select(id) }
-	pv.OnBoxTapped = func(b ui.PageBlock) { list.Select(b.Index) }
+	pv.OnBoxTapped = func(b pageview.Block) { list.Select(b.Index) }
 	if *pdf != "" {
 		path, blocks, doc = *pdf, nil, &result.Doc{}
 	}
 	start := time.Now()
-	pv.SetSource(ui.PageSource{Path: path}, ui.PageBlocks(doc))
+	pv.SetSource(pageview.Source{Path: path}, pageview.Blocks(doc))
 
 	split := container.NewHSplit(list, pv.Object())
 	split.Offset = 0.34
@@ -125,7 +126,7 @@ func main() {
 // touring waits for the first page, then goes to each page in turn and
 // waits until the label names it and its picture is painted a moment, and
 // prints the time to the first page and the peak RSS.
-func touring(pv *ui.PageView, start time.Time, quit func()) {
+func touring(pv *pageview.View, start time.Time, quit func()) {
 	count := func() int {
 		n := 0
 		fyne.DoAndWait(func() {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/datadir"
+	"github.com/reductotray/reducto-tray/jobs/pages"
 	"github.com/reductotray/reducto-tray/jobs/presets"
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
@@ -96,6 +97,7 @@ func main() {
 		Presets: ui.PresetStore(store), Folders: folders,
 		Deliveries: newCannedDeliveries(), ListenAddr: "127.0.0.1:7433",
 		Account:     newCannedAccount(),
+		Pages:       pages.New(pages.Config{CompileCacheDir: pages.DefaultCompileCacheDir()}),
 		RelayStatus: func() (string, string) { return "connected", "https://play.svix.com/in/e_Zq3kR8wYp1/" },
 	})
 	win.Resize(fyne.NewSize(w, h))

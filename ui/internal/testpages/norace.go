@@ -1,0 +1,5 @@
+//go:build !race
+
+package testpages
+
+const interpreter = false

@@ -162,8 +162,8 @@ func benchHistory(b *testing.B) *store.Store {
 	if testing.Short() {
 		b.Skip("needs the 1,000,000-job history")
 	}
-	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), "reducto-tray-bench-s*-1000000.db"))
-	path := filepath.Join(os.TempDir(), "reducto-tray-ui-bench-1000000.db")
+	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("reducto-tray-bench-s%d-f*-1000000.db", store.SchemaVersion())))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("reducto-tray-ui-bench-s%d-1000000.db", store.SchemaVersion()))
 	if len(matches) > 0 {
 		path = matches[len(matches)-1]
 	} else if _, err := os.Stat(path); err != nil {

@@ -363,6 +363,11 @@ CREATE INDEX jobs_parse_file ON jobs(file, id) WHERE kind = 'parse';
 `},
 }
 
+// SchemaVersion is the schema this build writes (the number of migration
+// steps): fixtures cached across test runs are keyed by it, so one built
+// by another schema is never picked up.
+func SchemaVersion() int { return len(migrations) }
+
 // migrate brings db up to len(steps). Another process (or another *Store
 // in this one) may be opening the same fresh file at the same instant, so
 // each step reads user_version inside a BEGIN IMMEDIATE transaction: the

@@ -48,7 +48,7 @@ func benchFixture(b *testing.B) string {
 		b.Skip("the 1,000,000-row fixture is skipped in -short mode")
 	}
 	fixtureOnce.Do(func() {
-		fixturePath = filepath.Join(os.TempDir(), fmt.Sprintf("reducto-tray-bench-s%d-f%d-%d.db", len(migrations), benchFixtureVersion, benchRows))
+		fixturePath = filepath.Join(os.TempDir(), fmt.Sprintf("reducto-tray-bench-s%d-f%d-%d.db", SchemaVersion(), benchFixtureVersion, benchRows))
 		if _, err := os.Stat(fixturePath); err == nil {
 			return
 		}

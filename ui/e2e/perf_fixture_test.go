@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	_ "modernc.org/sqlite" // the driver jobs/ uses; only to settle the fixture's unfinished rows
+
+	"github.com/reductotray/reducto-tray/jobs/store"
 )
 
 // storeFixture finds the 1,000,000-job history the store benchmarks build
@@ -21,11 +23,11 @@ import (
 // minutes, so a missing one skips with the command that builds it.
 func storeFixture(b testing.TB) string {
 	b.Helper()
-	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), "reducto-tray-bench-s*-f*-1000000.db"))
+	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("reducto-tray-bench-s%d-f*-1000000.db", store.SchemaVersion())))
 	if len(matches) == 0 {
 		b.Skipf("no 1,000,000-job fixture in %s; build it with: go test -run '^$' -bench StoreList -benchtime 1x ./jobs/", os.TempDir())
 	}
-	sort.Strings(matches) // the newest schema and fixture version sort last for single digits
+	sort.Strings(matches) // the newest fixture version sorts last for single digits
 	return matches[len(matches)-1]
 }
 

@@ -31,6 +31,17 @@ type editBody struct {
 	Webhook          *reducto.EditWebhook `json:"webhook"`
 }
 
+func init() {
+	registerKind("edit", simKind{
+		typ: "Edit",
+		routes: func(s *Server, m *http.ServeMux) {
+			m.HandleFunc("POST /edit_async", s.handleEdit)
+			m.HandleFunc("GET /presigned/edited/{id}", s.handleEdited)
+		},
+		result: func(s *Server, j *job) any { return s.editResultLocked(j) },
+	})
+}
+
 // handleEdit implements POST /edit_async in its legacy shape: the
 // document is document_url, the webhook (with the metadata inside it) and
 // priority are top-level. Like the real API it answers 422 for a missing

@@ -14,6 +14,10 @@ import (
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
+func init() {
+	registerKindForm(jobs.KindClassify, func(changed func()) kindForm { return newClassifyArea(changed) })
+}
+
 // categoryInput is one row of the classify section as typed: a category
 // and its criteria, comma separated.
 type categoryInput struct {
@@ -60,6 +64,7 @@ func categoryRows(o jobs.ClassifyOptions) []categoryInput {
 // the routes of a loaded preset, shown but edited in its file.
 type classifyArea struct {
 	rows   []*categoryRow
+	routes map[string]string // a loaded preset's, kept as they are
 	box    *fyne.Container
 	Routes *widget.Label
 	obj    fyne.CanvasObject
@@ -82,17 +87,32 @@ func newClassifyArea(change func()) *classifyArea {
 	return a
 }
 
-// fill shows rows (one empty row when there are none) and routes.
-func (a *classifyArea) fill(rows []categoryInput, routes map[string]string) {
+func (a *classifyArea) object() fyne.CanvasObject { return a.obj }
+
+// fill shows o's categories (one empty row when there are none) and
+// routes.
+func (a *classifyArea) fill(o jobs.Options) {
 	a.rows = nil
 	a.box.RemoveAll()
-	for _, r := range rows {
+	for _, r := range categoryRows(o.Classify) {
 		a.add(r)
 	}
 	if len(a.rows) == 0 {
 		a.add(categoryInput{})
 	}
-	a.Routes.SetText(routesText(routes))
+	a.routes = o.Routes
+	a.Routes.SetText(routesText(o.Routes))
+}
+
+// read takes the categories and the loaded routes; only a classify
+// carries routes.
+func (a *classifyArea) read(o *jobs.Options) error {
+	var err error
+	if o.Classify, err = classifyOptions(a.input()); err != nil {
+		return err
+	}
+	o.Routes = a.routes
+	return nil
 }
 
 // routesText says where each category's documents go next.

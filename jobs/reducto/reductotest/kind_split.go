@@ -12,6 +12,10 @@ func init() {
 		typ:    "Split",
 		routes: func(s *Server, m *http.ServeMux) { m.HandleFunc("POST /split_async", s.handleSubmit("split")) },
 		check:  checkSplitBody,
+		otherBody: func(input string, async reducto.AsyncConfig) map[string]any {
+			return map[string]any{"input": input, "async": async,
+				"split_description": []reducto.SplitDescription{{Name: "all", Description: "everything"}}}
+		},
 		result: func(s *Server, j *job) any { return s.splitResult(j) },
 	})
 }

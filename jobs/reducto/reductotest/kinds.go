@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
 // simKind is one kind of work as the simulator serves it, registered from
@@ -19,6 +21,9 @@ type simKind struct {
 	// check adds the kind's own 422s to a submission through
 	// handleSubmit (the body is valid JSON); nil: none.
 	check func(body []byte) []fieldError
+	// otherBody is the body another client submits a job of the kind
+	// with (SubmitAsOther); nil: the V3 shape {"input", "async"}.
+	otherBody func(input string, async reducto.AsyncConfig) map[string]any
 	// result is a completed job's result, marshalled as the API's JSON;
 	// nil for a kind answered at once.
 	result func(s *Server, j *job) any

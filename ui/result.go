@@ -104,6 +104,9 @@ type kindView struct {
 	// exports adds the kind's own entries to the export menu, before the
 	// tables' and the JSON every result has.
 	exports func(d *DetailView, add func(label string, f func()))
+	// chain is the kind's one-off run on a parse (result_chain.go); nil
+	// for a kind that does not run on one.
+	chain *chainOneOff
 }
 
 var kindViews = map[jobs.Kind]kindView{}

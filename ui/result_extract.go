@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +36,15 @@ func init() {
 		exports: func(d *DetailView, add func(string, func())) {
 			add("Extracted values as JSON…", func() { d.saveAs("json", func() ([]byte, error) { return d.exportData("extract-json"), nil }) })
 		},
+		chain: &chainOneOff{title: "Extract from %s", label: "Schema", help: "A JSON schema of the values to extract.",
+			hint: `e.g. {"type": "object", "properties": {"total": {"type": "number"}}}`,
+			options: func(text string, o *jobs.Options) error {
+				if !json.Valid([]byte(text)) || !strings.HasPrefix(text, "{") {
+					return errors.New("the schema must be a JSON object")
+				}
+				o.Extract = jobs.ExtractOptions{Schema: json.RawMessage(text)}
+				return nil
+			}},
 	})
 }
 

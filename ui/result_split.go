@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +32,30 @@ func init() {
 				add("Split into files (beside the document)", d.View.splitIntoFiles)
 			}
 		},
+		chain: &chainOneOff{title: "Split %s", label: "Sections", help: "One section a line, as Name: what it contains.",
+			hint: "e.g. Invoice: the pages of an invoice", options: splitOneOff},
 	})
+}
+
+// splitOneOff reads the chain dialog's sections, one "Name: description"
+// a line.
+func splitOneOff(text string, o *jobs.Options) error {
+	o.Split = jobs.SplitOptions{}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, desc, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return fmt.Errorf("line %d: write a section as \"Name: what it contains\"", i+1)
+		}
+		o.Split.Descriptions = append(o.Split.Descriptions, jobs.SplitDescription{Name: strings.TrimSpace(name), Description: strings.TrimSpace(desc)})
+	}
+	if len(o.Split.Descriptions) == 0 {
+		return errors.New("name at least one section")
+	}
+	return nil
 }
 
 // splitObject lists a split's sections with their page ranges and

@@ -22,11 +22,7 @@ func TestClassifyFormRows(t *testing.T) {
 	rows := func(rs ...categoryInput) func(*classifyArea) {
 		return func(a *classifyArea) {
 			a.fill(jobs.Options{Routes: map[string]string{"invoice": "invoices"}})
-			a.rows = nil
-			a.box.RemoveAll()
-			for _, r := range rs {
-				a.add(r)
-			}
+			a.setRows(rs)
 		}
 	}
 	o, err := sectionOptions(in, rows(categoryInput{Name: " invoice ", Criteria: "invoice, amount due,"}, categoryInput{}, categoryInput{Name: "letter"}))

@@ -161,19 +161,6 @@ func (f *SubmitForm) fill(o jobs.Options) {
 	f.validate()
 }
 
-// entryRow adds to box a row of two entries side by side and a button
-// that takes the row out of box again, then calls removed.
-func entryRow(box *fyne.Container, left, right *widget.Entry, removed func()) fyne.CanvasObject {
-	var row fyne.CanvasObject
-	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
-		box.Remove(row)
-		removed()
-	})
-	row = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, left, right))
-	box.Add(row)
-	return row
-}
-
 // input reads the common widgets.
 func (f *SubmitForm) input() formInput {
 	return formInput{

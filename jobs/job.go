@@ -117,6 +117,14 @@ type Options struct {
 	From string `json:"from,omitempty"`
 }
 
+// ClearForm drops every kind's form options (the fields above beside
+// Parse), as applying a preset does: its request says all it wants sent.
+// A kind's form options are its field here and its line below.
+func (o *Options) ClearForm() {
+	o.Parse, o.Extract, o.Split = ParseOptions{}, ExtractOptions{}, SplitOptions{}
+	o.Edit, o.Classify = EditOptions{}, ClassifyOptions{}
+}
+
 // Source says what started a job (contract: jobs --json "source").
 type Source string
 

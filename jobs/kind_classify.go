@@ -29,6 +29,16 @@ type ClassifyOptions struct {
 	Categories []ClassifyCategory `json:"categories,omitempty"`
 }
 
+// Schema returns the categories as classification_schema sends them: a
+// copy, with an empty list of criteria where the form has none.
+func (c ClassifyOptions) Schema() []ClassifyCategory {
+	cats := make([]ClassifyCategory, len(c.Categories))
+	for i, k := range c.Categories {
+		cats[i] = ClassifyCategory{Category: k.Category, Criteria: append([]string{}, k.Criteria...)}
+	}
+	return cats
+}
+
 // ClassifyCategory is one entry of classification_schema: a category and
 // the criteria a document of it meets.
 type ClassifyCategory struct {
@@ -46,11 +56,7 @@ func checkClassify(o Options) error {
 		if len(o.Classify.Categories) == 0 {
 			return fieldErr(field, `missing; a classify needs a non-empty array of {"category", "criteria"} here`)
 		}
-		cats := make([]ClassifyCategory, len(o.Classify.Categories))
-		for i, c := range o.Classify.Categories {
-			cats[i] = ClassifyCategory{Category: c.Category, Criteria: append([]string{}, c.Criteria...)}
-		}
-		b, err := json.Marshal(cats) // no criteria in the form: an empty list
+		b, err := json.Marshal(o.Classify.Schema())
 		if err != nil {
 			return fieldErr("classify", "%v", err)
 		}

@@ -81,9 +81,21 @@ func Kinds() []KindSpec {
 // KindNames lists the registered kinds for messages: "parse, extract or
 // split" (sep "or") or "parse, extract, split" (sep ",").
 func KindNames(sep string) string {
+	return kindNames(sep, func(KindSpec) bool { return true })
+}
+
+// OnParseNames lists the kinds that run on a parse (KindSpec.OnParse) as
+// KindNames does: "extract or split".
+func OnParseNames(sep string) string {
+	return kindNames(sep, func(s KindSpec) bool { return s.OnParse })
+}
+
+func kindNames(sep string, keep func(KindSpec) bool) string {
 	var names []string
 	for _, s := range Kinds() {
-		names = append(names, string(s.Kind))
+		if keep(s) {
+			names = append(names, string(s.Kind))
+		}
 	}
 	if sep == "," || len(names) < 2 {
 		return strings.Join(names, ", ")

@@ -93,11 +93,11 @@ func TestInvalidSchemaBlocksSubmit(t *testing.T) {
 		if !f.SubmitButton.Disabled() || !strings.Contains(f.Problem.Text, "schema") {
 			t.Fatalf("extract without schema: problem %q", f.Problem.Text)
 		}
-		f.Schema.SetText(`{"type": "object", "properties": {"total": {"type": "money"}}}`)
+		extractOf(f).Schema.SetText(`{"type": "object", "properties": {"total": {"type": "money"}}}`)
 		if !f.SubmitButton.Disabled() || !strings.Contains(f.Problem.Text, `unknown type "money"`) {
 			t.Fatalf("bad schema: problem %q", f.Problem.Text)
 		}
-		f.Schema.SetText(`{"type": "object", "properties": {"total": {"type": "number"}}}`)
+		extractOf(f).Schema.SetText(`{"type": "object", "properties": {"total": {"type": "number"}}}`)
 		if f.SubmitButton.Disabled() {
 			t.Fatalf("valid schema still blocked: %q", f.Problem.Text)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
@@ -16,9 +17,15 @@ import (
 // are skipped, criteria without a name and no category at all are
 // refused in words.
 func TestClassifyFormRows(t *testing.T) {
-	in := formInput{Kind: jobs.KindClassify, Webhook: jobs.WebhookNone, Routes: map[string]string{"invoice": "invoices"},
-		Categories: []categoryInput{{Name: " invoice ", Criteria: "invoice, amount due,"}, {}, {Name: "letter"}}}
-	o, err := in.toOptions()
+	test.NewTempApp(t)
+	in := formInput{Kind: jobs.KindClassify, Webhook: jobs.WebhookNone}
+	rows := func(rs ...categoryInput) func(*classifyArea) {
+		return func(a *classifyArea) {
+			a.fill(jobs.Options{Routes: map[string]string{"invoice": "invoices"}})
+			a.setRows(rs)
+		}
+	}
+	o, err := sectionOptions(in, rows(categoryInput{Name: " invoice ", Criteria: "invoice, amount due,"}, categoryInput{}, categoryInput{Name: "letter"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,21 +36,20 @@ func TestClassifyFormRows(t *testing.T) {
 	if err := o.Validate(); err != nil {
 		t.Fatalf("the form's options are not valid: %v", err)
 	}
-	back := fromOptions(o)
-	if !reflect.DeepEqual(back.Categories, []categoryInput{{Name: "invoice", Criteria: "invoice, amount due"}, {Name: "letter"}}) || back.Routes["invoice"] != "invoices" {
-		t.Fatalf("form from the options %+v", back)
+	back := newClassifyArea(func() {})
+	back.fill(o)
+	if !reflect.DeepEqual(back.input(), []categoryInput{{Name: "invoice", Criteria: "invoice, amount due"}, {Name: "letter"}}) || back.routes["invoice"] != "invoices" {
+		t.Fatalf("form from the options %+v, routes %v", back.input(), back.routes)
 	}
-	in.Categories = []categoryInput{{Criteria: "total"}}
-	if _, err := in.toOptions(); err == nil || !strings.Contains(err.Error(), "category 1 has criteria but no name") {
+	if _, err := sectionOptions(in, rows(categoryInput{Criteria: "total"})); err == nil || !strings.Contains(err.Error(), "category 1 has criteria but no name") {
 		t.Errorf("criteria without a name: %v", err)
 	}
-	in.Categories = nil
-	if _, err := in.toOptions(); err == nil || !strings.Contains(err.Error(), "at least one category") {
+	if _, err := sectionOptions(in, rows()); err == nil || !strings.Contains(err.Error(), "at least one category") {
 		t.Errorf("no category: %v", err)
 	}
 	// Routes belong to a classify: another kind drops them.
-	in.Kind, in.Categories = jobs.KindParse, nil
-	if o, err := in.toOptions(); err != nil || o.Routes != nil {
+	in.Kind = jobs.KindParse
+	if o, err := sectionOptions(in, func(*parseForm) {}); err != nil || o.Routes != nil {
 		t.Errorf("a parse from a form that showed routes: %+v, %v", o, err)
 	}
 }
@@ -68,15 +74,15 @@ func TestClassifyInTheWindow(t *testing.T) {
 	r.onMain(func() { f.Preset.SetSelected("sort") })
 	r.eventually("the classify preset in the form", func() bool { return f.Kind.Selected == string(jobs.KindClassify) })
 	r.onMain(func() {
-		rows := f.classify.input()
+		rows := classifyOf(f).input()
 		if len(rows) != 2 || rows[0] != (categoryInput{Name: "invoice", Criteria: "invoice"}) || rows[1].Name != "letter" {
 			t.Errorf("category rows %+v", rows)
 		}
-		if !f.classify.obj.Visible() || f.splitArea.Visible() || f.extract.Visible() {
+		if !classifyOf(f).obj.Visible() || f.kinds[jobs.KindSplit].object().Visible() || f.kinds[jobs.KindExtract].object().Visible() {
 			t.Error("the classify section is not the one shown")
 		}
-		if f.classify.Routes.Text != "invoice → invoices" {
-			t.Errorf("routes shown as %q", f.classify.Routes.Text)
+		if classifyOf(f).Routes.Text != "invoice → invoices" {
+			t.Errorf("routes shown as %q", classifyOf(f).Routes.Text)
 		}
 		r.u.Dropped(fyne.Position{}, uris(r.files("invoice-12.pdf")))
 	})

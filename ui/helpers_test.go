@@ -195,3 +195,17 @@ func docContent(n string) []byte {
 	}
 	return []byte(fmt.Sprintf("%%PDF-1.4 %s", n))
 }
+
+// parseOf, extractOf and classifyOf are f's sections of those kinds.
+func parseOf(f *SubmitForm) *parseForm       { return f.kinds[jobs.KindParse].(*parseForm) }
+func extractOf(f *SubmitForm) *extractForm   { return f.kinds[jobs.KindExtract].(*extractForm) }
+func classifyOf(f *SubmitForm) *classifyArea { return f.kinds[jobs.KindClassify].(*classifyArea) }
+
+// sectionOptions reads in and a new section of its kind, set by set, as
+// the submit form does.
+func sectionOptions[T kindForm](in formInput, set func(s T)) (jobs.Options, error) {
+	s := kindForms[in.Kind](func() {}).(T)
+	s.fill(jobs.Options{})
+	set(s)
+	return in.withKind(s)
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/reductotray/reducto-tray/jobs"
 )
 
@@ -24,31 +26,6 @@ func TestFormInputToOptions(t *testing.T) {
 			}},
 		{name: "metadata broken", edit: func(in *formInput) { in.Metadata = "{\n \"a\": }" }, wantErr: "line 2"},
 		{name: "metadata array", edit: func(in *formInput) { in.Metadata = "[1]" }, wantErr: "JSON object"},
-		{name: "page range reversed", edit: func(in *formInput) { in.PageStart, in.PageEnd = "5", "2" }, wantErr: "before"},
-		{name: "page not a number", edit: func(in *formInput) { in.PageStart = "x" }, wantErr: "page number"},
-		{name: "extract needs schema", edit: func(in *formInput) { in.Kind = jobs.KindExtract }, wantErr: "needs a schema"},
-		{name: "extract bad type", edit: func(in *formInput) {
-			in.Kind = jobs.KindExtract
-			in.Schema = `{"type":"object","properties":{"total":{"type":"money"}}}`
-		}, wantErr: `schema.total: unknown type "money"`},
-		{name: "extract ok", edit: func(in *formInput) {
-			in.Kind = jobs.KindExtract
-			in.Schema = `{"type":"object","properties":{"total":{"type":"number"}},"required":["total"]}`
-			in.SystemPrompt = " be precise "
-		}, check: func(t *testing.T, o jobs.Options) {
-			if len(o.Extract.Schema) == 0 || o.Extract.SystemPrompt != "be precise" {
-				t.Fatalf("extract = %+v", o.Extract)
-			}
-		}},
-		{name: "split needs a section", edit: func(in *formInput) { in.Kind = jobs.KindSplit }, wantErr: "at least one"},
-		{name: "split ok", edit: func(in *formInput) {
-			in.Kind = jobs.KindSplit
-			in.Splits = []jobs.SplitDescription{{Name: "Invoice", Description: "the bill"}, {}}
-		}, check: func(t *testing.T, o jobs.Options) {
-			if len(o.Split.Descriptions) != 1 || o.Split.Descriptions[0].Name != "Invoice" {
-				t.Fatalf("split = %+v", o.Split)
-			}
-		}},
 		{name: "svix channels", edit: func(in *formInput) { in.Webhook, in.Channels = jobs.WebhookSvix, "prod, , eu" },
 			check: func(t *testing.T, o jobs.Options) {
 				if strings.Join(o.Channels, "|") != "prod|eu" {
@@ -78,10 +55,56 @@ func TestFormInputToOptions(t *testing.T) {
 	}
 }
 
+// TestKindSectionsToOptions: each kind's section reads its widgets into
+// the options, or says what is wrong in words.
+func TestKindSectionsToOptions(t *testing.T) {
+	test.NewTempApp(t)
+	in := func(k jobs.Kind) formInput { return formInput{Kind: k, Webhook: jobs.WebhookNone} }
+	parse := func(first, last string) func(*parseForm) {
+		return func(s *parseForm) { s.PageStart.SetText(first); s.PageEnd.SetText(last) }
+	}
+	extract := func(schema, prompt string) func(*extractForm) {
+		return func(s *extractForm) { s.Schema.SetText(schema); s.SystemPrompt.SetText(prompt) }
+	}
+	split := func(ds ...jobs.SplitDescription) func(*splitForm) {
+		return func(s *splitForm) { s.fill(jobs.Options{Split: jobs.SplitOptions{Descriptions: ds}}) }
+	}
+	wantErr := func(name string, err error, want string) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want it to mention %q", name, err, want)
+		}
+	}
+	_, err := sectionOptions(in(jobs.KindParse), parse("5", "2"))
+	wantErr("page range reversed", err, "before")
+	_, err = sectionOptions(in(jobs.KindParse), parse("x", ""))
+	wantErr("page not a number", err, "page number")
+	if o, err := sectionOptions(in(jobs.KindParse), parse("2", "")); err != nil || o.Parse.PageStart != 2 {
+		t.Errorf("parse from page 2: %+v, %v", o.Parse, err)
+	}
+	_, err = sectionOptions(in(jobs.KindExtract), extract("", ""))
+	wantErr("extract needs schema", err, "needs a schema")
+	_, err = sectionOptions(in(jobs.KindExtract), extract(`{"type":"object","properties":{"total":{"type":"money"}}}`, ""))
+	wantErr("extract bad type", err, `schema.total: unknown type "money"`)
+	o, err := sectionOptions(in(jobs.KindExtract), extract(`{"type":"object","properties":{"total":{"type":"number"}},"required":["total"]}`, " be precise "))
+	if err != nil || len(o.Extract.Schema) == 0 || o.Extract.SystemPrompt != "be precise" {
+		t.Errorf("extract = %+v, %v", o.Extract, err)
+	}
+	_, err = sectionOptions(in(jobs.KindSplit), split())
+	wantErr("split needs a section", err, "at least one")
+	o, err = sectionOptions(in(jobs.KindSplit), split(jobs.SplitDescription{Name: "Invoice", Description: "the bill"}, jobs.SplitDescription{}))
+	if err != nil || len(o.Split.Descriptions) != 1 || o.Split.Descriptions[0].Name != "Invoice" {
+		t.Errorf("split = %+v, %v", o.Split, err)
+	}
+}
+
 func TestFromOptionsRoundTrip(t *testing.T) {
 	o := jobs.Options{Kind: jobs.KindExtract, Webhook: jobs.WebhookSvix, Channels: []string{"a", "b"},
 		Metadata: []byte(`{"k":"v"}`), Extract: jobs.ExtractOptions{Schema: []byte(`{"type":"object"}`)}}
-	got, err := fromOptions(o).toOptions()
+	test.NewTempApp(t)
+	s := newExtractForm(func() {})
+	s.fill(o)
+	got, err := fromOptions(o).withKind(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,13 +44,13 @@ func TestPickingPresetFillsForm(t *testing.T) {
 	r.onMain(func() { f.Preset.SetSelected("invoices") })
 	r.eventually("the form filled from the preset", func() bool { return f.Kind.Selected == string(jobs.KindExtract) })
 	r.onMain(func() {
-		if !strings.Contains(f.Schema.Text, `"total"`) || f.SystemPrompt.Text != "Amounts in euros" {
-			t.Errorf("schema %q, prompt %q: want the preset's instructions in the form", f.Schema.Text, f.SystemPrompt.Text)
+		if !strings.Contains(extractOf(f).Schema.Text, `"total"`) || extractOf(f).SystemPrompt.Text != "Amounts in euros" {
+			t.Errorf("schema %q, prompt %q: want the preset's instructions in the form", extractOf(f).Schema.Text, extractOf(f).SystemPrompt.Text)
 		}
 		// An extract has no parse widgets: its parsing options stay raw,
 		// or submitting would drop them.
-		if f.TableFormat.Selected != "default" || !strings.Contains(f.Request.Text, `"table_output_format": "md"`) {
-			t.Errorf("tables as %q, raw %q: want parsing.formatting kept in the raw view", f.TableFormat.Selected, f.Request.Text)
+		if parseOf(f).TableFormat.Selected != "default" || !strings.Contains(f.Request.Text, `"table_output_format": "md"`) {
+			t.Errorf("tables as %q, raw %q: want parsing.formatting kept in the raw view", parseOf(f).TableFormat.Selected, f.Request.Text)
 		}
 		if !f.Beside.Checked {
 			t.Error("results beside not ticked for a preset with outputs beside")
@@ -73,12 +73,12 @@ func TestPickingPresetFillsForm(t *testing.T) {
 	r.onMain(func() { f.Preset.SetSelected("tables") })
 	r.eventually("the parse preset", func() bool { return f.Kind.Selected == string(jobs.KindParse) })
 	r.onMain(func() {
-		if f.TableFormat.Selected != "csv" || f.PageStart.Text != "2" || f.Beside.Checked {
-			t.Errorf("tables %q, first page %q, beside %v", f.TableFormat.Selected, f.PageStart.Text, f.Beside.Checked)
+		if parseOf(f).TableFormat.Selected != "csv" || parseOf(f).PageStart.Text != "2" || f.Beside.Checked {
+			t.Errorf("tables %q, first page %q, beside %v", parseOf(f).TableFormat.Selected, parseOf(f).PageStart.Text, f.Beside.Checked)
 		}
 		f.Preset.SetSelected(noPreset)
-		if f.preset != "" || f.TableFormat.Selected != "default" || f.Request.Text != "" {
-			t.Errorf("no preset: preset %q, tables %q, raw %q; want the defaults", f.preset, f.TableFormat.Selected, f.Request.Text)
+		if f.preset != "" || parseOf(f).TableFormat.Selected != "default" || f.Request.Text != "" {
+			t.Errorf("no preset: preset %q, tables %q, raw %q; want the defaults", f.preset, parseOf(f).TableFormat.Selected, f.Request.Text)
 		}
 	})
 }
@@ -124,8 +124,8 @@ func TestSaveAsPresetSavesFormOptions(t *testing.T) {
 	f := r.u.submit
 	r.onMain(func() {
 		f.Kind.SetSelected(string(jobs.KindParse))
-		f.TableFormat.SetSelected("md")
-		f.PageEnd.SetText("4")
+		parseOf(f).TableFormat.SetSelected("md")
+		parseOf(f).PageEnd.SetText("4")
 		f.Beside.SetChecked(true)
 		f.Request.SetText(`{"settings": {"ocr_system": "standard"}}`)
 		f.SaveAsPreset()
@@ -162,7 +162,7 @@ func TestDroppedFileUsesPanelPreset(t *testing.T) {
 	r := presetRig(t, newFakePresets(map[string]jobs.Options{"tables": tablesPreset()}))
 	f := r.u.submit
 	r.onMain(func() { f.Preset.SetSelected("tables") })
-	r.eventually("the preset in the panel", func() bool { return f.TableFormat.Selected == "csv" })
+	r.eventually("the preset in the panel", func() bool { return parseOf(f).TableFormat.Selected == "csv" })
 	r.onMain(func() { r.u.Dropped(fyne.Position{}, uris(r.files("report.pdf"))) })
 	r.eventually("one job", func() bool { return r.count(jobs.Query{}) == 1 })
 	js, err := r.engine.List(context.Background(), jobs.Query{Limit: 1})
@@ -208,8 +208,8 @@ func TestPresetRoundTripThroughFiles(t *testing.T) {
 	f := r.u.submit
 	r.onMain(func() {
 		f.Kind.SetSelected(string(jobs.KindExtract))
-		f.Schema.SetText(`{"type": "object", "properties": {"total": {"type": "number"}}}`)
-		f.SystemPrompt.SetText("Amounts in euros")
+		extractOf(f).Schema.SetText(`{"type": "object", "properties": {"total": {"type": "number"}}}`)
+		extractOf(f).SystemPrompt.SetText("Amounts in euros")
 		f.Beside.SetChecked(true)
 		f.Request.SetText(`{"settings": {"ocr_system": "standard"}}`)
 		f.SaveAsPreset()
@@ -233,9 +233,9 @@ func TestPresetRoundTripThroughFiles(t *testing.T) {
 	})
 	r.eventually("the preset back in the form", func() bool { return f.Kind.Selected == string(jobs.KindExtract) })
 	r.onMain(func() {
-		if !strings.Contains(f.Schema.Text, `"total"`) || f.SystemPrompt.Text != "Amounts in euros" || !f.Beside.Checked ||
+		if !strings.Contains(extractOf(f).Schema.Text, `"total"`) || extractOf(f).SystemPrompt.Text != "Amounts in euros" || !f.Beside.Checked ||
 			!strings.Contains(f.Request.Text, "ocr_system") || strings.Contains(f.Request.Text, "instructions") {
-			t.Fatalf("form from the file: schema %q prompt %q beside %v raw %q", f.Schema.Text, f.SystemPrompt.Text, f.Beside.Checked, f.Request.Text)
+			t.Fatalf("form from the file: schema %q prompt %q beside %v raw %q", extractOf(f).Schema.Text, extractOf(f).SystemPrompt.Text, f.Beside.Checked, f.Request.Text)
 		}
 	})
 }

@@ -54,6 +54,14 @@ func buildResult(kind jobs.Kind, raw []byte) *resultModel {
 	return m
 }
 
+// kindOf is m's kind; "" for no model.
+func (m *resultModel) kindOf() jobs.Kind {
+	if m == nil {
+		return ""
+	}
+	return m.kind
+}
+
 func parseRows(d *result.Doc) []parseRow {
 	rows := make([]parseRow, 0, len(d.Blocks)+d.Pages)
 	page := 0
@@ -83,37 +91,41 @@ func searchText(b result.Block) string {
 	return s.String()
 }
 
+// kindView is one kind's part of the detail's result, registered from
+// the kind's own file (result_parse.go, result_extract.go, ...), so the
+// view and its export menu show a kind without naming it. Each function
+// may be nil; summary and object answer "" and nil for a model without
+// their kind's result.
+type kindView struct {
+	// summary is the line above the structured view.
+	summary func(m *resultModel) string
+	// object is the structured view of m.
+	object func(v *ResultView, m *resultModel) fyne.CanvasObject
+	// exports adds the kind's own entries to the export menu, before the
+	// tables' and the JSON every result has.
+	exports func(d *DetailView, add func(label string, f func()))
+	// chain is the kind's one-off run on a parse (result_chain.go); nil
+	// for a kind that does not run on one.
+	chain *chainOneOff
+}
+
+var kindViews = map[jobs.Kind]kindView{}
+
+// registerKindView adds kind's view; called from its file's init.
+func registerKindView(kind jobs.Kind, kv kindView) {
+	if _, dup := kindViews[kind]; dup {
+		panic("ui: view of kind " + string(kind) + " registered twice")
+	}
+	kindViews[kind] = kv
+}
+
 // summary is the line above the structured view.
 func (m *resultModel) summary() string {
-	switch {
-	case m.err != nil:
+	if m.err != nil {
 		return "The result could not be read as a " + string(m.kind) + ": " + m.err.Error()
-	case m.doc != nil && m.doc.URL:
-		return "Reducto sent this result as a link that was not fetched; the JSON tab has it."
-	case m.doc != nil:
-		parts := []string{plural(m.doc.Pages, "page"), plural(len(m.doc.Blocks), "block"), plural(len(m.doc.Tables), "table")}
-		low := 0
-		for _, b := range m.doc.Blocks {
-			if b.Low {
-				low++
-			}
-		}
-		if low > 0 {
-			parts = append(parts, fmt.Sprintf("%d low confidence", low))
-		}
-		return strings.Join(parts, " · ")
-	case m.tree != nil:
-		n := 0
-		for _, t := range m.tables {
-			n += len(t.Table.Rows) - 1
-		}
-		return fmt.Sprintf("%s of extracted values", plural(n, "row"))
-	case m.kind == jobs.KindSplit:
-		return plural(len(m.sections), "section")
-	case m.edit != nil:
-		return editSummary(m)
-	case m.classify != nil:
-		return classifySummary(m.classify)
+	}
+	if kv := kindViews[m.kind]; kv.summary != nil {
+		return kv.summary(m)
 	}
 	return ""
 }
@@ -152,21 +164,10 @@ func (v *ResultView) show(m *resultModel) {
 	}
 	v.model, v.Parse, v.Grids, v.Split = m, nil, nil, nil
 	var content fyne.CanvasObject
-	switch {
-	case m == nil || m.err != nil || (m.doc != nil && m.doc.URL):
-		content = container.NewStack()
-	case m.doc != nil:
-		v.Parse = newParseView(v, m)
-		content = v.Parse.obj
-	case m.tree != nil:
-		content = v.extractObject(m)
-	case m.classify != nil:
-		content = v.classifyObject(m)
-	case m.edit != nil:
-		content = v.editObject(m)
-	case m.sections != nil:
-		content = v.splitObject(m)
-	default: // a kind the view has no layout for: the JSON tab shows it
+	if kv := kindViews[m.kindOf()]; m != nil && m.err == nil && kv.object != nil {
+		content = kv.object(v, m)
+	}
+	if content == nil { // nothing to show, or a kind the view has no layout for: the JSON tab shows it
 		content = container.NewStack()
 	}
 	v.obj.Objects = []fyne.CanvasObject{content}

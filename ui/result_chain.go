@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -211,6 +210,14 @@ func (d *DetailView) chainWith(kind jobs.Kind) {
 // oneOff is the picker's entry for a schema or description typed here.
 const oneOff = "(one-off)"
 
+// chainOneOff is what the chain dialog asks of a kind that runs on a
+// parse (KindSpec.OnParse) for a run without a preset: its kindView's.
+type chainOneOff struct {
+	title             string                                   // a format of the document's name: "Extract from %s"
+	label, hint, help string                                   // the text field's
+	options           func(text string, o *jobs.Options) error // the typed text into o, or why not
+}
+
 // ChainDialog is the open "Extract with…"/"Split with…" form (tests).
 type ChainDialog struct {
 	Preset *widget.Select
@@ -224,15 +231,11 @@ func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []st
 	cd.Text.SetMinRowsVisible(6)
 	// The placeholder is a hint, worded as one: an example that looked
 	// like typed sections was run as if it were (and failed).
-	hint := `e.g. {"type": "object", "properties": {"total": {"type": "number"}}}`
-	title, label := "Extract from "+filepath.Base(parent.File), "Schema"
-	help := "A JSON schema of the values to extract."
-	if kind == jobs.KindSplit {
-		hint = "e.g. Invoice: the pages of an invoice"
-		title, label = "Split "+filepath.Base(parent.File), "Sections"
-		help = "One section a line, as Name: what it contains."
+	one := kindViews[kind].chain
+	if one == nil {
+		return // only a kind with a one-off of its own is offered on a parse
 	}
-	cd.Text.SetPlaceHolder(hint)
+	cd.Text.SetPlaceHolder(one.hint)
 	// Run stays disabled while a one-off is not valid, and the reason
 	// shows under the field: the dialog keeps what was typed.
 	cd.Text.Validator = func(text string) error {
@@ -268,10 +271,10 @@ func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []st
 	d.chainDlg = cd
 	note := widget.NewLabel("Runs on Reducto's stored parse (jobid://): nothing is uploaded and the document is not parsed again.")
 	note.Wrapping = fyne.TextWrapWord
-	textItem := widget.NewFormItem(label, cd.Text)
-	textItem.HintText = help
+	textItem := widget.NewFormItem(one.label, cd.Text)
+	textItem.HintText = one.help
 	items := []*widget.FormItem{widget.NewFormItem("Preset", cd.Preset), textItem, widget.NewFormItem("", note)}
-	dlg := dialog.NewForm(title, "Run", "Cancel", items, func(ok bool) {
+	dlg := dialog.NewForm(fmt.Sprintf(one.title, filepath.Base(parent.File)), "Run", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -292,8 +295,8 @@ func enable2(e *widget.Entry, on bool) {
 }
 
 // chainOptions are the options of the chained job: the preset's, or the
-// defaults with the one-off schema (extract) or sections, one
-// "Name: description" a line (split).
+// defaults with what the kind's one-off (its kindView's chain) reads
+// from text.
 func (d *DetailView) chainOptions(kind jobs.Kind, preset, text string) (jobs.Options, error) {
 	base := d.u.defaults // main goroutine
 	if preset != oneOff && preset != "" {
@@ -309,28 +312,12 @@ func (d *DetailView) chainOptions(kind jobs.Kind, preset, text string) (jobs.Opt
 	o := base
 	o.Kind, o.Preset, o.Request, o.Then = kind, "", nil, ""
 	text = strings.TrimSpace(text)
-	switch kind {
-	case jobs.KindExtract:
-		if !json.Valid([]byte(text)) || !strings.HasPrefix(text, "{") {
-			return jobs.Options{}, errors.New("the schema must be a JSON object")
-		}
-		o.Extract = jobs.ExtractOptions{Schema: json.RawMessage(text)}
-	case jobs.KindSplit:
-		o.Split = jobs.SplitOptions{}
-		for i, line := range strings.Split(text, "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" {
-				continue
-			}
-			name, desc, ok := strings.Cut(line, ":")
-			if !ok || strings.TrimSpace(name) == "" {
-				return jobs.Options{}, fmt.Errorf("line %d: write a section as \"Name: what it contains\"", i+1)
-			}
-			o.Split.Descriptions = append(o.Split.Descriptions, jobs.SplitDescription{Name: strings.TrimSpace(name), Description: strings.TrimSpace(desc)})
-		}
-		if len(o.Split.Descriptions) == 0 {
-			return jobs.Options{}, errors.New("name at least one section")
-		}
+	one := kindViews[kind].chain
+	if one == nil {
+		return jobs.Options{}, fmt.Errorf("a %s does not run on a parse", kind)
+	}
+	if err := one.options(text, &o); err != nil {
+		return jobs.Options{}, err
 	}
 	return o, nil
 }

@@ -14,6 +14,23 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/result"
 )
 
+func init() {
+	registerKindView(jobs.KindClassify, kindView{ // a category: the JSON every result exports is all there is
+		summary: func(m *resultModel) string {
+			if m.classify == nil {
+				return ""
+			}
+			return classifySummary(m.classify)
+		},
+		object: func(v *ResultView, m *resultModel) fyne.CanvasObject {
+			if m.classify == nil {
+				return nil
+			}
+			return v.classifyObject(m)
+		},
+	})
+}
+
 // readClassify reads a classify's result (jobs/result's one reader).
 func readClassify(raw []byte) (*result.Classify, error) {
 	r, err := result.Read(jobs.KindClassify, raw)

@@ -14,6 +14,24 @@ import (
 	"github.com/reductotray/reducto-tray/ui/pageview"
 )
 
+func init() {
+	registerKindView(jobs.KindEdit, kindView{
+		summary: func(m *resultModel) string {
+			if m.edit == nil {
+				return ""
+			}
+			return editSummary(m)
+		},
+		object: func(v *ResultView, m *resultModel) fyne.CanvasObject {
+			if m.edit == nil {
+				return nil
+			}
+			return v.editObject(m)
+		},
+		exports: func(d *DetailView, add func(string, func())) { add("Filled document (PDF)…", d.saveFilled) },
+	})
+}
+
 // FilledDocuments is what the detail of an edit needs of the backend (the
 // engine has it; a backend without it shows the result without the filled
 // document): the bytes kept in the history, and a file of them to view

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/export"
 	"github.com/reductotray/reducto-tray/jobs/result"
 )
@@ -50,23 +49,8 @@ func (d *DetailView) exportItems() []*fyne.MenuItem {
 	var items []*fyne.MenuItem
 	add := func(label string, f func()) { items = append(items, fyne.NewMenuItem(label, f)) }
 	tables := d.tables()
-	switch d.job.Kind {
-	case jobs.KindExtract:
-		add("Extracted values as JSON…", func() { d.saveAs("json", func() ([]byte, error) { return d.exportData("extract-json"), nil }) })
-	case jobs.KindSplit:
-		if d.View.Split != nil && !d.View.Split.Disabled() {
-			add("Split into files (beside the document)", d.View.splitIntoFiles)
-		}
-	case jobs.KindEdit:
-		add("Filled document (PDF)…", d.saveFilled)
-	case jobs.KindClassify: // a category: the JSON below is all there is
-	default:
-		add("Copy all as Markdown", func() {
-			if d.View.Parse != nil {
-				d.View.Parse.copyAll()
-			}
-		})
-		add("Markdown…", func() { d.saveAs("md", func() ([]byte, error) { return d.exportData("md"), nil }) })
+	if kv := kindViews[d.job.Kind]; kv.exports != nil {
+		kv.exports(d, add)
 	}
 	if len(tables) > 0 {
 		add(fmt.Sprintf("CSV, one file per table (%d)…", len(tables)), d.exportCSVs)

@@ -1,21 +1,52 @@
 package ui
 
 import (
-	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/reductotray/reducto-tray/jobs/export"
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/result"
 	"github.com/reductotray/reducto-tray/ui/pageview"
 )
+
+func init() {
+	registerKindView(jobs.KindExtract, kindView{
+		summary: func(m *resultModel) string {
+			if m.tree == nil {
+				return ""
+			}
+			n := 0
+			for _, t := range m.tables {
+				n += len(t.Table.Rows) - 1
+			}
+			return fmt.Sprintf("%s of extracted values", plural(n, "row"))
+		},
+		object: func(v *ResultView, m *resultModel) fyne.CanvasObject {
+			if m.tree == nil {
+				return nil
+			}
+			return v.extractObject(m)
+		},
+		exports: func(d *DetailView, add func(string, func())) {
+			add("Extracted values as JSON…", func() { d.saveAs("json", func() ([]byte, error) { return d.exportData("extract-json"), nil }) })
+		},
+		chain: &chainOneOff{title: "Extract from %s", label: "Schema", help: "A JSON schema of the values to extract.",
+			hint: `e.g. {"type": "object", "properties": {"total": {"type": "number"}}}`,
+			options: func(text string, o *jobs.Options) error {
+				if !json.Valid([]byte(text)) || !strings.HasPrefix(text, "{") {
+					return errors.New("the schema must be a JSON object")
+				}
+				o.Extract = jobs.ExtractOptions{Schema: json.RawMessage(text)}
+				return nil
+			}},
+	})
+}
 
 // extractObject shows an extract's fields as a table (field, value, pages
 // cited) and each list of objects as a table of its own, one row each.
@@ -46,63 +77,6 @@ func (v *ResultView) pageOf(sc *container.Scroll, first int) *container.Scroll {
 		g.Wheel.page = sc.Scrolled
 	}
 	return sc
-}
-
-// splitObject lists a split's sections with their page ranges and
-// confidence (low marked), partitions under their section, and offers
-// "Split into files".
-func (v *ResultView) splitObject(m *resultModel) fyne.CanvasObject {
-	t := &result.Table{HeaderRows: 1, Rows: [][]string{{"Section", "Pages", "Confidence"}}}
-	conf := func(s result.Section) string {
-		if s.Low() {
-			return "low ⚠"
-		}
-		return orDash(s.Conf)
-	}
-	for _, s := range m.sections {
-		pages := s.PageRanges()
-		if pages == "" {
-			pages = "none"
-		}
-		t.Rows = append(t.Rows, []string{s.Name, pages, conf(s)})
-		for _, p := range s.Partitions {
-			t.Rows = append(t.Rows, []string{"  ↳ " + p.Name, p.PageRanges(), conf(p)})
-		}
-	}
-	v.Split = widget.NewButtonWithIcon("Split into files", theme.ContentCutIcon(), v.splitIntoFiles)
-	file := v.d.job.File
-	if !strings.EqualFold(filepath.Ext(file), ".pdf") {
-		v.Split.Disable()
-	}
-	note := widget.NewLabel("Writes each section's pages as its own PDF beside " + filepath.Base(file) + ".")
-	note.Wrapping = fyne.TextWrapWord
-	first := len(v.Grids)
-	return v.pageOf(container.NewVScroll(container.NewVBox(v.standaloneGrid(plural(len(m.sections), "section"), t), container.NewBorder(nil, nil, nil, v.Split, note))), first)
-}
-
-// splitIntoFiles writes the sections' pages beside the document, off the
-// UI goroutine, and says where.
-func (v *ResultView) splitIntoFiles() {
-	if v.model == nil {
-		return
-	}
-	file, secs := v.d.job.File, v.model.sections
-	v.Split.Disable()
-	v.u.goBg(func(context.Context) {
-		var files []string
-		_, err := os.Stat(file)
-		if err == nil {
-			files, err = export.SplitPDF(file, secs, filepath.Dir(file))
-		}
-		v.u.do(func() {
-			v.Split.Enable()
-			if err != nil {
-				v.u.showError("Split into files", err)
-				return
-			}
-			v.u.setStatus(fmt.Sprintf("Wrote %s beside %s", plural(len(files), "PDF"), filepath.Base(file)))
-		})
-	})
 }
 
 // fieldCites are the citations of the Fields table's rows, in its order

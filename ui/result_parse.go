@@ -12,8 +12,48 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/result"
 )
+
+func init() {
+	registerKindView(jobs.KindParse, kindView{summary: parseSummary, object: func(v *ResultView, m *resultModel) fyne.CanvasObject {
+		if m.doc == nil || m.doc.URL {
+			return nil
+		}
+		v.Parse = newParseView(v, m)
+		return v.Parse.obj
+	}, exports: func(d *DetailView, add func(string, func())) {
+		add("Copy all as Markdown", func() {
+			if d.View.Parse != nil {
+				d.View.Parse.copyAll()
+			}
+		})
+		add("Markdown…", func() { d.saveAs("md", func() ([]byte, error) { return d.exportData("md"), nil }) })
+	}})
+}
+
+// parseSummary counts a parse's pages, blocks, tables and low-confidence
+// blocks.
+func parseSummary(m *resultModel) string {
+	switch {
+	case m.doc == nil:
+		return ""
+	case m.doc.URL:
+		return "Reducto sent this result as a link that was not fetched; the JSON tab has it."
+	}
+	parts := []string{plural(m.doc.Pages, "page"), plural(len(m.doc.Blocks), "block"), plural(len(m.doc.Tables), "table")}
+	low := 0
+	for _, b := range m.doc.Blocks {
+		if b.Low {
+			low++
+		}
+	}
+	if low > 0 {
+		parts = append(parts, fmt.Sprintf("%d low confidence", low))
+	}
+	return strings.Join(parts, " · ")
+}
 
 // parseView is a parse result as a virtualised list (only the rows on
 // screen exist as widgets, so a 300-page parse opens at once): page

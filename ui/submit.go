@@ -27,22 +27,15 @@ type SubmitForm struct {
 
 	// Preset picks the preset the panel edits and drops, Add files and
 	// Submit use; SavePreset saves the panel as a preset.
-	Preset       *widget.Select
-	SavePreset   *widget.Button
-	DeletePre    *widget.Button
-	Kind         *widget.RadioGroup
-	PageStart    *widget.Entry
-	PageEnd      *widget.Entry
-	TableFormat  *widget.Select
-	ChunkMode    *widget.Select
-	Schema       *widget.Entry
-	SystemPrompt *widget.Entry
-	SplitRules   *widget.Entry
-	Webhook      *widget.RadioGroup
-	Channels     *widget.Entry
-	DirectURL    *widget.Label
-	Metadata     *widget.Entry
-	Priority     *widget.Check
+	Preset     *widget.Select
+	SavePreset *widget.Button
+	DeletePre  *widget.Button
+	Kind       *widget.RadioGroup
+	Webhook    *widget.RadioGroup
+	Channels   *widget.Entry
+	DirectURL  *widget.Label
+	Metadata   *widget.Entry
+	Priority   *widget.Check
 	// Beside writes each document's results next to it.
 	Beside *widget.Check
 	// Request is the raw view: the request fields the form has no widget
@@ -55,28 +48,18 @@ type SubmitForm struct {
 	AddFile      *widget.Button
 	AddFolder    *widget.Button
 
-	splits    []*splitRow
-	splitBox  *fyne.Container
-	parseBox  fyne.CanvasObject
-	extract   fyne.CanvasObject
-	splitArea fyne.CanvasObject
-	edit      *editSection
-	classify  *classifyArea // submit_classify.go
-	files     []string
-	then      string            // a loaded preset's chained preset (no widget)
-	routes    map[string]string // a loaded classify preset's routes (shown, no editor)
-	obj       fyne.CanvasObject
-	filling   bool // set while fill writes the widgets, to validate once
+	// kinds are each kind's section (submit_kinds.go), shown while its
+	// kind is chosen.
+	kinds   map[jobs.Kind]kindForm
+	files   []string
+	then    string // a loaded preset's chained preset (no widget)
+	obj     fyne.CanvasObject
+	filling bool // set while fill writes the widgets, to validate once
 	// preset is the name of the preset the panel shows ("" = the
 	// defaults); submissions record it.
 	preset     string
 	saveDialog *dialog.FormDialog // the last "Save as preset" dialog
 	saveName   *widget.Entry      // its name entry
-}
-
-type splitRow struct {
-	name, desc *widget.Entry
-	obj        fyne.CanvasObject
 }
 
 func newSubmitForm(u *App) *SubmitForm {
@@ -88,16 +71,6 @@ func newSubmitForm(u *App) *SubmitForm {
 	}
 	f.Kind = widget.NewRadioGroup(kinds, onChange)
 	f.Kind.Horizontal, f.Kind.Required = true, true
-	f.PageStart = &widget.Entry{PlaceHolder: "first", OnChanged: onChange}
-	f.PageEnd = &widget.Entry{PlaceHolder: "last", OnChanged: onChange}
-	f.TableFormat = widget.NewSelect(labels(tableFormats), onChange)
-	f.ChunkMode = widget.NewSelect(labels(chunkModes), onChange)
-	f.Schema = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapOff, OnChanged: onChange, TextStyle: fyne.TextStyle{Monospace: true},
-		PlaceHolder: `e.g. {"type": "object", "properties": {"total": {"type": "number"}}}`}
-	f.Schema.SetMinRowsVisible(8)
-	f.SystemPrompt = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord, OnChanged: onChange, PlaceHolder: "Optional instructions for the model"}
-	f.SystemPrompt.SetMinRowsVisible(2)
-	f.SplitRules = &widget.Entry{OnChanged: onChange, PlaceHolder: "Optional rules, e.g. a page belongs to one section"}
 	f.Webhook = widget.NewRadioGroup([]string{string(jobs.WebhookNone), string(jobs.WebhookSvix), string(jobs.WebhookDirect)}, onChange)
 	f.Webhook.Horizontal, f.Webhook.Required = true, true
 	f.Channels = &widget.Entry{OnChanged: onChange, PlaceHolder: "Svix channels, comma separated (empty = all)"}
@@ -119,24 +92,8 @@ func newSubmitForm(u *App) *SubmitForm {
 	f.SubmitButton = &widget.Button{Text: "Submit", Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: f.Submit}
 	f.AddFile = widget.NewButtonWithIcon("Add files…", theme.FileIcon(), f.PickFiles)
 	f.AddFolder = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), f.PickFolder)
-	f.splitBox = container.NewVBox()
-	f.edit = newEditSection(onChange)
-	f.classify = newClassifyArea(f.validate)
-
-	f.parseBox = widget.NewForm(
-		widget.NewFormItem("Pages", container.NewGridWithColumns(2, f.PageStart, f.PageEnd)),
-		widget.NewFormItem("Tables as", f.TableFormat),
-		widget.NewFormItem("Chunking", f.ChunkMode),
-	)
-	f.extract = widget.NewForm(
-		widget.NewFormItem("JSON schema", f.Schema),
-		widget.NewFormItem("System prompt", f.SystemPrompt),
-	)
-	f.splitArea = widget.NewForm(
-		widget.NewFormItem("Sections", container.NewVBox(f.splitBox,
-			widget.NewButtonWithIcon("Add section", theme.ContentAddIcon(), func() { f.addSplit(jobs.SplitDescription{}); f.validate() }))),
-		widget.NewFormItem("Rules", f.SplitRules),
-	)
+	var sections []fyne.CanvasObject
+	f.kinds, sections = newKindForms(f.validate)
 	common := widget.NewForm(
 		widget.NewFormItem("Kind", f.Kind),
 		widget.NewFormItem("Webhook", container.NewVBox(f.Webhook, f.Channels, f.DirectURL)),
@@ -156,7 +113,7 @@ func newSubmitForm(u *App) *SubmitForm {
 	hint.Wrapping = fyne.TextWrapWord
 	f.obj = container.NewBorder(nil,
 		container.NewVBox(widget.NewSeparator(), f.Problem, files, f.SubmitButton), nil, nil,
-		container.NewVScroll(container.NewVBox(presetRow, hint, common, f.parseBox, f.extract, f.splitArea, f.edit.obj, f.classify.obj, raw)))
+		container.NewVScroll(container.NewVBox(slices.Concat([]fyne.CanvasObject{presetRow, hint, common}, sections, []fyne.CanvasObject{raw})...)))
 	f.fill(u.defaults)
 	return f
 }
@@ -184,86 +141,39 @@ func (f *SubmitForm) Object() fyne.CanvasObject { return f.obj }
 
 // fill shows saved options in the widgets.
 func (f *SubmitForm) fill(o jobs.Options) {
-	in := fromOptions(presets.ToForm(o))
+	form := presets.ToForm(o)
+	in := fromOptions(form)
 	f.filling = true
 	f.Kind.SetSelected(string(in.Kind))
-	f.PageStart.SetText(in.PageStart)
-	f.PageEnd.SetText(in.PageEnd)
-	f.TableFormat.SetSelected(labels([]string{in.TableFormat})[0])
-	f.ChunkMode.SetSelected(labels([]string{in.ChunkMode})[0])
-	f.Schema.SetText(in.Schema)
-	f.SystemPrompt.SetText(in.SystemPrompt)
-	f.SplitRules.SetText(in.SplitRules)
-	f.edit.fill(in)
+	for _, s := range f.kinds {
+		s.fill(form)
+	}
 	f.Webhook.SetSelected(string(in.Webhook))
 	f.Channels.SetText(in.Channels)
 	f.Metadata.SetText(in.Metadata)
 	f.Priority.SetChecked(in.Priority)
 	f.Beside.SetChecked(in.Beside)
 	f.Request.SetText(in.Request)
-	f.then, f.routes = in.Then, in.Routes
+	f.then = in.Then
 	f.preset = o.Preset
 	f.showPreset()
-	f.splits = nil
-	f.splitBox.RemoveAll()
-	for _, d := range in.Splits {
-		f.addSplit(d)
-	}
-	if len(f.splits) == 0 {
-		f.addSplit(jobs.SplitDescription{})
-	}
-	f.classify.fill(in.Categories, in.Routes)
 	f.filling = false
 	f.validate()
 }
 
-func (f *SubmitForm) addSplit(d jobs.SplitDescription) {
-	r := &splitRow{}
-	onChange := func(string) { f.validate() }
-	r.name = &widget.Entry{Text: d.Name, PlaceHolder: "Name, e.g. Invoice", OnChanged: onChange}
-	r.desc = &widget.Entry{Text: d.Description, PlaceHolder: "What this section looks like", OnChanged: onChange}
-	r.obj = entryRow(f.splitBox, r.name, r.desc, func() {
-		f.splits = slices.DeleteFunc(f.splits, func(s *splitRow) bool { return s == r })
-		f.validate()
-	})
-	f.splits = append(f.splits, r)
-}
-
-// entryRow adds to box a row of two entries side by side and a button
-// that takes the row out of box again, then calls removed.
-func entryRow(box *fyne.Container, left, right *widget.Entry, removed func()) fyne.CanvasObject {
-	var row fyne.CanvasObject
-	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
-		box.Remove(row)
-		removed()
-	})
-	row = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(2, left, right))
-	box.Add(row)
-	return row
-}
-
-// input reads the widgets.
+// input reads the common widgets.
 func (f *SubmitForm) input() formInput {
-	in := formInput{
+	return formInput{
 		Kind: jobs.Kind(f.Kind.Selected), Webhook: jobs.WebhookMode(f.Webhook.Selected),
 		Channels: f.Channels.Text, DirectURL: f.u.cfg.DirectURL(), Metadata: f.Metadata.Text,
-		Priority: f.Priority.Checked, PageStart: f.PageStart.Text, PageEnd: f.PageEnd.Text,
-		TableFormat: unlabel(f.TableFormat.Selected), ChunkMode: unlabel(f.ChunkMode.Selected),
-		Schema: f.Schema.Text, SystemPrompt: f.SystemPrompt.Text, SplitRules: f.SplitRules.Text,
-		Request: f.Request.Text, Beside: f.Beside.Checked, Then: f.then,
-		Categories: f.classify.input(), Routes: f.routes,
+		Priority: f.Priority.Checked, Request: f.Request.Text, Beside: f.Beside.Checked, Then: f.then,
 	}
-	for _, r := range f.splits {
-		in.Splits = append(in.Splits, jobs.SplitDescription{Name: r.name.Text, Description: r.desc.Text})
-	}
-	f.edit.read(&in)
-	return in
 }
 
 // options returns the options the panel describes, recording its preset,
 // or why it cannot.
 func (f *SubmitForm) options() (jobs.Options, error) {
-	o, err := f.input().toOptions()
+	o, err := f.input().withKind(f.kinds[jobs.Kind(f.Kind.Selected)])
 	o.Preset = f.preset
 	return o, err
 }
@@ -297,11 +207,9 @@ func (f *SubmitForm) validate() {
 	if f.filling || f.SubmitButton == nil {
 		return
 	}
-	show(f.parseBox, f.Kind.Selected == string(jobs.KindParse))
-	show(f.extract, f.Kind.Selected == string(jobs.KindExtract))
-	show(f.splitArea, f.Kind.Selected == string(jobs.KindSplit))
-	show(f.edit.obj, f.Kind.Selected == string(jobs.KindEdit))
-	show(f.classify.obj, f.Kind.Selected == string(jobs.KindClassify))
+	for k, s := range f.kinds {
+		show(s.object(), f.Kind.Selected == string(k))
+	}
 	show(f.Channels, f.Webhook.Selected == string(jobs.WebhookSvix))
 	show(f.DirectURL, f.Webhook.Selected == string(jobs.WebhookDirect))
 	if url := f.u.cfg.DirectURL(); url != "" {

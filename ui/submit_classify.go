@@ -7,12 +7,14 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
 )
+
+func init() {
+	registerKindForm(jobs.KindClassify, func(changed func()) kindForm { return newClassifyArea(changed) })
+}
 
 // categoryInput is one row of the classify section as typed: a category
 // and its criteria, comma separated.
@@ -59,40 +61,41 @@ func categoryRows(o jobs.ClassifyOptions) []categoryInput {
 // (a name, its criteria comma separated), like the split's sections, and
 // the routes of a loaded preset, shown but edited in its file.
 type classifyArea struct {
-	rows   []*categoryRow
-	box    *fyne.Container
-	Routes *widget.Label
-	obj    fyne.CanvasObject
-	change func()
+	categories *pairRows
+	routes     map[string]string // a loaded preset's, kept as they are
+	Routes     *widget.Label
+	obj        fyne.CanvasObject
 }
 
-type categoryRow struct {
-	name, criteria *widget.Entry
-	obj            fyne.CanvasObject
-}
-
-func newClassifyArea(change func()) *classifyArea {
-	a := &classifyArea{box: container.NewVBox(), change: change}
+func newClassifyArea(changed func()) *classifyArea {
+	a := &classifyArea{categories: newPairRows("Category, e.g. invoice", "Criteria, comma separated", "Add category", changed)}
 	a.Routes = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	a.obj = widget.NewForm(
-		widget.NewFormItem("Categories", container.NewVBox(a.box,
-			widget.NewButtonWithIcon("Add category", theme.ContentAddIcon(), func() { a.add(categoryInput{}); a.change() }))),
+		widget.NewFormItem("Categories", a.categories.obj),
 		widget.NewFormItem("Routes", a.Routes),
 	)
 	return a
 }
 
-// fill shows rows (one empty row when there are none) and routes.
-func (a *classifyArea) fill(rows []categoryInput, routes map[string]string) {
-	a.rows = nil
-	a.box.RemoveAll()
-	for _, r := range rows {
-		a.add(r)
+func (a *classifyArea) object() fyne.CanvasObject { return a.obj }
+
+// fill shows o's categories (one empty row when there are none) and
+// routes.
+func (a *classifyArea) fill(o jobs.Options) {
+	a.setRows(categoryRows(o.Classify))
+	a.routes = o.Routes
+	a.Routes.SetText(routesText(o.Routes))
+}
+
+// read takes the categories and the loaded routes; only a classify
+// carries routes.
+func (a *classifyArea) read(o *jobs.Options) error {
+	var err error
+	if o.Classify, err = classifyOptions(a.input()); err != nil {
+		return err
 	}
-	if len(a.rows) == 0 {
-		a.add(categoryInput{})
-	}
-	a.Routes.SetText(routesText(routes))
+	o.Routes = a.routes
+	return nil
 }
 
 // routesText says where each category's documents go next.
@@ -107,23 +110,21 @@ func routesText(routes map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-func (a *classifyArea) add(in categoryInput) {
-	r := &categoryRow{}
-	onChange := func(string) { a.change() }
-	r.name = &widget.Entry{Text: in.Name, PlaceHolder: "Category, e.g. invoice", OnChanged: onChange}
-	r.criteria = &widget.Entry{Text: in.Criteria, PlaceHolder: "Criteria, comma separated", OnChanged: onChange}
-	r.obj = entryRow(a.box, r.name, r.criteria, func() {
-		a.rows = slices.DeleteFunc(a.rows, func(s *categoryRow) bool { return s == r })
-		a.change()
-	})
-	a.rows = append(a.rows, r)
+// setRows shows rows, one empty row when there are none.
+func (a *classifyArea) setRows(rows []categoryInput) {
+	values := make([][2]string, len(rows))
+	for i, r := range rows {
+		values[i] = [2]string{r.Name, r.Criteria}
+	}
+	a.categories.set(values)
 }
 
 // input reads the rows.
 func (a *classifyArea) input() []categoryInput {
-	out := make([]categoryInput, len(a.rows))
-	for i, r := range a.rows {
-		out[i] = categoryInput{Name: r.name.Text, Criteria: r.criteria.Text}
+	values := a.categories.values()
+	out := make([]categoryInput, len(values))
+	for i, v := range values {
+		out[i] = categoryInput{Name: v[0], Criteria: v[1]}
 	}
 	return out
 }

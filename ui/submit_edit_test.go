@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/presets"
 )
@@ -14,9 +16,13 @@ import (
 // an edit without instructions, or with a colour Reducto refuses, says
 // what to do.
 func TestEditFormRoundTrip(t *testing.T) {
-	in := formInput{Kind: jobs.KindEdit, Webhook: jobs.WebhookNone,
-		EditInstructions: " Name: Ada\nCity: London ", EditColor: "#1F4E79", EditFlatten: true}
-	o, err := in.toOptions()
+	test.NewTempApp(t)
+	in := formInput{Kind: jobs.KindEdit, Webhook: jobs.WebhookNone}
+	s := newEditSection(func() {})
+	s.Instructions.SetText(" Name: Ada\nCity: London ")
+	s.Color.SetText("#1F4E79")
+	s.Flatten.SetChecked(true)
+	o, err := in.withKind(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,21 +34,25 @@ func TestEditFormRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(p.Request, &req); err != nil || req["edit_instructions"] != "Name: Ada\nCity: London" {
 		t.Fatalf("preset request %s", p.Request)
 	}
-	back := fromOptions(presets.ToForm(p.Apply(jobs.Options{}, false)))
-	if back.Kind != jobs.KindEdit || back.EditInstructions != o.Edit.Instructions || back.EditColor != "#1F4E79" || !back.EditFlatten || back.Request != "" {
-		t.Fatalf("back in the form %+v", back)
+	form := presets.ToForm(p.Apply(jobs.Options{}, false))
+	back := newEditSection(func() {})
+	back.fill(form)
+	if in := fromOptions(form); in.Kind != jobs.KindEdit || back.Instructions.Text != o.Edit.Instructions || back.Color.Text != "#1F4E79" || !back.Flatten.Checked || in.Request != "" {
+		t.Fatalf("back in the form %+v, instructions %q", in, back.Instructions.Text)
 	}
 
-	in.EditInstructions = "  "
-	if _, err := in.toOptions(); err == nil || !strings.Contains(err.Error(), "instructions") {
+	s.Instructions.SetText("  ")
+	if _, err := in.withKind(s); err == nil || !strings.Contains(err.Error(), "instructions") {
 		t.Errorf("no instructions: %v", err)
 	}
 	in.Request = `{"edit_instructions":"fill it"}`
-	if _, err := in.toOptions(); err != nil {
+	if _, err := in.withKind(s); err != nil {
 		t.Errorf("instructions in the request fields: %v", err)
 	}
-	in.Request, in.EditInstructions, in.EditColor = "", "x", "blue"
-	if _, err := in.toOptions(); err == nil || !strings.Contains(err.Error(), "colour") {
+	in.Request = ""
+	s.Instructions.SetText("x")
+	s.Color.SetText("blue")
+	if _, err := in.withKind(s); err == nil || !strings.Contains(err.Error(), "colour") {
 		t.Errorf("bad colour: %v", err)
 	}
 }

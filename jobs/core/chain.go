@@ -28,7 +28,7 @@ func CheckFrom(home, preset string, from []string) error {
 	if err != nil {
 		return &UsageError{Msg: fmt.Sprintf("reducto-tray: --preset %s: %v", preset, err)}
 	}
-	if p.Kind != jobs.KindExtract && p.Kind != jobs.KindSplit {
+	if spec, _ := p.Kind.Spec(); !spec.OnParse {
 		return &UsageError{Msg: fmt.Sprintf("reducto-tray: --from runs an extract or split preset on a parse; preset %s is a %s", preset, p.Kind)}
 	}
 	for _, id := range from {

@@ -84,8 +84,8 @@ func (e *Engine) ChainJobID(ctx context.Context, jobID string, opts jobs.Options
 
 // chainOn writes the chained job's queued row and starts its submission.
 func (e *Engine) chainOn(ctx context.Context, jobID, file string, size int64, opts jobs.Options) (jobs.Job, error) {
-	if opts.Kind != jobs.KindExtract && opts.Kind != jobs.KindSplit {
-		return jobs.Job{}, fmt.Errorf("chain on %s: only an extract or a split runs on a parse, not a %q", jobID, opts.Kind)
+	if spec, _ := opts.Kind.Spec(); !spec.OnParse {
+		return jobs.Job{}, fmt.Errorf("chain on %s: only %s runs on a parse, not a %q", jobID, jobs.OnParseNames("or"), opts.Kind)
 	}
 	opts.Source = jobs.SourceChain
 	opts.Then = "" // an extract or split has nothing to chain on

@@ -27,7 +27,13 @@ func render(kind jobs.Kind, raw []byte, document func() ([]byte, error)) ([][]by
 	}
 	r, ok := renderers[kind]
 	if !ok {
-		return nil, fmt.Errorf("no outputs for kind %q", kind)
+		// A kind without a renderer of its own that writes one file
+		// (.extract.json, .split.json, .classify.json) writes its payload.
+		spec, known := kind.Spec()
+		if !known || len(spec.Outputs) != 1 {
+			return nil, fmt.Errorf("no outputs for kind %q", kind)
+		}
+		r = renderPayload
 	}
 	return r(raw, document)
 }
@@ -37,12 +43,10 @@ func render(kind jobs.Kind, raw []byte, document func() ([]byte, error)) ([][]by
 // (KindSpec.Outputs), in that order.
 type renderer func(raw []byte, document func() ([]byte, error)) ([][]byte, error)
 
-// renderers are the kinds' renderers; a kind with its own registers it
-// from its file (render_edit.go).
+// renderers are the kinds' own renderers (render_edit.go registers the
+// edit's from its file); a kind without one writes its payload (render).
 var renderers = map[jobs.Kind]renderer{
-	jobs.KindParse:   renderParse,
-	jobs.KindExtract: renderPayload,
-	jobs.KindSplit:   renderPayload,
+	jobs.KindParse: renderParse,
 }
 
 // renderParse writes a parse as Markdown (the model's: what Export

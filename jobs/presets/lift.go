@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/reductotray/reducto-tray/jobs"
 )
@@ -25,55 +24,8 @@ func ToForm(o jobs.Options) jobs.Options {
 	if json.Unmarshal(o.Request, &req) != nil || req == nil {
 		return o // invalid: the raw view shows it and says why
 	}
-	// The parse widgets show only for a parse: an extract's or a split's
-	// parsing options ("parsing": {...}) stay in the raw view, since the
-	// form would drop what it does not show.
-	if o.Kind == jobs.KindParse {
-		if v, ok := take(req, []string{"formatting", "table_output_format"}, stringIn(jobs.TableFormats)); ok {
-			o.Parse.TableFormat = v.(string)
-		}
-		if v, ok := take(req, []string{"retrieval", "chunking", "chunk_mode"}, stringIn(jobs.ChunkModes)); ok {
-			o.Parse.ChunkMode = v.(string)
-		}
-		if v, ok := take(req, []string{"settings", "page_range", "start"}, pageInt); ok {
-			o.Parse.PageStart = v.(int)
-		}
-		if v, ok := take(req, []string{"settings", "page_range", "end"}, pageInt); ok {
-			o.Parse.PageEnd = v.(int)
-		}
-	}
-	switch o.Kind {
-	case jobs.KindExtract:
-		if v, ok := take(req, []string{"instructions", "schema"}, schemaObject); ok {
-			o.Extract.Schema = v.(json.RawMessage)
-		}
-		if v, ok := take(req, []string{"instructions", "system_prompt"}, anyString); ok {
-			o.Extract.SystemPrompt = v.(string)
-		}
-	case jobs.KindSplit:
-		if v, ok := take(req, []string{"split_description"}, splitSections); ok {
-			o.Split.Descriptions = v.([]jobs.SplitDescription)
-		}
-		if v, ok := take(req, []string{"split_rules"}, anyString); ok {
-			o.Split.Rules = v.(string)
-		}
-	case jobs.KindEdit:
-		if v, ok := take(req, []string{"edit_instructions"}, anyString); ok {
-			o.Edit.Instructions = v.(string)
-		}
-		if v, ok := take(req, []string{"edit_options", "color"}, anyString); ok {
-			o.Edit.Color = v.(string)
-		}
-		if v, ok := take(req, []string{"edit_options", "flatten"}, anyBool); ok {
-			o.Edit.Flatten = v.(bool)
-		}
-		if v, ok := take(req, []string{"edit_options", "enable_overflow_pages"}, anyBool); ok {
-			o.Edit.OverflowPages = v.(bool)
-		}
-	case jobs.KindClassify:
-		if v, ok := take(req, []string{"classification_schema"}, classifyCategories); ok {
-			o.Classify.Categories = v.([]jobs.ClassifyCategory)
-		}
+	if m, ok := formMappings[o.Kind]; ok {
+		m.fromRequest(req, &o)
 	}
 	o.Request = nil
 	if len(req) > 0 {
@@ -142,59 +94,4 @@ func stringIn(choices []string) func(json.RawMessage) (any, bool) {
 		}
 		return s, true
 	}
-}
-
-func pageInt(raw json.RawMessage) (any, bool) {
-	var n int
-	if json.Unmarshal(raw, &n) != nil || n < 1 {
-		return nil, false
-	}
-	return n, true
-}
-
-func schemaObject(raw json.RawMessage) (any, bool) {
-	if err := jobs.CheckSchema(raw); err != nil {
-		return nil, false
-	}
-	return json.RawMessage(raw), true
-}
-
-// splitSections accepts split_description when it is a list of name and
-// description pairs and nothing else, which is what the form's rows hold.
-func splitSections(raw json.RawMessage) (any, bool) {
-	var ds []jobs.SplitDescription
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&ds) != nil || len(ds) == 0 {
-		return nil, false
-	}
-	for _, d := range ds {
-		if strings.TrimSpace(d.Name) == "" {
-			return nil, false
-		}
-	}
-	return ds, true
-}
-
-// classifyCategories accepts classification_schema when it is a list of
-// named categories with their criteria and nothing else, which is what the
-// form's rows hold.
-func classifyCategories(raw json.RawMessage) (any, bool) {
-	var cs []jobs.ClassifyCategory
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&cs) != nil || len(cs) == 0 {
-		return nil, false
-	}
-	for _, c := range cs {
-		if strings.TrimSpace(c.Category) == "" || c.Criteria == nil {
-			return nil, false
-		}
-		for _, k := range c.Criteria {
-			if strings.Contains(k, ",") { // the form's rows separate criteria with commas
-				return nil, false
-			}
-		}
-	}
-	return cs, true
 }

@@ -33,15 +33,15 @@ type Preset struct {
 
 // Apply returns the options a document is submitted with under p: base
 // (the saved or this run's defaults) supplies what p leaves open (webhook,
-// channels, priority, source), p supplies the rest. The form's parse,
-// extract and split fields of base are dropped, since p's request says all
+// channels, priority, source), p supplies the rest. Every kind's form
+// options of base are dropped (Options.ClearForm), since p's request says all
 // it wants sent; base's metadata is kept under p's (p wins per key).
 // Outputs defaults to beside for a watched folder and to none otherwise.
 func (p Preset) Apply(base jobs.Options, watched bool) jobs.Options {
 	o := base
 	o.Kind = p.Kind
 	o.Request = p.Request
-	o.Parse, o.Extract, o.Split, o.Edit, o.Classify = jobs.ParseOptions{}, jobs.ExtractOptions{}, jobs.SplitOptions{}, jobs.EditOptions{}, jobs.ClassifyOptions{}
+	o.ClearForm()
 	if p.Webhook != "" {
 		o.Webhook = p.Webhook
 	}
@@ -121,87 +121,6 @@ func FromOptions(name string, o jobs.Options) Preset {
 		p.Request = req
 	}
 	return p
-}
-
-// formRequest encodes the form's fields as Reducto request fields.
-func formRequest(kind jobs.Kind, o jobs.Options) json.RawMessage {
-	req := map[string]any{}
-	parse := map[string]any{}
-	if f := o.Parse.TableFormat; f != "" {
-		parse["formatting"] = map[string]any{"table_output_format": f}
-	}
-	if m := o.Parse.ChunkMode; m != "" {
-		parse["retrieval"] = map[string]any{"chunking": map[string]any{"chunk_mode": m}}
-	}
-	if o.Parse.PageStart > 0 || o.Parse.PageEnd > 0 {
-		pr := map[string]any{}
-		if o.Parse.PageStart > 0 {
-			pr["start"] = o.Parse.PageStart
-		}
-		if o.Parse.PageEnd > 0 {
-			pr["end"] = o.Parse.PageEnd
-		}
-		parse["settings"] = map[string]any{"page_range": pr}
-	}
-	switch kind {
-	case jobs.KindExtract:
-		ins := map[string]any{}
-		if s := compact(o.Extract.Schema); len(s) > 0 {
-			ins["schema"] = s
-		}
-		if sp := o.Extract.SystemPrompt; sp != "" {
-			ins["system_prompt"] = sp
-		}
-		if len(ins) > 0 {
-			req["instructions"] = ins
-		}
-	case jobs.KindSplit:
-		if len(o.Split.Descriptions) > 0 {
-			req["split_description"] = o.Split.Descriptions
-		}
-		if o.Split.Rules != "" {
-			req["split_rules"] = o.Split.Rules
-		}
-	case jobs.KindEdit:
-		if o.Edit.Instructions != "" {
-			req["edit_instructions"] = o.Edit.Instructions
-		}
-		eo := map[string]any{}
-		if o.Edit.Color != "" {
-			eo["color"] = o.Edit.Color
-		}
-		if o.Edit.Flatten {
-			eo["flatten"] = true
-		}
-		if o.Edit.OverflowPages {
-			eo["enable_overflow_pages"] = true
-		}
-		if len(eo) > 0 {
-			req["edit_options"] = eo
-		}
-		parse = nil // an edit is not parsed: no parsing options to carry
-	case jobs.KindClassify:
-		if len(o.Classify.Categories) > 0 {
-			cats := make([]jobs.ClassifyCategory, len(o.Classify.Categories))
-			for i, c := range o.Classify.Categories {
-				cats[i] = jobs.ClassifyCategory{Category: c.Category, Criteria: append([]string{}, c.Criteria...)}
-			}
-			req["classification_schema"] = cats
-		}
-		parse = nil // a classify has no parse options
-	}
-	if kind == jobs.KindParse {
-		for k, v := range parse {
-			req[k] = v
-		}
-	} else if len(parse) > 0 {
-		req["parsing"] = parse
-	}
-	out, err := json.Marshal(req)
-	if err != nil {
-		return nil
-	}
-	return out
 }
 
 // compact returns raw without insignificant space, or nil when it is

@@ -23,63 +23,25 @@ func Segments(k jobs.Kind, raw []byte) ([]store.SearchSegment, error) {
 		return nil, err
 	}
 	var segs []store.SearchSegment
-	switch {
-	case r.Parse != nil:
-		segs = parseSegments(r.Parse)
-	case r.Extract != nil:
-		extractSegments(r.Extract, &segs)
-	case r.Split != nil:
-		splitSegments(r.Split, &segs)
-	case r.Classify != nil:
-		// One row: the category, so a search for "invoice" finds the
-		// documents sorted into it.
-		segs = []store.SearchSegment{{Field: "category", Block: -1, Parts: []string{r.Classify.Category}}}
-	default:
+	seg, ok := segmenters[k]
+	if ok {
+		segs, ok = seg(r)
+	}
+	if !ok {
 		return nil, fmt.Errorf("no text to index in a %s result", k)
 	}
 	return segs, nil
 }
 
-// parseSegments is one row per page: its blocks' text in the order the
-// result view lists them, so a hit's block index is the view's.
-func parseSegments(doc *result.Doc) []store.SearchSegment {
-	var segs []store.SearchSegment
-	for i, b := range doc.Blocks {
-		if n := len(segs); n > 0 && segs[n-1].Page == b.Page {
-			segs[n-1].Parts = append(segs[n-1].Parts, b.Content)
-			continue
-		}
-		segs = append(segs, store.SearchSegment{Page: b.Page, Block: i, Parts: []string{b.Content}})
-	}
-	return segs
-}
+// segmenters turn a result of their kind into index rows, false when it
+// has nothing to index; each kind with text to search registers its own
+// from its file (segments_<kind>.go). A kind without one is not indexed.
+var segmenters = map[jobs.Kind]func(r *result.Result) ([]store.SearchSegment, bool){}
 
-// extractSegments is one row per value, on the page of its first citation.
-func extractSegments(n *result.Node, segs *[]store.SearchSegment) {
-	if n.Scalar {
-		if n.Value == "" {
-			return
-		}
-		sg := store.SearchSegment{Field: n.Path, Block: -1, Parts: []string{n.Value}}
-		if len(n.Cites) > 0 {
-			sg.Page = n.Cites[0].Page
-		}
-		*segs = append(*segs, sg)
-		return
+// registerSegments adds kind's segmenter; called from its file's init.
+func registerSegments(kind jobs.Kind, seg func(r *result.Result) ([]store.SearchSegment, bool)) {
+	if _, dup := segmenters[kind]; dup {
+		panic("search: segments of " + string(kind) + " registered twice")
 	}
-	for _, c := range n.Children {
-		extractSegments(c, segs)
-	}
-}
-
-// splitSegments is one row per section name, on its first page.
-func splitSegments(secs []result.Section, segs *[]store.SearchSegment) {
-	for _, s := range secs {
-		sg := store.SearchSegment{Block: -1, Parts: []string{s.Name}}
-		if len(s.Pages) > 0 {
-			sg.Page = s.Pages[0]
-		}
-		*segs = append(*segs, sg)
-		splitSegments(s.Partitions, segs)
-	}
+	segmenters[kind] = seg
 }

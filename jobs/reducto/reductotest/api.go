@@ -29,12 +29,9 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /upload", s.handleUpload)
 	m.HandleFunc("PUT /presigned/{id}", s.handlePresignedPut)
 	m.HandleFunc("DELETE /upload/{file_id...}", s.handleDeleteUpload)
-	m.HandleFunc("POST /parse_async", s.handleSubmit("parse"))
-	m.HandleFunc("POST /extract_async", s.handleSubmit("extract"))
-	m.HandleFunc("POST /split_async", s.handleSubmit("split"))
-	m.HandleFunc("POST /edit_async", s.handleEdit)
-	m.HandleFunc("GET /presigned/edited/{id}", s.handleEdited)
-	m.HandleFunc("POST /classify", s.handleClassify) // classify.go
+	for _, k := range simKinds { // each kind's submission routes (kind_*.go, edit.go, classify.go)
+		k.routes(s, m)
+	}
 	m.HandleFunc("GET /job/{id}", s.handleJob)
 	m.HandleFunc("DELETE /job/{id}", s.handleDeleteJob)
 	m.HandleFunc("GET /jobs", s.handleJobs)
@@ -49,9 +46,8 @@ func (s *Server) routes() *http.ServeMux {
 
 // submitBody is the part of a submission the simulator validates.
 type submitBody struct {
-	Input            json.RawMessage `json:"input"`
-	Async            json.RawMessage `json:"async"`
-	SplitDescription json.RawMessage `json:"split_description"`
+	Input json.RawMessage `json:"input"`
+	Async json.RawMessage `json:"async"`
 }
 
 func (s *Server) handleSubmit(kind string) http.HandlerFunc {
@@ -93,13 +89,8 @@ func (s *Server) handleSubmit(kind string) http.HandlerFunc {
 				}
 			}
 		}
-		if kind == "split" {
-			var descs []reducto.SplitDescription
-			if len(body.SplitDescription) == 0 || string(body.SplitDescription) == "null" {
-				errs = append(errs, fieldError{Loc: []any{"body", "split_description"}, Msg: "Field required", Type: "missing"})
-			} else if json.Unmarshal(body.SplitDescription, &descs) != nil || len(descs) == 0 {
-				errs = append(errs, fieldError{Loc: []any{"body", "split_description"}, Msg: "Input should be a non-empty list of {name, description}", Type: "list_type"})
-			}
+		if check := simKinds[kind].check; check != nil {
+			errs = append(errs, check(raw)...)
 		}
 		if len(errs) > 0 {
 			writeValidation(w, errs...)

@@ -29,6 +29,12 @@ type classifyBody struct {
 	ClassificationSchema []reducto.ClassificationCategory `json:"classification_schema"`
 }
 
+func init() {
+	registerKind("classify", simKind{
+		routes: func(s *Server, m *http.ServeMux) { m.HandleFunc("POST /classify", s.handleClassify) },
+	})
+}
+
 // handleClassify answers POST /classify synchronously, as Reducto does:
 // after a short delay, with the first category one of whose criteria has
 // all its words in the document's text (the first pages), else the last

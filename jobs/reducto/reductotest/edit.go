@@ -31,6 +31,28 @@ type editBody struct {
 	Webhook          *reducto.EditWebhook `json:"webhook"`
 }
 
+func init() {
+	registerKind("edit", simKind{
+		typ: "Edit",
+		routes: func(s *Server, m *http.ServeMux) {
+			m.HandleFunc("POST /edit_async", s.handleEdit)
+			m.HandleFunc("GET /presigned/edited/{id}", s.handleEdited)
+		},
+		result:    func(s *Server, j *job) any { return s.editResultLocked(j) },
+		otherBody: otherEditBody,
+	})
+}
+
+// otherEditBody is an edit in its legacy shape: the document is
+// document_url, and the metadata travels inside the webhook.
+func otherEditBody(input string, async reducto.AsyncConfig) map[string]any {
+	wh := reducto.EditWebhook{Mode: "disabled", Metadata: async.Metadata}
+	if async.Webhook != nil {
+		wh.Mode, wh.Channels = async.Webhook.Mode, async.Webhook.Channels
+	}
+	return map[string]any{"document_url": input, "edit_instructions": "Name: Ada", "webhook": wh}
+}
+
 // handleEdit implements POST /edit_async in its legacy shape: the
 // document is document_url, the webhook (with the metadata inside it) and
 // priority are top-level. Like the real API it answers 422 for a missing

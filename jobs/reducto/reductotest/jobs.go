@@ -132,20 +132,6 @@ func (s *Server) SetPaused(paused bool) {
 	s.notifyLocked()
 }
 
-func kindType(kind string) string {
-	switch kind {
-	case "parse":
-		return "Parse"
-	case "extract":
-		return "Extract"
-	case "split":
-		return "Split"
-	case "edit":
-		return "Edit"
-	}
-	return kind
-}
-
 func stableHash(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))

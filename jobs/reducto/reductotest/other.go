@@ -36,15 +36,8 @@ func (s *Server) SubmitAsOther(o OtherJob) (string, error) {
 	}
 	input := "https://files.example.com/shared/" + url.PathEscape(o.FileName)
 	body := map[string]any{"input": input, "async": async}
-	if o.Kind == "split" {
-		body["split_description"] = []reducto.SplitDescription{{Name: "all", Description: "everything"}}
-	}
-	if o.Kind == "edit" { // the legacy shape: metadata inside the webhook
-		wh := reducto.EditWebhook{Mode: "disabled", Metadata: o.Metadata}
-		if async.Webhook != nil {
-			wh.Mode, wh.Channels = async.Webhook.Mode, async.Webhook.Channels
-		}
-		body = map[string]any{"document_url": input, "edit_instructions": "Name: Ada", "webhook": wh}
+	if other := simKinds[o.Kind].otherBody; other != nil {
+		body = other(input, async)
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {

@@ -3,7 +3,6 @@ package reductotest
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -11,8 +10,8 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto"
 )
 
-// The result shapes below follow Reducto's SDK types (ParseResponse,
-// ExtractResponse, SplitResponse); only the simulator needs them, so they
+// The result shapes below follow Reducto's SDK types (ParseResponse; an
+// extract's and a split's are in kind_extract.go and kind_split.go); only the simulator needs them, so they
 // live here rather than in package reducto.
 
 type simBBox struct {
@@ -68,62 +67,8 @@ type simParseResponse struct {
 	ResponseType string   `json:"response_type"`
 }
 
-type simExtractResponse struct {
-	JobID        string   `json:"job_id"`
-	Result       []any    `json:"result"`
-	Citations    any      `json:"citations"`
-	Usage        simUsage `json:"usage"`
-	StudioLink   string   `json:"studio_link"`
-	ResponseType string   `json:"response_type"`
-}
-
-type simSplit struct {
-	Name  string `json:"name"`
-	Pages []int  `json:"pages"`
-	Conf  string `json:"conf"`
-}
-
-type simSplitResponse struct {
-	Usage  simUsage `json:"usage"`
-	Result struct {
-		Splits         []simSplit       `json:"splits"`
-		SectionMapping map[string][]int `json:"section_mapping"`
-	} `json:"result"`
-	ResponseType string `json:"response_type"`
-}
-
-// extractPerPage is an extract's credits a page: its parse and the
-// extraction, or only the extraction on a reused parse (jobid://).
-func extractPerPage(j *job) float64 {
-	if chained(j) {
-		return 1
-	}
-	return 2
-}
-
 func (s *Server) studioLink(j *job) string {
 	return "https://studio.reducto.ai/job/" + j.ID
-}
-
-// buildResultLocked returns the result JSON of a completed job.
-func (s *Server) buildResultLocked(j *job) json.RawMessage {
-	var v any
-	switch j.Kind {
-	case "extract":
-		v = s.extractResult(j)
-	case "split":
-		v = s.splitResult(j)
-	case "edit":
-		v = s.editResultLocked(j)
-	default:
-		v = s.parseResultLocked(j)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only our own types are marshalled; failing here is a bug.
-		panic(fmt.Sprintf("reductotest: marshal result: %v", err))
-	}
-	return b
 }
 
 func (s *Server) parseResultLocked(j *job) simParseResponse {
@@ -243,84 +188,4 @@ func table(format string, p int) string {
 	}
 	b.WriteString("</table>")
 	return b.String()
-}
-
-func (s *Server) extractResult(j *job) simExtractResponse {
-	var req reducto.ExtractRequest
-	_ = json.Unmarshal(j.RawConfig, &req)
-	obj := map[string]any{}
-	if req.Instructions != nil && len(req.Instructions.Schema) > 0 {
-		var schema any
-		if json.Unmarshal(req.Instructions.Schema, &schema) == nil {
-			if m, ok := sampleValue(schema, "value", j).(map[string]any); ok {
-				obj = m
-			}
-		}
-	}
-	n := len(obj)
-	return simExtractResponse{
-		JobID:        j.ID,
-		Result:       []any{obj},
-		Usage:        simUsage{NumPages: j.Pages, NumFields: &n, Credits: jobCredits(j, extractPerPage(j))},
-		StudioLink:   s.studioLink(j),
-		ResponseType: "extract",
-	}
-}
-
-// sampleValue fills a JSON Schema with plausible values.
-func sampleValue(schema any, name string, j *job) any {
-	m, _ := schema.(map[string]any)
-	switch m["type"] {
-	case "object":
-		out := map[string]any{}
-		props, _ := m["properties"].(map[string]any)
-		keys := make([]string, 0, len(props))
-		for k := range props {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			out[k] = sampleValue(props[k], k, j)
-		}
-		return out
-	case "array":
-		return []any{sampleValue(m["items"], name, j)}
-	case "number":
-		return float64(stableHash(j.ID+name)%10000) / 100
-	case "integer":
-		return int(stableHash(j.ID+name) % 1000)
-	case "boolean":
-		return stableHash(j.ID+name)%2 == 0
-	case nil:
-		if _, ok := m["properties"]; ok {
-			return sampleValue(map[string]any{"type": "object", "properties": m["properties"]}, name, j)
-		}
-	}
-	return fmt.Sprintf("%s from %s", name, j.FileName)
-}
-
-func (s *Server) splitResult(j *job) simSplitResponse {
-	var req reducto.SplitRequest
-	_ = json.Unmarshal(j.RawConfig, &req)
-	var resp simSplitResponse
-	resp.ResponseType = "split"
-	perPage := 1.0
-	if chained(j) {
-		perPage = 0.5 // the parse is reused: only the split is paid for
-	}
-	resp.Usage = simUsage{NumPages: j.Pages, Credits: jobCredits(j, perPage)}
-	resp.Result.SectionMapping = map[string][]int{}
-	n := len(req.SplitDescription)
-	resp.Result.Splits = []simSplit{}
-	for i, d := range req.SplitDescription {
-		// Contiguous page ranges, one per description, as even as possible.
-		from, to := i*j.Pages/n+1, (i+1)*j.Pages/n
-		pages := []int{}
-		for p := from; p <= to; p++ {
-			pages = append(pages, p)
-		}
-		resp.Result.Splits = append(resp.Result.Splits, simSplit{Name: d.Name, Pages: pages, Conf: "high"})
-		resp.Result.SectionMapping[d.Name] = pages
-	}
-	return resp
 }

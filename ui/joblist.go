@@ -63,6 +63,7 @@ type JobList struct {
 	Drop       *widget.Label
 	DropPreset *widget.Select
 	empty      *widget.Label     // what to do when the list is empty
+	examples   fyne.CanvasObject // "Try the examples", in the sandbox with its examples; nil otherwise
 	widget     fyne.CanvasObject // the list with its empty state
 }
 
@@ -71,6 +72,9 @@ type JobList struct {
 const (
 	emptyText        = "Drop documents here, or use Add files…\nEach one is uploaded to Reducto and followed to its end."
 	emptyMatchesText = "No jobs match this filter or search."
+	examplesText     = "Try the examples: drop the sample mail from the examples folder here with the preset " +
+		"“Sort mail (example)” (pick it below) to sort it and extract the invoice's fields, " +
+		"or “blank form.pdf” with “Fill form (example)” to fill the form."
 )
 
 func newJobList(u *App) *JobList {
@@ -94,8 +98,15 @@ func newJobList(u *App) *JobList {
 	// Full width (not centred in a Center container, where wrapped text
 	// gets no width at all), in the middle of the list's height.
 	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	l.widget = container.NewBorder(nil, drop, nil, nil,
-		container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer()))))
+	hint := container.NewVBox(layout.NewSpacer(), l.empty)
+	if dir := u.cfg.Examples; dir != "" {
+		open := widget.NewButtonWithIcon("Open the examples folder", theme.FolderOpenIcon(), func() { u.openPath("Open the examples folder", dir) })
+		l.examples = container.NewVBox(&widget.Label{Text: examplesText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord},
+			container.NewCenter(open))
+		hint.Add(l.examples)
+	}
+	hint.Add(layout.NewSpacer())
+	l.widget = container.NewBorder(nil, drop, nil, nil, container.NewStack(l.List, container.NewPadded(hint)))
 	return l
 }
 
@@ -237,14 +248,20 @@ func (l *JobList) refreshVisible() {
 func (l *JobList) showEmpty(n int) {
 	if n > 0 {
 		l.empty.Hide()
+		if l.examples != nil {
+			l.examples.Hide()
+		}
 		return
 	}
-	text := emptyText
-	if l.Search.Text != "" || l.Filter.Selected != "All" {
+	text, filtered := emptyText, l.Search.Text != "" || l.Filter.Selected != "All"
+	if filtered {
 		text = emptyMatchesText
 	}
 	l.empty.SetText(text)
 	l.empty.Show()
+	if l.examples != nil {
+		show(l.examples, !filtered)
+	}
 }
 
 // followSelection keeps the highlight on the selected job when new jobs

@@ -383,10 +383,6 @@ func (l *openList) TypedKey(e *fyne.KeyEvent) {
 	l.List.TypedKey(e)
 }
 
-// rowAt returns the row widget drawn at position i, for tests and the
-// tray; nil when it is not on screen.
-func (l *JobList) rowAt(i int) *jobRow { return l.visible[i] }
-
 // jobRow is one line of the list: status icon, file name, its cost (pages
 // and credits), kind, a progress bar while uploading or running (the
 // status word otherwise), age and duration.

@@ -10,18 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/jobs/result"
 )
-
-// readClassify reads a classify's result (jobs/result's one reader).
-func readClassify(raw []byte) (*result.Classify, error) {
-	r, err := result.Read(jobs.KindClassify, raw)
-	if err != nil {
-		return nil, err
-	}
-	return r.Classify, nil
-}
 
 // classifySummary is the line above a classify's result.
 func classifySummary(c *result.Classify) string {

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -72,9 +71,8 @@ type JobList struct {
 const (
 	emptyText        = "Drop documents here, or use Add files…\nEach one is uploaded to Reducto and followed to its end."
 	emptyMatchesText = "No jobs match this filter or search."
-	examplesText     = "Try the examples: drop the sample mail from the examples folder here with the preset " +
-		"“Sort mail (example)” (pick it below) to sort it and extract the invoice's fields, " +
-		"or “blank form.pdf” with “Fill form (example)” to fill the form."
+	examplesText     = "Try the examples: pick “Sort mail (example)” below and drop the sample mail from the examples folder here " +
+		"(it is sorted, and the invoice's fields extracted), or pick “Fill form (example)” and drop “blank form.pdf”."
 )
 
 func newJobList(u *App) *JobList {
@@ -98,16 +96,62 @@ func newJobList(u *App) *JobList {
 	// Full width (not centred in a Center container, where wrapped text
 	// gets no width at all), in the middle of the list's height.
 	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	hint := container.NewVBox(layout.NewSpacer(), l.empty)
+	hint := container.New(centredColumn{}, l.empty)
 	if dir := u.cfg.Examples; dir != "" {
 		open := widget.NewButtonWithIcon("Open the examples folder", theme.FolderOpenIcon(), func() { u.openPath("Open the examples folder", dir) })
-		l.examples = container.NewVBox(&widget.Label{Text: examplesText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord},
-			container.NewCenter(open))
+		l.examples = container.NewVBox(
+			&widget.Label{Text: examplesText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}, container.NewCenter(open))
 		hint.Add(l.examples)
 	}
-	hint.Add(layout.NewSpacer())
 	l.widget = container.NewBorder(nil, drop, nil, nil, container.NewStack(l.List, container.NewPadded(hint)))
 	return l
+}
+
+// centredColumn stacks objects at the full width, centred in the height.
+// Each is given its width before its height is asked, so a wrapped label
+// says the lines it really takes (a VBox asks first, and the label answers
+// for its last width: the text then runs under what follows it).
+type centredColumn struct{}
+
+func (centredColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m := o.MinSize()
+			if s.Height > 0 {
+				s.Height += theme.Padding()
+			}
+			s.Width, s.Height = max(s.Width, m.Width), s.Height+m.Height
+		}
+	}
+	return s
+}
+
+func (centredColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var heights []float32
+	total := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		o.Resize(fyne.NewSize(size.Width, o.Size().Height)) // the width first
+		h := o.MinSize().Height
+		heights = append(heights, h)
+		if total > 0 {
+			total += theme.Padding()
+		}
+		total += h
+	}
+	y, i := max(0, (size.Height-total)/2), 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, heights[i]))
+		y += heights[i] + theme.Padding()
+		i++
+	}
 }
 
 // Widget is the list with its empty state.

@@ -33,12 +33,7 @@ func TestEmptyListPointsToTheExamples(t *testing.T) {
 	l := r.u.list
 	r.eventually("the examples' hint", func() bool { return l.examples != nil && l.examples.Visible() && l.empty.Visible() })
 	r.onMain(func() {
-		var open *widget.Button
-		for _, o := range l.examples.(*fyne.Container).Objects {
-			if c, ok := o.(*fyne.Container); ok {
-				open, _ = c.Objects[0].(*widget.Button)
-			}
-		}
+		open := l.examples.(*fyne.Container).Objects[1].(*fyne.Container).Objects[0].(*widget.Button)
 		test.Tap(open)
 	})
 	if got := opened.list(); len(got) != 1 || got[0] != "file://"+filepath.ToSlash(dir) {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+
+	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 )
 
 // longFormPages are the sections of the "editlong" view's form: a
@@ -32,52 +34,20 @@ var longFormValues = map[string]string{
 	"Arrival date": "7 January 2027", "Departure date": "21 January 2027", "Signed at": "London",
 }
 
-// longFormPDF makes the long form with pdfcpu's form creation, as
-// reductotest.FormPDF makes a one-page one.
+// longFormPDF is the long form: a blank form per section
+// (reductotest.FormPDF), merged into one document, as real forms run over
+// pages.
 func longFormPDF() []byte {
-	type label struct {
-		Value string `json:"value"`
-		Width int    `json:"width"`
-		Gap   int    `json:"gap"`
-		Align string `json:"align"`
-		Pos   string `json:"pos"`
-	}
-	type textfield struct {
-		ID    string `json:"id"`
-		Pos   [2]int `json:"pos"`
-		Width int    `json:"width"`
-		Align string `json:"align"`
-		Label label  `json:"label"`
-	}
-	pages := map[string]any{}
-	for i, p := range longFormPages {
-		var tfs []textfield
-		for k, f := range p.fields {
-			tfs = append(tfs, textfield{ID: f, Pos: [2]int{200, 700 - 36*k}, Width: 300, Align: "left",
-				Label: label{Value: f + ":", Width: 140, Gap: 10, Align: "right", Pos: "left"}})
+	var parts []io.ReadSeeker
+	for _, p := range longFormPages {
+		pdf, err := reductotest.FormPDF("Visa application, "+p.title, p.fields...)
+		if err != nil {
+			log.Fatal(err)
 		}
-		pages[fmt.Sprint(i+1)] = map[string]any{"content": map[string]any{
-			"text": []any{
-				map[string]any{"value": "Visa application — form V-12", "pos": []int{50, 800}, "font": map[string]any{"name": "Helvetica", "size": 10}},
-				map[string]any{"value": p.title, "pos": []int{50, 770}, "font": map[string]any{"name": "Helvetica-Bold", "size": 18}},
-			},
-			"textfield": tfs,
-		}}
-	}
-	spec := map[string]any{
-		"paper": "A4P", "origin": "LowerLeft", "contentBox": false,
-		"fonts": map[string]any{
-			"input": map[string]any{"name": "Helvetica", "size": 11},
-			"label": map[string]any{"name": "Helvetica", "size": 11},
-		},
-		"pages": pages,
-	}
-	js, err := json.Marshal(spec)
-	if err != nil {
-		log.Fatal(err)
+		parts = append(parts, bytes.NewReader(pdf))
 	}
 	var out bytes.Buffer
-	if err := api.Create(nil, bytes.NewReader(js), &out, nil); err != nil {
+	if err := api.MergeRaw(parts, &out, false, nil); err != nil {
 		log.Fatalf("long form: %v", err)
 	}
 	return out.Bytes()

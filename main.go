@@ -39,6 +39,7 @@ func main() {
 					Notify:          n,
 					Sandbox:         a.InSandbox(),
 					SandboxForced:   a.SandboxForced(),
+					Examples:        a.ExamplesDir(),
 					DirectURL:       a.Engine().DirectWebhookURL,
 					RelayStatus:     a.RelayStatus,
 					Presets:         ui.PresetStore(a.Presets()),

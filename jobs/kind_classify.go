@@ -18,6 +18,7 @@ func init() {
 	RegisterKind(KindSpec{
 		Kind: KindClassify, Order: 4, Label: "Classify",
 		AppFields: []string{"input"},
+		NoWebhook: true,
 		Outputs:   []string{".classify.json"},
 		Check:     checkClassify,
 	})

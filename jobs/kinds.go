@@ -25,6 +25,11 @@ type KindSpec struct {
 	// OnParse says the kind can run on a completed parse's result
 	// (input "jobid://<job_id>"), as a chain or a route does.
 	OnParse bool
+	// NoWebhook says Reducto answers this kind at once (classify): there
+	// is nothing to notify about, so the engine submits it with no webhook
+	// whatever the preset or the defaults choose, rather than refusing a
+	// direct mode without a public URL it would never use.
+	NoWebhook bool
 	// Outputs are the suffixes of the files a job of this kind writes
 	// beside its document, after the document's stem, in the order they are
 	// written: ".parse.md", ".parse.json".

@@ -86,6 +86,10 @@ type Config struct {
 	// than entered because no API key is set: only then is the first-run
 	// prompt (enter a key, or keep trying the sandbox) not offered.
 	SandboxForced bool
+	// Examples is the folder of sample documents a first --sandbox run
+	// wrote beside its example presets; "" when there is none. The empty
+	// job list points to it.
+	Examples string
 	// DirectURL returns the URL direct-mode jobs send their webhook to;
 	// "" when direct mode is unavailable (no public URL).
 	DirectURL func() string

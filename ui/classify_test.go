@@ -103,7 +103,7 @@ func TestClassifyInTheWindow(t *testing.T) {
 	d := r.u.detail
 	r.eventually("the classify's detail with its routed job", func() bool {
 		return d.shown && d.job.ID == classified.ID && d.values["Category"].Text == "invoice" && linksText(d) == "invoice → extract #2 (completed)" &&
-			strings.HasPrefix(d.Result.String(), "Category invoice · chosen among 2")
+			strings.HasPrefix(d.Result.String(), "Classified among 2 categories")
 	})
 	r.onMain(func() {
 		if items := d.exportItems(); len(items) != 1 || items[0].Label != "Full result as JSON…" {

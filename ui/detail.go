@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,10 +66,14 @@ type DetailView struct {
 	shown  bool
 	seq    uint64 // bumps per Show; older loads are dropped
 	want   int64  // the job last asked for (shown once its load is done)
-	obj    fyne.CanvasObject
-	empty  fyne.CanvasObject
-	body   *fyne.Container
-	values map[string]*widget.Label
+	// loading says a load of want is on its way in; again that an event
+	// about want came meanwhile, which that load may have read before:
+	// it is read once more when the load is in.
+	loading, again bool
+	obj            fyne.CanvasObject
+	empty          fyne.CanvasObject
+	body           *fyne.Container
+	values         map[string]*widget.Label
 }
 
 var detailFields = []string{"Status", "Kind", "Category", "File", "Source", "Preset", "Reducto job", "Webhook", "Size", "Pages", "Credits", "Created", "Updated", "Completed", "Retry of"}
@@ -133,11 +138,17 @@ func (d *DetailView) Show(id int64) {
 func (d *DetailView) load(id int64) {
 	d.want = id
 	d.seq++
+	d.loading, d.again = true, false
 	seq := d.seq
 	d.u.goBg(func(ctx context.Context) {
 		j, err := d.u.be.Job(ctx, id)
 		if err != nil {
-			d.u.do(func() { d.u.showError("Load job", err) })
+			d.u.do(func() {
+				if seq == d.seq {
+					d.loading = false
+				}
+				d.u.showError("Load job", err)
+			})
 			return
 		}
 		tl, terr := d.u.be.Timeline(ctx, id)
@@ -159,8 +170,12 @@ func (d *DetailView) load(id int64) {
 			if seq != d.seq {
 				return
 			}
+			d.loading = false
 			d.children = children
 			d.fill(j, tl, terr, res, rerr, model, js)
+			if d.again {
+				d.load(id)
+			}
 		})
 	})
 }
@@ -314,8 +329,14 @@ func intText(n int) string { return fmt.Sprint(n) }
 
 // apply reloads the shown job when an event is about it. Main goroutine.
 func (d *DetailView) apply(batch []jobs.Event) {
+	if d.loading && slices.ContainsFunc(batch, func(ev jobs.Event) bool { return ev.Job.ID == d.want && ev.Kind != jobs.EventProgress }) {
+		// The load on its way in may have read the job before this change
+		// (the view would stay stale): read it again once it is in.
+		d.again = true
+		return
+	}
 	if !d.shown || d.want != d.job.ID {
-		return // another job is on its way in: it is read fresh anyway
+		return // another job is on its way in
 	}
 	for _, ev := range batch {
 		if ev.Job.ID == d.job.ID && ev.Kind == jobs.EventProgress && ev.Total == 0 && ev.Progress < 0 && !d.job.Status.Final() {

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -63,6 +62,7 @@ type JobList struct {
 	Drop       *widget.Label
 	DropPreset *widget.Select
 	empty      *widget.Label     // what to do when the list is empty
+	examples   fyne.CanvasObject // "Try the examples", in the sandbox with its examples; nil otherwise
 	widget     fyne.CanvasObject // the list with its empty state
 }
 
@@ -71,6 +71,8 @@ type JobList struct {
 const (
 	emptyText        = "Drop documents here, or use Add files…\nEach one is uploaded to Reducto and followed to its end."
 	emptyMatchesText = "No jobs match this filter or search."
+	examplesText     = "Try the examples: pick “Sort mail (example)” below and drop the sample mail from the examples folder here " +
+		"(it is sorted, and the invoice's fields extracted), or pick “Fill form (example)” and drop “blank form.pdf”."
 )
 
 func newJobList(u *App) *JobList {
@@ -94,9 +96,62 @@ func newJobList(u *App) *JobList {
 	// Full width (not centred in a Center container, where wrapped text
 	// gets no width at all), in the middle of the list's height.
 	l.empty = &widget.Label{Text: emptyText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	l.widget = container.NewBorder(nil, drop, nil, nil,
-		container.NewStack(l.List, container.NewPadded(container.NewVBox(layout.NewSpacer(), l.empty, layout.NewSpacer()))))
+	hint := container.New(centredColumn{}, l.empty)
+	if dir := u.cfg.Examples; dir != "" {
+		open := widget.NewButtonWithIcon("Open the examples folder", theme.FolderOpenIcon(), func() { u.openPath("Open the examples folder", dir) })
+		l.examples = container.NewVBox(
+			&widget.Label{Text: examplesText, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}, container.NewCenter(open))
+		hint.Add(l.examples)
+	}
+	l.widget = container.NewBorder(nil, drop, nil, nil, container.NewStack(l.List, container.NewPadded(hint)))
 	return l
+}
+
+// centredColumn stacks objects at the full width, centred in the height.
+// Each is given its width before its height is asked, so a wrapped label
+// says the lines it really takes (a VBox asks first, and the label answers
+// for its last width: the text then runs under what follows it).
+type centredColumn struct{}
+
+func (centredColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m := o.MinSize()
+			if s.Height > 0 {
+				s.Height += theme.Padding()
+			}
+			s.Width, s.Height = max(s.Width, m.Width), s.Height+m.Height
+		}
+	}
+	return s
+}
+
+func (centredColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var heights []float32
+	total := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		o.Resize(fyne.NewSize(size.Width, o.Size().Height)) // the width first
+		h := o.MinSize().Height
+		heights = append(heights, h)
+		if total > 0 {
+			total += theme.Padding()
+		}
+		total += h
+	}
+	y, i := max(0, (size.Height-total)/2), 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, heights[i]))
+		y += heights[i] + theme.Padding()
+		i++
+	}
 }
 
 // Widget is the list with its empty state.
@@ -237,14 +292,20 @@ func (l *JobList) refreshVisible() {
 func (l *JobList) showEmpty(n int) {
 	if n > 0 {
 		l.empty.Hide()
+		if l.examples != nil {
+			l.examples.Hide()
+		}
 		return
 	}
-	text := emptyText
-	if l.Search.Text != "" || l.Filter.Selected != "All" {
+	text, filtered := emptyText, l.Search.Text != "" || l.Filter.Selected != "All"
+	if filtered {
 		text = emptyMatchesText
 	}
 	l.empty.SetText(text)
 	l.empty.Show()
+	if l.examples != nil {
+		show(l.examples, !filtered)
+	}
 }
 
 // followSelection keeps the highlight on the selected job when new jobs
@@ -365,10 +426,6 @@ func (l *openList) TypedKey(e *fyne.KeyEvent) {
 	}
 	l.List.TypedKey(e)
 }
-
-// rowAt returns the row widget drawn at position i, for tests and the
-// tray; nil when it is not on screen.
-func (l *JobList) rowAt(i int) *jobRow { return l.visible[i] }
 
 // jobRow is one line of the list: status icon, file name, its cost (pages
 // and credits), kind, a progress bar while uploading or running (the

@@ -94,11 +94,6 @@ func (p *pager) again() (jobs.Query, uint64) {
 	return p.wantQ, p.wantSeq
 }
 
-// reset takes a new snapshot for q.
-func (p *pager) reset(ctx context.Context, q jobs.Query) error {
-	return p.resetFor(ctx, q, p.want(q))
-}
-
 // resetFor takes a new snapshot for q unless a newer query was asked for
 // meanwhile (then it changes nothing).
 func (p *pager) resetFor(ctx context.Context, q jobs.Query, ticket uint64) error {

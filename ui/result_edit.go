@@ -12,6 +12,7 @@ import (
 
 	"github.com/reductotray/reducto-tray/jobs"
 	"github.com/reductotray/reducto-tray/ui/pageview"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 func init() {
@@ -73,26 +74,14 @@ func (v *ResultView) editObject(m *resultModel) fyne.CanvasObject {
 			d.showDocument(path)
 		}
 	})
-	which.Horizontal = true
-	which.Disable()
+	which.Disable() // one above the other: the result side stays narrow
+
 	open := widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { d.u.openPath("Open the filled document", path) })
 	docs, ok := d.u.be.(FilledDocuments)
 	save := widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), d.saveFilled)
 	open.Disable()
 	save.Disable()
-	fields := widget.NewForm()
-	var ws []editWidget
-	_ = json.Unmarshal(m.edit.FormSchema, &ws) // a schema of another shape lists nothing
-	for _, w := range ws {
-		value := w.Value
-		if value == "" {
-			value = "—"
-		}
-		fields.Append(w.Description, &widget.Label{Text: value, Truncation: fyne.TextTruncateEllipsis, Selectable: true})
-	}
-	if len(ws) == 0 {
-		fields.Append("Fields", widget.NewLabel("Reducto listed no form fields."))
-	}
+	fields := editFields(m)
 	if !ok {
 		status.SetText("This view cannot read the filled document.")
 	} else {
@@ -115,10 +104,68 @@ func (v *ResultView) editObject(m *resultModel) fyne.CanvasObject {
 			})
 		})
 	}
-	// Two short rows rather than one long one: the result side of the
-	// split stays narrow and the page view gets the room.
-	bar := container.NewVBox(which, container.NewHBox(open, save))
-	return container.NewVScroll(container.NewVBox(bar, status, widget.NewSeparator(), fields))
+	// Narrow controls (the choice one above the other, the buttons on one
+	// line or two as the width allows), so the result side of the split
+	// can stay narrow and the page view, what an edit is about, gets the
+	// room even in a small window.
+	flow := widgets.NewFlow()
+	buttons := container.New(flow, open, save)
+	head := container.NewVBox(which, buttons)
+	return widgets.NewBarOver(head, buttons, flow, container.NewVScroll(container.NewVBox(status, widget.NewSeparator(), fields)))
+}
+
+// editFields lists the form's fields as Reducto read them, each name
+// above its value, wrapped: the result side of the split is narrow (the
+// page view has the room), where a form's two columns cut every value.
+func editFields(m *resultModel) fyne.CanvasObject {
+	var ws []editWidget
+	_ = json.Unmarshal(m.edit.FormSchema, &ws) // a schema of another shape lists nothing
+	if len(ws) == 0 {
+		return &widget.Label{Text: "Reducto listed no form fields.", Wrapping: fyne.TextWrapWord}
+	}
+	box := container.NewVBox(&widget.Label{Text: fmt.Sprintf("Form fields (%d)", len(ws)), TextStyle: fyne.TextStyle{Bold: true}})
+	for _, w := range ws {
+		value := w.Value
+		if value == "" {
+			value = "—"
+		}
+		name := &widget.Label{Text: w.Description, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+		box.Add(container.New(tightVBox{}, name, &widget.Label{Text: value, Wrapping: fyne.TextWrapWord, Selectable: true}))
+	}
+	return box
+}
+
+// tightVBox stacks its objects with no space between them, so a field's
+// name and value read as one item.
+type tightVBox struct{}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if s.Height > 0 {
+			s.Height -= theme.InnerPadding() // the overlap Layout gives
+		}
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+	}
+	return s
+}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - theme.InnerPadding()
+	}
 }
 
 // saveFilled asks where to save the shown edit's filled document

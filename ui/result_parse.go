@@ -394,14 +394,6 @@ func (p *parseView) showMatches() {
 	show(p.Next, p.query != "")
 }
 
-// current is the row of the current match, or -1.
-func (p *parseView) current() int {
-	if p.cur < 0 {
-		return -1
-	}
-	return p.hits[p.cur]
-}
-
 // copyBlock copies one block: a table as TSV, anything else as Markdown.
 func (p *parseView) copyBlock(row int) {
 	if row < 0 || row >= len(p.m.rows) || p.m.rows[row].block < 0 {

@@ -121,6 +121,15 @@ func Start(cfg Config) (a *App, err error) {
 		}
 	}()
 	f := cfg.Flags
+	if f.Sandbox {
+		// Before --preset is read: a first run may name an example.
+		if names, err := installExamples(a.home); err != nil {
+			a.log.Warn("sandbox: could not add the examples", "err", err)
+		} else if len(names) > 0 {
+			a.log.Info("sandbox: first run, added example presets and sample documents (delete them when done)",
+				"presets", names, "documents", datadir.ExamplesDir(a.home))
+		}
+	}
 	if err := a.loadRunPreset(f.Preset); err != nil {
 		return nil, err
 	}

@@ -94,3 +94,7 @@ func SandboxStatePath(home string) string { return filepath.Join(home, "sandbox.
 // PresetsDir is the folder of presets, one JSON file each (contract:
 // presets/ of the data folder).
 func PresetsDir(home string) string { return filepath.Join(home, "presets") }
+
+// ExamplesDir is the folder of sample documents a first --sandbox run
+// writes beside its example presets (jobs/core/examples.go).
+func ExamplesDir(home string) string { return filepath.Join(home, "examples") }

@@ -103,10 +103,11 @@ func TestDataFolderNames(t *testing.T) {
 		RelayTokenPath(home):            "relay_token",
 		SandboxStatePath(home):          "sandbox.json",
 		PresetsDir(home):                "presets",
+		ExamplesDir(home):               "examples",
 		SecretPath(home, "webhook_key"): "webhook_key",
 	}
-	if len(want) != 12 {
-		t.Fatalf("%d distinct paths, want 12: two names collide", len(want))
+	if len(want) != 13 {
+		t.Fatalf("%d distinct paths, want 13: two names collide", len(want))
 	}
 	for p, name := range want {
 		if p != filepath.Join(home, name) {

@@ -282,3 +282,25 @@ func TestClassifyCancelledWhileWaiting(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "the request abandoned", func() bool { return r.sim.Requests("/classify") == 1 })
 }
+
+// TestClassifyTakesNoWebhook: a classify submitted with direct webhooks
+// and no public URL (a preset's or the defaults' webhook: direct) is not
+// refused for a URL it would never use: it runs, recorded with no webhook.
+func TestClassifyTakesNoWebhook(t *testing.T) {
+	r := newRig(t, reductotest.Config{}, engine.PollPolicy{})
+	r.engine.SetDirectWebhookURL("")
+	opts := mailOpts()
+	opts.Webhook = jobs.WebhookDirect
+	queued, err := r.engine.Submit(context.Background(), []string{r.doc("invoice-7.pdf")}, opts)
+	if err != nil {
+		t.Fatalf("a classify with webhook direct and no public URL refused: %v", err)
+	}
+	j := r.waitFinal(queued[0].ID)
+	if j.Status != jobs.StatusCompleted || j.Webhook != jobs.WebhookNone || j.Category != "invoice" {
+		t.Fatalf("%+v", j)
+	}
+	// An async kind still needs the URL.
+	if _, err := r.engine.Submit(context.Background(), []string{r.doc("a.pdf")}, jobs.Options{Kind: jobs.KindParse, Webhook: jobs.WebhookDirect}); err == nil {
+		t.Fatal("a parse with webhook direct and no public URL was accepted")
+	}
+}

@@ -124,6 +124,9 @@ func (e *Engine) checkOptions(o jobs.Options) (jobs.Options, error) {
 	if o.Webhook == "" {
 		o.Webhook = jobs.WebhookNone
 	}
+	if spec, ok := o.Kind.Spec(); ok && spec.NoWebhook {
+		o.Webhook, o.Channels = jobs.WebhookNone, nil
+	}
 	if err := o.Validate(); err != nil {
 		return o, err
 	}

@@ -25,7 +25,7 @@ import (
 // makes pictures.
 func TestScreenshots(t *testing.T) {
 	dir, update, x, bin := shotsSetup(t, "shots")
-	views := []string{"submit", "folders", "detail", "table", "json", "jobdetails", "webhooks", "account", "search", "edit"}
+	views := []string{"submit", "folders", "detail", "table", "json", "jobdetails", "webhooks", "account", "search", "edit", "classify", "submitclassify", "examples"}
 	if v := os.Getenv("SHOTS_VIEWS"); v != "" {
 		views = strings.Split(v, ",") // only these, e.g. while working on one
 	}

@@ -133,6 +133,9 @@ func (pv *View) setDocument(doc *pages.Document, blocks []Block) {
 	}
 	pv.doc = doc
 	pv.blocks = blocks
+	// A document with nothing drawn on it (an edit's filled form, a result
+	// without boxes) has no boxes to toggle.
+	widgets.Show(pv.Boxes, len(blocks) > 0)
 	pv.byPage = map[int][]int{}
 	for i, b := range blocks {
 		pv.byPage[b.Page] = append(pv.byPage[b.Page], i)

@@ -94,6 +94,9 @@ func TestPageViewSelectBlock(t *testing.T) {
 		if got := r.pv.PageLabel.Text; got != "Page 1 of 3" {
 			t.Errorf("label %q", got)
 		}
+		if !r.pv.Boxes.Visible() {
+			t.Error("the Boxes toggle hidden on a document with boxes")
+		}
 		// Result block 2 (the table) is on page 3.
 		if !r.pv.Select(2) {
 			t.Fatal("Select(2) found no box")
@@ -376,4 +379,13 @@ func TestPageViewUnrenderedPagesPaintNothing(t *testing.T) {
 			t.Error("page 1 kept its picture after going to page 19")
 		}
 	})
+}
+
+// TestPageViewNoBoxesNoToggle: a document shown without blocks (an edit's
+// filled form) offers no Boxes toggle, which would do nothing.
+func TestPageViewNoBoxesNoToggle(t *testing.T) {
+	r := newPVRig(t)
+	path, _ := threePages(t)
+	r.ui(func() { r.pv.SetSource(Source{Path: path}, nil) })
+	r.waitFor("the document without the Boxes toggle", func() bool { return r.pv.doc != nil && !r.pv.Boxes.Visible() })
 }

@@ -119,14 +119,6 @@ func (w *watcher) setPresent(present bool) error {
 	return nil
 }
 
-// TrayItems returns every registration so far.
-func (d *Desktop) TrayItems() []TrayItem {
-	w := d.watcher
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]TrayItem(nil), w.items...)
-}
-
 // WaitTrayItem waits for the first tray item to register.
 func (d *Desktop) WaitTrayItem(timeout time.Duration) (TrayItem, error) {
 	w := d.watcher

@@ -4,7 +4,7 @@
 // framebuffer for the README and UI reviews. It is built with
 // `go build ./ui/e2e/testdata/shots` (testdata is outside ./... patterns).
 //
-//	shots -view submit|folders|detail|table|export|webhooks|account|search -size 1000x680 -hold 30s
+//	shots -view submit|submitclassify|folders|detail|table|export|webhooks|account|search|edit|editlong|classify|examples -size 1000x680 -hold 30s
 //
 // The theme is Fyne's FYNE_THEME (light or dark).
 package main
@@ -33,7 +33,7 @@ import (
 )
 
 func main() {
-	view := flag.String("view", "folders", "submit, folders, detail, classify (a classify that routed its document), table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks or account")
+	view := flag.String("view", "folders", "submit, folders, detail, classify (a classify that routed its document), table (a parse with tables and figures), json (its JSON tab), jobdetails (a job's Details tab), export (its Export menu open), webhooks, account, search, edit, editlong (a three-page form), submitclassify, or examples (a first sandbox run's empty list)")
 	size := flag.String("size", "1000x680", "window size WxH")
 	hold := flag.Duration("hold", 30*time.Second, "how long to show the view before quitting")
 	flag.Parse()
@@ -88,12 +88,18 @@ func main() {
 	a := fyneapp.NewWithID("ai.reducto.tray.shots")
 	win := a.NewWindow("Reducto Tray")
 	backend := newCannedBackend(inbox, sim.URL)
+	longForm = *view == "editlong" // edit.go
 	backend.addEditJob(home)
 	if *view == "classify" {
 		backend.addClassify(filepath.Join(docs, "Mail")) // classify.go
 	}
+	examples := ""
+	if *view == "examples" {
+		// A first --sandbox run: no jobs yet, the examples to try.
+		backend.jobs, examples = nil, "/home/sam/.config/reducto-tray/examples"
+	}
 	u := ui.New(a, win, ui.Config{
-		Backend: backend, Settings: svc, SandboxForced: true, Search: cannedSearch{backend},
+		Backend: backend, Settings: svc, SandboxForced: true, Sandbox: *view == "examples", Examples: examples, Search: cannedSearch{backend},
 		Presets: ui.PresetStore(store), Folders: folders,
 		Deliveries: newCannedDeliveries(), ListenAddr: "127.0.0.1:7433",
 		Account:     newCannedAccount(),
@@ -119,7 +125,7 @@ func main() {
 				u.ShowJobTab(4, 1)
 			case "jobdetails":
 				u.ShowJobTab(3, 2)
-			case "edit":
+			case "edit", "editlong":
 				u.ShowJob(editJobID)
 			case "classify":
 				u.ShowJob(classifyID)

@@ -12,12 +12,19 @@ import (
 // it hides the window to the tray; but on a desktop with no tray host there
 // is no icon to bring it back, so the first close of the run explains,
 // in the window, where the app goes and how to get it back, and hides it
-// only once the user chose to keep it running. Main goroutine.
+// only once the user chose to keep it running. A close in the moment
+// before the app knows whether a tray host exists waits for that answer.
+// Main goroutine.
 func (u *App) CloseWindow() {
 	t := u.tray
 	switch {
 	case u.settings.CloseQuits:
 		u.app.Quit()
+	case t.desk != nil && !t.hostKnown:
+		// Closed before the tray host watch answered (it takes a D-Bus
+		// round trip at start): hiding now could leave nothing on screen
+		// on a desktop without tray icons. setHost closes it then.
+		t.closePending = true
 	case !t.host && t.noHost == nil:
 		t.noHost = newNoHostNotice(u)
 		t.noHost.dialog.Show()

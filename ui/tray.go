@@ -56,6 +56,9 @@ type Tray struct {
 	// host says a tray host shows the icon (see trayHostWatch); assumed
 	// until the watch says otherwise.
 	host bool
+	// hostKnown says the watch has answered once; a close before that
+	// waits for the answer (closePending) instead of guessing.
+	hostKnown, closePending bool
 	// noHost is the "where did the window go" explanation, once shown.
 	noHost *noHostNotice
 }
@@ -111,6 +114,11 @@ func (t *Tray) setHost(present bool) {
 		t.u.log.Info("tray: host changed", "present", present)
 	}
 	t.host = present
+	t.hostKnown = true
+	if t.closePending {
+		t.closePending = false
+		t.u.CloseWindow()
+	}
 }
 
 // hide hides the window to the tray. Main goroutine.

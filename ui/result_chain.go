@@ -246,7 +246,7 @@ func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []st
 		return err
 	}
 	cd.Preset = widget.NewSelect(append(names, oneOff), func(s string) {
-		enable2(cd.Text, s == oneOff)
+		enable(cd.Text, s == oneOff)
 		_ = cd.Text.Validate()
 	})
 	cd.Preset.SetSelectedIndex(0)
@@ -284,14 +284,6 @@ func (d *DetailView) showChainDialog(kind jobs.Kind, parent jobs.Job, names []st
 	}, d.u.win)
 	dlg.Resize(fyne.NewSize(520, 380))
 	dlg.Show()
-}
-
-func enable2(e *widget.Entry, on bool) {
-	if on {
-		e.Enable()
-	} else {
-		e.Disable()
-	}
 }
 
 // chainOptions are the options of the chained job: the preset's, or the

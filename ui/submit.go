@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -210,8 +211,14 @@ func (f *SubmitForm) validate() {
 	for k, s := range f.kinds {
 		show(s.object(), f.Kind.Selected == string(k))
 	}
-	show(f.Channels, f.Webhook.Selected == string(jobs.WebhookSvix))
-	show(f.DirectURL, f.Webhook.Selected == string(jobs.WebhookDirect))
+	// The kind says what a webhook and the files beside a document are
+	// for it: a classify is answered at once (no webhook to choose), and
+	// each kind writes its own files.
+	spec, _ := jobs.Kind(f.Kind.Selected).Spec()
+	enable(f.Webhook, !spec.NoWebhook)
+	show(f.Channels, !spec.NoWebhook && f.Webhook.Selected == string(jobs.WebhookSvix))
+	show(f.DirectURL, !spec.NoWebhook && f.Webhook.Selected == string(jobs.WebhookDirect))
+	f.Beside.SetText(besideLabel(spec))
 	if url := f.u.cfg.DirectURL(); url != "" {
 		f.DirectURL.SetText("Reducto will POST to " + url)
 	} else {
@@ -358,4 +365,17 @@ func parentOf(u fyne.URI) fyne.URI {
 		return u
 	}
 	return p
+}
+
+// besideLabel is the Results box's label for a kind: the files it writes
+// beside invoice.pdf.
+func besideLabel(spec jobs.KindSpec) string {
+	names := make([]string, len(spec.Outputs))
+	for i, sfx := range spec.Outputs {
+		names[i] = "invoice" + sfx
+	}
+	if len(names) == 0 {
+		return "Write results beside each document"
+	}
+	return "Write results beside each document (" + strings.Join(names, ", ") + ")"
 }

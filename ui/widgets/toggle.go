@@ -1,12 +1,10 @@
 package widgets
 
-import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
-)
+import "fyne.io/fyne/v2"
 
-// Enable enables b when on, disables it otherwise.
-func Enable(b *widget.Button, on bool) {
+// Enable enables b (a button, an entry, a radio group...) when on,
+// disables it otherwise.
+func Enable(b fyne.Disableable, on bool) {
 	if on {
 		b.Enable()
 	} else {

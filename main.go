@@ -3,7 +3,7 @@
 // them to the end (webhooks or polling), keeps the history in SQLite and
 // notifies. This file only wires: the command line and the environment go
 // to the application core (jobs/core), which runs headless or hands the
-// window to the UI (ui.Run).
+// window to the UI (ui/desktopapp).
 package main
 
 import (
@@ -14,6 +14,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/core"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui"
+	"github.com/reductotray/reducto-tray/ui/desktopapp"
 	"github.com/reductotray/reducto-tray/ui/notify"
 )
 
@@ -31,7 +32,7 @@ func main() {
 		},
 		Desktop: func(a *core.App, files []string, ready func()) int {
 			ui.Version = core.Version
-			return ui.Run(ui.RunConfig{
+			return desktopapp.Run(ui.RunConfig{
 				Config: ui.Config{
 					Backend:         a.Engine(),
 					Settings:        a.Settings(),

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 )
 
 // Version is shown in the app's metadata; main sets it from the core.
@@ -25,13 +24,17 @@ type RunConfig struct {
 	Ready func()
 }
 
-// Run shows the window and the tray and runs until the user quits; it
-// returns the process's exit code.
-func Run(rc RunConfig) int {
-	// A plain `go build` embeds no FyneApp.toml; without a name the tray
-	// would be titled with the bare ID.
-	fyneapp.SetMetadata(fyne.AppMetadata{ID: AppID, Name: "Reducto Tray", Version: Version, Icon: AppIcon})
-	fa := fyneapp.NewWithID(AppID)
+// Metadata is what the Fyne app is created with: a plain `go build` embeds
+// no FyneApp.toml, and without a name the tray would be titled with the bare
+// ID.
+func Metadata() fyne.AppMetadata {
+	return fyne.AppMetadata{ID: AppID, Name: "Reducto Tray", Version: Version, Icon: AppIcon}
+}
+
+// Run shows the window and the tray of fa, a Fyne app created with
+// Metadata (ui/desktopapp makes the real one), and runs until the user
+// quits; it returns the process's exit code.
+func Run(fa fyne.App, rc RunConfig) int {
 	fa.SetIcon(AppIcon)
 	w := fa.NewWindow("Reducto Tray")
 	u := New(fa, w, rc.Config)

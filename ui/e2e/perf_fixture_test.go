@@ -25,7 +25,7 @@ func storeFixture(b testing.TB) string {
 	b.Helper()
 	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("reducto-tray-bench-s%d-f*-1000000.db", store.SchemaVersion())))
 	if len(matches) == 0 {
-		b.Skipf("no 1,000,000-job fixture in %s; build it with: go test -run '^$' -bench StoreList -benchtime 1x ./jobs/", os.TempDir())
+		b.Skipf("no 1,000,000-job fixture in %s; build it with: go test -run '^$' -bench StoreList -benchtime 1x ./jobs/store/", os.TempDir())
 	}
 	sort.Strings(matches) // the newest fixture version sorts last for single digits
 	return matches[len(matches)-1]

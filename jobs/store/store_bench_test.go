@@ -126,7 +126,7 @@ func buildFixture(path string, n int) error {
 			}
 			if _, err := st.ExecContext(ctx, jobID, "/home/ann/Documents/"+name, name, kind, fixtureStatus(i), jobs.WebhookSvix,
 				"ref-"+strconv.Itoa(i), opts, "", 200_000+i%5000, 0, "", nil, unixMS(created), unixMS(created.Add(40*time.Second)),
-				jobs.SourceDrop, "", nil); err != nil {
+				jobs.SourceDrop, "", nil, ""); err != nil {
 				tx.Rollback()
 				return err
 			}

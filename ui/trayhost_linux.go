@@ -44,6 +44,11 @@ func watchTrayHost(ctx context.Context, changed func(present bool)) error {
 			return nil
 		case sig, ok := <-signals:
 			if !ok {
+				// The connection is bound to ctx: a cancel closes it, and
+				// this case can win the select over ctx.Done.
+				if ctx.Err() != nil {
+					return nil
+				}
 				return fmt.Errorf("tray host: the session bus connection closed")
 			}
 			var name, oldOwner, newOwner string

@@ -20,7 +20,7 @@ func (u *App) CloseWindow() {
 	switch {
 	case u.settings.CloseQuits:
 		u.app.Quit()
-	case t.desk != nil && !t.hostKnown:
+	case t.sys != nil && !t.hostKnown:
 		// Closed before the tray host watch answered (it takes a D-Bus
 		// round trip at start): hiding now could leave nothing on screen
 		// on a desktop without tray icons. setHost closes it then.

@@ -44,7 +44,7 @@ func Run(fa fyne.App, rc RunConfig) int {
 	if rc.Ready != nil {
 		rc.Ready()
 	}
-	u.SetupTray() // before Run: the tray only starts inside it
+	u.SetupTray() // before Run: the tray starts with the app's loop
 	w.SetOnDropped(u.Dropped)
 	if len(rc.Files) > 0 {
 		u.OpenFiles(rc.Files)
@@ -57,6 +57,9 @@ func Run(fa fyne.App, rc RunConfig) int {
 	freeStartup := time.AfterFunc(5*time.Second, debug.FreeOSMemory)
 	defer freeStartup.Stop()
 	w.ShowAndRun()
+	if u.tray.stopSys != nil {
+		u.tray.stopSys()
+	}
 	u.Close()
 	return 0
 }

@@ -40,8 +40,10 @@ func (s TrayState) String() string {
 // Tray is the system tray icon and menu. All its methods run on the main
 // goroutine.
 type Tray struct {
-	u    *App
-	desk desktop.App // nil without a tray (tests, -tags ci)
+	u   *App
+	sys trayHost // nil without a tray (tests, -tags ci)
+	// stopSys removes the icon once the app's loop has ended.
+	stopSys func()
 
 	menu        *fyne.Menu
 	shownSig    string // what the tray last showed; unchanged redraws are skipped
@@ -72,31 +74,28 @@ func newTray(u *App) *Tray {
 
 // SetupTray installs the tray icon and menu, makes closing the window run
 // CloseWindow, and starts watching for a tray host. Call it before the app
-// runs: the driver starts the tray only inside Run. Without a tray (the
-// test app, -tags ci) closing the window closes it as usual.
+// runs: the tray starts with the app's loop. Without a tray (an app that is
+// not a desktop.App: the test app, -tags ci) closing the window closes it
+// as usual.
 func (u *App) SetupTray() {
-	desk, ok := u.app.(desktop.App)
-	if !ok {
+	if _, ok := u.app.(desktop.App); !ok {
 		return
 	}
 	t := u.tray
-	t.desk = desk
-	// systray 1.11.1 exports the item's Title when it starts, then Fyne sets
-	// the title from another goroutine; a set landing between the export and
-	// the moment systray keeps its property handle is lost, leaving the item
+	// systray 1.11.1 exports the item's Title when it starts; a title set
+	// after that from another goroutine can land between the export and the
+	// moment systray keeps its property handle and be lost, leaving the item
 	// untitled for the session (seen in CI). Stored before the start, the
 	// export carries it.
 	// (On macOS the title is drawn beside the icon and set only once it runs.)
 	if runtime.GOOS != "darwin" {
 		systray.SetTitle(u.app.Metadata().Name)
 	}
-	desk.SetSystemTrayMenu(t.menu)
-	desk.SetSystemTrayIcon(t.icon())
-	desk.SetSystemTrayWindow(u.win)
-	// Fyne 2.7.1 shows the window from the D-Bus goroutine on a left click;
-	// route it through the main goroutine (fixed upstream after 2.7.1).
-	systray.SetOnTapped(func() { u.ShowWindow() })
-	// After SetSystemTrayWindow, which installs a plain Hide.
+	sys, start, stop := newSystray(u.do, u.ShowWindow)
+	t.sys, t.stopSys = sys, stop
+	sys.SetMenu(t.menu)
+	sys.SetIcon(t.icon())
+	u.app.Lifecycle().SetOnStarted(start)
 	u.win.SetCloseIntercept(u.CloseWindow)
 	// The icon is installed even without a host: systray registers it
 	// when one appears (it watches for the watcher too).
@@ -294,12 +293,12 @@ func (t *Tray) update() {
 			}
 		}
 	}
-	if t.desk != nil && sig != t.shownSig {
+	if t.sys != nil && sig != t.shownSig {
 		// Each redraw is a D-Bus round to the panel; a burst of events
 		// that changes nothing visible sends none.
 		t.shownSig = sig
-		t.menu.Refresh()
-		t.desk.SetSystemTrayIcon(t.icon())
+		t.sys.SetMenu(t.menu)
+		t.sys.SetIcon(t.icon())
 	}
 }
 

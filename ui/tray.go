@@ -95,6 +95,9 @@ func (u *App) SetupTray() {
 	t.sys, t.stopSys = sys, stop
 	sys.SetMenu(t.menu)
 	sys.SetIcon(t.icon())
+	// The app's one OnStarted hook: Fyne keeps a single one, and the tray
+	// must start inside the loop (on macOS systray needs the application
+	// GLFW creates).
 	u.app.Lifecycle().SetOnStarted(start)
 	u.win.SetCloseIntercept(u.CloseWindow)
 	// The icon is installed even without a host: systray registers it

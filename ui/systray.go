@@ -41,16 +41,26 @@ type systrayHost struct {
 // runs). tapped runs when the icon itself is clicked; run runs item
 // actions on the main goroutine. Call it on the main goroutine, and stop
 // once the app's loop has ended: on Windows that removes the icon, which
-// would otherwise linger in the notification area.
+// would otherwise linger in the notification area until the pointer
+// passes over it.
 func newSystray(run func(func()), tapped func()) (h *systrayHost, start, stop func()) {
 	h = &systrayHost{run: run}
-	start, stop = systray.RunWithExternalLoop(func() {
+	start, end := systray.RunWithExternalLoop(func() {
 		run(func() {
 			h.ready = true
 			h.apply()
 		})
 	}, nil)
 	systray.SetOnTapped(func() { run(tapped) })
+	stop = func() {
+		// Elsewhere the panel drops the icon with the process (its bus
+		// name, its status item); and on Linux systray's end closes a D-Bus
+		// connection it never had when there was no session bus, a nil
+		// dereference.
+		if runtime.GOOS == "windows" {
+			end()
+		}
+	}
 	return h, start, stop
 }
 

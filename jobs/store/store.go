@@ -310,6 +310,15 @@ func (s *Store) writer() (*sql.DB, error) {
 	return s.w, nil
 }
 
+// readIdleTime is how long a read connection stays open unused. Each holds
+// a page cache of up to 8 MB, filled by the start-up's queries over a long
+// history: at two minutes an idle app kept about 10 MiB of them
+// (BenchmarkDesktopIdle, docs/benchmarks.md "Idle footprint"). Reopening
+// costs a fraction of a millisecond, and the pages come back from the
+// operating system's cache; while someone scrolls or searches the
+// connections stay open.
+const readIdleTime = 2 * time.Second
+
 func openReadPool(abs string) (*sql.DB, error) {
 	r, err := sql.Open("sqlite", dsn(abs, true))
 	if err != nil {
@@ -318,9 +327,7 @@ func openReadPool(abs string) (*sql.DB, error) {
 	n := min(max(runtime.NumCPU(), 2), 4)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	// Each connection holds its own page cache: let idle ones go so an idle
-	// app stays small.
-	r.SetConnMaxIdleTime(2 * time.Minute)
+	r.SetConnMaxIdleTime(readIdleTime)
 	if err := r.Ping(); err != nil {
 		r.Close()
 		return nil, openError(abs, err)

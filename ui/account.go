@@ -128,17 +128,19 @@ func accountChannel(a jobs.AccountJob) string {
 // Object is the tab's content.
 func (v *AccountView) Object() fyne.CanvasObject { return v.obj }
 
-// start reads the list and the usage and follows changes, once.
+// start reads the list and the usage and follows changes, once. One
+// goroutine does every read in turn: two reads side by side could land on
+// the main goroutine in the wrong order, the older list last.
 func (v *AccountView) start() {
 	if v.started || v.src == nil {
 		v.showEmpty()
 		return
 	}
 	v.started = true
-	v.reload()
 	sub := v.src.SubscribeAccount()
 	v.u.goBg(func(ctx context.Context) {
 		defer sub.Close()
+		v.reload(ctx)
 		for {
 			select {
 			case <-ctx.Done():
@@ -147,51 +149,50 @@ func (v *AccountView) start() {
 				if !ok {
 					return
 				}
-				v.reload()
+				v.reload(ctx)
 			}
 		}
 	})
 }
 
-// reload reads the jobs and the usage off the main goroutine.
-func (v *AccountView) reload() {
-	v.u.goBg(func(ctx context.Context) {
-		list, err := v.src.AccountJobs(ctx, accountListLimit)
-		if err != nil {
-			v.u.log.Warn("account jobs", "err", err)
-		}
-		now := v.u.cfg.Now()
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-		from := today.AddDate(0, 0, -(usageDays - 1))
-		u, uerr := v.src.Usage(ctx, from, today.AddDate(0, 0, 1))
-		monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
-		month, merr := v.src.Usage(ctx, monthStart, monthStart.AddDate(0, 1, 0))
-		budget := v.src.MonthlyBudget()
-		v.u.do(func() {
-			v.jobs = list
-			v.list.Refresh()
-			v.showEmpty()
-			if uerr == nil && merr == nil {
-				v.chart.SetDays(chartDays(u.Days(from, today)))
-				if lines := usageBreakdown(u); len(lines) > 0 {
-					v.byKind.SetText(strings.Join(lines, "\n"))
-				}
-				total := month.Total()
-				v.summary.SetText(usageSummary(total, budget, now))
-				if budget > 0 {
-					v.used = total.Credits
-					v.budget.Max, v.budget.Value = budget, min(total.Credits, budget)
-					imp := budgetImportance(total.Credits, budget)
-					v.budgetC.Theme = &importanceTheme{Theme: v.u.app.Settings().Theme(), imp: imp}
-					v.summary.Importance = imp
-					v.summary.Refresh()
-					v.budget.Show()
-					v.budgetC.Refresh()
-				} else {
-					v.budget.Hide()
-				}
+// reload reads the jobs and the usage (off the main goroutine) and shows
+// them.
+func (v *AccountView) reload(ctx context.Context) {
+	list, err := v.src.AccountJobs(ctx, accountListLimit)
+	if err != nil {
+		v.u.log.Warn("account jobs", "err", err)
+	}
+	now := v.u.cfg.Now()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	from := today.AddDate(0, 0, -(usageDays - 1))
+	u, uerr := v.src.Usage(ctx, from, today.AddDate(0, 0, 1))
+	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	month, merr := v.src.Usage(ctx, monthStart, monthStart.AddDate(0, 1, 0))
+	budget := v.src.MonthlyBudget()
+	v.u.do(func() {
+		v.jobs = list
+		v.list.Refresh()
+		v.showEmpty()
+		if uerr == nil && merr == nil {
+			v.chart.SetDays(chartDays(u.Days(from, today)))
+			if lines := usageBreakdown(u); len(lines) > 0 {
+				v.byKind.SetText(strings.Join(lines, "\n"))
 			}
-		})
+			total := month.Total()
+			v.summary.SetText(usageSummary(total, budget, now))
+			if budget > 0 {
+				v.used = total.Credits
+				v.budget.Max, v.budget.Value = budget, min(total.Credits, budget)
+				imp := budgetImportance(total.Credits, budget)
+				v.budgetC.Theme = &importanceTheme{Theme: v.u.app.Settings().Theme(), imp: imp}
+				v.summary.Importance = imp
+				v.summary.Refresh()
+				v.budget.Show()
+				v.budgetC.Refresh()
+			} else {
+				v.budget.Hide()
+			}
+		}
 	})
 }
 

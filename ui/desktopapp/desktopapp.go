@@ -12,11 +12,13 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/reductotray/reducto-tray/ui"
+	"github.com/reductotray/reducto-tray/ui/internal/langfont"
 )
 
 // Run creates the desktop app and runs the UI until the user quits; it
 // returns the process's exit code.
 func Run(rc ui.RunConfig) int {
+	langfont.Load() // before any text is measured
 	md := ui.Metadata()
 	fyneapp.SetMetadata(md)
 	return ui.Run(fyneapp.NewWithID(md.ID), rc)

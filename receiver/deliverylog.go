@@ -91,7 +91,7 @@ type logWriter struct {
 	limits  LogLimits
 	notify  func([]jobs.DeliveryRecord)
 	log     *slog.Logger
-	in      chan jobs.DeliveryRecord
+	in      chan *jobs.DeliveryRecord // pointers: a 4096-record buffer of values is 1 MiB held from start
 	done    chan struct{}
 	dropped atomic.Uint64
 	written atomic.Uint64
@@ -116,7 +116,7 @@ type logWriter struct {
 func newLogWriter(st RecordStore, limits LogLimits, notify func([]jobs.DeliveryRecord), log *slog.Logger) *logWriter {
 	limits = limits.withDefaults()
 	w := &logWriter{store: st, limits: limits, notify: notify, log: log,
-		in: make(chan jobs.DeliveryRecord, limits.Pending), done: make(chan struct{}),
+		in: make(chan *jobs.DeliveryRecord, limits.Pending), done: make(chan struct{}),
 		kick: make(chan struct{}, 1), total: -1}
 	go w.run()
 	return w
@@ -144,7 +144,7 @@ func (w *logWriter) detailed(t time.Time) bool {
 // verified deliveries arrive can make it wait.
 func (w *logWriter) add(r jobs.DeliveryRecord) {
 	select {
-	case w.in <- r:
+	case w.in <- &r:
 		return
 	default:
 	}
@@ -152,7 +152,7 @@ func (w *logWriter) add(r jobs.DeliveryRecord) {
 		w.dropped.Add(1)
 		return
 	}
-	w.in <- r
+	w.in <- &r
 }
 
 // committedBatch is records the group commit wrote and the bytes they
@@ -195,7 +195,7 @@ func (w *logWriter) run() {
 				open = false
 				break
 			}
-			batch = append(batch[:0], first)
+			batch = append(batch[:0], *first)
 			open = w.gather(&batch, timer)
 			w.write(batch)
 		case <-w.kick:
@@ -221,7 +221,7 @@ func (w *logWriter) gather(batch *[]jobs.DeliveryRecord, timer *time.Timer) bool
 			if !ok {
 				return false
 			}
-			*batch = append(*batch, r)
+			*batch = append(*batch, *r)
 		case <-w.kick:
 			w.settleCommitted()
 		case <-timer.C:

@@ -27,7 +27,8 @@ type observer struct {
 	mu       sync.Mutex
 	byPath   map[string]int
 	byStatus map[int]int
-	ring     []RequestRecord
+	ring     []RequestRecord // grows to size, then wraps
+	size     int
 	next     int
 	full     bool
 }
@@ -35,7 +36,7 @@ type observer struct {
 func (o *observer) init(size int) {
 	o.byPath = map[string]int{}
 	o.byStatus = map[int]int{}
-	o.ring = make([]RequestRecord, size)
+	o.size = size // the ring grows as requests come: an idle sandbox holds none
 }
 
 func (s *Server) record(r *http.Request, status int, at time.Time, dropped bool) {
@@ -43,8 +44,13 @@ func (s *Server) record(r *http.Request, status int, at time.Time, dropped bool)
 	o.mu.Lock()
 	o.byPath[r.URL.Path]++
 	o.byStatus[status]++
-	o.ring[o.next] = RequestRecord{Method: r.Method, Path: r.URL.Path, Status: status, At: at, Dropped: dropped}
-	o.next = (o.next + 1) % len(o.ring)
+	rec := RequestRecord{Method: r.Method, Path: r.URL.Path, Status: status, At: at, Dropped: dropped}
+	if len(o.ring) < o.size {
+		o.ring = append(o.ring, rec)
+	} else {
+		o.ring[o.next] = rec
+	}
+	o.next = (o.next + 1) % o.size
 	if o.next == 0 {
 		o.full = true
 	}

@@ -104,10 +104,19 @@ func TestEnglishResolvesToTheThemeFaceInEveryStyle(t *testing.T) {
 			t.Errorf("aspect %+v: a second face", a)
 		}
 	}
-	// Greek is in Noto Sans too; Hebrew is not: a system font, or none.
+	// Noto Sans has no Hebrew: the language gets a system font (or none),
+	// and a Hebrew letter in a file name is looked up among the system's
+	// fonts, as Fyne's own map did (DejaVu Sans has it, where installed).
 	he, _ := fontscan.NewLangID(language.NewLanguage("he"))
 	fm.SetQuery(fontscan.Query{Families: []string{fontscan.SansSerif}, Aspect: font.Aspect{Style: font.StyleNormal}})
 	if face := fm.ResolveFaceForLang(he); face != nil && fm.FontLocation(face.Font).File == themeFace {
 		t.Error("Hebrew resolves to the theme's face, which has no Hebrew")
+	}
+	fm.SetQuery(fontscan.Query{Families: []string{fontscan.SansSerif}})
+	const alef = '\u05d0'
+	face := fm.ResolveFace(alef)
+	_, has := face.NominalGlyph(alef)
+	if _, dejavu := fm.FindSystemFont("DejaVu Sans"); dejavu && !has {
+		t.Errorf("DejaVu Sans is installed, yet a Hebrew letter resolves to %q, which lacks it", fm.FontLocation(face.Font).File)
 	}
 }

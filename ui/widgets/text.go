@@ -8,17 +8,24 @@ import (
 	"time"
 )
 
-// Age is a short "how long ago".
+// Age is a short "how long ago", never longer than "59m ago": the job
+// list's column is that wide, so older ages count weeks, then years
+// ("341d ago" was cut to "341d a…").
 func Age(d time.Duration) string {
+	const day = 24 * time.Hour
 	switch {
 	case d < time.Minute:
 		return "now"
 	case d < time.Hour:
 		return fmt.Sprintf("%dm ago", int(d.Minutes()))
-	case d < 24*time.Hour:
+	case d < day:
 		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	case d < 14*day:
+		return fmt.Sprintf("%dd ago", int(d/day))
+	case d < 365*day:
+		return fmt.Sprintf("%dw ago", int(d/(7*day)))
 	default:
-		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
+		return fmt.Sprintf("%dy ago", int(d/(365*day)))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/reductotray/reducto-tray/jobs"
+	"github.com/reductotray/reducto-tray/ui/widgets"
 )
 
 // searchDelay lets typing finish before the list is queried again.
@@ -279,7 +280,7 @@ func (l *JobList) apply(batch []jobs.Event) (changed, stale bool) {
 // refreshVisible redraws the rows on screen. Main goroutine.
 func (l *JobList) refreshVisible() {
 	n := l.pager.Len()
-	l.Count.SetText(fmt.Sprintf("%d jobs", n))
+	l.Count.SetText(widgets.Count(n, "job", "jobs"))
 	if l.u.search != nil {
 		l.u.search.namesShown(n)
 	}

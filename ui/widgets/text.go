@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,28 @@ func Age(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dy ago", int(d/(365*day)))
 	}
+}
+
+// Count is n things, its digits grouped by thousands: "1 job",
+// "1,000,000 jobs".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	digits := strconv.Itoa(n)
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + " " + many
 }
 
 // ByteSize is n bytes in B, kB or MB.

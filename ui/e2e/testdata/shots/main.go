@@ -30,6 +30,7 @@ import (
 	"github.com/reductotray/reducto-tray/jobs/reducto/reductotest"
 	"github.com/reductotray/reducto-tray/jobs/settings"
 	"github.com/reductotray/reducto-tray/ui"
+	"github.com/reductotray/reducto-tray/ui/internal/langfont"
 )
 
 func main() {
@@ -85,6 +86,7 @@ func main() {
 	sim := reductotest.NewServer(reductotest.Config{})
 	defer sim.Close()
 
+	langfont.Load() // the fonts as the app has them (ui/desktopapp)
 	a := fyneapp.NewWithID("ai.reducto.tray.shots")
 	win := a.NewWindow("Reducto Tray")
 	backend := newCannedBackend(inbox, sim.URL)

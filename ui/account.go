@@ -149,6 +149,17 @@ func (v *AccountView) start() {
 				if !ok {
 					return
 				}
+				// A burst (the catch-up at start) is one read.
+				for pending := true; pending; {
+					select {
+					case _, ok := <-sub.C():
+						if !ok {
+							return
+						}
+					default:
+						pending = false
+					}
+				}
 				v.reload(ctx)
 			}
 		}

@@ -198,13 +198,10 @@ func (l *DeliveryList) show(reset bool) {
 }
 
 func countText(n int, more bool) string {
-	switch {
-	case more:
+	if more {
 		return fmt.Sprintf("%d+ deliveries", n)
-	case n == 1:
-		return "1 delivery"
 	}
-	return fmt.Sprintf("%d deliveries", n)
+	return widgets.Count(n, "delivery", "deliveries")
 }
 
 func (l *DeliveryList) updateItem(id widget.ListItemID, o fyne.CanvasObject) {

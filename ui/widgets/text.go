@@ -30,19 +30,14 @@ func Age(d time.Duration) string {
 	}
 }
 
-// Count is n things, its digits grouped by thousands: "1 job",
+// Count is n (0 or more) things, its digits grouped by thousands: "1 job",
 // "1,000,000 jobs".
 func Count(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
 	digits := strconv.Itoa(n)
-	neg := strings.HasPrefix(digits, "-")
-	digits = strings.TrimPrefix(digits, "-")
 	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
 	for i, c := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')

@@ -32,7 +32,7 @@ func TestAgeStaysShort(t *testing.T) {
 
 func TestCountGroupsThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0 jobs", 1: "1 job", 2: "2 jobs", 999: "999 jobs", 1000: "1,000 jobs",
-		40000: "40,000 jobs", 1000000: "1,000,000 jobs", -1234: "-1,234 jobs"} {
+		40000: "40,000 jobs", 1000000: "1,000,000 jobs"} {
 		if got := Count(n, "job", "jobs"); got != want {
 			t.Errorf("Count(%d) = %q, want %q", n, got, want)
 		}
